@@ -1,0 +1,77 @@
+//! Prints test vectors for `docs/crypto.md` from fixed inputs: `cargo run -p lethe-core --example vectors`.
+
+use lethe_core::crypto::{content_key, link_key, seal_with_nonce};
+use lethe_core::kdf::KdfParams;
+use lethe_core::padding::pad;
+use lethe_core::token::{ReceiptToken, SecretToken};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let cases: [(&str, &str, Option<&str>, &str); 2] = [
+        (
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg",
+            "hunter2",
+            None,
+            "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj",
+        ),
+        (
+            "LetheVectorTwoLetheVectorTwoLetheVectorTwo0",
+            "the vault code is 4711",
+            Some("correct horse battery staple"),
+            "ReceiptVectorTwoReceiptVectorTwoReceiptVec2",
+        ),
+    ];
+    let params = KdfParams {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+    for (i, (t, content, passphrase, m)) in cases.iter().enumerate() {
+        let t = SecretToken::parse(t)?;
+        let m = ReceiptToken::parse(m)?;
+        let nonce = [(i as u8) + 1; 24];
+        let link_nonce = [(i as u8) + 0x41; 24];
+        println!("```vector");
+        println!("T = {}", t.expose());
+        println!("secret_id = {}", hex::encode(t.id().0));
+        let stretched = match passphrase {
+            Some(p) => {
+                let salt = [0x5a; 16];
+                let s = params.stretch(p.as_bytes(), &salt)?;
+                println!("passphrase = {p}");
+                println!("kdf = {}", params.encode());
+                println!("salt = {}", hex::encode(salt));
+                println!("stretched = {}", hex::encode(*s));
+                Some(*s)
+            }
+            None => None,
+        };
+        let key = content_key(&t, stretched.as_ref());
+        println!("content_key = {}", hex::encode(*key));
+        println!("content = {content}");
+        println!("nonce = {}", hex::encode(nonce));
+        println!(
+            "sealed = {}",
+            hex::encode(seal_with_nonce(
+                &key,
+                t.id().as_bytes(),
+                &nonce,
+                &pad(content.as_bytes())
+            ))
+        );
+        println!("M = {}", m.expose());
+        println!("receipt_id = {}", hex::encode(m.id().0));
+        println!("link_key = {}", hex::encode(*link_key(&m)));
+        println!("link_nonce = {}", hex::encode(link_nonce));
+        println!(
+            "sealed_link = {}",
+            hex::encode(seal_with_nonce(
+                &link_key(&m),
+                m.id().as_bytes(),
+                &link_nonce,
+                t.expose().as_bytes()
+            ))
+        );
+        println!("```\n");
+    }
+    Ok(())
+}

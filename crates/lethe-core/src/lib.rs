@@ -1,0 +1,22 @@
+//! Lethe's domain: what a secret is, how long it lives, and how it is sealed at rest.
+//!
+//! This crate does no I/O, so every rule here can be tested without a server or a database.
+//!
+//! Layout, one line per module:
+//! - [`token`]: link tokens (`T`, `M`), their parsing, and the lookup ids derived from them.
+//! - [`crypto`]: sealing secret content and share links under keys derived from tokens.
+//! - [`kdf`]: Argon2id passphrase stretching, with its parameters recorded per secret.
+//! - [`padding`]: length-hiding frames, so ciphertext sizes fall into buckets (P8).
+//! - [`policy`]: TTL clamping and size limits, applied once at the edge.
+//! - [`state`]: the lifecycle of a secret and the reasons it can end.
+//! - [`generate`]: random passwords for the `generate` endpoints.
+//! - [`clock`]: time as a parameter, so expiry is testable without sleeping.
+
+pub mod clock;
+pub mod crypto;
+pub mod generate;
+pub mod kdf;
+pub mod padding;
+pub mod policy;
+pub mod state;
+pub mod token;

@@ -1,0 +1,195 @@
+//! Link tokens and the lookup ids derived from them.
+//!
+//! A token is 43 characters drawn uniformly from the 62 alphanumerics (about 256 bits). The
+//! server hands it out once, inside a link, and never stores it: it stores only a SHA-256
+//! of a domain tag and the token (the *lookup id*), and derives the content key from the token
+//! itself. A stolen database therefore holds neither the links nor the keys (P1).
+
+use rand::rngs::OsRng;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use zeroize::Zeroizing;
+
+/// Number of base62 characters in a token: 62^43 ≈ 2^256.03.
+pub const TOKEN_LEN: usize = 43;
+const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const SECRET_ID_TAG: &[u8] = b"lethe/v1/secret-id\0";
+const RECEIPT_ID_TAG: &[u8] = b"lethe/v1/receipt-id\0";
+const LOG_TAG: &[u8] = b"lethe/v1/log\0";
+
+/// Why a string is not a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("a key must be {TOKEN_LEN} characters long")]
+    Length,
+    #[error("a key may only contain the letters A-Z, a-z and the digits 0-9")]
+    Alphabet,
+}
+
+/// The raw characters of a token, wiped from memory on drop; `Debug` never shows them.
+#[derive(Clone, PartialEq, Eq)]
+struct Raw(Zeroizing<String>);
+
+impl Raw {
+    fn generate() -> Self {
+        let mut rng = OsRng;
+        let s: String = (0..TOKEN_LEN)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        Raw(Zeroizing::new(s))
+    }
+
+    fn parse(s: &str) -> Result<Self, TokenError> {
+        if s.len() != TOKEN_LEN {
+            return Err(TokenError::Length);
+        }
+        if !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(TokenError::Alphabet);
+        }
+        Ok(Raw(Zeroizing::new(s.to_owned())))
+    }
+
+    fn id(&self, tag: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(tag);
+        h.update(self.0.as_bytes());
+        h.finalize().into()
+    }
+}
+
+macro_rules! token_type {
+    ($(#[$doc:meta])* $name:ident, $id:ident, $tag:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(Raw);
+
+        impl $name {
+            /// A fresh token from the operating system's CSPRNG.
+            pub fn generate() -> Self {
+                Self(Raw::generate())
+            }
+
+            /// Parses a token taken from a URL; anything but 43 alphanumerics is refused.
+            pub fn parse(s: &str) -> Result<Self, TokenError> {
+                Raw::parse(s).map(Self)
+            }
+
+            /// The token's characters, for building the link handed to the user.
+            pub fn expose(&self) -> &str {
+                &self.0 .0
+            }
+
+            /// The id stored in the database in place of the token.
+            pub fn id(&self) -> $id {
+                $id(self.0.id($tag))
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.id().short())
+            }
+        }
+    };
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub [u8; 32]);
+
+        impl $name {
+            /// A short, one-way tag for logs (P7): it identifies a record across log lines
+            /// without revealing the token or the stored id.
+            pub fn short(&self) -> String {
+                let mut h = Sha256::new();
+                h.update(LOG_TAG);
+                h.update(self.0);
+                hex::encode(&h.finalize()[..5])
+            }
+
+            pub fn as_bytes(&self) -> &[u8; 32] {
+                &self.0
+            }
+
+            pub fn from_slice(b: &[u8]) -> Option<Self> {
+                b.try_into().ok().map(Self)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.short())
+            }
+        }
+    };
+}
+
+token_type!(
+    /// `T`: the token in a share link, `/secret/<T>`.
+    SecretToken,
+    SecretId,
+    SECRET_ID_TAG
+);
+token_type!(
+    /// `M`: the token in the creator's private receipt link, `/private/<M>`.
+    ReceiptToken,
+    ReceiptId,
+    RECEIPT_ID_TAG
+);
+id_type!(
+    /// SHA-256 of the secret-id tag and `T`; the only form of `T` the server keeps.
+    SecretId
+);
+id_type!(
+    /// SHA-256 of the receipt-id tag and `M`; the only form of `M` the server keeps.
+    ReceiptId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tokens_parse_and_differ() {
+        let a = SecretToken::generate();
+        let b = SecretToken::generate();
+        assert_eq!(a.expose().len(), TOKEN_LEN);
+        assert_ne!(a.expose(), b.expose());
+        assert_eq!(SecretToken::parse(a.expose()), Ok(a));
+    }
+
+    #[test]
+    fn malformed_keys_are_refused() {
+        assert_eq!(SecretToken::parse("").err(), Some(TokenError::Length));
+        assert_eq!(SecretToken::parse("abc").err(), Some(TokenError::Length));
+        let long = "a".repeat(TOKEN_LEN + 1);
+        assert_eq!(SecretToken::parse(&long).err(), Some(TokenError::Length));
+        let bad = format!("{}-", "a".repeat(TOKEN_LEN - 1));
+        assert_eq!(SecretToken::parse(&bad).err(), Some(TokenError::Alphabet));
+        let unicode = format!("{}é", "a".repeat(TOKEN_LEN - 2));
+        assert_eq!(
+            ReceiptToken::parse(&unicode).err(),
+            Some(TokenError::Alphabet)
+        );
+    }
+
+    #[test]
+    fn secret_and_receipt_ids_are_domain_separated() {
+        let s = "a".repeat(TOKEN_LEN);
+        let t = SecretToken::parse(&s).map(|t| t.id().0);
+        let m = ReceiptToken::parse(&s).map(|m| m.id().0);
+        assert!(t.is_ok() && m.is_ok());
+        assert_ne!(t, m);
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let t = SecretToken::generate();
+        let shown = format!("{t:?} {:?}", t.id());
+        assert!(!shown.contains(t.expose()));
+        assert!(!shown.contains(&hex::encode(t.id().0)));
+    }
+}
