@@ -1,1 +1,74 @@
-//! placeholder
+//! Lethe's storage: one [`Store`] trait, implemented by an embedded SQLite database today and
+//! by PostgreSQL when Lethe scales out. Both keep the same promises, listed on the trait.
+//!
+//! Layout:
+//! - [`model`]: the records that cross the trait (new secrets, stored secrets, receipts).
+//! - [`error`]: the one error type of this crate.
+//! - [`sqlite`]: the embedded backend (writer thread with group commit, reader pool).
+
+pub mod error;
+pub mod model;
+pub mod sqlite;
+
+pub use error::StoreError;
+pub use model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use lethe_core::clock::UnixTime;
+use lethe_core::token::{ReceiptId, SecretId};
+
+/// Durable storage for secrets and receipts.
+///
+/// Every method that changes data returns only after the change is committed to disk, so an
+/// acknowledged create or burn survives a crash, and a reveal that returned content can never
+/// be repeated (P2).
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Stores a new secret and its receipt together.
+    async fn create(&self, new: NewSecret) -> Result<(), StoreError>;
+
+    /// Reads a secret that has not been consumed. Expired rows may still be returned until the
+    /// sweeper runs; callers compare `expires_at` with the time.
+    async fn secret(&self, id: SecretId) -> Result<Option<SecretRecord>, StoreError>;
+
+    /// Consumes a secret: exactly one caller, across all threads and instances, gets `true`.
+    /// Marks the receipt viewed and erases its sealed link, in the same transaction.
+    async fn claim(&self, id: SecretId, now: UnixTime) -> Result<bool, StoreError>;
+
+    /// Counts a wrong passphrase; the `max_attempts`-th failure destroys the secret.
+    async fn record_failure(
+        &self,
+        id: SecretId,
+        max_attempts: u32,
+        now: UnixTime,
+    ) -> Result<AttemptOutcome, StoreError>;
+
+    /// Burns the secret of a receipt if it is still waiting. Returns the receipt as it is after
+    /// the call, or `None` if there is no such receipt.
+    async fn burn(&self, id: ReceiptId, now: UnixTime)
+        -> Result<Option<ReceiptRecord>, StoreError>;
+
+    /// Reads a receipt.
+    async fn receipt(&self, id: ReceiptId) -> Result<Option<ReceiptRecord>, StoreError>;
+
+    /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state).
+    async fn mark_receipt_seen(&self, id: ReceiptId, now: UnixTime) -> Result<(), StoreError>;
+
+    /// The tombstone of a secret that can no longer be revealed, found by its secret id. Each
+    /// call is recorded as a late attempt on the receipt: repeated late attempts can mean the
+    /// link was intercepted (P6).
+    async fn tombstone(
+        &self,
+        id: SecretId,
+        now: UnixTime,
+    ) -> Result<Option<ReceiptRecord>, StoreError>;
+
+    /// The receipts created by `custid`, newest first.
+    async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError>;
+
+    /// Deletes up to `batch` expired secrets and receipts and marks up to `batch` receipts
+    /// expired. Cost is proportional to what expired, not to what is stored; call repeatedly
+    /// until [`SweepStats::is_empty`].
+    async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError>;
+}

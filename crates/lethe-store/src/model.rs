@@ -1,0 +1,93 @@
+//! Records exchanged through the [`crate::Store`] trait. They hold sealed bytes and ids only.
+
+use lethe_core::clock::UnixTime;
+use lethe_core::state::{BurnReason, SecretState};
+use lethe_core::token::{ReceiptId, SecretId};
+
+/// Everything needed to store a new secret and its receipt.
+#[derive(Debug, Clone)]
+pub struct NewSecret {
+    pub id: SecretId,
+    pub receipt_id: ReceiptId,
+    /// `nonce ‖ ciphertext ‖ tag` of the padded content.
+    pub sealed: Vec<u8>,
+    /// Argon2id salt and encoded parameters, when a passphrase protects the secret.
+    pub kdf: Option<(Vec<u8>, String)>,
+    pub custid: String,
+    /// The secret's lifetime in seconds, as granted.
+    pub ttl: i64,
+    pub created: UnixTime,
+    pub secret_expires_at: UnixTime,
+    pub receipt_expires_at: UnixTime,
+    /// The share token sealed under the receipt token.
+    pub sealed_link: Vec<u8>,
+    /// Obscured recipient addresses, for display only.
+    pub recipients: Vec<String>,
+}
+
+/// A secret that has not been consumed.
+#[derive(Debug, Clone)]
+pub struct SecretRecord {
+    pub id: SecretId,
+    pub receipt_id: ReceiptId,
+    pub sealed: Vec<u8>,
+    pub kdf: Option<(Vec<u8>, String)>,
+    pub attempts: u32,
+    pub expires_at: UnixTime,
+}
+
+/// The creator's receipt, and the tombstone once the content is gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptRecord {
+    pub id: ReceiptId,
+    pub secret_id: SecretId,
+    pub custid: String,
+    /// The stored state; use [`ReceiptRecord::state_at`] for the state at a given time.
+    pub state: SecretState,
+    pub burn_reason: Option<BurnReason>,
+    pub ttl: i64,
+    pub created: UnixTime,
+    pub updated: UnixTime,
+    pub viewed_at: Option<UnixTime>,
+    pub burned_at: Option<UnixTime>,
+    pub secret_expires_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub sealed_link: Option<Vec<u8>>,
+    pub recipients: Vec<String>,
+    pub passphrase_required: bool,
+    pub receipt_seen: bool,
+    pub late_attempts: u32,
+    pub last_late_attempt: Option<UnixTime>,
+}
+
+impl ReceiptRecord {
+    /// The state at `now`: a waiting secret past its deadline is expired (P9).
+    pub fn state_at(&self, now: UnixTime) -> SecretState {
+        self.state.at(self.secret_expires_at, now)
+    }
+}
+
+/// What a wrong passphrase did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The secret survives; this many attempts are left.
+    Remaining(u32),
+    /// That was the last allowed attempt: the secret is destroyed.
+    Destroyed,
+    /// The secret was already gone (revealed, burned or expired meanwhile).
+    Gone,
+}
+
+/// What one sweep removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepStats {
+    pub secrets_deleted: u64,
+    pub receipts_expired: u64,
+    pub receipts_deleted: u64,
+}
+
+impl SweepStats {
+    pub fn is_empty(&self) -> bool {
+        self.secrets_deleted == 0 && self.receipts_expired == 0 && self.receipts_deleted == 0
+    }
+}

@@ -1,0 +1,184 @@
+//! The embedded SQLite backend: one file in the data directory, WAL mode, `synchronous=FULL`
+//! so every commit is on disk before it is acknowledged, `secure_delete` so removed sealed
+//! content is overwritten in the file.
+
+mod migrate;
+mod readers;
+mod rows;
+mod writer;
+
+use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::{Store, StoreError};
+use async_trait::async_trait;
+use lethe_core::clock::UnixTime;
+use lethe_core::state::{BurnReason, SecretState};
+use lethe_core::token::{ReceiptId, SecretId};
+use readers::Readers;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use writer::Writer;
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "lethe.db";
+const READERS: usize = 4;
+
+/// The SQLite store.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Readers,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
+         PRAGMA busy_timeout = 5000;
+         PRAGMA foreign_keys = OFF;",
+    )?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (creating on first run) the database in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        create_private_dir(data_dir)?;
+        let path = data_dir.join(DB_FILE);
+        let mut conn = Connection::open(&path)
+            .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
+        configure(&conn)?;
+        migrate::migrate(&mut conn)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let r = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            r.execute_batch("PRAGMA busy_timeout = 5000;")?;
+            readers.push(r);
+        }
+        Ok(SqliteStore {
+            writer: Writer::start(conn)?,
+            readers: Readers::new(readers),
+            path,
+        })
+    }
+
+    /// The database file, for operators and for the tests that inspect it.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create(&self, new: NewSecret) -> Result<(), StoreError> {
+        self.writer.write(move |c| rows::insert(c, &new)).await
+    }
+
+    async fn secret(&self, id: SecretId) -> Result<Option<SecretRecord>, StoreError> {
+        self.readers.read(move |c| rows::secret(c, &id)).await
+    }
+
+    async fn claim(&self, id: SecretId, now: UnixTime) -> Result<bool, StoreError> {
+        self.writer
+            .write(move |c| {
+                rows::end_secret(c, &id, now, SecretState::Viewed, None).map(|r| r.is_some())
+            })
+            .await
+    }
+
+    async fn record_failure(
+        &self,
+        id: SecretId,
+        max_attempts: u32,
+        now: UnixTime,
+    ) -> Result<AttemptOutcome, StoreError> {
+        self.writer
+            .write(move |c| rows::record_failure(c, &id, max_attempts, now))
+            .await
+    }
+
+    async fn burn(
+        &self,
+        id: ReceiptId,
+        now: UnixTime,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.writer
+            .write(move |c| {
+                let Some(receipt) = rows::receipt(c, &id)? else {
+                    return Ok(None);
+                };
+                if receipt.state == SecretState::New {
+                    rows::end_secret(
+                        c,
+                        &receipt.secret_id,
+                        now,
+                        SecretState::Burned,
+                        Some(BurnReason::Creator),
+                    )?;
+                }
+                rows::receipt(c, &id)
+            })
+            .await
+    }
+
+    async fn receipt(&self, id: ReceiptId) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.readers.read(move |c| rows::receipt(c, &id)).await
+    }
+
+    async fn mark_receipt_seen(&self, id: ReceiptId, now: UnixTime) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| {
+                c.prepare_cached("UPDATE receipts SET receipt_seen = 1, updated = ?2 WHERE id = ?1 AND receipt_seen = 0")?
+                    .execute(rusqlite::params![id.as_bytes(), now])?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn tombstone(
+        &self,
+        id: SecretId,
+        now: UnixTime,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.writer
+            .write(move |c| rows::tombstone(c, &id, now))
+            .await
+    }
+
+    async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
+        let custid = custid.to_owned();
+        self.readers
+            .read(move |c| rows::recent(c, &custid, limit))
+            .await
+    }
+
+    async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
+        self.writer.write(move |c| rows::sweep(c, now, batch)).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,261 @@
+//! Tests of the SQLite backend's promises: atomic consumption, attempt counting, burning,
+//! tombstones, sweeping and persistence across reopening.
+
+use super::*;
+use lethe_core::token::{ReceiptToken, SecretToken};
+use std::sync::Arc;
+
+const NOW: UnixTime = 1_700_000_000;
+
+fn new_secret(ttl: i64, passphrase: bool) -> NewSecret {
+    let t = SecretToken::generate();
+    let m = ReceiptToken::generate();
+    NewSecret {
+        id: t.id(),
+        receipt_id: m.id(),
+        sealed: vec![0xAB; 280],
+        kdf: passphrase.then(|| (vec![1; 16], "m=64,t=1,p=1".to_owned())),
+        custid: "anon".into(),
+        ttl,
+        created: NOW,
+        secret_expires_at: NOW + ttl,
+        receipt_expires_at: NOW + 2 * ttl,
+        sealed_link: vec![0xCD; 83],
+        recipients: vec!["a***@e***.com".into()],
+    }
+}
+
+fn open() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(dir.path()).expect("opens");
+    (dir, store)
+}
+
+#[tokio::test]
+async fn create_then_claim_exactly_once() {
+    let (_dir, store) = open();
+    let n = new_secret(3600, false);
+    store.create(n.clone()).await.expect("create");
+    let row = store.secret(n.id).await.expect("read").expect("exists");
+    assert_eq!(row.sealed, n.sealed);
+    assert_eq!(row.receipt_id, n.receipt_id);
+    assert!(store.claim(n.id, NOW + 1).await.expect("claim"));
+    assert!(!store.claim(n.id, NOW + 2).await.expect("claim again"));
+    assert!(
+        store.secret(n.id).await.expect("read").is_none(),
+        "content deleted"
+    );
+    let r = store
+        .receipt(n.receipt_id)
+        .await
+        .expect("read")
+        .expect("receipt stays");
+    assert_eq!(r.state, SecretState::Viewed);
+    assert_eq!(r.viewed_at, Some(NOW + 1));
+    assert_eq!(r.sealed_link, None, "link erased once viewed");
+    assert_eq!(r.recipients, vec!["a***@e***.com".to_owned()]);
+}
+
+#[tokio::test]
+async fn concurrent_claims_have_one_winner() {
+    let (_dir, store) = open();
+    let store = Arc::new(store);
+    for _ in 0..20 {
+        let n = new_secret(3600, false);
+        store.create(n.clone()).await.expect("create");
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let s = store.clone();
+                tokio::spawn(async move { s.claim(n.id, NOW).await })
+            })
+            .collect();
+        let mut wins = 0;
+        for t in tasks {
+            if t.await.expect("join").expect("claim") {
+                wins += 1;
+            }
+        }
+        assert_eq!(wins, 1);
+    }
+}
+
+#[tokio::test]
+async fn expired_secret_cannot_be_claimed_even_before_sweeping() {
+    let (_dir, store) = open();
+    let n = new_secret(60, false);
+    store.create(n.clone()).await.expect("create");
+    assert!(!store.claim(n.id, NOW + 60).await.expect("claim"));
+    let r = store
+        .receipt(n.receipt_id)
+        .await
+        .expect("read")
+        .expect("receipt");
+    assert_eq!(r.state_at(NOW + 60), SecretState::Expired);
+    assert_eq!(r.state_at(NOW + 59), SecretState::New);
+}
+
+#[tokio::test]
+async fn failures_count_down_then_destroy() {
+    let (_dir, store) = open();
+    let n = new_secret(3600, true);
+    store.create(n.clone()).await.expect("create");
+    for left in (1..5).rev() {
+        assert_eq!(
+            store.record_failure(n.id, 5, NOW).await.expect("fail"),
+            AttemptOutcome::Remaining(left)
+        );
+    }
+    assert_eq!(
+        store.secret(n.id).await.expect("read").map(|s| s.attempts),
+        Some(4)
+    );
+    assert_eq!(
+        store.record_failure(n.id, 5, NOW).await.expect("fail"),
+        AttemptOutcome::Destroyed
+    );
+    assert_eq!(
+        store.record_failure(n.id, 5, NOW).await.expect("fail"),
+        AttemptOutcome::Gone
+    );
+    let r = store
+        .receipt(n.receipt_id)
+        .await
+        .expect("read")
+        .expect("receipt");
+    assert_eq!(
+        (r.state, r.burn_reason),
+        (SecretState::Burned, Some(BurnReason::PassphraseAttempts))
+    );
+    assert!(!store.claim(n.id, NOW).await.expect("claim"));
+}
+
+#[tokio::test]
+async fn burn_ends_a_waiting_secret_only() {
+    let (_dir, store) = open();
+    let n = new_secret(3600, false);
+    store.create(n.clone()).await.expect("create");
+    let r = store
+        .burn(n.receipt_id, NOW + 5)
+        .await
+        .expect("burn")
+        .expect("receipt");
+    assert_eq!(
+        (r.state, r.burned_at, r.burn_reason),
+        (
+            SecretState::Burned,
+            Some(NOW + 5),
+            Some(BurnReason::Creator)
+        )
+    );
+    assert!(!store.claim(n.id, NOW + 6).await.expect("claim"));
+    let again = store
+        .burn(n.receipt_id, NOW + 7)
+        .await
+        .expect("burn")
+        .expect("receipt");
+    assert_eq!(
+        again.burned_at,
+        Some(NOW + 5),
+        "a second burn changes nothing"
+    );
+
+    let viewed = new_secret(3600, false);
+    store.create(viewed.clone()).await.expect("create");
+    assert!(store.claim(viewed.id, NOW).await.expect("claim"));
+    let r = store
+        .burn(viewed.receipt_id, NOW + 1)
+        .await
+        .expect("burn")
+        .expect("receipt");
+    assert_eq!(r.state, SecretState::Viewed);
+    assert!(store
+        .burn(ReceiptToken::generate().id(), NOW)
+        .await
+        .expect("burn")
+        .is_none());
+}
+
+#[tokio::test]
+async fn tombstones_record_late_attempts_but_not_waiting_secrets() {
+    let (_dir, store) = open();
+    let n = new_secret(3600, false);
+    store.create(n.clone()).await.expect("create");
+    let waiting = store
+        .tombstone(n.id, NOW)
+        .await
+        .expect("tombstone")
+        .expect("receipt");
+    assert_eq!(waiting.late_attempts, 0);
+    store.claim(n.id, NOW).await.expect("claim");
+    store.tombstone(n.id, NOW + 10).await.expect("tombstone");
+    let t = store
+        .tombstone(n.id, NOW + 20)
+        .await
+        .expect("tombstone")
+        .expect("receipt");
+    assert_eq!((t.late_attempts, t.last_late_attempt), (2, Some(NOW + 20)));
+    assert!(store
+        .tombstone(SecretToken::generate().id(), NOW)
+        .await
+        .expect("tombstone")
+        .is_none());
+}
+
+#[tokio::test]
+async fn sweep_deletes_only_what_expired_in_batches() {
+    let (_dir, store) = open();
+    let short: Vec<_> = (0..25).map(|_| new_secret(60, false)).collect();
+    let long = new_secret(3600, false);
+    for n in short.iter().chain([&long]) {
+        store.create(n.clone()).await.expect("create");
+    }
+    assert!(store.sweep(NOW + 59, 10).await.expect("sweep").is_empty());
+    let first = store.sweep(NOW + 60, 10).await.expect("sweep");
+    assert_eq!((first.secrets_deleted, first.receipts_expired), (10, 10));
+    let mut total = first.secrets_deleted;
+    loop {
+        let s = store.sweep(NOW + 60, 10).await.expect("sweep");
+        if s.is_empty() {
+            break;
+        }
+        total += s.secrets_deleted;
+    }
+    assert_eq!(total, 25);
+    assert!(store.secret(long.id).await.expect("read").is_some());
+    let r = store
+        .receipt(short[0].receipt_id)
+        .await
+        .expect("read")
+        .expect("receipt kept");
+    assert_eq!(
+        (r.state, r.sealed_link.is_none()),
+        (SecretState::Expired, true)
+    );
+    let gone = store.sweep(NOW + 120, 100).await.expect("sweep");
+    assert_eq!(gone.receipts_deleted, 25);
+    assert!(store
+        .receipt(short[0].receipt_id)
+        .await
+        .expect("read")
+        .is_none());
+    assert!(store
+        .receipt(long.receipt_id)
+        .await
+        .expect("read")
+        .is_some());
+}
+
+#[tokio::test]
+async fn data_survives_reopening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let n = new_secret(3600, true);
+    {
+        let store = SqliteStore::open(dir.path()).expect("open");
+        store.create(n.clone()).await.expect("create");
+    }
+    let store = SqliteStore::open(dir.path()).expect("reopen");
+    let row = store.secret(n.id).await.expect("read").expect("exists");
+    assert_eq!(row.kdf, n.kdf);
+    let mut recent = store.recent("anon", 10).await.expect("recent");
+    assert_eq!(recent.pop().map(|r| r.id), Some(n.receipt_id));
+}
