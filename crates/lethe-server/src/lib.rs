@@ -1,1 +1,21 @@
-//! placeholder
+//! Lethe's HTTP server.
+//!
+//! Layout, one line per module:
+//! - [`startup`]: build (open store, bind) and run (serve, sweep, shut down gracefully).
+//! - [`config`]: defaults, TOML file, `LETHE_*` environment and flags, validated.
+//! - [`service`]: the domain operations every interface calls (conceal, reveal, burn, sweep).
+//! - [`api_v1`]: the Onetime Secret compatible REST API under `/api/v1`.
+//! - [`http`]: security headers, secret-free request logs, health checks, the router.
+//! - [`errors`]: the one request error type and its HTTP statuses.
+//! - [`state`]: what handlers share.
+
+pub mod api_v1;
+pub mod config;
+pub mod errors;
+pub mod http;
+pub mod service;
+pub mod startup;
+pub mod state;
+
+pub use config::{Config, ConfigLayer};
+pub use startup::Application;

@@ -1,0 +1,253 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `LETHE_*` environment
+//! variables, then command-line flags, each overriding the one before.
+//!
+//! [`ConfigLayer`] is a single struct that clap fills from flags and environment, and serde
+//! fills from the file, so every setting has the same name everywhere: `--max-secret-bytes`,
+//! `LETHE_MAX_SECRET_BYTES`, `max_secret_bytes = …`.
+
+use anyhow::Context;
+use lethe_core::kdf::KdfParams;
+use lethe_core::policy;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The effective configuration of `lethe serve`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Directory of the embedded database, created on first run.
+    pub data_dir: PathBuf,
+    /// Base URL used to build links in messages (e.g. `https://secrets.example.com`).
+    pub public_url: Option<String>,
+    /// Largest secret, in bytes of UTF-8.
+    pub max_secret_bytes: usize,
+    /// Largest request body; larger requests get 413 before the body is read.
+    pub max_body_bytes: usize,
+    /// Longest lifetime for account holders, in seconds.
+    pub max_ttl: i64,
+    /// Longest lifetime for anonymous callers, in seconds.
+    pub anonymous_max_ttl: i64,
+    /// Wrong passphrases tolerated before the secret is destroyed.
+    pub passphrase_attempts: u32,
+    /// Argon2id memory cost in KiB.
+    pub argon2_memory_kib: u32,
+    /// Argon2id passes.
+    pub argon2_iterations: u32,
+    /// Seconds between sweeps of expired data.
+    pub sweep_interval_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let kdf = KdfParams::default();
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 7143)),
+            data_dir: PathBuf::from("lethe-data"),
+            public_url: None,
+            max_secret_bytes: policy::DEFAULT_MAX_SECRET_BYTES,
+            max_body_bytes: 64 * 1024,
+            max_ttl: policy::DEFAULT_MAX_TTL,
+            anonymous_max_ttl: policy::DEFAULT_ANONYMOUS_MAX_TTL,
+            passphrase_attempts: 5,
+            argon2_memory_kib: kdf.m_kib,
+            argon2_iterations: kdf.t,
+            sweep_interval_secs: 60,
+        }
+    }
+}
+
+/// One layer of settings; unset fields fall through to the layer below.
+#[derive(Debug, Clone, Default, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigLayer {
+    /// Address to listen on [default: 127.0.0.1:7143]
+    #[arg(long, env = "LETHE_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Data directory of the embedded store [default: ./lethe-data]
+    #[arg(long, env = "LETHE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Public base URL of this server, used in links
+    #[arg(long, env = "LETHE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Largest secret in bytes [default: 10000]
+    #[arg(long, env = "LETHE_MAX_SECRET_BYTES")]
+    pub max_secret_bytes: Option<usize>,
+    /// Largest request body in bytes [default: 65536]
+    #[arg(long, env = "LETHE_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Longest secret lifetime in seconds [default: 2592000, 30 days]
+    #[arg(long, env = "LETHE_MAX_TTL")]
+    pub max_ttl: Option<i64>,
+    /// Longest lifetime for anonymous callers in seconds [default: 604800, 7 days]
+    #[arg(long, env = "LETHE_ANONYMOUS_MAX_TTL")]
+    pub anonymous_max_ttl: Option<i64>,
+    /// Wrong passphrases before a secret is destroyed [default: 5]
+    #[arg(long, env = "LETHE_PASSPHRASE_ATTEMPTS")]
+    pub passphrase_attempts: Option<u32>,
+    /// Argon2id memory cost in KiB [default: 19456]
+    #[arg(long, env = "LETHE_ARGON2_MEMORY_KIB")]
+    pub argon2_memory_kib: Option<u32>,
+    /// Argon2id passes [default: 2]
+    #[arg(long, env = "LETHE_ARGON2_ITERATIONS")]
+    pub argon2_iterations: Option<u32>,
+    /// Seconds between sweeps of expired data [default: 60]
+    #[arg(long, env = "LETHE_SWEEP_INTERVAL_SECS")]
+    pub sweep_interval_secs: Option<u64>,
+}
+
+macro_rules! overlay {
+    ($cfg:ident, $layer:ident, $($field:ident),*) => {
+        $( if let Some(v) = $layer.$field { $cfg.$field = v; } )*
+    };
+}
+
+impl Config {
+    /// Applies `layer` on top of `self`.
+    pub fn overlay(mut self, layer: ConfigLayer) -> Self {
+        if let Some(url) = layer.public_url {
+            self.public_url = Some(url);
+        }
+        overlay!(
+            self,
+            layer,
+            listen,
+            data_dir,
+            max_secret_bytes,
+            max_body_bytes,
+            max_ttl,
+            anonymous_max_ttl,
+            passphrase_attempts,
+            argon2_memory_kib,
+            argon2_iterations,
+            sweep_interval_secs
+        );
+        self
+    }
+
+    /// Defaults, then the TOML file (if any), then `flags_and_env`; validated.
+    pub fn load(file: Option<&Path>, flags_and_env: ConfigLayer) -> anyhow::Result<Self> {
+        let mut config = Config::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let layer: ConfigLayer =
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            config = config.overlay(layer);
+        }
+        config = config.overlay(flags_and_env);
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Refuses settings that would break a promise, with a message naming the setting.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.max_secret_bytes > 0,
+            "max_secret_bytes must be positive"
+        );
+        anyhow::ensure!(
+            self.max_body_bytes >= self.max_secret_bytes,
+            "max_body_bytes ({}) must be at least max_secret_bytes ({})",
+            self.max_body_bytes,
+            self.max_secret_bytes
+        );
+        anyhow::ensure!(
+            self.max_ttl >= policy::MIN_TTL,
+            "max_ttl must be at least {} seconds",
+            policy::MIN_TTL
+        );
+        anyhow::ensure!(
+            (policy::MIN_TTL..=self.max_ttl).contains(&self.anonymous_max_ttl),
+            "anonymous_max_ttl must be between {} and max_ttl",
+            policy::MIN_TTL
+        );
+        anyhow::ensure!(
+            self.passphrase_attempts >= 1,
+            "passphrase_attempts must be at least 1"
+        );
+        anyhow::ensure!(
+            self.sweep_interval_secs >= 1,
+            "sweep_interval_secs must be at least 1"
+        );
+        lethe_core::kdf::KdfParams::decode(&self.kdf().encode()).map_err(|_| {
+            anyhow::anyhow!("argon2_memory_kib and argon2_iterations are out of range")
+        })?;
+        Ok(())
+    }
+
+    /// The Argon2id cost for new secrets.
+    pub fn kdf(&self) -> KdfParams {
+        KdfParams {
+            m_kib: self.argon2_memory_kib,
+            t: self.argon2_iterations,
+            p: 1,
+        }
+    }
+
+    /// The configuration as TOML, for `lethe serve --print-config`. Nothing in it is secret
+    /// today; settings that hold credentials must be redacted here when they are added.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_override_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("lethe.toml");
+        std::fs::write(
+            &file,
+            "max_secret_bytes = 2000\nmax_ttl = 86400\nlisten = \"127.0.0.1:9000\"\n",
+        )
+        .expect("write");
+        let flags = ConfigLayer {
+            max_secret_bytes: Some(3000),
+            ..Default::default()
+        };
+        let c = Config::load(Some(&file), flags).expect("loads");
+        assert_eq!(c.max_secret_bytes, 3000, "flag beats file");
+        assert_eq!(c.max_ttl, 86400, "file beats default");
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.passphrase_attempts, 5, "default stays");
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_their_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("lethe.toml");
+        std::fs::write(&file, "max_secrets_bytes = 1\n").expect("write");
+        let e = Config::load(Some(&file), ConfigLayer::default())
+            .err()
+            .map(|e| format!("{e:#}"));
+        assert!(e.is_some_and(|e| e.contains("max_secrets_bytes")));
+        let tiny_body = ConfigLayer {
+            max_body_bytes: Some(10),
+            ..Default::default()
+        };
+        let e = Config::load(None, tiny_body).err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("max_body_bytes")));
+        let zero = ConfigLayer {
+            passphrase_attempts: Some(0),
+            ..Default::default()
+        };
+        assert!(Config::load(None, zero).is_err());
+    }
+
+    #[test]
+    fn defaults_match_the_documentation() {
+        let c = Config::default();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:7143");
+        assert_eq!(c.data_dir, PathBuf::from("lethe-data"));
+        assert_eq!(
+            (c.max_secret_bytes, c.max_ttl, c.anonymous_max_ttl),
+            (10_000, 2_592_000, 604_800)
+        );
+        assert!(c.to_toml().contains("max_secret_bytes = 10000"));
+    }
+}

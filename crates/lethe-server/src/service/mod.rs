@@ -1,0 +1,101 @@
+//! The domain service: what every interface (v1 API, later v2 and the web pages) calls. It
+//! joins the policy and crypto of `lethe-core` with a [`Store`], and keeps handlers thin.
+//!
+//! - [`conceal`]: creating a secret and its receipt.
+//! - [`reveal`]: revealing once, passphrase attempts and lockout.
+//! - [`receipts`]: the creator's receipt, burning, recent receipts.
+//! - [`sweeper`]: the background task that deletes expired data.
+
+pub mod conceal;
+pub mod receipts;
+pub mod reveal;
+pub mod sweeper;
+
+use crate::config::Config;
+use crate::errors::AppError;
+use lethe_core::clock::{Clock, UnixTime};
+use lethe_core::kdf::KdfParams;
+use lethe_store::Store;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+use zeroize::Zeroizing;
+
+pub use conceal::{Conceal, Concealed};
+pub use receipts::ReceiptView;
+
+/// Limits the service enforces, taken from the configuration.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub max_secret_bytes: usize,
+    pub max_ttl: i64,
+    pub anonymous_max_ttl: i64,
+    pub passphrase_attempts: u32,
+    pub kdf: KdfParams,
+}
+
+impl From<&Config> for Policy {
+    fn from(c: &Config) -> Self {
+        Policy {
+            max_secret_bytes: c.max_secret_bytes,
+            max_ttl: c.max_ttl,
+            anonymous_max_ttl: c.anonymous_max_ttl,
+            passphrase_attempts: c.passphrase_attempts,
+            kdf: c.kdf(),
+        }
+    }
+}
+
+/// The secret-sharing service. Cheap to clone.
+#[derive(Clone)]
+pub struct Secrets {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    policy: Arc<Policy>,
+    /// Bounds concurrent Argon2id runs: each takes ~19 MiB and a core for tens of ms.
+    kdf_slots: Arc<Semaphore>,
+}
+
+impl Secrets {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: Policy) -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Secrets {
+            store,
+            clock,
+            policy: Arc::new(policy),
+            kdf_slots: Arc::new(Semaphore::new(cores)),
+        }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn now(&self) -> UnixTime {
+        self.clock.now()
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Runs Argon2id off the async runtime (P4), at most one per core at a time.
+    async fn stretch(
+        &self,
+        params: KdfParams,
+        passphrase: &str,
+        salt: Vec<u8>,
+    ) -> Result<Zeroizing<[u8; 32]>, AppError> {
+        let _slot = self
+            .kdf_slots
+            .acquire()
+            .await
+            .map_err(|e| AppError::internal("kdf semaphore closed", e))?;
+        let passphrase = Zeroizing::new(passphrase.as_bytes().to_vec());
+        tokio::task::spawn_blocking(move || params.stretch(&passphrase, &salt))
+            .await
+            .map_err(|e| AppError::internal("kdf task failed", e))?
+            .map_err(|e| AppError::internal("kdf failed", e))
+    }
+}

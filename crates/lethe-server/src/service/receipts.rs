@@ -1,0 +1,91 @@
+//! The creator's side: reading a receipt, burning a secret, listing recent receipts.
+
+use super::Secrets;
+use crate::errors::AppError;
+use lethe_core::crypto;
+use lethe_core::state::SecretState;
+use lethe_core::token::{ReceiptToken, SecretToken};
+use lethe_store::ReceiptRecord;
+
+/// A receipt as its holder sees it: the record, its state now, and the share token while the
+/// secret is still waiting (recovered from the sealed link with the receipt token).
+pub struct ReceiptView {
+    pub record: ReceiptRecord,
+    pub state: SecretState,
+    pub secret: Option<SecretToken>,
+    pub now: i64,
+}
+
+impl Secrets {
+    fn view(&self, token: &ReceiptToken, record: ReceiptRecord) -> ReceiptView {
+        let now = self.now();
+        let state = record.state_at(now);
+        let secret = match (&record.sealed_link, state) {
+            (Some(blob), SecretState::New) => crypto::open_link(token, &record.id, blob).ok(),
+            _ => None,
+        };
+        ReceiptView {
+            record,
+            state,
+            secret,
+            now,
+        }
+    }
+
+    /// Reads a receipt; the first read marks it seen (Onetime Secret's `viewed` state).
+    #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
+    pub async fn receipt(&self, token: &ReceiptToken) -> Result<ReceiptView, AppError> {
+        let now = self.now();
+        let mut record = self
+            .store
+            .receipt(token.id())
+            .await?
+            .ok_or(AppError::Unknown)?;
+        if now >= record.expires_at {
+            return Err(AppError::Unknown);
+        }
+        if !record.receipt_seen {
+            self.store.mark_receipt_seen(record.id, now).await?;
+            record.receipt_seen = true;
+        }
+        Ok(self.view(token, record))
+    }
+
+    /// Burns the secret if it is still waiting. Returns the receipt after the burn and the
+    /// share token it had, for the v1 `secret_shortkey`.
+    #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
+    pub async fn burn(&self, token: &ReceiptToken) -> Result<(ReceiptView, SecretToken), AppError> {
+        let now = self.now();
+        let before = self
+            .store
+            .receipt(token.id())
+            .await?
+            .ok_or(AppError::Unknown)?;
+        if now >= before.expires_at {
+            return Err(AppError::Unknown);
+        }
+        let before = self.view(token, before);
+        let Some(secret) = before.secret else {
+            return Err(AppError::Gone(before.state));
+        };
+        let after = self
+            .store
+            .burn(token.id(), now)
+            .await?
+            .ok_or(AppError::Unknown)?;
+        if after.state != SecretState::Burned {
+            // Revealed or expired between the read and the burn.
+            return Err(AppError::Gone(after.state_at(now)));
+        }
+        tracing::info!("secret burned by its creator");
+        Ok((self.view(token, after), secret))
+    }
+
+    /// The receipts of an account, newest first, skipping expired ones.
+    pub async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, AppError> {
+        let now = self.now();
+        let mut list = self.store.recent(custid, limit).await?;
+        list.retain(|r| now < r.expires_at);
+        Ok(list)
+    }
+}

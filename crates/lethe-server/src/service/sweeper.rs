@@ -1,0 +1,51 @@
+//! The sweeper: deletes expired secrets and receipts in small batches, so expiry never holds
+//! the writer for long and its cost follows what expired, not what is stored (P9).
+
+use super::Secrets;
+use lethe_store::SweepStats;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Rows touched per transaction.
+pub const BATCH: u32 = 1_000;
+
+impl Secrets {
+    /// Sweeps until nothing expired is left; returns the totals.
+    pub async fn sweep_expired(&self) -> Result<SweepStats, lethe_store::StoreError> {
+        let mut total = SweepStats::default();
+        loop {
+            let s = self.store.sweep(self.now(), BATCH).await?;
+            if s.is_empty() {
+                break;
+            }
+            total.secrets_deleted += s.secrets_deleted;
+            total.receipts_expired += s.receipts_expired;
+            total.receipts_deleted += s.receipts_deleted;
+            // Let queued requests reach the writer between batches.
+            tokio::task::yield_now().await;
+        }
+        Ok(total)
+    }
+}
+
+/// Runs [`Secrets::sweep_expired`] every `interval` until `shutdown` fires.
+pub async fn run(secrets: Secrets, interval: Duration, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => break,
+        }
+        match secrets.sweep_expired().await {
+            Ok(s) if !s.is_empty() => tracing::info!(
+                secrets = s.secrets_deleted,
+                receipts_expired = s.receipts_expired,
+                receipts = s.receipts_deleted,
+                "swept expired data"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "sweep failed; will retry"),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The state every handler receives.
+
+use crate::config::Config;
+use crate::service::Secrets;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub secrets: Secrets,
+    pub config: Arc<Config>,
+}
