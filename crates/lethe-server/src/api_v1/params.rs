@@ -191,7 +191,7 @@ mod tests {
         .expect("parses");
         assert_eq!(
             (p.get("secret"), p.get("ttl"), p.get("x"), p.get("n")),
-            (Some("s3cré"), Some("3600"), Some("true"), None)
+            (Some("s3crét"), Some("3600"), Some("true"), None)
         );
         assert!(matches!(
             parse_json(b"[1]", &mut Params::default()),

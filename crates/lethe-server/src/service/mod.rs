@@ -38,7 +38,7 @@ impl From<&Config> for Policy {
         Policy {
             max_secret_bytes: c.max_secret_bytes,
             max_ttl: c.max_ttl,
-            anonymous_max_ttl: c.anonymous_max_ttl,
+            anonymous_max_ttl: c.anonymous_max_ttl.min(c.max_ttl),
             passphrase_attempts: c.passphrase_attempts,
             kdf: c.kdf(),
         }
