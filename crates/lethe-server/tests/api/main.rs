@@ -1,0 +1,10 @@
+//! Integration tests: the real server on port 0 with a temporary data directory and a manual
+//! clock, driven over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod errors;
+mod exactly_once;
+mod harness;
+mod lifecycle;
+mod passphrase;
+mod routes;
