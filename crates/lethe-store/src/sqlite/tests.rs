@@ -259,3 +259,36 @@ async fn data_survives_reopening() {
     let mut recent = store.recent("anon", 10).await.expect("recent");
     assert_eq!(recent.pop().map(|r| r.id), Some(n.receipt_id));
 }
+
+/// The sweeper's cost must follow what expired, not what is stored: every query it (and the
+/// hot paths) runs must search an index, never scan a whole table.
+#[tokio::test]
+async fn sweep_and_lookup_queries_use_indexes() {
+    let (_dir, store) = open();
+    let conn = Connection::open(store.path()).expect("open");
+    let queries = [
+        "SELECT id FROM secrets WHERE expires_at <= 1 LIMIT 10",
+        "SELECT id FROM receipts WHERE state = 'new' AND secret_expires_at <= 1 LIMIT 10",
+        "SELECT id FROM receipts WHERE expires_at <= 1 LIMIT 10",
+        "DELETE FROM secrets WHERE id = x'00' AND expires_at > 1",
+        "UPDATE receipts SET late_attempts = 1 WHERE secret_id = x'00'",
+        "SELECT id FROM receipts WHERE custid = 'anon' ORDER BY created DESC LIMIT 10",
+    ];
+    for q in queries {
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {q}"))
+            .expect("plan");
+        let plan: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("plan rows");
+        assert!(!plan.is_empty(), "{q}");
+        for step in &plan {
+            assert!(
+                step.starts_with("SEARCH"),
+                "{q} does `{step}` instead of an index search"
+            );
+        }
+    }
+}
