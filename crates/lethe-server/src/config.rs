@@ -137,6 +137,8 @@ impl Config {
             config = config.overlay(layer);
         }
         config = config.overlay(flags_and_env);
+        // The anonymous cap can never exceed the general one; show the value in effect.
+        config.anonymous_max_ttl = config.anonymous_max_ttl.min(config.max_ttl);
         config.validate()?;
         Ok(config)
     }

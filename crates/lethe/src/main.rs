@@ -9,7 +9,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Share a secret through a link that works once.
 #[derive(Debug, Parser)]
-#[command(name = "lethe", version, about)]
+#[command(name = "lethe", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
