@@ -1,0 +1,208 @@
+//! Nothing readable at rest (P1, P4): no content, passphrase, generated value or token appears
+//! in any file of the data directory (database, WAL, shared memory), live or after a stop.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{client, contains_bytes, field, files_under, json, random, Server};
+use std::path::Path;
+
+/// What must never be found at rest, with a label for failure messages.
+type Needles = Vec<(String, String)>;
+
+struct Made {
+    secret_key: String,
+    metadata_key: String,
+    content: String,
+    passphrase: Option<String>,
+}
+
+async fn post(server: &Server, path: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let resp = client().post(server.url(path)).form(form).send().await;
+    json(resp.expect("request")).await
+}
+
+async fn create(server: &Server, label: &str, pass: bool, needles: &mut Needles) -> Made {
+    let content = format!("at-rest-content-{label}-{}-{}", random(), random());
+    let passphrase = pass.then(|| format!("at-rest-pass-{label}-{}", random()));
+    let mut form = vec![("secret", content.as_str()), ("ttl", "86400")];
+    if let Some(p) = &passphrase {
+        form.push(("passphrase", p.as_str()));
+    }
+    let (status, body) = post(server, "/api/v1/share", &form).await;
+    assert_eq!(status, 200, "create {label}: {body}");
+    made(label, body, content, passphrase, needles)
+}
+
+async fn generate(
+    server: &Server,
+    label: &str,
+    form: &[(&str, &str)],
+    needles: &mut Needles,
+) -> Made {
+    let (status, body) = post(server, "/api/v1/generate", form).await;
+    assert_eq!(status, 200, "generate {label}: {body}");
+    let value = field(&body, "value");
+    assert!(
+        value.len() >= 12,
+        "generated value too short to scan for: {value:?}"
+    );
+    let passphrase = form
+        .iter()
+        .find(|(k, _)| *k == "passphrase")
+        .map(|(_, v)| v.to_string());
+    made(label, body, value, passphrase, needles)
+}
+
+fn made(
+    label: &str,
+    body: serde_json::Value,
+    content: String,
+    passphrase: Option<String>,
+    needles: &mut Needles,
+) -> Made {
+    let m = Made {
+        secret_key: field(&body, "secret_key"),
+        metadata_key: field(&body, "metadata_key"),
+        content,
+        passphrase,
+    };
+    needles.push((format!("content of {label}"), m.content.clone()));
+    needles.push((format!("secret_key of {label}"), m.secret_key.clone()));
+    needles.push((format!("metadata_key of {label}"), m.metadata_key.clone()));
+    if let Some(p) = &m.passphrase {
+        needles.push((format!("passphrase of {label}"), p.clone()));
+    }
+    m
+}
+
+async fn reveal(server: &Server, m: &Made) {
+    let form: Vec<(&str, &str)> = m
+        .passphrase
+        .iter()
+        .map(|p| ("passphrase", p.as_str()))
+        .collect();
+    let (status, body) = post(server, &format!("/api/v1/secret/{}", m.secret_key), &form).await;
+    assert_eq!(status, 200, "reveal: {body}");
+    assert_eq!(field(&body, "value"), m.content);
+}
+
+async fn burn(server: &Server, m: &Made) {
+    let (status, body) = post(
+        server,
+        &format!("/api/v1/private/{}/burn", m.metadata_key),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "burn: {body}");
+}
+
+/// Reads every file under `dir` as raw bytes; fails on any needle, or if the scan is vacuous.
+fn scan(dir: &Path, needles: &Needles, when: &str, expect_wal: bool) {
+    let files = files_under(dir);
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let db = std::fs::read(dir.join("lethe.db")).expect("read lethe.db");
+    assert!(!db.is_empty(), "{when}: lethe.db is empty");
+    if expect_wal {
+        assert!(
+            names.iter().any(|n| n == "lethe.db-wal"),
+            "{when}: no WAL among {names:?}"
+        );
+    }
+    let (mut leaks, mut marker, mut total) = (Vec::new(), false, 0);
+    for path in &files {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue, // -shm removed on close
+            Err(e) => panic!("{when}: reading {}: {e}", path.display()),
+        };
+        total += bytes.len();
+        marker |= contains_bytes(&bytes, b"receipts");
+        for (label, needle) in needles {
+            if contains_bytes(&bytes, needle.as_bytes()) {
+                leaks.push(format!("{label} found in {}", path.display()));
+            }
+        }
+    }
+    assert!(
+        marker,
+        "{when}: the table name \"receipts\" was not found in {names:?}: the scan reads nothing"
+    );
+    eprintln!(
+        "{when}: scanned {} files ({total} bytes): {names:?}",
+        files.len()
+    );
+    assert!(
+        leaks.is_empty(),
+        "{when}: readable at rest:\n{}",
+        leaks.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_readable_in_the_data_dir() {
+    let data = tempfile::tempdir().expect("data dir");
+    let dir = data.path();
+    let mut server = Server::start(dir).await;
+    let mut needles = Needles::new();
+
+    let mut plain = Vec::new();
+    for i in 0..4 {
+        plain.push(create(&server, &format!("plain{i}"), false, &mut needles).await);
+    }
+    let mut protected = Vec::new();
+    for i in 0..3 {
+        protected.push(create(&server, &format!("pass{i}"), true, &mut needles).await);
+    }
+    let gen_pass = format!("at-rest-pass-gen-{}", random());
+    let generated = [
+        generate(&server, "gen0", &[], &mut needles).await,
+        generate(
+            &server,
+            "gen1",
+            &[("length", "64"), ("passphrase", &gen_pass)],
+            &mut needles,
+        )
+        .await,
+    ];
+
+    // Reveal some, burn some, fail a passphrase on one, read one receipt, leave the rest.
+    reveal(&server, &plain[0]).await;
+    reveal(&server, &protected[0]).await;
+    reveal(&server, &generated[0]).await;
+    burn(&server, &plain[1]).await;
+    burn(&server, &protected[2]).await;
+    let wrong = format!("at-rest-wrong-pass-{}", random());
+    needles.push(("wrong passphrase".into(), wrong.clone()));
+    let path = format!("/api/v1/secret/{}", protected[1].secret_key);
+    let (status, body) = post(&server, &path, &[("passphrase", &wrong)]).await;
+    assert_eq!(status, 404, "wrong passphrase accepted: {body}");
+    let resp = client()
+        .get(server.url(&format!("/api/v1/private/{}", plain[3].metadata_key)))
+        .send()
+        .await;
+    assert_eq!(json(resp.expect("receipt")).await.0, 200);
+    assert_eq!(needles.len(), 4 * 3 + 3 * 4 + 3 + 4 + 1);
+
+    scan(dir, &needles, "live, first run", true);
+    server.kill();
+    scan(dir, &needles, "after kill -9", false);
+
+    let mut server = Server::start(dir).await;
+    scan(dir, &needles, "live, after recovery", true);
+    let exit = server.terminate().await;
+    assert!(exit.success(), "graceful stop failed: {exit}");
+    scan(dir, &needles, "after graceful stop", false);
+
+    // The waiting secrets really are in the files (encrypted): a restart can still reveal them.
+    let mut server = Server::start(dir).await;
+    for m in [&plain[2], &plain[3], &protected[1], &generated[1]] {
+        reveal(&server, m).await;
+    }
+    scan(dir, &needles, "live, after late reveals", true);
+    server.kill();
+    scan(dir, &needles, "final", false);
+}
