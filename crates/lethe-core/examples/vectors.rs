@@ -73,5 +73,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         println!("```\n");
     }
+    print_e2e_vectors();
     Ok(())
+}
+
+/// Vectors of the browser format (`e2e`), checked by `e2e::tests` and by the browser test.
+fn print_e2e_vectors() {
+    use lethe_core::e2e;
+    let cases: [(&str, Option<&str>); 2] = [
+        ("one-time secret ✓", None),
+        ("vault code 4711", Some("correct horse battery staple")),
+    ];
+    for (i, (content, passphrase)) in cases.iter().enumerate() {
+        let k = [(i as u8) * 16 + 1; 32];
+        let iv = [(i as u8) + 0x21; 12];
+        let params = e2e::PassParams {
+            salt: vec![0x33; 16],
+            iterations: 1_000,
+        };
+        let d = e2e::derive(&k, passphrase.map(|p| (p, &params)));
+        println!("```e2e-vector");
+        println!("K = {}", e2e::encode_key(&k));
+        if let Some(p) = passphrase {
+            println!("passphrase = {p}");
+            println!("salt = {}", e2e::b64(&params.salt));
+            println!("iterations = {}", params.iterations);
+        }
+        println!("key = {}", e2e::b64(d.key.as_ref()));
+        println!("proof = {}", e2e::b64(d.proof.as_ref()));
+        println!("verifier = {}", e2e::b64(&e2e::verifier(d.proof.as_ref())));
+        println!("content = {content}");
+        println!("iv = {}", e2e::b64(&iv));
+        println!(
+            "envelope = {}",
+            e2e::seal_with_iv(&d.key, &iv, content.as_bytes())
+        );
+        println!("```\n");
+    }
 }

@@ -5,6 +5,7 @@
 //! Layout, one line per module:
 //! - [`token`]: link tokens (`T`, `M`), their parsing, and the lookup ids derived from them.
 //! - [`crypto`]: sealing secret content and share links under keys derived from tokens.
+//! - [`e2e`]: the end-to-end format the browser and CLI encrypt with (key in the URL fragment).
 //! - [`kdf`]: Argon2id passphrase stretching, with its parameters recorded per secret.
 //! - [`padding`]: length-hiding frames, so ciphertext sizes fall into buckets (P8).
 //! - [`policy`]: TTL clamping and size limits, applied once at the edge.
@@ -14,6 +15,7 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod e2e;
 pub mod generate;
 pub mod kdf;
 pub mod padding;
