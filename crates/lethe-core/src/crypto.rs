@@ -107,6 +107,25 @@ pub fn open_content(
     padding::unpad(&frame).ok_or(OpenError)
 }
 
+/// Associated data for a record's auxiliary blob (the end-to-end verifier): the id plus a
+/// label, so the blob can be opened neither as content nor under another record.
+fn aux_aad(id: &SecretId) -> Vec<u8> {
+    let mut aad = id.as_bytes().to_vec();
+    aad.extend_from_slice(b"/verifier");
+    aad
+}
+
+/// Seals an end-to-end verifier under the content key (no padding: it is always 32 bytes).
+pub fn seal_verifier(key: &[u8; 32], id: &SecretId, verifier: &[u8; 32]) -> Vec<u8> {
+    seal_with_nonce(key, &aux_aad(id), &random_nonce(), verifier)
+}
+
+/// Opens a sealed verifier.
+pub fn open_verifier(key: &[u8; 32], id: &SecretId, blob: &[u8]) -> Result<[u8; 32], OpenError> {
+    let raw = open(key, &aux_aad(id), blob)?;
+    raw.as_slice().try_into().map_err(|_| OpenError)
+}
+
 /// Encrypts the share token so the receipt can show the link until the secret is viewed.
 pub fn seal_link(receipt: &ReceiptToken, id: &ReceiptId, secret: &SecretToken) -> Vec<u8> {
     seal_with_nonce(

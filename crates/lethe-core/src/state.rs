@@ -48,6 +48,33 @@ impl SecretState {
     }
 }
 
+/// What the stored content is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentKind {
+    /// Text the server encrypted (and can decrypt with the link token).
+    Text,
+    /// An end-to-end envelope: only the holder of the fragment key can read it.
+    E2e,
+}
+
+impl ContentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentKind::Text => "text",
+            ContentKind::E2e => "e2e",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "text" => Some(ContentKind::Text),
+            "e2e" => Some(ContentKind::E2e),
+            _ => None,
+        }
+    }
+}
+
 /// Why a secret was burned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -90,6 +117,9 @@ mod tests {
             assert_eq!(SecretState::parse(s.as_str()), Some(s));
         }
         assert_eq!(SecretState::parse("received"), None);
+        for k in [ContentKind::Text, ContentKind::E2e] {
+            assert_eq!(ContentKind::parse(k.as_str()), Some(k));
+        }
         for r in [BurnReason::Creator, BurnReason::PassphraseAttempts] {
             assert_eq!(BurnReason::parse(r.as_str()), Some(r));
         }

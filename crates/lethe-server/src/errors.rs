@@ -31,6 +31,10 @@ pub enum AppError {
     /// The passphrase did not open the secret; `remaining` attempts are left (0: destroyed).
     #[error("Unknown secret")]
     WrongPassphrase { remaining: u32 },
+    /// An end-to-end secret asked for through an interface that cannot decrypt it; nothing
+    /// was consumed.
+    #[error("This secret is end-to-end encrypted: open its full link in a browser or with the lethe CLI")]
+    NeedsEndToEnd,
     #[error("Not authorized")]
     NotAuthorized,
     #[error("You did not provide anything to share")]
@@ -63,6 +67,7 @@ impl AppError {
                 StatusCode::BAD_REQUEST
             }
             AppError::NothingToShare => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NeedsEndToEnd => StatusCode::CONFLICT,
             AppError::PassphraseRequired | AppError::NotAuthorized => StatusCode::UNAUTHORIZED,
             AppError::WrongPassphrase { .. } | AppError::RecipientNeedsAccount => {
                 StatusCode::FORBIDDEN
@@ -101,6 +106,7 @@ mod tests {
             (AppError::WrongPassphrase { remaining: 2 }, 403),
             (AppError::NotAuthorized, 401),
             (AppError::NothingToShare, 422),
+            (AppError::NeedsEndToEnd, 409),
             (AppError::SecretTooLarge { limit: 1 }, 413),
             (AppError::BodyTooLarge { limit: 1 }, 413),
             (AppError::InvalidUtf8, 400),

@@ -1,7 +1,7 @@
 //! Records exchanged through the [`crate::Store`] trait. They hold sealed bytes and ids only.
 
 use lethe_core::clock::UnixTime;
-use lethe_core::state::{BurnReason, SecretState};
+use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
 
 /// Everything needed to store a new secret and its receipt.
@@ -11,8 +11,14 @@ pub struct NewSecret {
     pub receipt_id: ReceiptId,
     /// `nonce ‖ ciphertext ‖ tag` of the padded content.
     pub sealed: Vec<u8>,
-    /// Argon2id salt and encoded parameters, when a passphrase protects the secret.
+    pub kind: ContentKind,
+    /// Passphrase salt and encoded parameters: Argon2id (`m=…,t=…,p=…`) for text secrets, the
+    /// browser's PBKDF2 (`pbkdf2-sha256:i=…`) for end-to-end ones.
     pub kdf: Option<(Vec<u8>, String)>,
+    /// For end-to-end secrets with a passphrase: the proof verifier, sealed under `T`.
+    pub sealed_verifier: Option<Vec<u8>>,
+    /// The creator's label for the secret.
+    pub name: Option<String>,
     pub custid: String,
     /// The secret's lifetime in seconds, as granted.
     pub ttl: i64,
@@ -31,7 +37,9 @@ pub struct SecretRecord {
     pub id: SecretId,
     pub receipt_id: ReceiptId,
     pub sealed: Vec<u8>,
+    pub kind: ContentKind,
     pub kdf: Option<(Vec<u8>, String)>,
+    pub sealed_verifier: Option<Vec<u8>>,
     pub attempts: u32,
     pub expires_at: UnixTime,
 }
@@ -42,6 +50,8 @@ pub struct ReceiptRecord {
     pub id: ReceiptId,
     pub secret_id: SecretId,
     pub custid: String,
+    pub kind: ContentKind,
+    pub name: Option<String>,
     /// The stored state; use [`ReceiptRecord::state_at`] for the state at a given time.
     pub state: SecretState,
     pub burn_reason: Option<BurnReason>,

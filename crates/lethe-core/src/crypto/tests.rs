@@ -144,3 +144,16 @@ fn link_opens_only_with_its_receipt_token() {
     assert!(open_link(&other, &m.id(), &sealed).is_err());
     assert!(!hex::encode(&sealed).contains(&hex::encode(t.expose())));
 }
+
+#[test]
+fn verifier_is_bound_to_its_record_and_role() {
+    let t = SecretToken::generate();
+    let key = content_key(&t, None);
+    let sealed = seal_verifier(&key, &t.id(), &[5; 32]);
+    assert_eq!(open_verifier(&key, &t.id(), &sealed), Ok([5; 32]));
+    assert!(
+        open_content(&key, &t.id(), &sealed).is_err(),
+        "a verifier is not content"
+    );
+    assert!(open_verifier(&key, &SecretToken::generate().id(), &sealed).is_err());
+}

@@ -5,7 +5,7 @@ use super::error::V1Error;
 use super::params::Params;
 use super::receipt::V1Receipt;
 use crate::errors::AppError;
-use crate::service::{Conceal, Concealed};
+use crate::service::{Conceal, Concealed, Credential, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -63,11 +63,14 @@ pub async fn share(
     let owner = auth::caller(&headers)?;
     let content = params.take("secret").unwrap_or_default();
     let req = Conceal {
-        content,
-        passphrase: params.take("passphrase"),
+        payload: Payload::Text {
+            content,
+            passphrase: params.take("passphrase"),
+        },
         ttl: params.get("ttl").map(str::to_owned),
         recipients: recipients(&params),
         owner,
+        name: None,
     };
     let created = app.secrets.conceal(req).await?;
     Ok(Json(receipt_json(&created, app.secrets.now())?))
@@ -110,11 +113,14 @@ pub async fn generate(
     let value = generate::password(length, charsets(&params)?)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let req = Conceal {
-        content: Zeroizing::new(value.to_string()),
-        passphrase: params.take("passphrase"),
+        payload: Payload::Text {
+            content: Zeroizing::new(value.to_string()),
+            passphrase: params.take("passphrase"),
+        },
         ttl: params.get("ttl").map(str::to_owned),
         recipients: recipients(&params),
         owner,
+        name: None,
     };
     let created = app.secrets.conceal(req).await?;
     let mut body = receipt_json(&created, app.secrets.now())?;
@@ -130,10 +136,8 @@ pub async fn reveal(
 ) -> V1Result {
     let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
     let passphrase = params.take("passphrase");
-    let revealed = app
-        .secrets
-        .reveal(&token, passphrase.as_deref().map(|p| p.as_str()))
-        .await?;
+    let credential = Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str()));
+    let revealed = app.secrets.reveal(&token, credential).await?;
     Ok(Json(
         json!({ "value": revealed.content.as_str(), "secret_key": token.expose(), "share_domain": "" }),
     ))

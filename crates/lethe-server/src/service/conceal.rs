@@ -2,34 +2,71 @@
 
 use super::Secrets;
 use crate::errors::AppError;
-use lethe_core::crypto;
-use lethe_core::kdf;
 use lethe_core::policy::Ttl;
+use lethe_core::state::{ContentKind, SecretState};
 use lethe_core::token::{ReceiptToken, SecretToken};
+use lethe_core::{crypto, e2e, kdf, padding};
 use lethe_store::{NewSecret, ReceiptRecord};
 use zeroize::Zeroizing;
 
-/// A request to store a secret. Content and passphrase are wiped from memory on drop.
+/// Longest name (label) a secret may carry, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// What is being stored.
+pub enum Payload {
+    /// Plain text that the server encrypts (P1), optionally under a passphrase (Argon2id).
+    Text {
+        content: Zeroizing<String>,
+        passphrase: Option<Zeroizing<String>>,
+    },
+    /// An end-to-end envelope the server cannot read (P5).
+    E2e {
+        envelope: String,
+        passphrase: Option<E2ePassphrase>,
+    },
+}
+
+/// The public half of an end-to-end passphrase: what the recipient's browser needs to derive
+/// the proof, and the verifier the server checks it against.
+#[derive(Debug, Clone)]
+pub struct E2ePassphrase {
+    pub salt: Vec<u8>,
+    pub iterations: u32,
+    pub verifier: [u8; 32],
+}
+
+/// Encodes end-to-end passphrase parameters for the store: `pbkdf2-sha256:i=600000`.
+pub fn encode_e2e_params(iterations: u32) -> String {
+    format!("pbkdf2-sha256:i={iterations}")
+}
+
+/// Reads what [`encode_e2e_params`] wrote.
+pub fn decode_e2e_params(s: &str) -> Option<u32> {
+    s.strip_prefix("pbkdf2-sha256:i=")?.parse().ok()
+}
+
+/// A request to store a secret. Secrets in it are wiped from memory on drop.
 pub struct Conceal {
-    pub content: Zeroizing<String>,
-    pub passphrase: Option<Zeroizing<String>>,
+    pub payload: Payload,
     /// The TTL as the caller sent it; clamped, never rejected.
     pub ttl: Option<String>,
     /// Who creates it: an account id, or `None` for anonymous callers.
     pub owner: Option<String>,
     pub recipients: Vec<String>,
+    /// The creator's label, shown on receipts.
+    pub name: Option<String>,
 }
 
 impl std::fmt::Debug for Conceal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.payload {
+            Payload::Text { .. } => "text",
+            Payload::E2e { .. } => "e2e",
+        };
         f.debug_struct("Conceal")
-            .field("content_bytes", &self.content.len())
-            .field(
-                "passphrase",
-                &self.passphrase.as_ref().map(|_| "[redacted]"),
-            )
+            .field("kind", &kind)
             .field("ttl", &self.ttl)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -53,18 +90,72 @@ pub fn obscure_email(addr: &str) -> String {
     out
 }
 
+/// Largest envelope accepted: one that holds the largest allowed secret.
+pub fn max_envelope_chars(max_secret_bytes: usize) -> usize {
+    let raw = 1 + 12 + padding::bucket_for(max_secret_bytes) + 16;
+    raw.div_ceil(3) * 4
+}
+
+fn check_name(name: Option<String>) -> Result<Option<String>, AppError> {
+    let Some(name) = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(AppError::BadRequest(format!(
+            "A name must be at most {MAX_NAME_CHARS} characters, without control characters"
+        )));
+    }
+    Ok(Some(name))
+}
+
 impl Secrets {
-    /// Validates, seals and stores a secret. Nothing is stored if any check fails.
-    #[tracing::instrument(skip_all)]
-    pub async fn conceal(&self, req: Conceal) -> Result<Concealed, AppError> {
-        if req.content.trim().is_empty() {
+    fn check_e2e(&self, envelope: &str, pass: Option<&E2ePassphrase>) -> Result<(), AppError> {
+        if envelope.is_empty() {
             return Err(AppError::NothingToShare);
         }
-        if req.content.len() > self.policy.max_secret_bytes {
+        if envelope.len() > max_envelope_chars(self.policy.max_secret_bytes) {
             return Err(AppError::SecretTooLarge {
                 limit: self.policy.max_secret_bytes,
             });
         }
+        e2e::check_envelope(envelope)
+            .map_err(|e| AppError::BadRequest(format!("The ciphertext is invalid: {e}")))?;
+        if let Some(p) = pass {
+            if !(8..=64).contains(&p.salt.len()) {
+                return Err(AppError::BadRequest(
+                    "The passphrase salt must be 8 to 64 bytes".into(),
+                ));
+            }
+            if !(e2e::MIN_ITERATIONS..=e2e::MAX_ITERATIONS).contains(&p.iterations) {
+                return Err(AppError::BadRequest(format!(
+                    "The passphrase iterations must be between {} and {}",
+                    e2e::MIN_ITERATIONS,
+                    e2e::MAX_ITERATIONS
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates, seals and stores a secret. Nothing is stored if any check fails.
+    #[tracing::instrument(skip_all)]
+    pub async fn conceal(&self, req: Conceal) -> Result<Concealed, AppError> {
+        match &req.payload {
+            Payload::Text { content, .. } if content.trim().is_empty() => {
+                return Err(AppError::NothingToShare)
+            }
+            Payload::Text { content, .. } if content.len() > self.policy.max_secret_bytes => {
+                return Err(AppError::SecretTooLarge {
+                    limit: self.policy.max_secret_bytes,
+                })
+            }
+            Payload::Text { .. } => {}
+            Payload::E2e {
+                envelope,
+                passphrase,
+            } => self.check_e2e(envelope, passphrase.as_ref())?,
+        }
+        let name = check_name(req.name)?;
         if !req.recipients.is_empty() && req.owner.is_none() {
             return Err(AppError::RecipientNeedsAccount);
         }
@@ -76,26 +167,52 @@ impl Secrets {
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
         let secret = SecretToken::generate();
         let receipt_token = ReceiptToken::generate();
-        let id = secret.id();
-        let receipt_id = receipt_token.id();
+        let (id, receipt_id) = (secret.id(), receipt_token.id());
 
-        let passphrase = req.passphrase.filter(|p| !p.is_empty());
-        let (stretched, kdf) = match passphrase {
-            Some(p) => {
-                let salt = kdf::new_salt().to_vec();
-                let params = self.policy.kdf;
-                let s = self.stretch(params, &p, salt.clone()).await?;
-                (Some(s), Some((salt, params.encode())))
+        let (kind, sealed, kdf, sealed_verifier) = match req.payload {
+            Payload::Text {
+                content,
+                passphrase,
+            } => {
+                let (stretched, kdf) = match passphrase.filter(|p| !p.is_empty()) {
+                    Some(p) => {
+                        let salt = kdf::new_salt().to_vec();
+                        let params = self.policy.kdf;
+                        let s = self.stretch(params, &p, salt.clone()).await?;
+                        (Some(s), Some((salt, params.encode())))
+                    }
+                    None => (None, None),
+                };
+                let key = crypto::content_key(&secret, stretched.as_deref());
+                (
+                    ContentKind::Text,
+                    crypto::seal_content(&key, &id, content.as_bytes()),
+                    kdf,
+                    None,
+                )
             }
-            None => (None, None),
+            Payload::E2e {
+                envelope,
+                passphrase,
+            } => {
+                let key = crypto::content_key(&secret, None);
+                let sealed = crypto::seal_content(&key, &id, envelope.as_bytes());
+                let verifier = passphrase
+                    .as_ref()
+                    .map(|p| crypto::seal_verifier(&key, &id, &p.verifier));
+                let kdf = passphrase.map(|p| (p.salt, encode_e2e_params(p.iterations)));
+                (ContentKind::E2e, sealed, kdf, verifier)
+            }
         };
-        let key = crypto::content_key(&secret, stretched.as_deref());
         let now = self.now();
         let new = NewSecret {
             id,
             receipt_id,
-            sealed: crypto::seal_content(&key, &id, req.content.as_bytes()),
+            sealed,
+            kind,
             kdf,
+            sealed_verifier,
+            name,
             custid: req.owner.unwrap_or_else(|| "anon".to_owned()),
             ttl: ttl.secs(),
             created: now,
@@ -104,13 +221,13 @@ impl Secrets {
             sealed_link: crypto::seal_link(&receipt_token, &receipt_id, &secret),
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
         };
-        self.store.create(new.clone()).await?;
-        tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), "secret created");
-        let receipt = lethe_store::ReceiptRecord {
+        let receipt = ReceiptRecord {
             id: receipt_id,
             secret_id: id,
-            custid: new.custid,
-            state: lethe_core::state::SecretState::New,
+            custid: new.custid.clone(),
+            kind,
+            name: new.name.clone(),
+            state: SecretState::New,
             burn_reason: None,
             ttl: new.ttl,
             created: now,
@@ -119,13 +236,15 @@ impl Secrets {
             burned_at: None,
             secret_expires_at: new.secret_expires_at,
             expires_at: new.receipt_expires_at,
-            sealed_link: Some(new.sealed_link),
-            recipients: new.recipients,
+            sealed_link: Some(new.sealed_link.clone()),
+            recipients: new.recipients.clone(),
             passphrase_required: new.kdf.is_some(),
             receipt_seen: false,
             late_attempts: 0,
             last_late_attempt: None,
         };
+        self.store.create(new).await?;
+        tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), kind = kind.as_str(), "secret created");
         Ok(Concealed {
             secret,
             receipt_token,
@@ -136,12 +255,41 @@ impl Secrets {
 
 #[cfg(test)]
 mod tests {
-    use super::obscure_email;
+    use super::*;
 
     #[test]
     fn emails_are_obscured() {
         assert_eq!(obscure_email("alice@example.com"), "a*****@e*****.com");
         assert_eq!(obscure_email("bob@mail.example.org"), "b*****@m*****.org");
         assert_eq!(obscure_email("nobody"), "n*****@*****");
+    }
+
+    #[test]
+    fn e2e_params_round_trip() {
+        assert_eq!(
+            decode_e2e_params(&encode_e2e_params(600_000)),
+            Some(600_000)
+        );
+        assert_eq!(decode_e2e_params("m=1,t=1,p=1"), None);
+    }
+
+    #[test]
+    fn envelope_limit_fits_the_largest_secret() {
+        let k = [1u8; 32];
+        let biggest = lethe_core::e2e::seal(&k, &vec![b'x'; 10_000]);
+        assert!(biggest.len() <= max_envelope_chars(10_000));
+        let over = lethe_core::e2e::seal(&k, &vec![b'x'; 16_381]);
+        assert!(over.len() > max_envelope_chars(10_000));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            check_name(Some("  ticket 7 ".into())).ok(),
+            Some(Some("ticket 7".into()))
+        );
+        assert_eq!(check_name(Some("   ".into())).ok(), Some(None));
+        assert!(check_name(Some("x".repeat(101))).is_err());
+        assert!(check_name(Some("a\u{0}b".into())).is_err());
     }
 }

@@ -20,8 +20,9 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
-pub use conceal::{Conceal, Concealed};
+pub use conceal::{Conceal, Concealed, E2ePassphrase, Payload};
 pub use receipts::ReceiptView;
+pub use reveal::{Credential, Revealed, SecretStatus};
 
 /// Limits the service enforces, taken from the configuration.
 #[derive(Debug, Clone)]

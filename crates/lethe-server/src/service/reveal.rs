@@ -1,40 +1,149 @@
-//! Revealing a secret exactly once.
+//! Revealing a secret exactly once, and looking at one without consuming it.
 //!
-//! Order matters: decrypt first, so a wrong passphrase can be counted without consuming
-//! anything (P4); then claim the record with the store's atomic delete, committed to disk,
-//! and only the caller whose claim succeeded returns the content (P2).
+//! Order matters: check the passphrase first (decrypt, or compare the end-to-end proof), so a
+//! wrong one can be counted without consuming anything (P4); then claim the record with the
+//! store's atomic delete, committed to disk, and only the caller whose claim succeeded returns
+//! the content (P2).
 
+use super::conceal::decode_e2e_params;
 use super::Secrets;
 use crate::errors::AppError;
-use lethe_core::crypto;
+use lethe_core::clock::UnixTime;
 use lethe_core::kdf::KdfParams;
-use lethe_core::state::SecretState;
+use lethe_core::state::{ContentKind, SecretState};
 use lethe_core::token::SecretToken;
-use lethe_store::AttemptOutcome;
+use lethe_core::{crypto, e2e};
+use lethe_store::{AttemptOutcome, SecretRecord};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-/// Revealed content, wiped from memory when dropped.
+/// How the caller proves it may open the secret.
+#[derive(Clone, Copy)]
+pub enum Credential<'a> {
+    /// For interfaces where the server decrypts (v1, pages without JavaScript). End-to-end
+    /// secrets are refused before anything is consumed: the server could not decrypt them.
+    Passphrase(Option<&'a str>),
+    /// For end-to-end clients: the proof derived from the fragment key and passphrase (if the
+    /// secret has one). Text secrets accept it as their passphrase being absent.
+    Proof {
+        proof: Option<&'a [u8]>,
+        passphrase: Option<&'a str>,
+    },
+}
+
+/// Revealed content, wiped from memory when dropped: text, or an end-to-end envelope.
 pub struct Revealed {
+    pub kind: ContentKind,
     pub content: Zeroizing<String>,
 }
 
+/// What a link shows without consuming anything.
+#[derive(Debug, Clone)]
+pub struct SecretStatus {
+    pub state: SecretState,
+    pub kind: ContentKind,
+    pub passphrase_required: bool,
+    /// For end-to-end secrets with a passphrase: what the browser needs to derive the proof.
+    pub e2e_passphrase: Option<e2e::PassParams>,
+    pub expires_at: Option<UnixTime>,
+    /// When it was viewed, burned or expired.
+    pub ended_at: Option<UnixTime>,
+    pub attempts_remaining: Option<u32>,
+}
+
 impl Secrets {
+    /// Looks at a secret: waiting (with what is needed to open it) or how it ended.
+    /// Never consumes; looking at an ended secret is recorded as a late attempt (P6).
+    pub async fn status(&self, token: &SecretToken) -> Result<SecretStatus, AppError> {
+        let now = self.now();
+        if let Some(r) = self.store.secret(token.id()).await? {
+            if now < r.expires_at {
+                let e2e_passphrase = match (&r.kind, &r.kdf) {
+                    (ContentKind::E2e, Some((salt, params))) => {
+                        decode_e2e_params(params).map(|iterations| e2e::PassParams {
+                            salt: salt.clone(),
+                            iterations,
+                        })
+                    }
+                    _ => None,
+                };
+                return Ok(SecretStatus {
+                    state: SecretState::New,
+                    kind: r.kind,
+                    passphrase_required: r.kdf.is_some(),
+                    e2e_passphrase,
+                    expires_at: Some(r.expires_at),
+                    ended_at: None,
+                    attempts_remaining: Some(
+                        self.policy.passphrase_attempts.saturating_sub(r.attempts),
+                    ),
+                });
+            }
+        }
+        let tomb = self
+            .store
+            .tombstone(token.id(), now)
+            .await?
+            .ok_or(AppError::Unknown)?;
+        let state = tomb.state_at(now);
+        let ended_at = match state {
+            SecretState::Viewed => tomb.viewed_at,
+            SecretState::Burned => tomb.burned_at,
+            _ => Some(tomb.secret_expires_at),
+        };
+        Ok(SecretStatus {
+            state,
+            kind: tomb.kind,
+            passphrase_required: tomb.passphrase_required,
+            e2e_passphrase: None,
+            expires_at: Some(tomb.secret_expires_at),
+            ended_at,
+            attempts_remaining: None,
+        })
+    }
+
     /// Reveals the secret behind `token`, once.
     #[tracing::instrument(skip_all, fields(secret = %token.id().short()))]
     pub async fn reveal(
         &self,
         token: &SecretToken,
-        passphrase: Option<&str>,
+        credential: Credential<'_>,
     ) -> Result<Revealed, AppError> {
         let id = token.id();
-        let now = self.now();
         let Some(record) = self.store.secret(id).await? else {
             return Err(self.gone(token).await?);
         };
-        if now >= record.expires_at {
+        if self.now() >= record.expires_at {
             tracing::info!("reveal refused: expired");
             return Err(AppError::Gone(SecretState::Expired));
         }
+        let content = match record.kind {
+            ContentKind::Text => self.open_text(token, &record, credential).await?,
+            ContentKind::E2e => self.open_e2e(token, &record, credential).await?,
+        };
+        // The atomic claim: exactly one concurrent caller gets `true`, and only after the
+        // deletion is durable. Everyone else drops the decrypted copy unseen.
+        if !self.store.claim(id, self.now()).await? {
+            tracing::info!("reveal lost the race or the secret expired");
+            return Err(self.gone(token).await?);
+        }
+        tracing::info!("secret revealed");
+        Ok(Revealed {
+            kind: record.kind,
+            content,
+        })
+    }
+
+    async fn open_text(
+        &self,
+        token: &SecretToken,
+        record: &SecretRecord,
+        credential: Credential<'_>,
+    ) -> Result<Zeroizing<String>, AppError> {
+        let passphrase = match credential {
+            Credential::Passphrase(p) => p,
+            Credential::Proof { passphrase, .. } => passphrase,
+        };
         let stretched = match &record.kdf {
             Some((salt, params)) => {
                 let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
@@ -47,7 +156,7 @@ impl Secrets {
             None => None,
         };
         let key = crypto::content_key(token, stretched.as_deref());
-        let plain = match crypto::open_content(&key, &id, &record.sealed) {
+        let plain = match crypto::open_content(&key, &record.id, &record.sealed) {
             Ok(plain) => plain,
             Err(_) if record.kdf.is_some() => return Err(self.wrong_passphrase(token).await?),
             Err(e) => {
@@ -57,17 +166,37 @@ impl Secrets {
                 ))
             }
         };
-        let content = String::from_utf8(plain.to_vec())
+        String::from_utf8(plain.to_vec())
             .map(Zeroizing::new)
-            .map_err(|_| AppError::internal("stored secret is not UTF-8", "invalid utf-8"))?;
-        // The atomic claim: exactly one concurrent caller gets `true`, and only after the
-        // deletion is durable. Everyone else drops the decrypted copy unseen.
-        if !self.store.claim(id, self.now()).await? {
-            tracing::info!("reveal lost the race or the secret expired");
-            return Err(self.gone(token).await?);
+            .map_err(|_| AppError::internal("stored secret is not UTF-8", "invalid utf-8"))
+    }
+
+    async fn open_e2e(
+        &self,
+        token: &SecretToken,
+        record: &SecretRecord,
+        credential: Credential<'_>,
+    ) -> Result<Zeroizing<String>, AppError> {
+        let Credential::Proof { proof, .. } = credential else {
+            return Err(AppError::NeedsEndToEnd);
+        };
+        let key = crypto::content_key(token, None);
+        if let Some(sealed) = &record.sealed_verifier {
+            let Some(proof) = proof.filter(|p| !p.is_empty()) else {
+                return Err(AppError::PassphraseRequired);
+            };
+            let expected = crypto::open_verifier(&key, &record.id, sealed)
+                .map_err(|e| AppError::internal("stored verifier failed to authenticate", e))?;
+            let matches: bool = e2e::verifier(proof).ct_eq(&expected).into();
+            if !matches {
+                return Err(self.wrong_passphrase(token).await?);
+            }
         }
-        tracing::info!("secret revealed");
-        Ok(Revealed { content })
+        let envelope = crypto::open_content(&key, &record.id, &record.sealed)
+            .map_err(|e| AppError::internal("stored envelope failed to authenticate", e))?;
+        String::from_utf8(envelope.to_vec())
+            .map(Zeroizing::new)
+            .map_err(|_| AppError::internal("stored envelope is not UTF-8", "invalid utf-8"))
     }
 
     /// Counts a wrong passphrase and builds the error that says what is left.

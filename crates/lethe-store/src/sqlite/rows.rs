@@ -3,20 +3,28 @@
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
-use lethe_core::state::{BurnReason, SecretState};
+use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const RECEIPT_COLUMNS: &str =
     "id, secret_id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
      burned_at, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required, \
-     receipt_seen, late_attempts, last_late_attempt";
+     receipt_seen, late_attempts, last_late_attempt, kind, name";
 
 fn id32<T>(bytes: Vec<u8>, make: fn(&[u8]) -> Option<T>) -> rusqlite::Result<T> {
     make(&bytes).ok_or(rusqlite::Error::InvalidColumnType(
         0,
         "id".into(),
         rusqlite::types::Type::Blob,
+    ))
+}
+
+fn kind(s: String, col: usize) -> rusqlite::Result<ContentKind> {
+    ContentKind::parse(&s).ok_or(rusqlite::Error::InvalidColumnType(
+        col,
+        "kind".into(),
+        rusqlite::types::Type::Text,
     ))
 }
 
@@ -51,6 +59,8 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
         receipt_seen: r.get(15)?,
         late_attempts: r.get(16)?,
         last_late_attempt: r.get(17)?,
+        kind: kind(r.get(18)?, 18)?,
+        name: r.get(19)?,
     })
 }
 
@@ -60,12 +70,23 @@ pub(crate) fn insert(conn: &Connection, n: &NewSecret) -> Result<(), StoreError>
         None => (None, None),
     };
     conn.prepare_cached(
-        "INSERT INTO secrets (id, receipt_id, sealed, kdf_salt, kdf_params, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO secrets (id, receipt_id, sealed, kdf_salt, kdf_params, expires_at, kind, sealed_verifier) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![n.id.as_bytes(), n.receipt_id.as_bytes(), n.sealed, salt, params, n.secret_expires_at])?;
+    .execute(params![
+        n.id.as_bytes(),
+        n.receipt_id.as_bytes(),
+        n.sealed,
+        salt,
+        params,
+        n.secret_expires_at,
+        n.kind.as_str(),
+        n.sealed_verifier
+    ])?;
     conn.prepare_cached(
         "INSERT INTO receipts (id, secret_id, custid, state, ttl, created, updated, secret_expires_at, expires_at, \
-         sealed_link, recipients, passphrase_required) VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10)",
+         sealed_link, recipients, passphrase_required, kind, name) \
+         VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         n.receipt_id.as_bytes(),
@@ -78,13 +99,18 @@ pub(crate) fn insert(conn: &Connection, n: &NewSecret) -> Result<(), StoreError>
         n.sealed_link,
         n.recipients.join("\n"),
         n.kdf.is_some(),
+        n.kind.as_str(),
+        n.name,
     ])?;
     Ok(())
 }
 
 pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRecord>, StoreError> {
     let row = conn
-        .prepare_cached("SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, expires_at FROM secrets WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, expires_at, kind, sealed_verifier \
+             FROM secrets WHERE id = ?1",
+        )?
         .query_row([id.as_bytes()], |r| {
             let salt: Option<Vec<u8>> = r.get(2)?;
             let params: Option<String> = r.get(3)?;
@@ -95,6 +121,8 @@ pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRe
                 kdf: salt.zip(params),
                 attempts: r.get(4)?,
                 expires_at: r.get(5)?,
+                kind: kind(r.get(6)?, 6)?,
+                sealed_verifier: r.get(7)?,
             })
         })
         .optional()?;

@@ -14,6 +14,9 @@ fn new_secret(ttl: i64, passphrase: bool) -> NewSecret {
         id: t.id(),
         receipt_id: m.id(),
         sealed: vec![0xAB; 280],
+        kind: lethe_core::state::ContentKind::Text,
+        sealed_verifier: None,
+        name: Some("ticket 42".into()),
         kdf: passphrase.then(|| (vec![1; 16], "m=64,t=1,p=1".to_owned())),
         custid: "anon".into(),
         ttl,
@@ -54,6 +57,10 @@ async fn create_then_claim_exactly_once() {
     assert_eq!(r.viewed_at, Some(NOW + 1));
     assert_eq!(r.sealed_link, None, "link erased once viewed");
     assert_eq!(r.recipients, vec!["a***@e***.com".to_owned()]);
+    assert_eq!(
+        (r.name.as_deref(), r.kind),
+        (Some("ticket 42"), lethe_core::state::ContentKind::Text)
+    );
 }
 
 #[tokio::test]
