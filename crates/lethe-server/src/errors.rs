@@ -50,8 +50,13 @@ pub enum AppError {
     /// Any other invalid input; the message names the parameter.
     #[error("{0}")]
     BadRequest(String),
+    /// Well-formed input of the wrong shape (a missing field, a wrong type).
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("Not found")]
     NoRoute,
+    #[error("This route does not accept that method")]
+    MethodNotAllowed,
     /// Something failed on our side; details are in the server log only.
     #[error("An internal error occurred")]
     Internal,
@@ -66,7 +71,9 @@ impl AppError {
             AppError::MalformedKey | AppError::InvalidUtf8 | AppError::BadRequest(_) => {
                 StatusCode::BAD_REQUEST
             }
-            AppError::NothingToShare => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NothingToShare | AppError::Unprocessable(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::NeedsEndToEnd => StatusCode::CONFLICT,
             AppError::PassphraseRequired | AppError::NotAuthorized => StatusCode::UNAUTHORIZED,
             AppError::WrongPassphrase { .. } | AppError::RecipientNeedsAccount => {
@@ -75,6 +82,7 @@ impl AppError {
             AppError::SecretTooLarge { .. } | AppError::BodyTooLarge { .. } => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,7 +120,9 @@ mod tests {
             (AppError::InvalidUtf8, 400),
             (AppError::RecipientNeedsAccount, 403),
             (AppError::BadRequest("x".into()), 400),
+            (AppError::Unprocessable("x".into()), 422),
             (AppError::NoRoute, 404),
+            (AppError::MethodNotAllowed, 405),
             (AppError::Internal, 500),
         ];
         for (err, status) in cases {

@@ -7,9 +7,9 @@
 
 use super::error::V1Error;
 use crate::errors::AppError;
+use crate::http::body;
 use crate::state::AppState;
 use axum::extract::{FromRequest, Request};
-use axum::http::header;
 use percent_encoding::percent_decode;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
@@ -95,50 +95,16 @@ pub fn parse_json(body: &[u8], into: &mut Params) -> Result<(), AppError> {
     Ok(())
 }
 
-fn is_length_limit(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = source {
-        if err.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = err.source();
-    }
-    false
-}
-
 impl FromRequest<AppState> for Params {
     type Rejection = V1Error;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let limit = state.config.max_body_bytes;
         let mut params = Params::default();
         if let Some(q) = req.uri().query() {
             parse_urlencoded(q.as_bytes(), &mut params)?;
         }
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > limit as u64) {
-            return Err(AppError::BodyTooLarge { limit }.into());
-        }
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let body = axum::body::to_bytes(req.into_body(), limit)
-            .await
-            .map_err(|e| {
-                if is_length_limit(&e) {
-                    AppError::BodyTooLarge { limit }
-                } else {
-                    AppError::BadRequest("The request body could not be read".into())
-                }
-            })?;
-        let body = Zeroizing::new(body.to_vec());
+        let content_type = body::content_type(&req);
+        let body = body::read_limited(req, state.config.max_body_bytes).await?;
         if content_type.starts_with("application/json") || content_type.ends_with("+json") {
             parse_json(&body, &mut params)?;
         } else if content_type.starts_with("multipart/") {

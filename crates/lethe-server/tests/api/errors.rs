@@ -187,7 +187,7 @@ async fn unknown_routes_and_wrong_methods_follow_the_convention() {
     s.get("/api/v1/nope").await.assert_error("Not found", 404);
     s.get("/nope").await.assert_error("Not found", 404);
     let get_reveal = s.get(&format!("/api/v1/secret/{VALID_LOOKING}")).await;
-    get_reveal.assert_error("This route does not accept that method", 400);
+    get_reveal.assert_error("This route does not accept that method", 405);
     s.get("/api/v1/share")
         .await
         .assert_error("This route does not accept that method", 400);

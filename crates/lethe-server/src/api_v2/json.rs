@@ -1,0 +1,48 @@
+//! The v2 JSON body extractor: size-limited, strict UTF-8, and errors that never echo the
+//! submitted values (serde's messages quote them, and they may be secrets).
+
+use super::problem::V2Error;
+use crate::errors::AppError;
+use crate::http::body;
+use crate::state::AppState;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+/// A JSON request body.
+pub struct V2Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for V2Json<T> {
+    type Rejection = V2Error;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let content_type = body::content_type(&req);
+        let bytes = body::read_limited(req, state.config.max_body_bytes).await?;
+        // A bare POST with no body means "no options", e.g. a reveal without a passphrase.
+        let bytes: &[u8] = if bytes.is_empty() && content_type.is_empty() {
+            b"{}"
+        } else {
+            &bytes
+        };
+        if !(content_type.is_empty()
+            || content_type.starts_with("application/json")
+            || content_type.ends_with("+json"))
+        {
+            return Err(AppError::BadRequest(
+                "Send a JSON body with Content-Type: application/json".into(),
+            )
+            .into());
+        }
+        std::str::from_utf8(bytes).map_err(|_| AppError::InvalidUtf8)?;
+        serde_json::from_slice(bytes).map(V2Json).map_err(|e| {
+            use serde_json::error::Category;
+            V2Error(match e.classify() {
+                Category::Data => AppError::Unprocessable(format!(
+                    "The JSON body does not have the expected fields or types (line {}, column {})",
+                    e.line(),
+                    e.column()
+                )),
+                _ => AppError::BadRequest("The request body is not valid JSON".to_owned()),
+            })
+        })
+    }
+}

@@ -1,0 +1,138 @@
+//! RFC 9457 problem details for the v2 API: `application/problem+json` with a stable `type`
+//! per error, the real HTTP status, and extension members where a client can act on them
+//! (`state` for a secret that is gone, `attempts_remaining` after a wrong passphrase).
+
+use crate::errors::AppError;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URN naming the kind of problem, e.g. `urn:lethe:problem:gone`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// For `gone`: how the secret ended (`viewed`, `burned` or `expired`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
+    /// For `wrong-passphrase`: attempts left before the secret is destroyed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_remaining: Option<u32>,
+}
+
+/// An [`AppError`] rendered as a problem.
+#[derive(Debug)]
+pub struct V2Error(pub AppError);
+
+impl<E: Into<AppError>> From<E> for V2Error {
+    fn from(e: E) -> Self {
+        V2Error(e.into())
+    }
+}
+
+fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
+    match e {
+        AppError::Unknown => ("unknown-secret", "No such secret"),
+        AppError::Gone(_) => ("gone", "The secret is no longer available"),
+        AppError::MalformedKey => ("malformed-key", "Malformed key"),
+        AppError::PassphraseRequired => ("passphrase-required", "A passphrase is required"),
+        AppError::WrongPassphrase { .. } => ("wrong-passphrase", "Wrong passphrase"),
+        AppError::NeedsEndToEnd => ("needs-end-to-end", "End-to-end decryption required"),
+        AppError::NotAuthorized => ("not-authorized", "Not authorized"),
+        AppError::NothingToShare => ("empty-secret", "Nothing to share"),
+        AppError::SecretTooLarge { .. } => ("secret-too-large", "Secret too large"),
+        AppError::BodyTooLarge { .. } => ("body-too-large", "Request body too large"),
+        AppError::InvalidUtf8 => ("invalid-utf8", "Invalid UTF-8"),
+        AppError::RecipientNeedsAccount => {
+            ("recipient-needs-account", "Recipients need an account")
+        }
+        AppError::BadRequest(_) => ("bad-request", "Bad request"),
+        AppError::Unprocessable(_) => ("invalid-body", "Invalid request body"),
+        AppError::NoRoute => ("no-route", "Not found"),
+        AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
+        AppError::Internal => ("internal", "Internal error"),
+    }
+}
+
+impl Problem {
+    pub fn from_error(e: &AppError) -> Self {
+        let (slug, title) = slug_and_title(e);
+        let detail = match e {
+            AppError::Unknown => "No secret is known under this key.".to_owned(),
+            AppError::Gone(s) => format!("The secret was {}.", s.as_str()),
+            AppError::WrongPassphrase { remaining: 0 } => {
+                "Wrong passphrase. That was the last attempt: the secret has been destroyed."
+                    .to_owned()
+            }
+            AppError::WrongPassphrase { remaining } => {
+                format!("Wrong passphrase. {remaining} attempts left.")
+            }
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("urn:lethe:problem:{slug}"),
+            title: title.to_owned(),
+            status: e.status().as_u16(),
+            detail,
+            state: match e {
+                AppError::Gone(s) => Some(s.as_str()),
+                _ => None,
+            },
+            attempts_remaining: match e {
+                AppError::WrongPassphrase { remaining } => Some(*remaining),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl IntoResponse for V2Error {
+    fn into_response(self) -> Response {
+        let problem = Problem::from_error(&self.0);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut resp = (self.0.status(), body).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        resp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lethe_core::state::SecretState;
+
+    #[test]
+    fn problems_carry_type_status_and_extensions() {
+        let p = Problem::from_error(&AppError::Gone(SecretState::Burned));
+        assert_eq!(
+            (p.kind.as_str(), p.status, p.state),
+            ("urn:lethe:problem:gone", 410, Some("burned"))
+        );
+        let p = Problem::from_error(&AppError::WrongPassphrase { remaining: 3 });
+        assert_eq!((p.status, p.attempts_remaining), (403, Some(3)));
+        assert!(p.detail.contains("3 attempts left"));
+        let p = Problem::from_error(&AppError::Internal);
+        assert_eq!(
+            (p.status, p.detail.as_str()),
+            (500, "An internal error occurred")
+        );
+    }
+
+    #[test]
+    fn responses_use_the_problem_media_type() {
+        let r = V2Error(AppError::NothingToShare).into_response();
+        assert_eq!(r.status().as_u16(), 422);
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+}

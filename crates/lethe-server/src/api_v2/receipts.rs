@@ -1,0 +1,78 @@
+//! v2 handlers for the creator's receipt: read, burn, recent.
+
+use super::problem::{Problem, V2Error};
+use super::types::{Receipt, Status};
+use crate::errors::AppError;
+use crate::service::ReceiptView;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use lethe_core::state::ContentKind;
+use lethe_core::token::ReceiptToken;
+
+fn receipt_token(key: &str) -> Result<ReceiptToken, AppError> {
+    ReceiptToken::parse(key).map_err(|_| AppError::MalformedKey)
+}
+
+pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken) -> Receipt {
+    let r = &view.record;
+    Receipt {
+        receipt_key: token.expose().to_owned(),
+        secret_key: view.secret.as_ref().map(|t| t.expose().to_owned()),
+        state: view.state.as_str().to_owned(),
+        burn_reason: r.burn_reason.map(|b| b.as_str().to_owned()),
+        name: r.name.clone(),
+        e2e: r.kind == ContentKind::E2e,
+        passphrase_required: r.passphrase_required,
+        ttl: r.ttl,
+        created: r.created,
+        expires_at: r.secret_expires_at,
+        receipt_expires_at: r.expires_at,
+        viewed_at: r.viewed_at,
+        burned_at: r.burned_at,
+        late_attempts: r.late_attempts,
+    }
+}
+
+/// The creator's receipt: state, times, and the share key while the secret waits.
+#[utoipa::path(get, path = "/api/v2/receipt/{key}", tag = "receipts", params(("key" = String, Path)),
+    responses((status = 200, body = Receipt), (status = 404, body = Problem)))]
+pub async fn receipt(
+    State(app): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<Receipt>, V2Error> {
+    let token = receipt_token(&key)?;
+    let view = app.secrets.receipt(&token).await?;
+    Ok(Json(receipt_body(&view, &token)))
+}
+
+/// Burns a secret nobody has read yet.
+#[utoipa::path(post, path = "/api/v2/receipt/{key}/burn", tag = "receipts", params(("key" = String, Path)),
+    responses((status = 200, body = Receipt), (status = 404, body = Problem), (status = 410, body = Problem)))]
+#[tracing::instrument(skip_all)]
+pub async fn burn(
+    State(app): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<Receipt>, V2Error> {
+    let token = receipt_token(&key)?;
+    let (view, _) = app.secrets.burn(&token).await?;
+    Ok(Json(receipt_body(&view, &token)))
+}
+
+/// The caller's receipts. Needs an account (not available yet: always 401).
+#[utoipa::path(get, path = "/api/v2/receipt/recent", tag = "receipts",
+    responses((status = 200, body = [Receipt]), (status = 401, body = Problem)))]
+pub async fn recent(headers: HeaderMap) -> Result<Json<Vec<Receipt>>, V2Error> {
+    crate::api_v1::auth::require_account(&headers)?;
+    Ok(Json(Vec::new()))
+}
+
+/// Liveness of the API.
+#[utoipa::path(get, path = "/api/v2/status", tag = "meta", responses((status = 200, body = Status)))]
+pub async fn status() -> Json<Status> {
+    Json(Status {
+        status: "nominal".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
