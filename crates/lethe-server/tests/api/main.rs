@@ -8,3 +8,4 @@ mod harness;
 mod lifecycle;
 mod passphrase;
 mod routes;
+mod v2;
