@@ -7,12 +7,7 @@ use lethe_core::token::{ReceiptToken, SecretToken};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cases: [(&str, &str, Option<&str>, &str); 2] = [
-        (
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg",
-            "hunter2",
-            None,
-            "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj",
-        ),
+        ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg", "hunter2", None, "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj"),
         (
             "LetheVectorTwoLetheVectorTwoLetheVectorTwo0",
             "the vault code is 4711",
@@ -20,11 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "ReceiptVectorTwoReceiptVectorTwoReceiptVec2",
         ),
     ];
-    let params = KdfParams {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
+    let params = KdfParams { m_kib: 64, t: 1, p: 1 };
     for (i, (t, content, passphrase, m)) in cases.iter().enumerate() {
         let t = SecretToken::parse(t)?;
         let m = ReceiptToken::parse(m)?;
@@ -51,12 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("nonce = {}", hex::encode(nonce));
         println!(
             "sealed = {}",
-            hex::encode(seal_with_nonce(
-                &key,
-                t.id().as_bytes(),
-                &nonce,
-                &pad(content.as_bytes())
-            ))
+            hex::encode(seal_with_nonce(&key, t.id().as_bytes(), &nonce, &pad(content.as_bytes())))
         );
         println!("M = {}", m.expose());
         println!("receipt_id = {}", hex::encode(m.id().0));
@@ -64,12 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("link_nonce = {}", hex::encode(link_nonce));
         println!(
             "sealed_link = {}",
-            hex::encode(seal_with_nonce(
-                &link_key(&m),
-                m.id().as_bytes(),
-                &link_nonce,
-                t.expose().as_bytes()
-            ))
+            hex::encode(seal_with_nonce(&link_key(&m), m.id().as_bytes(), &link_nonce, t.expose().as_bytes()))
         );
         println!("```\n");
     }
@@ -80,17 +61,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Vectors of the browser format (`e2e`), checked by `e2e::tests` and by the browser test.
 fn print_e2e_vectors() {
     use lethe_core::e2e;
-    let cases: [(&str, Option<&str>); 2] = [
-        ("one-time secret ✓", None),
-        ("vault code 4711", Some("correct horse battery staple")),
-    ];
+    let cases: [(&str, Option<&str>); 2] =
+        [("one-time secret ✓", None), ("vault code 4711", Some("correct horse battery staple"))];
     for (i, (content, passphrase)) in cases.iter().enumerate() {
         let k = [(i as u8) * 16 + 1; 32];
         let iv = [(i as u8) + 0x21; 12];
-        let params = e2e::PassParams {
-            salt: vec![0x33; 16],
-            iterations: 1_000,
-        };
+        let params = e2e::PassParams { salt: vec![0x33; 16], iterations: 1_000 };
         let d = e2e::derive(&k, passphrase.map(|p| (p, &params)));
         println!("```e2e-vector");
         println!("K = {}", e2e::encode_key(&k));
@@ -104,10 +80,7 @@ fn print_e2e_vectors() {
         println!("verifier = {}", e2e::b64(&e2e::verifier(d.proof.as_ref())));
         println!("content = {content}");
         println!("iv = {}", e2e::b64(&iv));
-        println!(
-            "envelope = {}",
-            e2e::seal_with_iv(&d.key, &iv, content.as_bytes())
-        );
+        println!("envelope = {}", e2e::seal_with_iv(&d.key, &iv, content.as_bytes()));
         println!("```\n");
     }
 }

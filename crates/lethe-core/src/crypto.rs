@@ -59,21 +59,11 @@ fn random_nonce() -> [u8; NONCE_LEN] {
 }
 
 /// Encrypts `plaintext` with a given nonce. Only tests and test vectors pick the nonce.
-pub fn seal_with_nonce(
-    key: &[u8; 32],
-    aad: &[u8],
-    nonce: &[u8; NONCE_LEN],
-    plaintext: &[u8],
-) -> Vec<u8> {
+pub fn seal_with_nonce(key: &[u8; 32], aad: &[u8], nonce: &[u8; NONCE_LEN], plaintext: &[u8]) -> Vec<u8> {
     let cipher = XChaCha20Poly1305::new(key.into());
-    let payload = Payload {
-        msg: plaintext,
-        aad,
-    };
+    let payload = Payload { msg: plaintext, aad };
     // Encryption only fails for plaintexts over 256 GiB, which the size limits rule out.
-    let ct = cipher
-        .encrypt(XNonce::from_slice(nonce), payload)
-        .unwrap_or_default();
+    let ct = cipher.encrypt(XNonce::from_slice(nonce), payload).unwrap_or_default();
     let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
     out.extend_from_slice(nonce);
     out.extend_from_slice(&ct);
@@ -86,10 +76,7 @@ fn open(key: &[u8; 32], aad: &[u8], blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, O
     }
     let (nonce, ct) = blob.split_at(NONCE_LEN);
     let cipher = XChaCha20Poly1305::new(key.into());
-    cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad })
-        .map(Zeroizing::new)
-        .map_err(|_| OpenError)
+    cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad }).map(Zeroizing::new).map_err(|_| OpenError)
 }
 
 /// Pads and encrypts secret content for storage under the record `id`.
@@ -98,11 +85,7 @@ pub fn seal_content(key: &[u8; 32], id: &SecretId, content: &[u8]) -> Vec<u8> {
 }
 
 /// Decrypts and unpads stored content. Fails on a wrong key (token or passphrase).
-pub fn open_content(
-    key: &[u8; 32],
-    id: &SecretId,
-    blob: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+pub fn open_content(key: &[u8; 32], id: &SecretId, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
     let frame = open(key, id.as_bytes(), blob)?;
     padding::unpad(&frame).ok_or(OpenError)
 }
@@ -128,20 +111,11 @@ pub fn open_verifier(key: &[u8; 32], id: &SecretId, blob: &[u8]) -> Result<[u8; 
 
 /// Encrypts the share token so the receipt can show the link until the secret is viewed.
 pub fn seal_link(receipt: &ReceiptToken, id: &ReceiptId, secret: &SecretToken) -> Vec<u8> {
-    seal_with_nonce(
-        &link_key(receipt),
-        id.as_bytes(),
-        &random_nonce(),
-        secret.expose().as_bytes(),
-    )
+    seal_with_nonce(&link_key(receipt), id.as_bytes(), &random_nonce(), secret.expose().as_bytes())
 }
 
 /// Recovers the share token from a receipt.
-pub fn open_link(
-    receipt: &ReceiptToken,
-    id: &ReceiptId,
-    blob: &[u8],
-) -> Result<SecretToken, OpenError> {
+pub fn open_link(receipt: &ReceiptToken, id: &ReceiptId, blob: &[u8]) -> Result<SecretToken, OpenError> {
     let raw = open(&link_key(receipt), id.as_bytes(), blob)?;
     let s = std::str::from_utf8(&raw).map_err(|_| OpenError)?;
     SecretToken::parse(s).map_err(|_| OpenError)

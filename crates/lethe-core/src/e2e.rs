@@ -57,10 +57,7 @@ pub struct Derived {
 
 /// Decodes a fragment key (`#<K>`).
 pub fn parse_key(fragment: &str) -> Result<Zeroizing<[u8; 32]>, E2eError> {
-    let bytes = Zeroizing::new(
-        B64.decode(fragment.trim_start_matches('#'))
-            .map_err(|_| E2eError::BadKey)?,
-    );
+    let bytes = Zeroizing::new(B64.decode(fragment.trim_start_matches('#')).map_err(|_| E2eError::BadKey)?);
     let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| E2eError::BadKey)?;
     Ok(Zeroizing::new(arr))
 }
@@ -103,15 +100,7 @@ pub fn seal_with_iv(key: &[u8; 32], iv: &[u8; IV_LEN], content: &[u8]) -> String
     let cipher = Aes256Gcm::new(key.into());
     let frame = padding::pad(content);
     // Encryption fails only for inputs over 64 GiB, which the size limits rule out.
-    let ct = cipher
-        .encrypt(
-            Nonce::from_slice(iv),
-            Payload {
-                msg: &frame,
-                aad: DOMAIN,
-            },
-        )
-        .unwrap_or_default();
+    let ct = cipher.encrypt(Nonce::from_slice(iv), Payload { msg: &frame, aad: DOMAIN }).unwrap_or_default();
     let mut out = Vec::with_capacity(1 + IV_LEN + ct.len());
     out.push(VERSION);
     out.extend_from_slice(iv);
@@ -141,13 +130,7 @@ pub fn open(key: &[u8; 32], envelope: &str) -> Result<Zeroizing<Vec<u8>>, E2eErr
     check_envelope(envelope)?;
     let (iv, ct) = raw[1..].split_at(IV_LEN);
     let frame = Aes256Gcm::new(key.into())
-        .decrypt(
-            Nonce::from_slice(iv),
-            Payload {
-                msg: ct,
-                aad: DOMAIN,
-            },
-        )
+        .decrypt(Nonce::from_slice(iv), Payload { msg: ct, aad: DOMAIN })
         .map(Zeroizing::new)
         .map_err(|_| E2eError::Decrypt)?;
     padding::unpad(&frame).ok_or(E2eError::BadEnvelope)

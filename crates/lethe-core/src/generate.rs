@@ -26,12 +26,7 @@ pub struct Charsets {
 
 impl Default for Charsets {
     fn default() -> Self {
-        Charsets {
-            lowercase: true,
-            uppercase: true,
-            digits: true,
-            symbols: true,
-        }
+        Charsets { lowercase: true, uppercase: true, digits: true, symbols: true }
     }
 }
 
@@ -46,15 +41,10 @@ pub enum GenerateError {
 
 impl Charsets {
     fn sets(&self) -> Vec<&'static [u8]> {
-        [
-            (self.lowercase, LOWER),
-            (self.uppercase, UPPER),
-            (self.digits, DIGITS),
-            (self.symbols, SYMBOLS),
-        ]
-        .into_iter()
-        .filter_map(|(on, set)| on.then_some(set))
-        .collect()
+        [(self.lowercase, LOWER), (self.uppercase, UPPER), (self.digits, DIGITS), (self.symbols, SYMBOLS)]
+            .into_iter()
+            .filter_map(|(on, set)| on.then_some(set))
+            .collect()
     }
 }
 
@@ -98,40 +88,18 @@ mod tests {
 
     #[test]
     fn length_limits_are_enforced() {
-        assert_eq!(
-            password(MAX_LENGTH, Charsets::default()).map(|p| p.len()),
-            Ok(MAX_LENGTH)
-        );
-        assert_eq!(
-            password(MIN_LENGTH, Charsets::default()).map(|p| p.len()),
-            Ok(MIN_LENGTH)
-        );
-        assert_eq!(
-            password(MAX_LENGTH + 1, Charsets::default()).err(),
-            Some(GenerateError::Length)
-        );
-        assert_eq!(
-            password(MIN_LENGTH - 1, Charsets::default()).err(),
-            Some(GenerateError::Length)
-        );
+        assert_eq!(password(MAX_LENGTH, Charsets::default()).map(|p| p.len()), Ok(MAX_LENGTH));
+        assert_eq!(password(MIN_LENGTH, Charsets::default()).map(|p| p.len()), Ok(MIN_LENGTH));
+        assert_eq!(password(MAX_LENGTH + 1, Charsets::default()).err(), Some(GenerateError::Length));
+        assert_eq!(password(MIN_LENGTH - 1, Charsets::default()).err(), Some(GenerateError::Length));
     }
 
     #[test]
     fn disabled_sets_are_not_used() {
-        let digits_only = Charsets {
-            lowercase: false,
-            uppercase: false,
-            digits: true,
-            symbols: false,
-        };
+        let digits_only = Charsets { lowercase: false, uppercase: false, digits: true, symbols: false };
         let p = password(64, digits_only).expect("generates");
         assert!(p.bytes().all(|b| DIGITS.contains(&b)));
-        let none = Charsets {
-            lowercase: false,
-            uppercase: false,
-            digits: false,
-            symbols: false,
-        };
+        let none = Charsets { lowercase: false, uppercase: false, digits: false, symbols: false };
         assert_eq!(password(12, none).err(), Some(GenerateError::NoCharset));
     }
 

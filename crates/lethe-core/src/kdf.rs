@@ -25,11 +25,7 @@ pub struct KdfParams {
 impl Default for KdfParams {
     /// OWASP's recommended minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
     fn default() -> Self {
-        KdfParams {
-            m_kib: 19_456,
-            t: 2,
-            p: 1,
-        }
+        KdfParams { m_kib: 19_456, t: 2, p: 1 }
     }
 }
 
@@ -45,11 +41,7 @@ impl KdfParams {
     }
 
     pub fn decode(s: &str) -> Result<Self, KdfError> {
-        let mut p = KdfParams {
-            m_kib: 0,
-            t: 0,
-            p: 0,
-        };
+        let mut p = KdfParams { m_kib: 0, t: 0, p: 0 };
         for part in s.split(',') {
             let (k, v) = part.split_once('=').ok_or(KdfError)?;
             let v: u32 = v.parse().map_err(|_| KdfError)?;
@@ -71,9 +63,7 @@ impl KdfParams {
     /// Stretches `passphrase` with `salt`. Slow on purpose: call it off the async runtime.
     pub fn stretch(&self, passphrase: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, KdfError> {
         let mut out = Zeroizing::new([0u8; 32]);
-        self.argon2()?
-            .hash_password_into(passphrase, salt, out.as_mut())
-            .map_err(|_| KdfError)?;
+        self.argon2()?.hash_password_into(passphrase, salt, out.as_mut()).map_err(|_| KdfError)?;
         Ok(out)
     }
 }
@@ -89,11 +79,7 @@ pub fn new_salt() -> [u8; SALT_LEN] {
 mod tests {
     use super::*;
 
-    const CHEAP: KdfParams = KdfParams {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
+    const CHEAP: KdfParams = KdfParams { m_kib: 64, t: 1, p: 1 };
 
     #[test]
     fn params_round_trip_and_reject_nonsense() {

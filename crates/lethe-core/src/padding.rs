@@ -11,9 +11,7 @@ const LEN_PREFIX: usize = 4;
 
 /// The bucket a frame of `content_len` bytes of content occupies.
 pub fn bucket_for(content_len: usize) -> usize {
-    (content_len + LEN_PREFIX)
-        .next_power_of_two()
-        .max(MIN_BUCKET)
+    (content_len + LEN_PREFIX).next_power_of_two().max(MIN_BUCKET)
 }
 
 /// Frames and pads `content`.
@@ -52,10 +50,7 @@ mod tests {
         for n in [0usize, 1, 252, 253, 1024, 10_000] {
             let content = vec![7u8; n];
             let framed = pad(&content);
-            assert_eq!(
-                unpad(&framed).as_deref().map(|v| v.as_slice()),
-                Some(content.as_slice())
-            );
+            assert_eq!(unpad(&framed).as_deref().map(|v| v.as_slice()), Some(content.as_slice()));
         }
     }
 

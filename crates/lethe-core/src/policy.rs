@@ -25,11 +25,7 @@ impl Ttl {
     /// (itself clamped to `max`); fractions are rounded down; negatives become the minimum.
     pub fn clamp(requested: Option<&str>, max: i64) -> Self {
         let max = max.max(MIN_TTL);
-        let wanted = requested
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .and_then(parse_seconds)
-            .unwrap_or(DEFAULT_TTL);
+        let wanted = requested.map(str::trim).filter(|s| !s.is_empty()).and_then(parse_seconds).unwrap_or(DEFAULT_TTL);
         Ttl(wanted.clamp(MIN_TTL, max))
     }
 

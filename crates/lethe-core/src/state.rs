@@ -108,12 +108,7 @@ mod tests {
 
     #[test]
     fn states_round_trip_through_text() {
-        for s in [
-            SecretState::New,
-            SecretState::Viewed,
-            SecretState::Burned,
-            SecretState::Expired,
-        ] {
+        for s in [SecretState::New, SecretState::Viewed, SecretState::Burned, SecretState::Expired] {
             assert_eq!(SecretState::parse(s.as_str()), Some(s));
         }
         assert_eq!(SecretState::parse("received"), None);

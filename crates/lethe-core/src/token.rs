@@ -34,9 +34,7 @@ struct Raw(Zeroizing<String>);
 impl Raw {
     fn generate() -> Self {
         let mut rng = OsRng;
-        let s: String = (0..TOKEN_LEN)
-            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-            .collect();
+        let s: String = (0..TOKEN_LEN).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
         Raw(Zeroizing::new(s))
     }
 
@@ -170,10 +168,7 @@ mod tests {
         let bad = format!("{}-", "a".repeat(TOKEN_LEN - 1));
         assert_eq!(SecretToken::parse(&bad).err(), Some(TokenError::Alphabet));
         let unicode = format!("{}é", "a".repeat(TOKEN_LEN - 2));
-        assert_eq!(
-            ReceiptToken::parse(&unicode).err(),
-            Some(TokenError::Alphabet)
-        );
+        assert_eq!(ReceiptToken::parse(&unicode).err(), Some(TokenError::Alphabet));
     }
 
     #[test]

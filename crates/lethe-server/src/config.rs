@@ -130,10 +130,8 @@ impl Config {
     pub fn load(file: Option<&Path>, flags_and_env: ConfigLayer) -> anyhow::Result<Self> {
         let mut config = Config::default();
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let layer: ConfigLayer =
-                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let layer: ConfigLayer = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
             config = config.overlay(layer);
         }
         config = config.overlay(flags_and_env);
@@ -145,47 +143,29 @@ impl Config {
 
     /// Refuses settings that would break a promise, with a message naming the setting.
     pub fn validate(&self) -> anyhow::Result<()> {
-        anyhow::ensure!(
-            self.max_secret_bytes > 0,
-            "max_secret_bytes must be positive"
-        );
+        anyhow::ensure!(self.max_secret_bytes > 0, "max_secret_bytes must be positive");
         anyhow::ensure!(
             self.max_body_bytes >= self.max_secret_bytes,
             "max_body_bytes ({}) must be at least max_secret_bytes ({})",
             self.max_body_bytes,
             self.max_secret_bytes
         );
-        anyhow::ensure!(
-            self.max_ttl >= policy::MIN_TTL,
-            "max_ttl must be at least {} seconds",
-            policy::MIN_TTL
-        );
+        anyhow::ensure!(self.max_ttl >= policy::MIN_TTL, "max_ttl must be at least {} seconds", policy::MIN_TTL);
         anyhow::ensure!(
             self.anonymous_max_ttl >= policy::MIN_TTL,
             "anonymous_max_ttl must be at least {} seconds",
             policy::MIN_TTL
         );
-        anyhow::ensure!(
-            self.passphrase_attempts >= 1,
-            "passphrase_attempts must be at least 1"
-        );
-        anyhow::ensure!(
-            self.sweep_interval_secs >= 1,
-            "sweep_interval_secs must be at least 1"
-        );
-        lethe_core::kdf::KdfParams::decode(&self.kdf().encode()).map_err(|_| {
-            anyhow::anyhow!("argon2_memory_kib and argon2_iterations are out of range")
-        })?;
+        anyhow::ensure!(self.passphrase_attempts >= 1, "passphrase_attempts must be at least 1");
+        anyhow::ensure!(self.sweep_interval_secs >= 1, "sweep_interval_secs must be at least 1");
+        lethe_core::kdf::KdfParams::decode(&self.kdf().encode())
+            .map_err(|_| anyhow::anyhow!("argon2_memory_kib and argon2_iterations are out of range"))?;
         Ok(())
     }
 
     /// The Argon2id cost for new secrets.
     pub fn kdf(&self) -> KdfParams {
-        KdfParams {
-            m_kib: self.argon2_memory_kib,
-            t: self.argon2_iterations,
-            p: 1,
-        }
+        KdfParams { m_kib: self.argon2_memory_kib, t: self.argon2_iterations, p: 1 }
     }
 
     /// The configuration as TOML, for `lethe serve --print-config`. Nothing in it is secret
@@ -203,25 +183,15 @@ mod tests {
     fn layers_override_in_order() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("lethe.toml");
-        std::fs::write(
-            &file,
-            "max_secret_bytes = 2000\nmax_ttl = 86400\nlisten = \"127.0.0.1:9000\"\n",
-        )
-        .expect("write");
-        let flags = ConfigLayer {
-            max_secret_bytes: Some(3000),
-            ..Default::default()
-        };
+        std::fs::write(&file, "max_secret_bytes = 2000\nmax_ttl = 86400\nlisten = \"127.0.0.1:9000\"\n")
+            .expect("write");
+        let flags = ConfigLayer { max_secret_bytes: Some(3000), ..Default::default() };
         let c = Config::load(Some(&file), flags).expect("loads");
         assert_eq!(c.max_secret_bytes, 3000, "flag beats file");
         assert_eq!(c.max_ttl, 86400, "file beats default");
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.passphrase_attempts, 5, "default stays");
-        assert_eq!(
-            crate::service::Policy::from(&c).anonymous_max_ttl,
-            86400,
-            "anonymous cap follows max_ttl down"
-        );
+        assert_eq!(crate::service::Policy::from(&c).anonymous_max_ttl, 86400, "anonymous cap follows max_ttl down");
     }
 
     #[test]
@@ -229,20 +199,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("lethe.toml");
         std::fs::write(&file, "max_secrets_bytes = 1\n").expect("write");
-        let e = Config::load(Some(&file), ConfigLayer::default())
-            .err()
-            .map(|e| format!("{e:#}"));
+        let e = Config::load(Some(&file), ConfigLayer::default()).err().map(|e| format!("{e:#}"));
         assert!(e.is_some_and(|e| e.contains("max_secrets_bytes")));
-        let tiny_body = ConfigLayer {
-            max_body_bytes: Some(10),
-            ..Default::default()
-        };
+        let tiny_body = ConfigLayer { max_body_bytes: Some(10), ..Default::default() };
         let e = Config::load(None, tiny_body).err().map(|e| e.to_string());
         assert!(e.is_some_and(|e| e.contains("max_body_bytes")));
-        let zero = ConfigLayer {
-            passphrase_attempts: Some(0),
-            ..Default::default()
-        };
+        let zero = ConfigLayer { passphrase_attempts: Some(0), ..Default::default() };
         assert!(Config::load(None, zero).is_err());
     }
 
@@ -251,10 +213,7 @@ mod tests {
         let c = Config::default();
         assert_eq!(c.listen.to_string(), "127.0.0.1:7143");
         assert_eq!(c.data_dir, PathBuf::from("lethe-data"));
-        assert_eq!(
-            (c.max_secret_bytes, c.max_ttl, c.anonymous_max_ttl),
-            (10_000, 2_592_000, 604_800)
-        );
+        assert_eq!((c.max_secret_bytes, c.max_ttl, c.anonymous_max_ttl), (10_000, 2_592_000, 604_800));
         assert!(c.to_toml().contains("max_secret_bytes = 10000"));
     }
 }

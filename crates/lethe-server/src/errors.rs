@@ -68,20 +68,12 @@ impl AppError {
         match self {
             AppError::Unknown | AppError::NoRoute => StatusCode::NOT_FOUND,
             AppError::Gone(_) => StatusCode::GONE,
-            AppError::MalformedKey | AppError::InvalidUtf8 | AppError::BadRequest(_) => {
-                StatusCode::BAD_REQUEST
-            }
-            AppError::NothingToShare | AppError::Unprocessable(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            AppError::MalformedKey | AppError::InvalidUtf8 | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NothingToShare | AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NeedsEndToEnd => StatusCode::CONFLICT,
             AppError::PassphraseRequired | AppError::NotAuthorized => StatusCode::UNAUTHORIZED,
-            AppError::WrongPassphrase { .. } | AppError::RecipientNeedsAccount => {
-                StatusCode::FORBIDDEN
-            }
-            AppError::SecretTooLarge { .. } | AppError::BodyTooLarge { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
+            AppError::WrongPassphrase { .. } | AppError::RecipientNeedsAccount => StatusCode::FORBIDDEN,
+            AppError::SecretTooLarge { .. } | AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -133,25 +125,15 @@ mod tests {
     #[test]
     fn messages_match_the_onetime_secret_wording() {
         assert_eq!(AppError::Unknown.to_string(), "Unknown secret");
-        assert_eq!(
-            AppError::Gone(SecretState::Burned).to_string(),
-            "Unknown secret"
-        );
-        assert_eq!(
-            AppError::WrongPassphrase { remaining: 1 }.to_string(),
-            "Unknown secret"
-        );
+        assert_eq!(AppError::Gone(SecretState::Burned).to_string(), "Unknown secret");
+        assert_eq!(AppError::WrongPassphrase { remaining: 1 }.to_string(), "Unknown secret");
         assert_eq!(AppError::NotAuthorized.to_string(), "Not authorized");
-        assert_eq!(
-            AppError::NothingToShare.to_string(),
-            "You did not provide anything to share"
-        );
+        assert_eq!(AppError::NothingToShare.to_string(), "You did not provide anything to share");
     }
 
     #[test]
     fn internal_errors_hide_their_cause() {
-        let e: AppError =
-            lethe_store::StoreError::Database("disk I/O error at /var/x".into()).into();
+        let e: AppError = lethe_store::StoreError::Database("disk I/O error at /var/x".into()).into();
         assert_eq!(e.to_string(), "An internal error occurred");
     }
 }

@@ -6,6 +6,7 @@
 //! - [`service`]: the domain operations every interface calls (conceal, reveal, burn, sweep).
 //! - [`api_v1`]: the Onetime Secret compatible REST API under `/api/v1`.
 //! - [`api_v2`]: the native JSON API under `/api/v2`, with its OpenAPI document.
+//! - [`web`]: the server-rendered pages and their static assets.
 //! - [`http`]: security headers, secret-free request logs, health checks, the router.
 //! - [`errors`]: the one request error type and its HTTP statuses.
 //! - [`state`]: what handlers share.
@@ -18,6 +19,7 @@ pub mod http;
 pub mod service;
 pub mod startup;
 pub mod state;
+pub mod web;
 
 pub use config::{Config, ConfigLayer};
 pub use startup::Application;

@@ -33,23 +33,11 @@ impl Application {
     }
 
     /// Like [`Application::build`] with a given store and clock (tests use a manual clock).
-    pub async fn build_with(
-        config: Config,
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<Self> {
+    pub async fn build_with(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         config.validate()?;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .with_context(|| format!("binding {}", config.listen))?;
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let secrets = Secrets::new(store, clock, Policy::from(&config));
-        Ok(Application {
-            listener,
-            state: AppState {
-                secrets,
-                config: Arc::new(config),
-            },
-        })
+        Ok(Application { listener, state: AppState { secrets, config: Arc::new(config) } })
     }
 
     /// The bound address (useful when the configured port was 0).
@@ -63,10 +51,7 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, finishing in-flight requests first.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let interval = Duration::from_secs(self.state.config.sweep_interval_secs);
         let sweeper = tokio::spawn(sweeper::run(self.state.secrets.clone(), interval, stop_rx));

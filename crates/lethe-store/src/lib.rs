@@ -46,8 +46,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Burns the secret of a receipt if it is still waiting. Returns the receipt as it is after
     /// the call, or `None` if there is no such receipt.
-    async fn burn(&self, id: ReceiptId, now: UnixTime)
-        -> Result<Option<ReceiptRecord>, StoreError>;
+    async fn burn(&self, id: ReceiptId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// Reads a receipt.
     async fn receipt(&self, id: ReceiptId) -> Result<Option<ReceiptRecord>, StoreError>;
@@ -58,11 +57,7 @@ pub trait Store: Send + Sync + 'static {
     /// The tombstone of a secret that can no longer be revealed, found by its secret id. Each
     /// call is recorded as a late attempt on the receipt: repeated late attempts can mean the
     /// link was intercepted (P6).
-    async fn tombstone(
-        &self,
-        id: SecretId,
-        now: UnixTime,
-    ) -> Result<Option<ReceiptRecord>, StoreError>;
+    async fn tombstone(&self, id: SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// The receipts created by `custid`, newest first.
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError>;

@@ -56,9 +56,7 @@ fn run() -> anyhow::Result<()> {
 fn init_logging(json: bool) {
     // LETHE_LOG takes tracing's filter syntax, e.g. `debug` or `lethe=trace,hyper=info`.
     let filter = EnvFilter::try_from_env("LETHE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -78,10 +76,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let data_dir = config.data_dir.clone();
         let app = Application::build(config).await?;
         let addr = app.local_addr()?;
-        println!(
-            "Lethe is listening on http://{addr} (data in {})",
-            data_dir.display()
-        );
+        println!("Lethe is listening on http://{addr} (data in {})", data_dir.display());
         tracing::info!(%addr, "listening");
         app.run(shutdown_signal()).await?;
         tracing::info!("stopped");

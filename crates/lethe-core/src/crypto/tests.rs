@@ -26,19 +26,13 @@ fn published_vectors() -> Vec<HashMap<String, String>> {
 }
 
 fn bytes(v: &HashMap<String, String>, k: &str) -> Vec<u8> {
-    let s = v
-        .get(k)
-        .map(String::as_str)
-        .unwrap_or_else(|| panic!("vector lacks {k}"));
+    let s = v.get(k).map(String::as_str).unwrap_or_else(|| panic!("vector lacks {k}"));
     hex::decode(s).unwrap_or_else(|_| panic!("{k} is not hex"))
 }
 
 #[test]
 fn docs_publish_at_least_two_vectors() {
-    assert!(
-        published_vectors().len() >= 2,
-        "docs/crypto.md lost its test vectors"
-    );
+    assert!(published_vectors().len() >= 2, "docs/crypto.md lost its test vectors");
 }
 
 #[test]
@@ -49,9 +43,7 @@ fn published_vectors_match_the_implementation() {
         let stretched = match v.get("passphrase") {
             Some(p) => {
                 let params = KdfParams::decode(&v["kdf"]).expect("kdf parses");
-                let s = params
-                    .stretch(p.as_bytes(), &bytes(&v, "salt"))
-                    .expect("stretch");
+                let s = params.stretch(p.as_bytes(), &bytes(&v, "salt")).expect("stretch");
                 assert_eq!(hex::encode(*s), v["stretched"]);
                 Some(*s)
             }
@@ -70,12 +62,7 @@ fn published_vectors_match_the_implementation() {
         assert_eq!(hex::encode(m.id().0), v["receipt_id"]);
         assert_eq!(hex::encode(*link_key(&m)), v["link_key"]);
         let link_nonce: [u8; NONCE_LEN] = bytes(&v, "link_nonce").try_into().expect("nonce length");
-        let sealed_link = seal_with_nonce(
-            &link_key(&m),
-            m.id().as_bytes(),
-            &link_nonce,
-            t.expose().as_bytes(),
-        );
+        let sealed_link = seal_with_nonce(&link_key(&m), m.id().as_bytes(), &link_nonce, t.expose().as_bytes());
         assert_eq!(hex::encode(&sealed_link), v["sealed_link"]);
         assert_eq!(open_link(&m, &m.id(), &sealed_link).ok(), Some(t));
     }
@@ -87,32 +74,14 @@ fn content_round_trips_and_hides_length() {
     let key = content_key(&t, None);
     let short = seal_content(&key, &t.id(), b"hunter2");
     let longer = seal_content(&key, &t.id(), &[b'x'; 200]);
-    assert_eq!(
-        short.len(),
-        longer.len(),
-        "P8: both fall in the smallest bucket"
-    );
-    assert_eq!(
-        open_content(&key, &t.id(), &short)
-            .ok()
-            .as_deref()
-            .map(|v| v.as_slice()),
-        Some(&b"hunter2"[..])
-    );
-    assert_ne!(
-        seal_content(&key, &t.id(), b"hunter2"),
-        short,
-        "nonces are random"
-    );
+    assert_eq!(short.len(), longer.len(), "P8: both fall in the smallest bucket");
+    assert_eq!(open_content(&key, &t.id(), &short).ok().as_deref().map(|v| v.as_slice()), Some(&b"hunter2"[..]));
+    assert_ne!(seal_content(&key, &t.id(), b"hunter2"), short, "nonces are random");
 }
 
 #[test]
 fn wrong_token_passphrase_or_record_fails_to_open() {
-    let params = KdfParams {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
+    let params = KdfParams { m_kib: 64, t: 1, p: 1 };
     let salt = [9u8; 16];
     let t = SecretToken::generate();
     let right = params.stretch(b"right", &salt).expect("stretch");
@@ -120,14 +89,8 @@ fn wrong_token_passphrase_or_record_fails_to_open() {
     let sealed = seal_content(&content_key(&t, Some(&right)), &t.id(), b"payload");
 
     assert!(open_content(&content_key(&t, Some(&right)), &t.id(), &sealed).is_ok());
-    assert_eq!(
-        open_content(&content_key(&t, Some(&wrong)), &t.id(), &sealed).err(),
-        Some(OpenError)
-    );
-    assert_eq!(
-        open_content(&content_key(&t, None), &t.id(), &sealed).err(),
-        Some(OpenError)
-    );
+    assert_eq!(open_content(&content_key(&t, Some(&wrong)), &t.id(), &sealed).err(), Some(OpenError));
+    assert_eq!(open_content(&content_key(&t, None), &t.id(), &sealed).err(), Some(OpenError));
     let other = SecretToken::generate();
     assert!(open_content(&content_key(&other, Some(&right)), &t.id(), &sealed).is_err());
     assert!(open_content(&content_key(&t, Some(&right)), &other.id(), &sealed).is_err());
@@ -151,9 +114,6 @@ fn verifier_is_bound_to_its_record_and_role() {
     let key = content_key(&t, None);
     let sealed = seal_verifier(&key, &t.id(), &[5; 32]);
     assert_eq!(open_verifier(&key, &t.id(), &sealed), Ok([5; 32]));
-    assert!(
-        open_content(&key, &t.id(), &sealed).is_err(),
-        "a verifier is not content"
-    );
+    assert!(open_content(&key, &t.id(), &sealed).is_err(), "a verifier is not content");
     assert!(open_verifier(&key, &SecretToken::generate().id(), &sealed).is_err());
 }

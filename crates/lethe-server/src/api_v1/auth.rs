@@ -17,10 +17,7 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("user", &"[redacted]")
-            .field("api_key", &"[redacted]")
-            .finish()
+        f.debug_struct("Credentials").field("user", &"[redacted]").field("api_key", &"[redacted]").finish()
     }
 }
 
@@ -36,19 +33,14 @@ pub fn credentials(headers: &HeaderMap) -> Result<Option<Credentials>, AppError>
         return Err(AppError::NotAuthorized);
     }
     let decoded = Zeroizing::new(
-        base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .map_err(|_| AppError::NotAuthorized)?,
+        base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| AppError::NotAuthorized)?,
     );
     let text = std::str::from_utf8(&decoded).map_err(|_| AppError::NotAuthorized)?;
     let (user, key) = text.split_once(':').ok_or(AppError::NotAuthorized)?;
     if user.is_empty() && key.is_empty() {
         return Ok(None);
     }
-    Ok(Some(Credentials {
-        user: user.to_owned(),
-        api_key: Zeroizing::new(key.to_owned()),
-    }))
+    Ok(Some(Credentials { user: user.to_owned(), api_key: Zeroizing::new(key.to_owned()) }))
 }
 
 /// The caller's account id, or `None` when anonymous. Until accounts exist, any presented
@@ -72,10 +64,7 @@ mod tests {
 
     fn with_auth(v: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_str(v).expect("header"),
-        );
+        h.insert(header::AUTHORIZATION, HeaderValue::from_str(v).expect("header"));
         h
     }
 
@@ -86,13 +75,8 @@ mod tests {
 
     #[test]
     fn parses_basic_credentials() {
-        let c = credentials(&basic("ops@example.com", "k3y:with:colons"))
-            .expect("ok")
-            .expect("some");
-        assert_eq!(
-            (c.user.as_str(), c.api_key.as_str()),
-            ("ops@example.com", "k3y:with:colons")
-        );
+        let c = credentials(&basic("ops@example.com", "k3y:with:colons")).expect("ok").expect("some");
+        assert_eq!((c.user.as_str(), c.api_key.as_str()), ("ops@example.com", "k3y:with:colons"));
         assert!(!format!("{c:?}").contains("k3y"));
     }
 
@@ -100,30 +84,15 @@ mod tests {
     fn anonymous_and_malformed_headers() {
         assert!(credentials(&HeaderMap::new()).expect("ok").is_none());
         assert!(credentials(&basic("", "")).expect("ok").is_none());
-        assert!(matches!(
-            credentials(&with_auth("Bearer abc")),
-            Err(AppError::NotAuthorized)
-        ));
-        assert!(matches!(
-            credentials(&with_auth("Basic !!!")),
-            Err(AppError::NotAuthorized)
-        ));
-        assert!(matches!(
-            credentials(&with_auth("Basic bm9jb2xvbg==")),
-            Err(AppError::NotAuthorized)
-        ));
+        assert!(matches!(credentials(&with_auth("Bearer abc")), Err(AppError::NotAuthorized)));
+        assert!(matches!(credentials(&with_auth("Basic !!!")), Err(AppError::NotAuthorized)));
+        assert!(matches!(credentials(&with_auth("Basic bm9jb2xvbg==")), Err(AppError::NotAuthorized)));
     }
 
     #[test]
     fn without_accounts_no_credential_is_valid() {
-        assert!(matches!(
-            caller(&basic("ops@example.com", "key")),
-            Err(AppError::NotAuthorized)
-        ));
+        assert!(matches!(caller(&basic("ops@example.com", "key")), Err(AppError::NotAuthorized)));
         assert!(matches!(caller(&HeaderMap::new()), Ok(None)));
-        assert!(matches!(
-            require_account(&HeaderMap::new()),
-            Err(AppError::NotAuthorized)
-        ));
+        assert!(matches!(require_account(&HeaderMap::new()), Err(AppError::NotAuthorized)));
     }
 }

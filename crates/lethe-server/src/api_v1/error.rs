@@ -35,8 +35,7 @@ impl IntoResponse for V1Error {
         };
         let body = Json(serde_json::json!({ "message": self.0.to_string() }));
         let mut resp = (status, body).into_response();
-        resp.headers_mut()
-            .insert(INTENDED_STATUS, HeaderValue::from(intended.as_u16()));
+        resp.headers_mut().insert(INTENDED_STATUS, HeaderValue::from(intended.as_u16()));
         resp
     }
 }
@@ -48,20 +47,9 @@ mod tests {
     async fn render(e: AppError) -> (u16, String, serde_json::Value) {
         let r = V1Error(e).into_response();
         let status = r.status().as_u16();
-        let intended = r
-            .headers()
-            .get(INTENDED_STATUS)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body = axum::body::to_bytes(r.into_body(), 1 << 16)
-            .await
-            .unwrap_or_default();
-        (
-            status,
-            intended,
-            serde_json::from_slice(&body).unwrap_or_default(),
-        )
+        let intended = r.headers().get(INTENDED_STATUS).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let body = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap_or_default();
+        (status, intended, serde_json::from_slice(&body).unwrap_or_default())
     }
 
     #[tokio::test]
@@ -69,12 +57,8 @@ mod tests {
         let (status, intended, body) = render(AppError::NotAuthorized).await;
         assert_eq!((status, intended.as_str()), (404, "401"));
         assert_eq!(body, serde_json::json!({"message": "Not authorized"}));
-        let (status, intended, body) =
-            render(AppError::Gone(lethe_core::state::SecretState::Viewed)).await;
-        assert_eq!(
-            (status, intended.as_str(), body["message"].as_str()),
-            (404, "410", Some("Unknown secret"))
-        );
+        let (status, intended, body) = render(AppError::Gone(lethe_core::state::SecretState::Viewed)).await;
+        assert_eq!((status, intended.as_str(), body["message"].as_str()), (404, "410", Some("Unknown secret")));
         let (status, intended, _) = render(AppError::Internal).await;
         assert_eq!((status, intended.as_str()), (404, "500"));
     }
@@ -83,8 +67,6 @@ mod tests {
     async fn oversized_bodies_get_a_real_413() {
         let (status, intended, body) = render(AppError::BodyTooLarge { limit: 10 }).await;
         assert_eq!((status, intended.as_str()), (413, "413"));
-        assert!(body["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("10 bytes")));
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("10 bytes")));
     }
 }

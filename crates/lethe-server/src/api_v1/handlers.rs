@@ -33,13 +33,7 @@ pub async fn authcheck(headers: HeaderMap) -> V1Result {
 fn recipients(params: &Params) -> Vec<String> {
     params
         .get("recipient")
-        .map(|r| {
-            r.split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|r| r.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default()
 }
 
@@ -55,18 +49,11 @@ fn receipt_json(c: &Concealed, now: i64) -> Result<Value, AppError> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn share(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    mut params: Params,
-) -> V1Result {
+pub async fn share(State(app): State<AppState>, headers: HeaderMap, mut params: Params) -> V1Result {
     let owner = auth::caller(&headers)?;
     let content = params.take("secret").unwrap_or_default();
     let req = Conceal {
-        payload: Payload::Text {
-            content,
-            passphrase: params.take("passphrase"),
-        },
+        payload: Payload::Text { content, passphrase: params.take("passphrase") },
         ttl: params.get("ttl").map(str::to_owned),
         recipients: recipients(&params),
         owner,
@@ -81,9 +68,7 @@ fn flag(params: &Params, key: &str, default: bool) -> Result<bool, AppError> {
         None => Ok(default),
         Some("true" | "1" | "yes" | "on") => Ok(true),
         Some("false" | "0" | "no" | "off") => Ok(false),
-        Some(_) => Err(AppError::BadRequest(format!(
-            "The parameter '{key}' must be true or false"
-        ))),
+        Some(_) => Err(AppError::BadRequest(format!("The parameter '{key}' must be true or false"))),
     }
 }
 
@@ -98,25 +83,17 @@ fn charsets(params: &Params) -> Result<Charsets, AppError> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn generate(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    mut params: Params,
-) -> V1Result {
+pub async fn generate(State(app): State<AppState>, headers: HeaderMap, mut params: Params) -> V1Result {
     let owner = auth::caller(&headers)?;
     let length = match params.get("length").map(str::trim) {
         None | Some("") => generate::DEFAULT_LENGTH,
-        Some(s) => s.parse().map_err(|_| {
-            AppError::BadRequest("The parameter 'length' must be a whole number".into())
-        })?,
+        Some(s) => {
+            s.parse().map_err(|_| AppError::BadRequest("The parameter 'length' must be a whole number".into()))?
+        }
     };
-    let value = generate::password(length, charsets(&params)?)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let value = generate::password(length, charsets(&params)?).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let req = Conceal {
-        payload: Payload::Text {
-            content: Zeroizing::new(value.to_string()),
-            passphrase: params.take("passphrase"),
-        },
+        payload: Payload::Text { content: Zeroizing::new(value.to_string()), passphrase: params.take("passphrase") },
         ttl: params.get("ttl").map(str::to_owned),
         recipients: recipients(&params),
         owner,
@@ -129,18 +106,12 @@ pub async fn generate(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn reveal(
-    State(app): State<AppState>,
-    Path(key): Path<String>,
-    mut params: Params,
-) -> V1Result {
+pub async fn reveal(State(app): State<AppState>, Path(key): Path<String>, mut params: Params) -> V1Result {
     let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
     let passphrase = params.take("passphrase");
     let credential = Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str()));
     let revealed = app.secrets.reveal(&token, credential).await?;
-    Ok(Json(
-        json!({ "value": revealed.content.as_str(), "secret_key": token.expose(), "share_domain": "" }),
-    ))
+    Ok(Json(json!({ "value": revealed.content.as_str(), "secret_key": token.expose(), "share_domain": "" })))
 }
 
 fn receipt_token(key: &str) -> Result<ReceiptToken, AppError> {
@@ -161,9 +132,7 @@ pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> V1Res
     let token = receipt_token(&key)?;
     let (view, secret) = app.secrets.burn(&token).await?;
     let shortkey: String = secret.expose().chars().take(8).collect();
-    Ok(Json(
-        json!({ "state": V1Receipt::new(&view, &token, true), "secret_shortkey": shortkey }),
-    ))
+    Ok(Json(json!({ "state": V1Receipt::new(&view, &token, true), "secret_shortkey": shortkey })))
 }
 
 #[tracing::instrument(skip_all)]
@@ -172,11 +141,7 @@ pub async fn recent(State(app): State<AppState>, headers: HeaderMap) -> V1Result
     // Receipt tokens are not stored, so a listing cannot carry `metadata_key`; accounts will
     // add a way to keep them (sealed to the account) when they arrive.
     let list = app.secrets.recent(&custid, 100).await?;
-    Ok(Json(Value::Array(
-        list.iter()
-            .map(|r| json!({ "custid": r.custid, "created": r.created }))
-            .collect(),
-    )))
+    Ok(Json(Value::Array(list.iter().map(|r| json!({ "custid": r.custid, "created": r.created })).collect())))
 }
 
 pub async fn not_found() -> V1Error {
@@ -184,7 +149,5 @@ pub async fn not_found() -> V1Error {
 }
 
 pub async fn method_not_allowed() -> V1Error {
-    V1Error(AppError::BadRequest(
-        "This route does not accept that method".into(),
-    ))
+    V1Error(AppError::MethodNotAllowed)
 }

@@ -22,23 +22,16 @@ pub fn router() -> Router<AppState> {
     let receipt = get(handlers::receipt).post(handlers::receipt);
     let mut r = Router::new()
         .route("/status", get(handlers::status))
-        .route(
-            "/authcheck",
-            get(handlers::authcheck).post(handlers::authcheck),
-        )
+        .route("/authcheck", get(handlers::authcheck).post(handlers::authcheck))
         .route("/share", post(handlers::share))
         .route("/create", post(handlers::share))
         .route("/generate", post(handlers::generate))
         .route("/secret/{key}", post(handlers::reveal))
-        .route(
-            "/private/recent",
-            get(handlers::recent).post(handlers::recent),
-        );
+        .route("/private/recent", get(handlers::recent).post(handlers::recent));
     for prefix in ["private", "metadata", "receipt"] {
         r = r
             .route(&format!("/{prefix}/{{key}}"), receipt.clone())
             .route(&format!("/{prefix}/{{key}}/burn"), post(handlers::burn));
     }
-    r.fallback(handlers::not_found)
-        .method_not_allowed_fallback(handlers::method_not_allowed)
+    r.fallback(handlers::not_found).method_not_allowed_fallback(handlers::method_not_allowed)
 }

@@ -54,15 +54,10 @@ pub fn parse_urlencoded(input: &[u8], into: &mut Params) -> Result<(), AppError>
 }
 
 fn decode_component(raw: &[u8]) -> Result<Zeroizing<String>, AppError> {
-    let plus_as_space: Zeroizing<Vec<u8>> = Zeroizing::new(
-        raw.iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect(),
-    );
+    let plus_as_space: Zeroizing<Vec<u8>> =
+        Zeroizing::new(raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect());
     let bytes: Zeroizing<Vec<u8>> = Zeroizing::new(percent_decode(&plus_as_space).collect());
-    std::str::from_utf8(&bytes)
-        .map(|s| Zeroizing::new(s.to_owned()))
-        .map_err(|_| AppError::InvalidUtf8)
+    std::str::from_utf8(&bytes).map(|s| Zeroizing::new(s.to_owned())).map_err(|_| AppError::InvalidUtf8)
 }
 
 /// Reads a JSON object of scalars; numbers and booleans become their text.
@@ -71,12 +66,10 @@ pub fn parse_json(body: &[u8], into: &mut Params) -> Result<(), AppError> {
     if text.trim().is_empty() {
         return Ok(());
     }
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|_| AppError::BadRequest("The request body is not valid JSON".into()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| AppError::BadRequest("The request body is not valid JSON".into()))?;
     let serde_json::Value::Object(map) = value else {
-        return Err(AppError::BadRequest(
-            "The JSON body must be an object".into(),
-        ));
+        return Err(AppError::BadRequest("The JSON body must be an object".into()));
     };
     for (k, v) in map {
         let text = match v {
@@ -84,11 +77,7 @@ pub fn parse_json(body: &[u8], into: &mut Params) -> Result<(), AppError> {
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::Bool(b) => b.to_string(),
             serde_json::Value::Null => continue,
-            _ => {
-                return Err(AppError::BadRequest(format!(
-                    "The parameter '{k}' must be a string or a number"
-                )))
-            }
+            _ => return Err(AppError::BadRequest(format!("The parameter '{k}' must be a string or a number"))),
         };
         into.insert(k, Zeroizing::new(text));
     }
@@ -108,10 +97,7 @@ impl FromRequest<AppState> for Params {
         if content_type.starts_with("application/json") || content_type.ends_with("+json") {
             parse_json(&body, &mut params)?;
         } else if content_type.starts_with("multipart/") {
-            return Err(AppError::BadRequest(
-                "Send parameters form-urlencoded or as JSON, not multipart".into(),
-            )
-            .into());
+            return Err(AppError::BadRequest("Send parameters form-urlencoded or as JSON, not multipart".into()).into());
         } else {
             parse_urlencoded(&body, &mut params)?;
         }
@@ -135,10 +121,7 @@ mod tests {
         assert_eq!(p.get("ttl"), Some("3600"));
         assert_eq!(p.get("flag"), Some(""));
         assert_eq!(p.get("empty"), Some(""));
-        assert_eq!(
-            form(b"secret=%C3%A9").expect("utf-8").get("secret"),
-            Some("é")
-        );
+        assert_eq!(form(b"secret=%C3%A9").expect("utf-8").get("secret"), Some("é"));
     }
 
     #[test]
@@ -150,31 +133,15 @@ mod tests {
     #[test]
     fn json_scalars_become_text() {
         let mut p = Params::default();
-        parse_json(
-            br#"{"secret":"s3cr\u00e9t","ttl":3600,"x":true,"n":null}"#,
-            &mut p,
-        )
-        .expect("parses");
+        parse_json(br#"{"secret":"s3cr\u00e9t","ttl":3600,"x":true,"n":null}"#, &mut p).expect("parses");
         assert_eq!(
             (p.get("secret"), p.get("ttl"), p.get("x"), p.get("n")),
             (Some("s3crét"), Some("3600"), Some("true"), None)
         );
-        assert!(matches!(
-            parse_json(b"[1]", &mut Params::default()),
-            Err(AppError::BadRequest(_))
-        ));
-        assert!(matches!(
-            parse_json(b"{", &mut Params::default()),
-            Err(AppError::BadRequest(_))
-        ));
-        assert!(matches!(
-            parse_json(br#"{"a":{"b":1}}"#, &mut Params::default()),
-            Err(AppError::BadRequest(_))
-        ));
-        assert!(matches!(
-            parse_json(b"{\"a\":\"\xff\"}", &mut Params::default()),
-            Err(AppError::InvalidUtf8)
-        ));
+        assert!(matches!(parse_json(b"[1]", &mut Params::default()), Err(AppError::BadRequest(_))));
+        assert!(matches!(parse_json(b"{", &mut Params::default()), Err(AppError::BadRequest(_))));
+        assert!(matches!(parse_json(br#"{"a":{"b":1}}"#, &mut Params::default()), Err(AppError::BadRequest(_))));
+        assert!(matches!(parse_json(b"{\"a\":\"\xff\"}", &mut Params::default()), Err(AppError::InvalidUtf8)));
     }
 
     #[test]

@@ -52,11 +52,7 @@ impl V1Receipt {
         V1Receipt {
             custid: r.custid.clone(),
             metadata_key: token.expose().to_owned(),
-            secret_key: view
-                .secret
-                .as_ref()
-                .filter(|_| with_secret_key && waiting)
-                .map(|t| t.expose().to_owned()),
+            secret_key: view.secret.as_ref().filter(|_| with_secret_key && waiting).map(|t| t.expose().to_owned()),
             ttl: r.ttl,
             metadata_ttl: (r.expires_at - view.now).max(0),
             secret_ttl: waiting.then(|| (r.secret_expires_at - view.now).max(0)),

@@ -18,19 +18,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for V2Json<T> {
         let content_type = body::content_type(&req);
         let bytes = body::read_limited(req, state.config.max_body_bytes).await?;
         // A bare POST with no body means "no options", e.g. a reveal without a passphrase.
-        let bytes: &[u8] = if bytes.is_empty() && content_type.is_empty() {
-            b"{}"
-        } else {
-            &bytes
-        };
-        if !(content_type.is_empty()
-            || content_type.starts_with("application/json")
-            || content_type.ends_with("+json"))
+        let bytes: &[u8] = if bytes.is_empty() && content_type.is_empty() { b"{}" } else { &bytes };
+        if !(content_type.is_empty() || content_type.starts_with("application/json") || content_type.ends_with("+json"))
         {
-            return Err(AppError::BadRequest(
-                "Send a JSON body with Content-Type: application/json".into(),
-            )
-            .into());
+            return Err(AppError::BadRequest("Send a JSON body with Content-Type: application/json".into()).into());
         }
         std::str::from_utf8(bytes).map_err(|_| AppError::InvalidUtf8)?;
         serde_json::from_slice(bytes).map(V2Json).map_err(|e| {

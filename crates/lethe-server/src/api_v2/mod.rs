@@ -22,10 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 #[derive(OpenApi)]
-#[openapi(info(
-    title = "Lethe API",
-    description = "One-time secrets: conceal, reveal once, receipts."
-))]
+#[openapi(info(title = "Lethe API", description = "One-time secrets: conceal, reveal once, receipts."))]
 struct ApiDoc;
 
 /// The v2 routes and the OpenAPI document describing exactly them.
@@ -45,19 +42,11 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The v2 router including `GET /api/v2/openapi.json`, with problem+json for unknown routes.
 pub fn router() -> Router<AppState> {
     let (router, mut doc) = routes();
-    doc.paths
-        .paths
-        .insert("/api/v2/openapi.json".into(), openapi_path_item());
+    doc.paths.paths.insert("/api/v2/openapi.json".into(), openapi_path_item());
     let doc = Arc::new(doc);
     router
-        .route(
-            "/api/v2/openapi.json",
-            get(move || async move { Json(doc.as_ref().clone()) }),
-        )
-        .route(
-            "/api/v2/{*rest}",
-            axum::routing::any(|| async { problem::V2Error(AppError::NoRoute) }),
-        )
+        .route("/api/v2/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .route("/api/v2/{*rest}", axum::routing::any(|| async { problem::V2Error(AppError::NoRoute) }))
         .method_not_allowed_fallback(|| async { problem::V2Error(AppError::MethodNotAllowed) })
 }
 
@@ -66,12 +55,7 @@ fn openapi_path_item() -> utoipa::openapi::PathItem {
     use utoipa::openapi::response::ResponseBuilder;
     let op = OperationBuilder::new()
         .summary(Some("This OpenAPI document"))
-        .response(
-            "200",
-            ResponseBuilder::new()
-                .description("The OpenAPI 3.1 document")
-                .build(),
-        )
+        .response("200", ResponseBuilder::new().description("The OpenAPI 3.1 document").build())
         .build();
     utoipa::openapi::PathItem::new(HttpMethod::Get, op)
 }

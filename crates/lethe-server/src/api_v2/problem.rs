@@ -48,9 +48,7 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::SecretTooLarge { .. } => ("secret-too-large", "Secret too large"),
         AppError::BodyTooLarge { .. } => ("body-too-large", "Request body too large"),
         AppError::InvalidUtf8 => ("invalid-utf8", "Invalid UTF-8"),
-        AppError::RecipientNeedsAccount => {
-            ("recipient-needs-account", "Recipients need an account")
-        }
+        AppError::RecipientNeedsAccount => ("recipient-needs-account", "Recipients need an account"),
         AppError::BadRequest(_) => ("bad-request", "Bad request"),
         AppError::Unprocessable(_) => ("invalid-body", "Invalid request body"),
         AppError::NoRoute => ("no-route", "Not found"),
@@ -66,8 +64,7 @@ impl Problem {
             AppError::Unknown => "No secret is known under this key.".to_owned(),
             AppError::Gone(s) => format!("The secret was {}.", s.as_str()),
             AppError::WrongPassphrase { remaining: 0 } => {
-                "Wrong passphrase. That was the last attempt: the secret has been destroyed."
-                    .to_owned()
+                "Wrong passphrase. That was the last attempt: the secret has been destroyed.".to_owned()
             }
             AppError::WrongPassphrase { remaining } => {
                 format!("Wrong passphrase. {remaining} attempts left.")
@@ -96,10 +93,7 @@ impl IntoResponse for V2Error {
         let problem = Problem::from_error(&self.0);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut resp = (self.0.status(), body).into_response();
-        resp.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         resp
     }
 }
@@ -112,27 +106,18 @@ mod tests {
     #[test]
     fn problems_carry_type_status_and_extensions() {
         let p = Problem::from_error(&AppError::Gone(SecretState::Burned));
-        assert_eq!(
-            (p.kind.as_str(), p.status, p.state),
-            ("urn:lethe:problem:gone", 410, Some("burned"))
-        );
+        assert_eq!((p.kind.as_str(), p.status, p.state), ("urn:lethe:problem:gone", 410, Some("burned")));
         let p = Problem::from_error(&AppError::WrongPassphrase { remaining: 3 });
         assert_eq!((p.status, p.attempts_remaining), (403, Some(3)));
         assert!(p.detail.contains("3 attempts left"));
         let p = Problem::from_error(&AppError::Internal);
-        assert_eq!(
-            (p.status, p.detail.as_str()),
-            (500, "An internal error occurred")
-        );
+        assert_eq!((p.status, p.detail.as_str()), (500, "An internal error occurred"));
     }
 
     #[test]
     fn responses_use_the_problem_media_type() {
         let r = V2Error(AppError::NothingToShare).into_response();
         assert_eq!(r.status().as_u16(), 422);
-        assert_eq!(
-            r.headers()[header::CONTENT_TYPE],
-            "application/problem+json"
-        );
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/problem+json");
     }
 }

@@ -38,10 +38,7 @@ pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken) -> Receipt 
 /// The creator's receipt: state, times, and the share key while the secret waits.
 #[utoipa::path(get, path = "/api/v2/receipt/{key}", tag = "receipts", params(("key" = String, Path)),
     responses((status = 200, body = Receipt), (status = 404, body = Problem)))]
-pub async fn receipt(
-    State(app): State<AppState>,
-    Path(key): Path<String>,
-) -> Result<Json<Receipt>, V2Error> {
+pub async fn receipt(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<Receipt>, V2Error> {
     let token = receipt_token(&key)?;
     let view = app.secrets.receipt(&token).await?;
     Ok(Json(receipt_body(&view, &token)))
@@ -51,10 +48,7 @@ pub async fn receipt(
 #[utoipa::path(post, path = "/api/v2/receipt/{key}/burn", tag = "receipts", params(("key" = String, Path)),
     responses((status = 200, body = Receipt), (status = 404, body = Problem), (status = 410, body = Problem)))]
 #[tracing::instrument(skip_all)]
-pub async fn burn(
-    State(app): State<AppState>,
-    Path(key): Path<String>,
-) -> Result<Json<Receipt>, V2Error> {
+pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<Receipt>, V2Error> {
     let token = receipt_token(&key)?;
     let (view, _) = app.secrets.burn(&token).await?;
     Ok(Json(receipt_body(&view, &token)))
@@ -71,8 +65,5 @@ pub async fn recent(headers: HeaderMap) -> Result<Json<Vec<Receipt>>, V2Error> {
 /// Liveness of the API.
 #[utoipa::path(get, path = "/api/v2/status", tag = "meta", responses((status = 200, body = Status)))]
 pub async fn status() -> Json<Status> {
-    Json(Status {
-        status: "nominal".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    })
+    Json(Status { status: "nominal".into(), version: env!("CARGO_PKG_VERSION").into() })
 }

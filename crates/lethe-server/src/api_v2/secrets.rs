@@ -3,12 +3,10 @@
 
 use super::json::V2Json;
 use super::problem::{Problem, V2Error};
-use super::types::{
-    ConcealRequest, Created, GenerateRequest, KdfParams, RevealRequest, Revealed, SecretStatusBody,
-};
+use super::types::{ConcealRequest, Created, GenerateRequest, KdfParams, RevealRequest, Revealed, SecretStatusBody};
 use crate::errors::AppError;
 use crate::http::links::base_url;
-use crate::service::{Conceal, Concealed, Credential, E2ePassphrase, Payload};
+use crate::service::{Conceal, Concealed, Credential, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -20,53 +18,38 @@ use lethe_core::token::SecretToken;
 use zeroize::Zeroizing;
 
 fn b64_field(value: &str, field: &str) -> Result<Vec<u8>, AppError> {
-    e2e::unb64(value)
-        .ok_or_else(|| AppError::BadRequest(format!("'{field}' must be base64url without padding")))
+    e2e::unb64(value).ok_or_else(|| AppError::BadRequest(format!("'{field}' must be base64url without padding")))
 }
 
 fn payload(req: &mut ConcealRequest) -> Result<Payload, AppError> {
     match (req.secret.take(), req.ciphertext.take()) {
-        (Some(_), Some(_)) => Err(AppError::BadRequest(
-            "Send either 'secret' or 'ciphertext', not both".into(),
-        )),
+        (Some(_), Some(_)) => Err(AppError::BadRequest("Send either 'secret' or 'ciphertext', not both".into())),
         (None, None) => Err(AppError::NothingToShare),
         (Some(text), None) => {
             if req.kdf.is_some() || req.proof_verifier.is_some() {
-                return Err(AppError::BadRequest(
-                    "'kdf' and 'proof_verifier' go with 'ciphertext'".into(),
-                ));
+                return Err(AppError::BadRequest("'kdf' and 'proof_verifier' go with 'ciphertext'".into()));
             }
-            Ok(Payload::Text {
-                content: Zeroizing::new(text),
-                passphrase: req.passphrase.take().map(Zeroizing::new),
-            })
+            Ok(Payload::Text { content: Zeroizing::new(text), passphrase: req.passphrase.take().map(Zeroizing::new) })
         }
         (None, Some(envelope)) => {
             if req.passphrase.is_some() {
                 return Err(AppError::BadRequest(
-                    "End-to-end secrets never send the passphrase: send 'kdf' and 'proof_verifier'"
-                        .into(),
+                    "End-to-end secrets never send the passphrase: send 'kdf' and 'proof_verifier'".into(),
                 ));
             }
-            let passphrase = match (req.kdf.take(), req.proof_verifier.take()) {
-                (None, None) => None,
-                (Some(kdf), Some(v)) => Some(E2ePassphrase {
-                    salt: b64_field(&kdf.salt, "kdf.salt")?,
-                    iterations: kdf.iterations,
-                    verifier: b64_field(&v, "proof_verifier")?.try_into().map_err(|_| {
-                        AppError::BadRequest("'proof_verifier' must be 32 bytes".into())
-                    })?,
-                }),
-                _ => {
-                    return Err(AppError::BadRequest(
-                        "'kdf' and 'proof_verifier' come together".into(),
-                    ))
-                }
+            let kdf = match req.kdf.take() {
+                Some(k) => Some(e2e::PassParams { salt: b64_field(&k.salt, "kdf.salt")?, iterations: k.iterations }),
+                None => None,
             };
-            Ok(Payload::E2e {
-                envelope,
-                passphrase,
-            })
+            let verifier = match req.proof_verifier.take() {
+                Some(v) => Some(
+                    b64_field(&v, "proof_verifier")?
+                        .try_into()
+                        .map_err(|_| AppError::BadRequest("'proof_verifier' must be 32 bytes".into()))?,
+                ),
+                None => None,
+            };
+            Ok(Payload::E2e { envelope, kdf, verifier })
         }
     }
 }
@@ -130,10 +113,7 @@ pub async fn generate(
     };
     let value = generate::password(req.length.unwrap_or(generate::DEFAULT_LENGTH), sets)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let payload = Payload::Text {
-        content: value.clone(),
-        passphrase: req.passphrase.map(Zeroizing::new),
-    };
+    let payload = Payload::Text { content: value.clone(), passphrase: req.passphrase.map(Zeroizing::new) };
     let c = app
         .secrets
         .conceal(Conceal {
@@ -144,10 +124,7 @@ pub async fn generate(
             name: req.name,
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(created(&app, &headers, &c, Some(value.to_string()))),
-    ))
+    Ok((StatusCode::CREATED, Json(created(&app, &headers, &c, Some(value.to_string())))))
 }
 
 pub(super) fn secret_token(key: &str) -> Result<SecretToken, AppError> {
@@ -157,10 +134,7 @@ pub(super) fn secret_token(key: &str) -> Result<SecretToken, AppError> {
 /// Whether a secret is waiting, and what opening it needs. Never consumes it.
 #[utoipa::path(get, path = "/api/v2/secret/{key}", tag = "secrets", params(("key" = String, Path)),
     responses((status = 200, body = SecretStatusBody), (status = 404, body = Problem), (status = 410, body = Problem)))]
-pub async fn status(
-    State(app): State<AppState>,
-    Path(key): Path<String>,
-) -> Result<Json<SecretStatusBody>, V2Error> {
+pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<SecretStatusBody>, V2Error> {
     let s = app.secrets.status(&secret_token(&key)?).await?;
     if s.state != SecretState::New {
         return Err(AppError::Gone(s.state).into());
@@ -169,10 +143,7 @@ pub async fn status(
         state: s.state.as_str().to_owned(),
         e2e: s.kind == ContentKind::E2e,
         passphrase_required: s.passphrase_required,
-        kdf: s.e2e_passphrase.map(|p| KdfParams {
-            salt: e2e::b64(&p.salt),
-            iterations: p.iterations,
-        }),
+        kdf: s.e2e_passphrase.map(|p| KdfParams { salt: e2e::b64(&p.salt), iterations: p.iterations }),
         expires_at: s.expires_at,
         attempts_remaining: s.attempts_remaining,
     }))
@@ -190,22 +161,12 @@ pub async fn reveal(
     V2Json(req): V2Json<RevealRequest>,
 ) -> Result<Json<Revealed>, V2Error> {
     let token = secret_token(&key)?;
-    let proof = req
-        .proof
-        .as_deref()
-        .map(|p| b64_field(p, "proof"))
-        .transpose()?;
+    let proof = req.proof.as_deref().map(|p| b64_field(p, "proof")).transpose()?;
     let passphrase = req.passphrase.map(Zeroizing::new);
-    let credential = Credential::Proof {
-        proof: proof.as_deref(),
-        passphrase: passphrase.as_deref().map(|p| p.as_str()),
-    };
+    let credential =
+        Credential::Proof { proof: proof.as_deref(), passphrase: passphrase.as_deref().map(|p| p.as_str()) };
     let r = app.secrets.reveal(&token, credential).await?;
     let e2e = r.kind == ContentKind::E2e;
     let content = r.content.to_string();
-    Ok(Json(Revealed {
-        e2e,
-        secret: (!e2e).then(|| content.clone()),
-        ciphertext: e2e.then_some(content),
-    }))
+    Ok(Json(Revealed { e2e, secret: (!e2e).then(|| content.clone()), ciphertext: e2e.then_some(content) }))
 }

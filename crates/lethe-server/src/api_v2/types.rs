@@ -25,7 +25,8 @@ pub struct ConcealRequest {
     pub ciphertext: Option<String>,
     /// For `ciphertext` with a passphrase: PBKDF2 parameters.
     pub kdf: Option<KdfParams>,
-    /// For `ciphertext` with a passphrase: SHA-256 of the proof, base64url.
+    /// For `ciphertext`: SHA-256 of the proof, base64url. Required with `kdf`; recommended
+    /// always, so that a link with a damaged key cannot consume the secret.
     pub proof_verifier: Option<String>,
     /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
     pub ttl: Option<i64>,

@@ -19,31 +19,22 @@ fn is_length_limit(e: &axum::Error) -> bool {
 
 /// The request's lower-cased content type, or "".
 pub fn content_type(req: &Request) -> String {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase()
+    req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase()
 }
 
 /// Reads the whole body, at most `limit` bytes; wiped from memory on drop.
 pub async fn read_limited(req: Request, limit: usize) -> Result<Zeroizing<Vec<u8>>, AppError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(AppError::BodyTooLarge { limit });
     }
-    let body = axum::body::to_bytes(req.into_body(), limit)
-        .await
-        .map_err(|e| {
-            if is_length_limit(&e) {
-                AppError::BodyTooLarge { limit }
-            } else {
-                AppError::BadRequest("The request body could not be read".into())
-            }
-        })?;
+    let body = axum::body::to_bytes(req.into_body(), limit).await.map_err(|e| {
+        if is_length_limit(&e) {
+            AppError::BodyTooLarge { limit }
+        } else {
+            AppError::BadRequest("The request body could not be read".into())
+        }
+    })?;
     Ok(Zeroizing::new(body.to_vec()))
 }

@@ -12,10 +12,7 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     // Never tell another site which secret link a visitor came from.
     ("referrer-policy", "no-referrer"),
     // API responses are data: no scripts, styles, frames or plugins may load from them.
-    (
-        "content-security-policy",
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    ),
+    ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
     // Do not guess content types; JSON is never executed as script.
     ("x-content-type-options", "nosniff"),
     // Old browsers' framing protection, same intent as frame-ancestors.
@@ -33,9 +30,7 @@ pub async fn set_security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let headers = resp.headers_mut();
     for (name, value) in SECURITY_HEADERS {
-        headers
-            .entry(HeaderName::from_static(name))
-            .or_insert(HeaderValue::from_static(value));
+        headers.entry(HeaderName::from_static(name)).or_insert(HeaderValue::from_static(value));
     }
     resp
 }

@@ -12,11 +12,7 @@ pub fn base_url(config: &Config, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
         .map(str::to_owned)
         .unwrap_or_else(|| config.listen.to_string());
     format!("http://{host}")
@@ -32,20 +28,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         let mut config = Config::default();
         assert_eq!(base_url(&config, &headers), "http://127.0.0.1:7143");
-        headers.insert(
-            header::HOST,
-            HeaderValue::from_static("secrets.example.com:8080"),
-        );
-        assert_eq!(
-            base_url(&config, &headers),
-            "http://secrets.example.com:8080"
-        );
+        headers.insert(header::HOST, HeaderValue::from_static("secrets.example.com:8080"));
+        assert_eq!(base_url(&config, &headers), "http://secrets.example.com:8080");
         headers.insert(header::HOST, HeaderValue::from_static("evil.com/path?x"));
-        assert_eq!(
-            base_url(&config, &headers),
-            "http://127.0.0.1:7143",
-            "odd hosts are ignored"
-        );
+        assert_eq!(base_url(&config, &headers), "http://127.0.0.1:7143", "odd hosts are ignored");
         config.public_url = Some("https://lethe.example.org/".into());
         assert_eq!(base_url(&config, &headers), "https://lethe.example.org");
     }

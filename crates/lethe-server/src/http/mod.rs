@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", crate::api_v1::router())
         .merge(crate::api_v2::router())
+        .merge(crate::web::router())
         .merge(health::router())
         .fallback(crate::api_v1::handlers::not_found)
         .layer(DefaultBodyLimit::max(body_limit))

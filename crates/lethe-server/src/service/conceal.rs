@@ -15,24 +15,11 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// What is being stored.
 pub enum Payload {
     /// Plain text that the server encrypts (P1), optionally under a passphrase (Argon2id).
-    Text {
-        content: Zeroizing<String>,
-        passphrase: Option<Zeroizing<String>>,
-    },
-    /// An end-to-end envelope the server cannot read (P5).
-    E2e {
-        envelope: String,
-        passphrase: Option<E2ePassphrase>,
-    },
-}
-
-/// The public half of an end-to-end passphrase: what the recipient's browser needs to derive
-/// the proof, and the verifier the server checks it against.
-#[derive(Debug, Clone)]
-pub struct E2ePassphrase {
-    pub salt: Vec<u8>,
-    pub iterations: u32,
-    pub verifier: [u8; 32],
+    Text { content: Zeroizing<String>, passphrase: Option<Zeroizing<String>> },
+    /// An end-to-end envelope the server cannot read (P5). `verifier` is SHA-256 of the proof
+    /// (derived from the fragment key, and the passphrase if `kdf` is set): with it, a wrong
+    /// passphrase or a damaged link is refused before anything is consumed.
+    E2e { envelope: String, kdf: Option<e2e::PassParams>, verifier: Option<[u8; 32]> },
 }
 
 /// Encodes end-to-end passphrase parameters for the store: `pbkdf2-sha256:i=600000`.
@@ -63,10 +50,7 @@ impl std::fmt::Debug for Conceal {
             Payload::Text { .. } => "text",
             Payload::E2e { .. } => "e2e",
         };
-        f.debug_struct("Conceal")
-            .field("kind", &kind)
-            .field("ttl", &self.ttl)
-            .finish_non_exhaustive()
+        f.debug_struct("Conceal").field("kind", &kind).field("ttl", &self.ttl).finish_non_exhaustive()
     }
 }
 
@@ -109,22 +93,20 @@ fn check_name(name: Option<String>) -> Result<Option<String>, AppError> {
 }
 
 impl Secrets {
-    fn check_e2e(&self, envelope: &str, pass: Option<&E2ePassphrase>) -> Result<(), AppError> {
+    fn check_e2e(&self, envelope: &str, kdf: Option<&e2e::PassParams>, verifier: bool) -> Result<(), AppError> {
         if envelope.is_empty() {
             return Err(AppError::NothingToShare);
         }
         if envelope.len() > max_envelope_chars(self.policy.max_secret_bytes) {
-            return Err(AppError::SecretTooLarge {
-                limit: self.policy.max_secret_bytes,
-            });
+            return Err(AppError::SecretTooLarge { limit: self.policy.max_secret_bytes });
         }
-        e2e::check_envelope(envelope)
-            .map_err(|e| AppError::BadRequest(format!("The ciphertext is invalid: {e}")))?;
-        if let Some(p) = pass {
+        e2e::check_envelope(envelope).map_err(|e| AppError::BadRequest(format!("The ciphertext is invalid: {e}")))?;
+        if kdf.is_some() && !verifier {
+            return Err(AppError::BadRequest("A passphrase ('kdf') needs a 'proof_verifier'".into()));
+        }
+        if let Some(p) = kdf {
             if !(8..=64).contains(&p.salt.len()) {
-                return Err(AppError::BadRequest(
-                    "The passphrase salt must be 8 to 64 bytes".into(),
-                ));
+                return Err(AppError::BadRequest("The passphrase salt must be 8 to 64 bytes".into()));
             }
             if !(e2e::MIN_ITERATIONS..=e2e::MAX_ITERATIONS).contains(&p.iterations) {
                 return Err(AppError::BadRequest(format!(
@@ -141,39 +123,25 @@ impl Secrets {
     #[tracing::instrument(skip_all)]
     pub async fn conceal(&self, req: Conceal) -> Result<Concealed, AppError> {
         match &req.payload {
-            Payload::Text { content, .. } if content.trim().is_empty() => {
-                return Err(AppError::NothingToShare)
-            }
+            Payload::Text { content, .. } if content.trim().is_empty() => return Err(AppError::NothingToShare),
             Payload::Text { content, .. } if content.len() > self.policy.max_secret_bytes => {
-                return Err(AppError::SecretTooLarge {
-                    limit: self.policy.max_secret_bytes,
-                })
+                return Err(AppError::SecretTooLarge { limit: self.policy.max_secret_bytes })
             }
             Payload::Text { .. } => {}
-            Payload::E2e {
-                envelope,
-                passphrase,
-            } => self.check_e2e(envelope, passphrase.as_ref())?,
+            Payload::E2e { envelope, kdf, verifier } => self.check_e2e(envelope, kdf.as_ref(), verifier.is_some())?,
         }
         let name = check_name(req.name)?;
         if !req.recipients.is_empty() && req.owner.is_none() {
             return Err(AppError::RecipientNeedsAccount);
         }
-        let max = if req.owner.is_some() {
-            self.policy.max_ttl
-        } else {
-            self.policy.anonymous_max_ttl
-        };
+        let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
         let secret = SecretToken::generate();
         let receipt_token = ReceiptToken::generate();
         let (id, receipt_id) = (secret.id(), receipt_token.id());
 
         let (kind, sealed, kdf, sealed_verifier) = match req.payload {
-            Payload::Text {
-                content,
-                passphrase,
-            } => {
+            Payload::Text { content, passphrase } => {
                 let (stretched, kdf) = match passphrase.filter(|p| !p.is_empty()) {
                     Some(p) => {
                         let salt = kdf::new_salt().to_vec();
@@ -184,23 +152,13 @@ impl Secrets {
                     None => (None, None),
                 };
                 let key = crypto::content_key(&secret, stretched.as_deref());
-                (
-                    ContentKind::Text,
-                    crypto::seal_content(&key, &id, content.as_bytes()),
-                    kdf,
-                    None,
-                )
+                (ContentKind::Text, crypto::seal_content(&key, &id, content.as_bytes()), kdf, None)
             }
-            Payload::E2e {
-                envelope,
-                passphrase,
-            } => {
+            Payload::E2e { envelope, kdf, verifier } => {
                 let key = crypto::content_key(&secret, None);
                 let sealed = crypto::seal_content(&key, &id, envelope.as_bytes());
-                let verifier = passphrase
-                    .as_ref()
-                    .map(|p| crypto::seal_verifier(&key, &id, &p.verifier));
-                let kdf = passphrase.map(|p| (p.salt, encode_e2e_params(p.iterations)));
+                let verifier = verifier.map(|v| crypto::seal_verifier(&key, &id, &v));
+                let kdf = kdf.map(|p| (p.salt, encode_e2e_params(p.iterations)));
                 (ContentKind::E2e, sealed, kdf, verifier)
             }
         };
@@ -245,11 +203,7 @@ impl Secrets {
         };
         self.store.create(new).await?;
         tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), kind = kind.as_str(), "secret created");
-        Ok(Concealed {
-            secret,
-            receipt_token,
-            receipt,
-        })
+        Ok(Concealed { secret, receipt_token, receipt })
     }
 }
 
@@ -266,10 +220,7 @@ mod tests {
 
     #[test]
     fn e2e_params_round_trip() {
-        assert_eq!(
-            decode_e2e_params(&encode_e2e_params(600_000)),
-            Some(600_000)
-        );
+        assert_eq!(decode_e2e_params(&encode_e2e_params(600_000)), Some(600_000));
         assert_eq!(decode_e2e_params("m=1,t=1,p=1"), None);
     }
 
@@ -284,10 +235,7 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            check_name(Some("  ticket 7 ".into())).ok(),
-            Some(Some("ticket 7".into()))
-        );
+        assert_eq!(check_name(Some("  ticket 7 ".into())).ok(), Some(Some("ticket 7".into())));
         assert_eq!(check_name(Some("   ".into())).ok(), Some(None));
         assert!(check_name(Some("x".repeat(101))).is_err());
         assert!(check_name(Some("a\u{0}b".into())).is_err());

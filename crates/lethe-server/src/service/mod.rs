@@ -20,7 +20,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
-pub use conceal::{Conceal, Concealed, E2ePassphrase, Payload};
+pub use conceal::{Conceal, Concealed, Payload};
 pub use receipts::ReceiptView;
 pub use reveal::{Credential, Revealed, SecretStatus};
 
@@ -58,15 +58,8 @@ pub struct Secrets {
 
 impl Secrets {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: Policy) -> Self {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
-        Secrets {
-            store,
-            clock,
-            policy: Arc::new(policy),
-            kdf_slots: Arc::new(Semaphore::new(cores)),
-        }
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Secrets { store, clock, policy: Arc::new(policy), kdf_slots: Arc::new(Semaphore::new(cores)) }
     }
 
     pub fn policy(&self) -> &Policy {
@@ -88,11 +81,7 @@ impl Secrets {
         passphrase: &str,
         salt: Vec<u8>,
     ) -> Result<Zeroizing<[u8; 32]>, AppError> {
-        let _slot = self
-            .kdf_slots
-            .acquire()
-            .await
-            .map_err(|e| AppError::internal("kdf semaphore closed", e))?;
+        let _slot = self.kdf_slots.acquire().await.map_err(|e| AppError::internal("kdf semaphore closed", e))?;
         let passphrase = Zeroizing::new(passphrase.as_bytes().to_vec());
         tokio::task::spawn_blocking(move || params.stretch(&passphrase, &salt))
             .await

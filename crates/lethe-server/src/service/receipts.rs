@@ -24,23 +24,14 @@ impl Secrets {
             (Some(blob), SecretState::New) => crypto::open_link(token, &record.id, blob).ok(),
             _ => None,
         };
-        ReceiptView {
-            record,
-            state,
-            secret,
-            now,
-        }
+        ReceiptView { record, state, secret, now }
     }
 
     /// Reads a receipt; the first read marks it seen (Onetime Secret's `viewed` state).
     #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
     pub async fn receipt(&self, token: &ReceiptToken) -> Result<ReceiptView, AppError> {
         let now = self.now();
-        let mut record = self
-            .store
-            .receipt(token.id())
-            .await?
-            .ok_or(AppError::Unknown)?;
+        let mut record = self.store.receipt(token.id()).await?.ok_or(AppError::Unknown)?;
         if now >= record.expires_at {
             return Err(AppError::Unknown);
         }
@@ -56,11 +47,7 @@ impl Secrets {
     #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
     pub async fn burn(&self, token: &ReceiptToken) -> Result<(ReceiptView, SecretToken), AppError> {
         let now = self.now();
-        let before = self
-            .store
-            .receipt(token.id())
-            .await?
-            .ok_or(AppError::Unknown)?;
+        let before = self.store.receipt(token.id()).await?.ok_or(AppError::Unknown)?;
         if now >= before.expires_at {
             return Err(AppError::Unknown);
         }
@@ -68,11 +55,7 @@ impl Secrets {
         let Some(secret) = before.secret else {
             return Err(AppError::Gone(before.state));
         };
-        let after = self
-            .store
-            .burn(token.id(), now)
-            .await?
-            .ok_or(AppError::Unknown)?;
+        let after = self.store.burn(token.id(), now).await?.ok_or(AppError::Unknown)?;
         if after.state != SecretState::Burned {
             // Revealed or expired between the read and the burn.
             return Err(AppError::Gone(after.state_at(now)));

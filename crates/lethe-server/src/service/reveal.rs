@@ -25,10 +25,7 @@ pub enum Credential<'a> {
     Passphrase(Option<&'a str>),
     /// For end-to-end clients: the proof derived from the fragment key and passphrase (if the
     /// secret has one). Text secrets accept it as their passphrase being absent.
-    Proof {
-        proof: Option<&'a [u8]>,
-        passphrase: Option<&'a str>,
-    },
+    Proof { proof: Option<&'a [u8]>, passphrase: Option<&'a str> },
 }
 
 /// Revealed content, wiped from memory when dropped: text, or an end-to-end envelope.
@@ -60,10 +57,7 @@ impl Secrets {
             if now < r.expires_at {
                 let e2e_passphrase = match (&r.kind, &r.kdf) {
                     (ContentKind::E2e, Some((salt, params))) => {
-                        decode_e2e_params(params).map(|iterations| e2e::PassParams {
-                            salt: salt.clone(),
-                            iterations,
-                        })
+                        decode_e2e_params(params).map(|iterations| e2e::PassParams { salt: salt.clone(), iterations })
                     }
                     _ => None,
                 };
@@ -74,17 +68,11 @@ impl Secrets {
                     e2e_passphrase,
                     expires_at: Some(r.expires_at),
                     ended_at: None,
-                    attempts_remaining: Some(
-                        self.policy.passphrase_attempts.saturating_sub(r.attempts),
-                    ),
+                    attempts_remaining: Some(self.policy.passphrase_attempts.saturating_sub(r.attempts)),
                 });
             }
         }
-        let tomb = self
-            .store
-            .tombstone(token.id(), now)
-            .await?
-            .ok_or(AppError::Unknown)?;
+        let tomb = self.store.tombstone(token.id(), now).await?.ok_or(AppError::Unknown)?;
         let state = tomb.state_at(now);
         let ended_at = match state {
             SecretState::Viewed => tomb.viewed_at,
@@ -104,11 +92,7 @@ impl Secrets {
 
     /// Reveals the secret behind `token`, once.
     #[tracing::instrument(skip_all, fields(secret = %token.id().short()))]
-    pub async fn reveal(
-        &self,
-        token: &SecretToken,
-        credential: Credential<'_>,
-    ) -> Result<Revealed, AppError> {
+    pub async fn reveal(&self, token: &SecretToken, credential: Credential<'_>) -> Result<Revealed, AppError> {
         let id = token.id();
         let Some(record) = self.store.secret(id).await? else {
             return Err(self.gone(token).await?);
@@ -128,10 +112,7 @@ impl Secrets {
             return Err(self.gone(token).await?);
         }
         tracing::info!("secret revealed");
-        Ok(Revealed {
-            kind: record.kind,
-            content,
-        })
+        Ok(Revealed { kind: record.kind, content })
     }
 
     async fn open_text(
@@ -149,8 +130,7 @@ impl Secrets {
                 let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
                     return Err(AppError::PassphraseRequired);
                 };
-                let params = KdfParams::decode(params)
-                    .map_err(|e| AppError::internal("stored kdf parameters", e))?;
+                let params = KdfParams::decode(params).map_err(|e| AppError::internal("stored kdf parameters", e))?;
                 Some(self.stretch(params, passphrase, salt.clone()).await?)
             }
             None => None,
@@ -159,12 +139,7 @@ impl Secrets {
         let plain = match crypto::open_content(&key, &record.id, &record.sealed) {
             Ok(plain) => plain,
             Err(_) if record.kdf.is_some() => return Err(self.wrong_passphrase(token).await?),
-            Err(e) => {
-                return Err(AppError::internal(
-                    "stored secret failed to authenticate",
-                    e,
-                ))
-            }
+            Err(e) => return Err(AppError::internal("stored secret failed to authenticate", e)),
         };
         String::from_utf8(plain.to_vec())
             .map(Zeroizing::new)
@@ -183,6 +158,8 @@ impl Secrets {
         let key = crypto::content_key(token, None);
         if let Some(sealed) = &record.sealed_verifier {
             let Some(proof) = proof.filter(|p| !p.is_empty()) else {
+                // Without a passphrase the proof comes from the link's key alone; a client that
+                // sends none cannot have derived it, so it is asked for, not counted.
                 return Err(AppError::PassphraseRequired);
             };
             let expected = crypto::open_verifier(&key, &record.id, sealed)
@@ -201,10 +178,7 @@ impl Secrets {
 
     /// Counts a wrong passphrase and builds the error that says what is left.
     async fn wrong_passphrase(&self, token: &SecretToken) -> Result<AppError, AppError> {
-        let outcome = self
-            .store
-            .record_failure(token.id(), self.policy.passphrase_attempts, self.now())
-            .await?;
+        let outcome = self.store.record_failure(token.id(), self.policy.passphrase_attempts, self.now()).await?;
         tracing::info!(?outcome, "wrong passphrase");
         Ok(match outcome {
             AttemptOutcome::Remaining(n) => AppError::WrongPassphrase { remaining: n },

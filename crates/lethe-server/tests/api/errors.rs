@@ -8,15 +8,8 @@ const VALID_LOOKING: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
 #[tokio::test]
 async fn empty_or_missing_secret_is_refused() {
     let s = TestServer::start().await;
-    for form in [
-        vec![],
-        vec![("secret", "")],
-        vec![("secret", "  \n\t ")],
-        vec![("ttl", "60")],
-    ] {
-        s.post("/api/v1/share", &form)
-            .await
-            .assert_error("You did not provide anything to share", 422);
+    for form in [vec![], vec![("secret", "")], vec![("secret", "  \n\t ")], vec![("ttl", "60")]] {
+        s.post("/api/v1/share", &form).await.assert_error("You did not provide anything to share", 422);
     }
     assert_eq!(s.receipt_count().await, 0);
 }
@@ -26,12 +19,7 @@ async fn secret_size_limit_is_exact_and_counts_bytes() {
     let s = TestServer::start().await;
     let at_limit = "x".repeat(10_000);
     let r = s.share(&at_limit, &[]).await;
-    assert_eq!(
-        s.reveal(r.str("secret_key"), None).await.json["value"]
-            .as_str()
-            .map(str::len),
-        Some(10_000)
-    );
+    assert_eq!(s.reveal(r.str("secret_key"), None).await.json["value"].as_str().map(str::len), Some(10_000));
     let over = "x".repeat(10_001);
     let e = s.post("/api/v1/share", &[("secret", &over)]).await;
     e.assert_error("The secret is larger than the limit of 10000 bytes", 413);
@@ -40,11 +28,7 @@ async fn secret_size_limit_is_exact_and_counts_bytes() {
     s.post("/api/v1/share", &[("secret", &multibyte)])
         .await
         .assert_error("The secret is larger than the limit of 10000 bytes", 413);
-    assert_eq!(
-        s.receipt_count().await,
-        1,
-        "only the secret at the limit was stored"
-    );
+    assert_eq!(s.receipt_count().await, 1, "only the secret at the limit was stored");
 }
 
 #[tokio::test]
@@ -75,21 +59,11 @@ async fn oversized_bodies_get_413_declared_or_streamed() {
     )
     .await;
     assert_eq!(declared.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        declared.json["message"],
-        "The request body is larger than the limit of 20000 bytes"
-    );
+    assert_eq!(declared.json["message"], "The request body is larger than the limit of 20000 bytes");
     // A chunked body has no Content-Length: it is cut off once it passes the limit.
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-        (0..30).map(|_| Ok(vec![b'a'; 1_000])).collect();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..30).map(|_| Ok(vec![b'a'; 1_000])).collect();
     let stream = reqwest::Body::wrap_stream(futures_stream(chunks));
-    let streamed = s
-        .http
-        .post(s.url("/api/v1/share"))
-        .body(stream)
-        .send()
-        .await
-        .unwrap();
+    let streamed = s.http.post(s.url("/api/v1/share")).body(stream).send().await.unwrap();
     assert_eq!(streamed.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(s.receipt_count().await, 0);
 }
@@ -114,14 +88,7 @@ async fn invalid_utf8_is_refused_in_form_query_and_json() {
     )
     .await;
     form.assert_error("The request is not valid UTF-8", 400);
-    let query = Reply::from(
-        s.http
-            .post(s.url("/api/v1/share?secret=%C3%28"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let query = Reply::from(s.http.post(s.url("/api/v1/share?secret=%C3%28")).send().await.unwrap()).await;
     query.assert_error("The request is not valid UTF-8", 400);
     let json = Reply::from(
         s.http
@@ -153,32 +120,15 @@ async fn malformed_keys_are_refused_before_any_lookup() {
     let s = TestServer::start().await;
     let too_long = "a".repeat(44);
     let encoded_bang = format!("{}%21", "a".repeat(42));
-    for key in [
-        "short",
-        "0123456789abcdefghijklmnopqrstuvwxyzABCDEF-",
-        &too_long,
-        &encoded_bang,
-    ] {
-        s.post(&format!("/api/v1/secret/{key}"), &[])
-            .await
-            .assert_error("Unknown secret", 400);
-        s.get(&format!("/api/v1/private/{key}"))
-            .await
-            .assert_error("Unknown secret", 400);
-        s.post(&format!("/api/v1/private/{key}/burn"), &[])
-            .await
-            .assert_error("Unknown secret", 400);
+    for key in ["short", "0123456789abcdefghijklmnopqrstuvwxyzABCDEF-", &too_long, &encoded_bang] {
+        s.post(&format!("/api/v1/secret/{key}"), &[]).await.assert_error("Unknown secret", 400);
+        s.get(&format!("/api/v1/private/{key}")).await.assert_error("Unknown secret", 400);
+        s.post(&format!("/api/v1/private/{key}/burn"), &[]).await.assert_error("Unknown secret", 400);
     }
     // Well-formed but unknown keys are plain 404s.
-    s.reveal(VALID_LOOKING, None)
-        .await
-        .assert_error("Unknown secret", 404);
-    s.get(&format!("/api/v1/private/{VALID_LOOKING}"))
-        .await
-        .assert_error("Unknown secret", 404);
-    s.post(&format!("/api/v1/private/{VALID_LOOKING}/burn"), &[])
-        .await
-        .assert_error("Unknown secret", 404);
+    s.reveal(VALID_LOOKING, None).await.assert_error("Unknown secret", 404);
+    s.get(&format!("/api/v1/private/{VALID_LOOKING}")).await.assert_error("Unknown secret", 404);
+    s.post(&format!("/api/v1/private/{VALID_LOOKING}/burn"), &[]).await.assert_error("Unknown secret", 404);
 }
 
 #[tokio::test]
@@ -188,9 +138,7 @@ async fn unknown_routes_and_wrong_methods_follow_the_convention() {
     s.get("/nope").await.assert_error("Not found", 404);
     let get_reveal = s.get(&format!("/api/v1/secret/{VALID_LOOKING}")).await;
     get_reveal.assert_error("This route does not accept that method", 405);
-    s.get("/api/v1/share")
-        .await
-        .assert_error("This route does not accept that method", 400);
+    s.get("/api/v1/share").await.assert_error("This route does not accept that method", 405);
 }
 
 #[tokio::test]
@@ -207,33 +155,19 @@ async fn credentials_without_accounts_and_anonymous_recipients_are_refused() {
     )
     .await;
     with_key.assert_error("Not authorized", 401);
-    s.post(
-        "/api/v1/share",
-        &[("secret", "x"), ("recipient", "bob@example.com")],
-    )
-    .await
-    .assert_error("Sending a secret to a recipient requires an account", 403);
-    s.post("/api/v1/generate", &[("length", "129")])
+    s.post("/api/v1/share", &[("secret", "x"), ("recipient", "bob@example.com")])
         .await
-        .assert_error("length must be between 4 and 128", 400);
-    s.post("/api/v1/generate", &[("length", "3")])
-        .await
-        .assert_error("length must be between 4 and 128", 400);
+        .assert_error("Sending a secret to a recipient requires an account", 403);
+    s.post("/api/v1/generate", &[("length", "129")]).await.assert_error("length must be between 4 and 128", 400);
+    s.post("/api/v1/generate", &[("length", "3")]).await.assert_error("length must be between 4 and 128", 400);
     s.post("/api/v1/generate", &[("length", "ten")])
         .await
         .assert_error("The parameter 'length' must be a whole number", 400);
     s.post("/api/v1/generate", &[("digits", "maybe")])
         .await
         .assert_error("The parameter 'digits' must be true or false", 400);
-    let none = [
-        ("lowercase", "false"),
-        ("uppercase", "false"),
-        ("digits", "false"),
-        ("symbols", "false"),
-    ];
-    s.post("/api/v1/generate", &none)
-        .await
-        .assert_error("at least one character set must be enabled", 400);
+    let none = [("lowercase", "false"), ("uppercase", "false"), ("digits", "false"), ("symbols", "false")];
+    s.post("/api/v1/generate", &none).await.assert_error("at least one character set must be enabled", 400);
     assert_eq!(s.receipt_count().await, 0);
 }
 
@@ -250,11 +184,7 @@ async fn every_response_carries_the_security_headers() {
     ];
     for r in responses {
         for (name, value) in lethe_server::http::headers::SECURITY_HEADERS {
-            assert_eq!(
-                r.headers.get(*name).and_then(|v| v.to_str().ok()),
-                Some(*value),
-                "{name}"
-            );
+            assert_eq!(r.headers.get(*name).and_then(|v| v.to_str().ok()), Some(*value), "{name}");
         }
     }
 }

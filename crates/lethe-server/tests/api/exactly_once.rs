@@ -23,27 +23,18 @@ async fn every_secret_is_revealed_exactly_once_under_races() {
     for (key, _, pass) in &created {
         for _ in 0..RACERS {
             let (s, key, pass) = (s.clone(), key.clone(), *pass);
-            tasks.push(tokio::spawn(async move {
-                (key.clone(), s.reveal(&key, pass).await)
-            }));
+            tasks.push(tokio::spawn(async move { (key.clone(), s.reveal(&key, pass).await) }));
         }
     }
     let mut wins = std::collections::HashMap::<String, Vec<String>>::new();
     for t in tasks {
         let (key, reply) = t.await.unwrap();
         match reply.status {
-            StatusCode::OK => wins
-                .entry(key)
-                .or_default()
-                .push(reply.str("value").to_owned()),
+            StatusCode::OK => wins.entry(key).or_default().push(reply.str("value").to_owned()),
             _ => reply.assert_error("Unknown secret", 410),
         }
     }
     for (key, content, _) in &created {
-        assert_eq!(
-            wins.get(key),
-            Some(&vec![content.clone()]),
-            "secret {content} must be revealed exactly once"
-        );
+        assert_eq!(wins.get(key), Some(&vec![content.clone()]), "secret {content} must be revealed exactly once");
     }
 }

@@ -36,24 +36,14 @@ impl Reply {
     pub async fn from(resp: Response) -> Reply {
         let status = resp.status();
         let headers = resp.headers().clone();
-        let intended = headers
-            .get("x-ots-intended-status")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok());
+        let intended = headers.get("x-ots-intended-status").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
         let text = resp.text().await.unwrap();
         let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Reply {
-            status,
-            intended,
-            json,
-            headers,
-        }
+        Reply { status, intended, json, headers }
     }
 
     pub fn str(&self, key: &str) -> &str {
-        self.json[key]
-            .as_str()
-            .unwrap_or_else(|| panic!("no string {key} in {}", self.json))
+        self.json[key].as_str().unwrap_or_else(|| panic!("no string {key} in {}", self.json))
     }
 
     /// Asserts the v1 error convention: 404, the message, and the intended status.
@@ -65,11 +55,7 @@ impl Reply {
 }
 
 pub fn test_config(dir: &TempDir) -> Config {
-    Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        ..Config::default()
-    }
+    Config { listen: "127.0.0.1:0".parse().unwrap(), data_dir: dir.path().to_path_buf(), ..Config::default() }
 }
 
 impl TestServer {
@@ -83,17 +69,11 @@ impl TestServer {
     }
 
     /// Starts a server on an existing data directory (for restart tests).
-    pub async fn start_in(
-        dir: TempDir,
-        clock: ManualClock,
-        tweak: impl FnOnce(&mut Config),
-    ) -> TestServer {
+    pub async fn start_in(dir: TempDir, clock: ManualClock, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let mut config = test_config(&dir);
         tweak(&mut config);
         let store = SqliteStore::open(&config.data_dir).unwrap();
-        let app = Application::build_with(config, Arc::new(store), Arc::new(clock.clone()))
-            .await
-            .unwrap();
+        let app = Application::build_with(config, Arc::new(store), Arc::new(clock.clone())).await.unwrap();
         let base = format!("http://{}", app.local_addr().unwrap());
         let secrets = app.secrets();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -145,15 +125,7 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Reply {
-        Reply::from(
-            self.http
-                .post(self.url(path))
-                .form(form)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        Reply::from(self.http.post(self.url(path)).form(form).send().await.unwrap()).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -170,19 +142,12 @@ impl TestServer {
     }
 
     pub async fn reveal(&self, key: &str, passphrase: Option<&str>) -> Reply {
-        let form: Vec<(&str, &str)> = passphrase
-            .map(|p| vec![("passphrase", p)])
-            .unwrap_or_default();
+        let form: Vec<(&str, &str)> = passphrase.map(|p| vec![("passphrase", p)]).unwrap_or_default();
         self.post(&format!("/api/v1/secret/{key}"), &form).await
     }
 
     /// How many receipts exist (anonymous ones), to check that failures store nothing.
     pub async fn receipt_count(&self) -> usize {
-        self.secrets
-            .store()
-            .recent("anon", 100_000)
-            .await
-            .unwrap()
-            .len()
+        self.secrets.store().recent("anon", 100_000).await.unwrap().len()
     }
 }

@@ -11,8 +11,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// Applies the migrations the database has not seen yet, each in its own transaction.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let applied: usize =
-        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    let applied: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     if applied > MIGRATIONS.len() {
         return Err(StoreError::Open(format!(
             "the database has schema version {applied}, newer than this build knows ({})",

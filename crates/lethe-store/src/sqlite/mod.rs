@@ -32,9 +32,7 @@ pub struct SqliteStore {
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore")
-            .field("path", &self.path)
-            .finish()
+        f.debug_struct("SqliteStore").field("path", &self.path).finish()
     }
 }
 
@@ -54,24 +52,17 @@ impl SqliteStore {
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         create_private_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
-        let mut conn = Connection::open(&path)
-            .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
+        let mut conn = Connection::open(&path).map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
-            let r = Connection::open_with_flags(
-                &path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
+            let r =
+                Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
             r.execute_batch("PRAGMA busy_timeout = 5000;")?;
             readers.push(r);
         }
-        Ok(SqliteStore {
-            writer: Writer::start(conn)?,
-            readers: Readers::new(readers),
-            path,
-        })
+        Ok(SqliteStore { writer: Writer::start(conn)?, readers: Readers::new(readers), path })
     }
 
     /// The database file, for operators and for the tests that inspect it.
@@ -81,8 +72,7 @@ impl SqliteStore {
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -102,11 +92,7 @@ impl Store for SqliteStore {
     }
 
     async fn claim(&self, id: SecretId, now: UnixTime) -> Result<bool, StoreError> {
-        self.writer
-            .write(move |c| {
-                rows::end_secret(c, &id, now, SecretState::Viewed, None).map(|r| r.is_some())
-            })
-            .await
+        self.writer.write(move |c| rows::end_secret(c, &id, now, SecretState::Viewed, None).map(|r| r.is_some())).await
     }
 
     async fn record_failure(
@@ -115,29 +101,17 @@ impl Store for SqliteStore {
         max_attempts: u32,
         now: UnixTime,
     ) -> Result<AttemptOutcome, StoreError> {
-        self.writer
-            .write(move |c| rows::record_failure(c, &id, max_attempts, now))
-            .await
+        self.writer.write(move |c| rows::record_failure(c, &id, max_attempts, now)).await
     }
 
-    async fn burn(
-        &self,
-        id: ReceiptId,
-        now: UnixTime,
-    ) -> Result<Option<ReceiptRecord>, StoreError> {
+    async fn burn(&self, id: ReceiptId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
         self.writer
             .write(move |c| {
                 let Some(receipt) = rows::receipt(c, &id)? else {
                     return Ok(None);
                 };
                 if receipt.state == SecretState::New {
-                    rows::end_secret(
-                        c,
-                        &receipt.secret_id,
-                        now,
-                        SecretState::Burned,
-                        Some(BurnReason::Creator),
-                    )?;
+                    rows::end_secret(c, &receipt.secret_id, now, SecretState::Burned, Some(BurnReason::Creator))?;
                 }
                 rows::receipt(c, &id)
             })
@@ -151,28 +125,22 @@ impl Store for SqliteStore {
     async fn mark_receipt_seen(&self, id: ReceiptId, now: UnixTime) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
-                c.prepare_cached("UPDATE receipts SET receipt_seen = 1, updated = ?2 WHERE id = ?1 AND receipt_seen = 0")?
-                    .execute(rusqlite::params![id.as_bytes(), now])?;
+                c.prepare_cached(
+                    "UPDATE receipts SET receipt_seen = 1, updated = ?2 WHERE id = ?1 AND receipt_seen = 0",
+                )?
+                .execute(rusqlite::params![id.as_bytes(), now])?;
                 Ok(())
             })
             .await
     }
 
-    async fn tombstone(
-        &self,
-        id: SecretId,
-        now: UnixTime,
-    ) -> Result<Option<ReceiptRecord>, StoreError> {
-        self.writer
-            .write(move |c| rows::tombstone(c, &id, now))
-            .await
+    async fn tombstone(&self, id: SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.writer.write(move |c| rows::tombstone(c, &id, now)).await
     }
 
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
         let custid = custid.to_owned();
-        self.readers
-            .read(move |c| rows::recent(c, &custid, limit))
-            .await
+        self.readers.read(move |c| rows::recent(c, &custid, limit)).await
     }
 
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {

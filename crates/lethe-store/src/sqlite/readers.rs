@@ -14,10 +14,7 @@ pub(crate) struct Readers {
 
 impl Readers {
     pub(crate) fn new(conns: Vec<Connection>) -> Self {
-        Readers {
-            conns: Arc::new(conns.into_iter().map(Mutex::new).collect()),
-            next: Arc::new(AtomicUsize::new(0)),
-        }
+        Readers { conns: Arc::new(conns.into_iter().map(Mutex::new).collect()), next: Arc::new(AtomicUsize::new(0)) }
     }
 
     /// Runs `f` on a pooled connection, on a blocking thread.
@@ -36,9 +33,7 @@ impl Readers {
                     return f(&conn);
                 }
             }
-            let conn = this.conns[start % n]
-                .lock()
-                .map_err(|_| StoreError::Closed)?;
+            let conn = this.conns[start % n].lock().map_err(|_| StoreError::Closed)?;
             f(&conn)
         })
         .await

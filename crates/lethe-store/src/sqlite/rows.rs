@@ -7,25 +7,16 @@ use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const RECEIPT_COLUMNS: &str =
-    "id, secret_id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
+const RECEIPT_COLUMNS: &str = "id, secret_id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
      burned_at, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required, \
      receipt_seen, late_attempts, last_late_attempt, kind, name";
 
 fn id32<T>(bytes: Vec<u8>, make: fn(&[u8]) -> Option<T>) -> rusqlite::Result<T> {
-    make(&bytes).ok_or(rusqlite::Error::InvalidColumnType(
-        0,
-        "id".into(),
-        rusqlite::types::Type::Blob,
-    ))
+    make(&bytes).ok_or(rusqlite::Error::InvalidColumnType(0, "id".into(), rusqlite::types::Type::Blob))
 }
 
 fn kind(s: String, col: usize) -> rusqlite::Result<ContentKind> {
-    ContentKind::parse(&s).ok_or(rusqlite::Error::InvalidColumnType(
-        col,
-        "kind".into(),
-        rusqlite::types::Type::Text,
-    ))
+    ContentKind::parse(&s).ok_or(rusqlite::Error::InvalidColumnType(col, "kind".into(), rusqlite::types::Type::Text))
 }
 
 fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
@@ -50,11 +41,7 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
         secret_expires_at: r.get(10)?,
         expires_at: r.get(11)?,
         sealed_link: r.get(12)?,
-        recipients: recipients
-            .split('\n')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        recipients: recipients.split('\n').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         passphrase_required: r.get(14)?,
         receipt_seen: r.get(15)?,
         late_attempts: r.get(16)?,
@@ -129,15 +116,9 @@ pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRe
     Ok(row)
 }
 
-pub(crate) fn receipt(
-    conn: &Connection,
-    id: &ReceiptId,
-) -> Result<Option<ReceiptRecord>, StoreError> {
+pub(crate) fn receipt(conn: &Connection, id: &ReceiptId) -> Result<Option<ReceiptRecord>, StoreError> {
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id.as_bytes()], receipt_from_row)
-        .optional()?)
+    Ok(conn.prepare_cached(&sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
 }
 
 /// Ends a waiting secret: deletes its content and records the final state on its receipt.
@@ -151,27 +132,19 @@ pub(crate) fn end_secret(
     reason: Option<BurnReason>,
 ) -> Result<Option<ReceiptId>, StoreError> {
     let receipt: Option<Vec<u8>> = conn
-        .prepare_cached(
-            "DELETE FROM secrets WHERE id = ?1 AND expires_at > ?2 RETURNING receipt_id",
-        )?
+        .prepare_cached("DELETE FROM secrets WHERE id = ?1 AND expires_at > ?2 RETURNING receipt_id")?
         .query_row(params![id.as_bytes(), now], |r| r.get(0))
         .optional()?;
     let Some(receipt) = receipt else {
         return Ok(None);
     };
-    let (viewed, burned) = if state == SecretState::Viewed {
-        (Some(now), None)
-    } else {
-        (None, Some(now))
-    };
+    let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
     conn.prepare_cached(
         "UPDATE receipts SET state = ?2, burn_reason = ?3, viewed_at = ?4, burned_at = ?5, updated = ?6, \
          sealed_link = NULL WHERE id = ?1",
     )?
     .execute(params![receipt, state.as_str(), reason.map(BurnReason::as_str), viewed, burned, now])?;
-    ReceiptId::from_slice(&receipt)
-        .map(Some)
-        .ok_or(StoreError::Corrupt("receipt id"))
+    ReceiptId::from_slice(&receipt).map(Some).ok_or(StoreError::Corrupt("receipt id"))
 }
 
 pub(crate) fn record_failure(
@@ -181,66 +154,42 @@ pub(crate) fn record_failure(
     now: UnixTime,
 ) -> Result<AttemptOutcome, StoreError> {
     let attempts: Option<u32> = conn
-        .prepare_cached("UPDATE secrets SET attempts = attempts + 1 WHERE id = ?1 AND expires_at > ?2 RETURNING attempts")?
+        .prepare_cached(
+            "UPDATE secrets SET attempts = attempts + 1 WHERE id = ?1 AND expires_at > ?2 RETURNING attempts",
+        )?
         .query_row(params![id.as_bytes(), now], |r| r.get(0))
         .optional()?;
     match attempts {
         None => Ok(AttemptOutcome::Gone),
         Some(n) if n >= max => {
-            end_secret(
-                conn,
-                id,
-                now,
-                SecretState::Burned,
-                Some(BurnReason::PassphraseAttempts),
-            )?;
+            end_secret(conn, id, now, SecretState::Burned, Some(BurnReason::PassphraseAttempts))?;
             Ok(AttemptOutcome::Destroyed)
         }
         Some(n) => Ok(AttemptOutcome::Remaining(max - n)),
     }
 }
 
-pub(crate) fn tombstone(
-    conn: &Connection,
-    id: &SecretId,
-    now: UnixTime,
-) -> Result<Option<ReceiptRecord>, StoreError> {
+pub(crate) fn tombstone(conn: &Connection, id: &SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
     let sql = format!(
         "UPDATE receipts SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
          WHERE secret_id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) RETURNING {RECEIPT_COLUMNS}"
     );
-    let updated = conn
-        .prepare_cached(&sql)?
-        .query_row(params![id.as_bytes(), now], receipt_from_row)
-        .optional()?;
+    let updated = conn.prepare_cached(&sql)?.query_row(params![id.as_bytes(), now], receipt_from_row).optional()?;
     if updated.is_some() {
         return Ok(updated);
     }
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE secret_id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id.as_bytes()], receipt_from_row)
-        .optional()?)
+    Ok(conn.prepare_cached(&sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
 }
 
-pub(crate) fn recent(
-    conn: &Connection,
-    custid: &str,
-    limit: u32,
-) -> Result<Vec<ReceiptRecord>, StoreError> {
-    let sql = format!(
-        "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE custid = ?1 ORDER BY created DESC LIMIT ?2"
-    );
+pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE custid = ?1 ORDER BY created DESC LIMIT ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![custid, limit], receipt_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(crate) fn sweep(
-    conn: &Connection,
-    now: UnixTime,
-    batch: u32,
-) -> Result<SweepStats, StoreError> {
+pub(crate) fn sweep(conn: &Connection, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
     let secrets_deleted = conn
         .prepare_cached("DELETE FROM secrets WHERE id IN (SELECT id FROM secrets WHERE expires_at <= ?1 LIMIT ?2)")?
         .execute(params![now, batch])? as u64;
@@ -253,9 +202,5 @@ pub(crate) fn sweep(
     let receipts_deleted = conn
         .prepare_cached("DELETE FROM receipts WHERE id IN (SELECT id FROM receipts WHERE expires_at <= ?1 LIMIT ?2)")?
         .execute(params![now, batch])? as u64;
-    Ok(SweepStats {
-        secrets_deleted,
-        receipts_expired,
-        receipts_deleted,
-    })
+    Ok(SweepStats { secrets_deleted, receipts_expired, receipts_deleted })
 }

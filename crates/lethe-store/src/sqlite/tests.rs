@@ -44,23 +44,13 @@ async fn create_then_claim_exactly_once() {
     assert_eq!(row.receipt_id, n.receipt_id);
     assert!(store.claim(n.id, NOW + 1).await.expect("claim"));
     assert!(!store.claim(n.id, NOW + 2).await.expect("claim again"));
-    assert!(
-        store.secret(n.id).await.expect("read").is_none(),
-        "content deleted"
-    );
-    let r = store
-        .receipt(n.receipt_id)
-        .await
-        .expect("read")
-        .expect("receipt stays");
+    assert!(store.secret(n.id).await.expect("read").is_none(), "content deleted");
+    let r = store.receipt(n.receipt_id).await.expect("read").expect("receipt stays");
     assert_eq!(r.state, SecretState::Viewed);
     assert_eq!(r.viewed_at, Some(NOW + 1));
     assert_eq!(r.sealed_link, None, "link erased once viewed");
     assert_eq!(r.recipients, vec!["a***@e***.com".to_owned()]);
-    assert_eq!(
-        (r.name.as_deref(), r.kind),
-        (Some("ticket 42"), lethe_core::state::ContentKind::Text)
-    );
+    assert_eq!((r.name.as_deref(), r.kind), (Some("ticket 42"), lethe_core::state::ContentKind::Text));
 }
 
 #[tokio::test]
@@ -92,11 +82,7 @@ async fn expired_secret_cannot_be_claimed_even_before_sweeping() {
     let n = new_secret(60, false);
     store.create(n.clone()).await.expect("create");
     assert!(!store.claim(n.id, NOW + 60).await.expect("claim"));
-    let r = store
-        .receipt(n.receipt_id)
-        .await
-        .expect("read")
-        .expect("receipt");
+    let r = store.receipt(n.receipt_id).await.expect("read").expect("receipt");
     assert_eq!(r.state_at(NOW + 60), SecretState::Expired);
     assert_eq!(r.state_at(NOW + 59), SecretState::New);
 }
@@ -107,32 +93,13 @@ async fn failures_count_down_then_destroy() {
     let n = new_secret(3600, true);
     store.create(n.clone()).await.expect("create");
     for left in (1..5).rev() {
-        assert_eq!(
-            store.record_failure(n.id, 5, NOW).await.expect("fail"),
-            AttemptOutcome::Remaining(left)
-        );
+        assert_eq!(store.record_failure(n.id, 5, NOW).await.expect("fail"), AttemptOutcome::Remaining(left));
     }
-    assert_eq!(
-        store.secret(n.id).await.expect("read").map(|s| s.attempts),
-        Some(4)
-    );
-    assert_eq!(
-        store.record_failure(n.id, 5, NOW).await.expect("fail"),
-        AttemptOutcome::Destroyed
-    );
-    assert_eq!(
-        store.record_failure(n.id, 5, NOW).await.expect("fail"),
-        AttemptOutcome::Gone
-    );
-    let r = store
-        .receipt(n.receipt_id)
-        .await
-        .expect("read")
-        .expect("receipt");
-    assert_eq!(
-        (r.state, r.burn_reason),
-        (SecretState::Burned, Some(BurnReason::PassphraseAttempts))
-    );
+    assert_eq!(store.secret(n.id).await.expect("read").map(|s| s.attempts), Some(4));
+    assert_eq!(store.record_failure(n.id, 5, NOW).await.expect("fail"), AttemptOutcome::Destroyed);
+    assert_eq!(store.record_failure(n.id, 5, NOW).await.expect("fail"), AttemptOutcome::Gone);
+    let r = store.receipt(n.receipt_id).await.expect("read").expect("receipt");
+    assert_eq!((r.state, r.burn_reason), (SecretState::Burned, Some(BurnReason::PassphraseAttempts)));
     assert!(!store.claim(n.id, NOW).await.expect("claim"));
 }
 
@@ -141,45 +108,18 @@ async fn burn_ends_a_waiting_secret_only() {
     let (_dir, store) = open();
     let n = new_secret(3600, false);
     store.create(n.clone()).await.expect("create");
-    let r = store
-        .burn(n.receipt_id, NOW + 5)
-        .await
-        .expect("burn")
-        .expect("receipt");
-    assert_eq!(
-        (r.state, r.burned_at, r.burn_reason),
-        (
-            SecretState::Burned,
-            Some(NOW + 5),
-            Some(BurnReason::Creator)
-        )
-    );
+    let r = store.burn(n.receipt_id, NOW + 5).await.expect("burn").expect("receipt");
+    assert_eq!((r.state, r.burned_at, r.burn_reason), (SecretState::Burned, Some(NOW + 5), Some(BurnReason::Creator)));
     assert!(!store.claim(n.id, NOW + 6).await.expect("claim"));
-    let again = store
-        .burn(n.receipt_id, NOW + 7)
-        .await
-        .expect("burn")
-        .expect("receipt");
-    assert_eq!(
-        again.burned_at,
-        Some(NOW + 5),
-        "a second burn changes nothing"
-    );
+    let again = store.burn(n.receipt_id, NOW + 7).await.expect("burn").expect("receipt");
+    assert_eq!(again.burned_at, Some(NOW + 5), "a second burn changes nothing");
 
     let viewed = new_secret(3600, false);
     store.create(viewed.clone()).await.expect("create");
     assert!(store.claim(viewed.id, NOW).await.expect("claim"));
-    let r = store
-        .burn(viewed.receipt_id, NOW + 1)
-        .await
-        .expect("burn")
-        .expect("receipt");
+    let r = store.burn(viewed.receipt_id, NOW + 1).await.expect("burn").expect("receipt");
     assert_eq!(r.state, SecretState::Viewed);
-    assert!(store
-        .burn(ReceiptToken::generate().id(), NOW)
-        .await
-        .expect("burn")
-        .is_none());
+    assert!(store.burn(ReceiptToken::generate().id(), NOW).await.expect("burn").is_none());
 }
 
 #[tokio::test]
@@ -187,25 +127,13 @@ async fn tombstones_record_late_attempts_but_not_waiting_secrets() {
     let (_dir, store) = open();
     let n = new_secret(3600, false);
     store.create(n.clone()).await.expect("create");
-    let waiting = store
-        .tombstone(n.id, NOW)
-        .await
-        .expect("tombstone")
-        .expect("receipt");
+    let waiting = store.tombstone(n.id, NOW).await.expect("tombstone").expect("receipt");
     assert_eq!(waiting.late_attempts, 0);
     store.claim(n.id, NOW).await.expect("claim");
     store.tombstone(n.id, NOW + 10).await.expect("tombstone");
-    let t = store
-        .tombstone(n.id, NOW + 20)
-        .await
-        .expect("tombstone")
-        .expect("receipt");
+    let t = store.tombstone(n.id, NOW + 20).await.expect("tombstone").expect("receipt");
     assert_eq!((t.late_attempts, t.last_late_attempt), (2, Some(NOW + 20)));
-    assert!(store
-        .tombstone(SecretToken::generate().id(), NOW)
-        .await
-        .expect("tombstone")
-        .is_none());
+    assert!(store.tombstone(SecretToken::generate().id(), NOW).await.expect("tombstone").is_none());
 }
 
 #[tokio::test]
@@ -229,27 +157,12 @@ async fn sweep_deletes_only_what_expired_in_batches() {
     }
     assert_eq!(total, 25);
     assert!(store.secret(long.id).await.expect("read").is_some());
-    let r = store
-        .receipt(short[0].receipt_id)
-        .await
-        .expect("read")
-        .expect("receipt kept");
-    assert_eq!(
-        (r.state, r.sealed_link.is_none()),
-        (SecretState::Expired, true)
-    );
+    let r = store.receipt(short[0].receipt_id).await.expect("read").expect("receipt kept");
+    assert_eq!((r.state, r.sealed_link.is_none()), (SecretState::Expired, true));
     let gone = store.sweep(NOW + 120, 100).await.expect("sweep");
     assert_eq!(gone.receipts_deleted, 25);
-    assert!(store
-        .receipt(short[0].receipt_id)
-        .await
-        .expect("read")
-        .is_none());
-    assert!(store
-        .receipt(long.receipt_id)
-        .await
-        .expect("read")
-        .is_some());
+    assert!(store.receipt(short[0].receipt_id).await.expect("read").is_none());
+    assert!(store.receipt(long.receipt_id).await.expect("read").is_some());
 }
 
 #[tokio::test]
@@ -282,20 +195,12 @@ async fn sweep_and_lookup_queries_use_indexes() {
         "SELECT id FROM receipts WHERE custid = 'anon' ORDER BY created DESC LIMIT 10",
     ];
     for q in queries {
-        let mut stmt = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {q}"))
-            .expect("plan");
-        let plan: Vec<String> = stmt
-            .query_map([], |r| r.get::<_, String>(3))
-            .expect("rows")
-            .collect::<Result<_, _>>()
-            .expect("plan rows");
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {q}")).expect("plan");
+        let plan: Vec<String> =
+            stmt.query_map([], |r| r.get::<_, String>(3)).expect("rows").collect::<Result<_, _>>().expect("plan rows");
         assert!(!plan.is_empty(), "{q}");
         for step in &plan {
-            assert!(
-                step.starts_with("SEARCH"),
-                "{q} does `{step}` instead of an index search"
-            );
+            assert!(step.starts_with("SEARCH"), "{q} does `{step}` instead of an index search");
         }
     }
 }

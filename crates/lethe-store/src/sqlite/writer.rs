@@ -79,15 +79,10 @@ fn apply(conn: &Connection, batch: Vec<Job>) {
     }
     let mut finishes = Vec::with_capacity(batch.len());
     for job in batch {
-        let step = conn
-            .execute_batch("SAVEPOINT job")
-            .map_err(StoreError::from);
+        let step = conn.execute_batch("SAVEPOINT job").map_err(StoreError::from);
         let (ok, finish) = job(conn);
-        let release = if ok {
-            conn.execute_batch("RELEASE job")
-        } else {
-            conn.execute_batch("ROLLBACK TO job; RELEASE job")
-        };
+        let release =
+            if ok { conn.execute_batch("RELEASE job") } else { conn.execute_batch("ROLLBACK TO job; RELEASE job") };
         finishes.push((step.and(release.map_err(StoreError::from)), finish));
     }
     let commit = conn.execute_batch("COMMIT").map_err(StoreError::from);

@@ -1,0 +1,28 @@
+//! Form bodies of the pages, parsed with the same strict rules as the v1 API (UTF-8 checked,
+//! size-limited); failures render as a page, not JSON.
+
+use crate::api_v1::params::{parse_urlencoded, Params};
+use crate::errors::AppError;
+use crate::http::body;
+use crate::state::AppState;
+use axum::extract::{FromRequest, Request};
+
+/// A page's form fields.
+pub struct PageForm(pub Params);
+
+impl FromRequest<AppState> for PageForm {
+    type Rejection = super::pages::PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = body::read_limited(req, state.config.max_body_bytes).await?;
+        let mut params = Params::default();
+        parse_urlencoded(&bytes, &mut params)?;
+        Ok(PageForm(params))
+    }
+}
+
+impl From<AppError> for super::pages::PageError {
+    fn from(e: AppError) -> Self {
+        super::pages::PageError(e)
+    }
+}

@@ -1,0 +1,239 @@
+//! Page handlers: thin wrappers that call the service and pick a template. Every page works
+//! without JavaScript (the server encrypts); `static/app.js` upgrades them to end-to-end.
+
+use super::form::PageForm;
+use super::views::{self, duration, when};
+use crate::errors::AppError;
+use crate::http::links::base_url;
+use crate::service::{Conceal, Credential, Payload};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use lethe_core::state::{BurnReason, ContentKind, SecretState};
+use lethe_core::token::{ReceiptToken, SecretToken};
+
+/// An error shown as a page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => PageError(AppError::internal("rendering a page", e)).into_response(),
+    }
+}
+
+fn ended_page(state: SecretState, at: Option<i64>) -> Response {
+    let (title, message, label) = match state {
+        SecretState::Viewed => (
+            "This secret has already been viewed",
+            "It was viewed once and then destroyed. If that was not you, someone else opened the link first: tell the sender.",
+            "Viewed",
+        ),
+        SecretState::Burned => (
+            "This secret was burned",
+            "It was destroyed before anyone viewed it, by its sender or after too many wrong passphrases.",
+            "Burned",
+        ),
+        SecretState::Expired => ("This secret has expired", "Its lifetime ran out before anyone viewed it, and it was deleted.", "Expired"),
+        SecretState::New => ("This secret is still waiting", "", ""),
+    };
+    let page = views::Ended {
+        state: state.as_str(),
+        title,
+        message: message.to_owned(),
+        when_label: label,
+        when: at.map(when),
+    };
+    render(StatusCode::GONE, &page)
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (title, message, state) = match &self.0 {
+            AppError::Unknown | AppError::MalformedKey => (
+                "This secret does not exist",
+                "The link may be mistyped or incomplete, or the secret ended long ago.".to_owned(),
+                "unknown",
+            ),
+            AppError::Gone(s) => return ended_page(*s, None),
+            other => ("Something went wrong", other.to_string(), "error"),
+        };
+        let page = views::Ended { state, title, message, when_label: "", when: None };
+        let status = match self.0 {
+            AppError::MalformedKey => StatusCode::NOT_FOUND,
+            ref e => e.status(),
+        };
+        render(status, &page)
+    }
+}
+
+fn index(app: &AppState, error: Option<String>) -> views::Index {
+    views::Index {
+        error,
+        max_chars: app.config.max_secret_bytes,
+        lifetimes: views::lifetimes(app.secrets.policy().anonymous_max_ttl),
+        share_link: String::new(),
+        receipt_link: String::new(),
+        expires: String::new(),
+        passphrase: false,
+    }
+}
+
+/// `GET /`: the create form.
+pub async fn create_form(State(app): State<AppState>) -> Response {
+    render(StatusCode::OK, &index(&app, None))
+}
+
+/// `POST /`: creating without JavaScript; the server encrypts.
+pub async fn create(State(app): State<AppState>, headers: HeaderMap, PageForm(mut form): PageForm) -> Response {
+    let payload =
+        Payload::Text { content: form.take("secret").unwrap_or_default(), passphrase: form.take("passphrase") };
+    let req = Conceal { payload, ttl: form.get("ttl").map(str::to_owned), owner: None, recipients: vec![], name: None };
+    match app.secrets.conceal(req).await {
+        Ok(c) => {
+            let base = base_url(&app.config, &headers);
+            let page = views::Created {
+                share_link: format!("{base}/secret/{}", c.secret.expose()),
+                receipt_link: format!("{base}/private/{}", c.receipt_token.expose()),
+                expires: format!("in {} ({})", duration(c.receipt.ttl), when(c.receipt.secret_expires_at)),
+                passphrase: c.receipt.passphrase_required,
+            };
+            render(StatusCode::OK, &page)
+        }
+        Err(e @ (AppError::NothingToShare | AppError::SecretTooLarge { .. } | AppError::BadRequest(_))) => {
+            render(e.status(), &index(&app, Some(e.to_string())))
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+fn waiting(key: &SecretToken, kind: ContentKind, passphrase_required: bool, error: Option<String>) -> views::Waiting {
+    views::Waiting {
+        key: key.expose().to_owned(),
+        e2e: kind == ContentKind::E2e,
+        passphrase_required,
+        error,
+        value: String::new(),
+    }
+}
+
+/// `GET /secret/{key}` (and HEAD): says a secret is waiting, or how it ended. Never consumes.
+pub async fn secret_page(State(app): State<AppState>, Path(key): Path<String>) -> Result<Response, PageError> {
+    let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
+    let s = app.secrets.status(&token).await?;
+    if s.state != SecretState::New {
+        return Ok(ended_page(s.state, s.ended_at));
+    }
+    Ok(render(StatusCode::OK, &waiting(&token, s.kind, s.passphrase_required, None)))
+}
+
+/// `POST /secret/{key}`: reveals without JavaScript (the server decrypts).
+pub async fn reveal(
+    State(app): State<AppState>,
+    Path(key): Path<String>,
+    PageForm(mut form): PageForm,
+) -> Result<Response, PageError> {
+    let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
+    let passphrase = form.take("passphrase");
+    let result = app.secrets.reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str()))).await;
+    let retry = |kind, status: StatusCode, msg: String| render(status, &waiting(&token, kind, true, Some(msg)));
+    Ok(match result {
+        Ok(r) => render(StatusCode::OK, &views::Revealed { value: r.content.to_string() }),
+        Err(AppError::WrongPassphrase { remaining: 0 }) => ended_page(SecretState::Burned, Some(app.secrets.now())),
+        Err(AppError::WrongPassphrase { remaining }) => retry(
+            ContentKind::Text,
+            StatusCode::FORBIDDEN,
+            format!("That passphrase is wrong. The secret is still there; {remaining} attempt(s) left."),
+        ),
+        Err(AppError::PassphraseRequired) => {
+            retry(ContentKind::Text, StatusCode::UNAUTHORIZED, "Enter the passphrase the sender gave you.".into())
+        }
+        Err(AppError::NeedsEndToEnd) => {
+            let s = app.secrets.status(&token).await?;
+            render(
+                StatusCode::CONFLICT,
+                &waiting(&token, ContentKind::E2e, s.passphrase_required, Some(
+                    "This secret was encrypted in the sender's browser: turn on JavaScript to decrypt it. It has not been used up.".into(),
+                )),
+            )
+        }
+        Err(e) => return Err(PageError(e)),
+    })
+}
+
+fn receipt_page(
+    app: &AppState,
+    headers: &HeaderMap,
+    token: &ReceiptToken,
+    view: crate::service::ReceiptView,
+    notice: Option<&'static str>,
+) -> Response {
+    let r = &view.record;
+    let (state, label) = match view.state {
+        SecretState::New => ("new", "Waiting to be viewed"),
+        SecretState::Viewed => ("viewed", "Viewed"),
+        SecretState::Burned => ("burned", "Burned"),
+        SecretState::Expired => ("expired", "Expired"),
+    };
+    let base = base_url(&app.config, headers);
+    let page = views::Receipt {
+        key: token.expose().to_owned(),
+        name: r.name.clone(),
+        notice,
+        state,
+        state_label: label,
+        reason: r.burn_reason.map(|b| match b {
+            BurnReason::Creator => "by you",
+            BurnReason::PassphraseAttempts => "too many wrong passphrases",
+        }),
+        created: when(r.created),
+        expires: when(r.secret_expires_at),
+        viewed: r.viewed_at.map(when),
+        burned: r.burned_at.map(when),
+        passphrase_required: r.passphrase_required,
+        late_attempts: r.late_attempts,
+        share_link: view.secret.as_ref().map(|t| format!("{base}/secret/{}", t.expose())),
+        e2e: r.kind == ContentKind::E2e,
+    };
+    render(StatusCode::OK, &page)
+}
+
+fn receipt_token(key: &str) -> Result<ReceiptToken, PageError> {
+    ReceiptToken::parse(key).map_err(|_| PageError(AppError::MalformedKey))
+}
+
+/// `GET /private/{key}`: the creator's receipt.
+pub async fn receipt(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    let token = receipt_token(&key)?;
+    let view = app.secrets.receipt(&token).await?;
+    Ok(receipt_page(&app, &headers, &token, view, None))
+}
+
+/// `GET /private/{key}/burn`: asks for confirmation (works without JavaScript).
+pub async fn burn_confirm(Path(key): Path<String>) -> Result<Response, PageError> {
+    let token = receipt_token(&key)?;
+    Ok(render(StatusCode::OK, &views::BurnConfirm { key: token.expose().to_owned() }))
+}
+
+/// `POST /private/{key}/burn`: burns, then shows the receipt.
+pub async fn burn(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    let token = receipt_token(&key)?;
+    let notice = match app.secrets.burn(&token).await {
+        Ok(_) => "The secret was burned. Nobody can view it now.",
+        Err(AppError::Gone(_)) => "There was nothing left to burn.",
+        Err(e) => return Err(PageError(e)),
+    };
+    let view = app.secrets.receipt(&token).await?;
+    Ok(receipt_page(&app, &headers, &token, view, Some(notice)))
+}

@@ -1,0 +1,143 @@
+//! Template structs for the pages (askama: compiled into the binary, auto-escaped) and the
+//! small formatting helpers they need.
+
+use askama::Template;
+use time::OffsetDateTime;
+
+/// A Unix time as `2026-11-22 14:05 UTC`.
+pub fn when(t: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(fmt).ok()).unwrap_or_default()
+}
+
+/// A duration as words: `5 minutes`, `1 day`, `30 days`.
+pub fn duration(secs: i64) -> String {
+    let (n, unit) = match secs {
+        s if s % 86_400 == 0 => (s / 86_400, "day"),
+        s if s % 3_600 == 0 => (s / 3_600, "hour"),
+        s if s % 60 == 0 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// One choice in the lifetime menu.
+pub struct Lifetime {
+    pub secs: i64,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The lifetimes offered, within `max` seconds; one day is preselected.
+pub fn lifetimes(max: i64) -> Vec<Lifetime> {
+    const CHOICES: [i64; 10] = [300, 1_800, 3_600, 14_400, 43_200, 86_400, 259_200, 604_800, 1_209_600, 2_592_000];
+    let allowed: Vec<i64> = CHOICES.into_iter().filter(|&s| s <= max).collect();
+    let default = if allowed.contains(&86_400) { 86_400 } else { allowed.last().copied().unwrap_or(0) };
+    allowed.into_iter().map(|secs| Lifetime { secs, label: duration(secs), selected: secs == default }).collect()
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct Index {
+    pub error: Option<String>,
+    pub max_chars: usize,
+    pub lifetimes: Vec<Lifetime>,
+    // Empty placeholders for the <template> that app.js fills in.
+    pub share_link: String,
+    pub receipt_link: String,
+    pub expires: String,
+    pub passphrase: bool,
+}
+
+#[derive(Template)]
+#[template(path = "created.html")]
+pub struct Created {
+    pub share_link: String,
+    pub receipt_link: String,
+    pub expires: String,
+    pub passphrase: bool,
+}
+
+#[derive(Template)]
+#[template(path = "secret.html")]
+pub struct Waiting {
+    pub key: String,
+    pub e2e: bool,
+    pub passphrase_required: bool,
+    pub error: Option<String>,
+    /// Empty placeholder for the <template> that app.js fills in.
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "revealed.html")]
+pub struct Revealed {
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "ended.html")]
+pub struct Ended {
+    pub state: &'static str,
+    pub title: &'static str,
+    pub message: String,
+    pub when_label: &'static str,
+    pub when: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+pub struct Receipt {
+    pub key: String,
+    pub name: Option<String>,
+    pub notice: Option<&'static str>,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub reason: Option<&'static str>,
+    pub created: String,
+    pub expires: String,
+    pub viewed: Option<String>,
+    pub burned: Option<String>,
+    pub passphrase_required: bool,
+    pub late_attempts: u32,
+    pub share_link: Option<String>,
+    pub e2e: bool,
+}
+
+#[derive(Template)]
+#[template(path = "burn.html")]
+pub struct BurnConfirm {
+    pub key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_times_and_durations() {
+        assert_eq!(when(0), "1970-01-01 00:00 UTC");
+        assert_eq!(duration(300), "5 minutes");
+        assert_eq!(duration(3_600), "1 hour");
+        assert_eq!(duration(86_400), "1 day");
+        assert_eq!(duration(61), "61 seconds");
+    }
+
+    #[test]
+    fn lifetimes_respect_the_maximum_and_preselect_a_day() {
+        let all = lifetimes(2_592_000);
+        assert_eq!(all.len(), 10);
+        assert_eq!(all.iter().filter(|l| l.selected).map(|l| l.secs).collect::<Vec<_>>(), vec![86_400]);
+        let anon = lifetimes(604_800);
+        assert_eq!(anon.last().map(|l| l.label.as_str()), Some("7 days"));
+        let short = lifetimes(3_600);
+        assert_eq!(short.iter().find(|l| l.selected).map(|l| l.secs), Some(3_600));
+    }
+
+    #[test]
+    fn templates_escape_user_content() {
+        let page = Revealed { value: "<script>alert(1)</script>".into() }.render().unwrap_or_default();
+        assert!(page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"), "{page}");
+        assert!(!page.contains("<script>alert"));
+    }
+}

@@ -1,0 +1,183 @@
+// Progressive enhancement for Lethe's pages. Without this script every page still works (the
+// server encrypts). With it, secrets are encrypted in the browser before they are sent (P5),
+// the key travels only in the link's fragment, and links are copied with one click.
+import * as lc from "/static/lethe-crypto.js";
+
+document.documentElement.classList.add("js");
+const page = document.body.dataset.page;
+const $ = (id) => document.getElementById(id);
+
+function showError(el, message) {
+  el.textContent = message;
+  el.hidden = false;
+  el.setAttribute("tabindex", "-1");
+  el.focus();
+}
+
+async function copyFrom(input) {
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function setupCopyButtons(root) {
+  root.querySelectorAll("button[data-copy]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const ok = await copyFrom($(button.dataset.copy));
+      const status = $("copy-status");
+      if (status) status.textContent = ok ? "Copied to the clipboard." : "Selected: press Ctrl+C (⌘C) to copy.";
+    });
+  });
+}
+
+async function api(path, body) {
+  const init = { method: "GET", cache: "no-store", credentials: "same-origin" };
+  if (body !== undefined) {
+    init.method = "POST";
+    init.headers = { "content-type": "application/json" };
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const data = await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, data };
+}
+
+/** Replaces `section` with the content of `<template id=templateId>`, then runs `fill`. */
+function swap(section, templateId, fill) {
+  const fragment = $(templateId).content.cloneNode(true);
+  fill(fragment);
+  section.replaceWith(fragment);
+  setupCopyButtons(document);
+  document.querySelector("main h1")?.focus();
+}
+
+function describeExpiry(ttl, expiresAt) {
+  const units = [[86400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]];
+  const [size, unit] = units.find(([s]) => ttl % s === 0);
+  const n = ttl / size;
+  return `in ${n} ${unit}${n === 1 ? "" : "s"} (${new Date(expiresAt * 1000).toLocaleString()})`;
+}
+
+async function createEndToEnd(form, error) {
+  const text = form.secret.value;
+  const passphrase = form.passphrase.value;
+  const max = Number(form.dataset.maxBytes);
+  if (!text.trim()) return showError(error, "You did not provide anything to share.");
+  if (new TextEncoder().encode(text).length > max) {
+    return showError(error, `The secret is larger than the limit of ${max} bytes.`);
+  }
+  const k = lc.randomBytes(32);
+  const pass = passphrase ? { passphrase, salt: lc.randomBytes(16), iterations: lc.DEFAULT_ITERATIONS } : null;
+  const derived = await lc.derive(k, pass);
+  const body = {
+    ciphertext: await lc.seal(derived.key, text),
+    proof_verifier: lc.b64u(derived.verifier),
+    ttl: Number(form.ttl.value),
+  };
+  if (pass) body.kdf = { salt: lc.b64u(pass.salt), iterations: pass.iterations };
+  const r = await api("/api/v2/conceal", body);
+  if (!r.ok) return showError(error, r.data.detail || "The secret could not be created. Try again.");
+  const fragment = "#" + lc.b64u(k);
+  const share = `${location.origin}/secret/${r.data.secret_key}${fragment}`;
+  const receipt = `${location.origin}/private/${r.data.receipt_key}${fragment}`;
+  form.reset();
+  swap($("create"), "created-template", (f) => {
+    f.querySelector("#share-link").value = share;
+    f.querySelector("#receipt-link").value = receipt;
+    f.querySelector("[data-field=expires]").textContent = describeExpiry(r.data.ttl, r.data.expires_at);
+    f.querySelector("[data-field=passphrase-reminder]").hidden = !pass;
+  });
+  if (await copyFrom($("share-link"))) $("copy-status").textContent = "The link was copied to the clipboard.";
+}
+
+function setupCreate() {
+  const form = $("create-form");
+  const error = $("create-error");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    button.textContent = "Encrypting…";
+    try {
+      await createEndToEnd(form, error);
+    } catch {
+      showError(error, "Your browser could not encrypt the secret. Nothing was sent.");
+    } finally {
+      button.disabled = false;
+      button.textContent = "Create a secret link";
+    }
+  });
+}
+
+async function revealEndToEnd(section, form, error, k) {
+  const key = section.dataset.key;
+  let pass = null;
+  if (section.dataset.passphrase === "true") {
+    const status = await api(`/api/v2/secret/${key}`);
+    if (!status.ok) return location.reload();
+    pass = { passphrase: form.passphrase.value, salt: lc.unb64u(status.data.kdf.salt), iterations: status.data.kdf.iterations };
+  }
+  const derived = await lc.derive(k, pass);
+  const r = await api(`/api/v2/secret/${key}/reveal`, { proof: lc.b64u(derived.proof) });
+  if (r.status === 403 && r.data.attempts_remaining > 0) {
+    const what = pass ? "That passphrase is wrong" : "This link's key is wrong";
+    return showError(error, `${what}. The secret is still there; ${r.data.attempts_remaining} attempt(s) left.`);
+  }
+  if (!r.ok) return location.reload();
+  const text = await lc.open(derived.key, r.data.ciphertext);
+  // The key has done its job: drop it from the address bar and the history entry.
+  history.replaceState(null, "", location.pathname);
+  swap(section, "revealed-template", (f) => {
+    f.querySelector("#secret-value").value = text;
+  });
+}
+
+function setupSecret() {
+  const section = $("waiting");
+  if (!section || section.dataset.e2e !== "true") return;
+  const form = $("reveal-form");
+  const error = $("reveal-error");
+  const button = form.querySelector("button[type=submit]");
+  let k = null;
+  try {
+    k = lc.unb64u(location.hash.slice(1));
+  } catch {
+    k = null;
+  }
+  if (!k || k.length !== 32) {
+    button.disabled = true;
+    return showError(error, "This link is incomplete: the part after “#” is missing or damaged, and the secret cannot be decrypted without it. Nothing has been used up: ask the sender for the full link.");
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    button.disabled = true;
+    button.textContent = "Decrypting…";
+    try {
+      await revealEndToEnd(section, form, error, k);
+    } catch {
+      showError(error, "The secret could not be decrypted in this browser.");
+    } finally {
+      button.disabled = false;
+      button.textContent = "View secret";
+    }
+  });
+}
+
+function setupReceipt() {
+  const link = $("share-link");
+  if (link && link.dataset.e2e === "true" && location.hash.length > 1) {
+    link.value += location.hash;
+    $("e2e-link-note")?.remove();
+  }
+}
+
+if (page === "create") setupCreate();
+if (page === "secret") setupSecret();
+if (page === "receipt") setupReceipt();
+setupCopyButtons(document);
