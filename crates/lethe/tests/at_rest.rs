@@ -34,23 +34,12 @@ async fn create(server: &Server, label: &str, pass: bool, needles: &mut Needles)
     made(label, body, content, passphrase, needles)
 }
 
-async fn generate(
-    server: &Server,
-    label: &str,
-    form: &[(&str, &str)],
-    needles: &mut Needles,
-) -> Made {
+async fn generate(server: &Server, label: &str, form: &[(&str, &str)], needles: &mut Needles) -> Made {
     let (status, body) = post(server, "/api/v1/generate", form).await;
     assert_eq!(status, 200, "generate {label}: {body}");
     let value = field(&body, "value");
-    assert!(
-        value.len() >= 12,
-        "generated value too short to scan for: {value:?}"
-    );
-    let passphrase = form
-        .iter()
-        .find(|(k, _)| *k == "passphrase")
-        .map(|(_, v)| v.to_string());
+    assert!(value.len() >= 12, "generated value too short to scan for: {value:?}");
+    let passphrase = form.iter().find(|(k, _)| *k == "passphrase").map(|(_, v)| v.to_string());
     made(label, body, value, passphrase, needles)
 }
 
@@ -77,40 +66,25 @@ fn made(
 }
 
 async fn reveal(server: &Server, m: &Made) {
-    let form: Vec<(&str, &str)> = m
-        .passphrase
-        .iter()
-        .map(|p| ("passphrase", p.as_str()))
-        .collect();
+    let form: Vec<(&str, &str)> = m.passphrase.iter().map(|p| ("passphrase", p.as_str())).collect();
     let (status, body) = post(server, &format!("/api/v1/secret/{}", m.secret_key), &form).await;
     assert_eq!(status, 200, "reveal: {body}");
     assert_eq!(field(&body, "value"), m.content);
 }
 
 async fn burn(server: &Server, m: &Made) {
-    let (status, body) = post(
-        server,
-        &format!("/api/v1/private/{}/burn", m.metadata_key),
-        &[],
-    )
-    .await;
+    let (status, body) = post(server, &format!("/api/v1/private/{}/burn", m.metadata_key), &[]).await;
     assert_eq!(status, 200, "burn: {body}");
 }
 
 /// Reads every file under `dir` as raw bytes; fails on any needle, or if the scan is vacuous.
 fn scan(dir: &Path, needles: &Needles, when: &str, expect_wal: bool) {
     let files = files_under(dir);
-    let names: Vec<String> = files
-        .iter()
-        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
     let db = std::fs::read(dir.join("lethe.db")).expect("read lethe.db");
     assert!(!db.is_empty(), "{when}: lethe.db is empty");
     if expect_wal {
-        assert!(
-            names.iter().any(|n| n == "lethe.db-wal"),
-            "{when}: no WAL among {names:?}"
-        );
+        assert!(names.iter().any(|n| n == "lethe.db-wal"), "{when}: no WAL among {names:?}");
     }
     let (mut leaks, mut marker, mut total) = (Vec::new(), false, 0);
     for path in &files {
@@ -127,19 +101,9 @@ fn scan(dir: &Path, needles: &Needles, when: &str, expect_wal: bool) {
             }
         }
     }
-    assert!(
-        marker,
-        "{when}: the table name \"receipts\" was not found in {names:?}: the scan reads nothing"
-    );
-    eprintln!(
-        "{when}: scanned {} files ({total} bytes): {names:?}",
-        files.len()
-    );
-    assert!(
-        leaks.is_empty(),
-        "{when}: readable at rest:\n{}",
-        leaks.join("\n")
-    );
+    assert!(marker, "{when}: the table name \"receipts\" was not found in {names:?}: the scan reads nothing");
+    eprintln!("{when}: scanned {} files ({total} bytes): {names:?}", files.len());
+    assert!(leaks.is_empty(), "{when}: readable at rest:\n{}", leaks.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -160,13 +124,7 @@ async fn nothing_readable_in_the_data_dir() {
     let gen_pass = format!("at-rest-pass-gen-{}", random());
     let generated = [
         generate(&server, "gen0", &[], &mut needles).await,
-        generate(
-            &server,
-            "gen1",
-            &[("length", "64"), ("passphrase", &gen_pass)],
-            &mut needles,
-        )
-        .await,
+        generate(&server, "gen1", &[("length", "64"), ("passphrase", &gen_pass)], &mut needles).await,
     ];
 
     // Reveal some, burn some, fail a passphrase on one, read one receipt, leave the rest.
@@ -180,10 +138,7 @@ async fn nothing_readable_in_the_data_dir() {
     let path = format!("/api/v1/secret/{}", protected[1].secret_key);
     let (status, body) = post(&server, &path, &[("passphrase", &wrong)]).await;
     assert_eq!(status, 404, "wrong passphrase accepted: {body}");
-    let resp = client()
-        .get(server.url(&format!("/api/v1/private/{}", plain[3].metadata_key)))
-        .send()
-        .await;
+    let resp = client().get(server.url(&format!("/api/v1/private/{}", plain[3].metadata_key))).send().await;
     assert_eq!(json(resp.expect("receipt")).await.0, 200);
     assert_eq!(needles.len(), 4 * 3 + 3 * 4 + 3 + 4 + 1);
 

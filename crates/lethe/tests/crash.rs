@@ -38,13 +38,7 @@ type Ledger = Arc<Mutex<Vec<Entry>>>;
 
 /// Creates and reveals until the server goes away (or the bound is reached). Returns whether
 /// it stopped because requests started failing, i.e. the kill hit it mid-stream.
-async fn worker(
-    base: String,
-    round: usize,
-    w: usize,
-    ledger: Ledger,
-    acked: Arc<AtomicUsize>,
-) -> bool {
+async fn worker(base: String, round: usize, w: usize, ledger: Ledger, acked: Arc<AtomicUsize>) -> bool {
     let client = client();
     let mut mine: VecDeque<usize> = VecDeque::new();
     for i in 0..MAX_OPS_PER_WORKER {
@@ -55,39 +49,23 @@ async fn worker(
                     l[idx].fate = Fate::RevealInFlight;
                     (l[idx].secret_key.clone(), l[idx].content.clone())
                 };
-                let Ok(resp) = client
-                    .post(format!("{base}/api/v1/secret/{sk}"))
-                    .send()
-                    .await
-                else {
+                let Ok(resp) = client.post(format!("{base}/api/v1/secret/{sk}")).send().await else {
                     return true;
                 };
                 let status = resp.status().as_u16();
                 let Ok(text) = resp.text().await else {
                     return true;
                 };
-                assert_eq!(
-                    status, 200,
-                    "reveal of a waiting secret failed before the kill: {text}"
-                );
+                assert_eq!(status, 200, "reveal of a waiting secret failed before the kill: {text}");
                 let body: serde_json::Value = serde_json::from_str(&text).expect("reveal JSON");
-                assert_eq!(
-                    field(&body, "value"),
-                    content,
-                    "reveal returned wrong content"
-                );
+                assert_eq!(field(&body, "value"), content, "reveal returned wrong content");
                 ledger.lock().unwrap()[idx].fate = Fate::Revealed;
                 continue;
             }
         }
         let content = format!("crash-r{round}-w{w}-i{i}-{}", random());
         let form = [("secret", content.as_str()), ("ttl", "3600")];
-        let Ok(resp) = client
-            .post(format!("{base}/api/v1/share"))
-            .form(&form)
-            .send()
-            .await
-        else {
+        let Ok(resp) = client.post(format!("{base}/api/v1/share")).form(&form).send().await else {
             return true;
         };
         let status = resp.status().as_u16();
@@ -114,15 +92,9 @@ async fn worker(
 }
 
 async fn receipt_state(server: &Server, mk: &str, ctx: &str) -> String {
-    let resp = client()
-        .get(server.url(&format!("/api/v1/private/{mk}")))
-        .send()
-        .await;
+    let resp = client().get(server.url(&format!("/api/v1/private/{mk}"))).send().await;
     let (status, body) = json(resp.expect("receipt request")).await;
-    assert_eq!(
-        status, 200,
-        "{ctx}: receipt unreadable after restart: {body}"
-    );
+    assert_eq!(status, 200, "{ctx}: receipt unreadable after restart: {body}");
     field(&body, "state")
 }
 
@@ -135,32 +107,17 @@ async fn reveal(server: &Server, sk: &str) -> (u16, serde_json::Value) {
 async fn verify(server: &Server, ledger: &Ledger, when: &str) -> (usize, usize, usize) {
     let entries: Vec<Entry> = ledger.lock().unwrap().clone();
     let mut counts = (0, 0, 0);
-    for (
-        idx,
-        Entry {
-            secret_key: sk,
-            metadata_key: mk,
-            content,
-            fate,
-        },
-    ) in entries.into_iter().enumerate()
-    {
+    for (idx, Entry { secret_key: sk, metadata_key: mk, content, fate }) in entries.into_iter().enumerate() {
         let ctx = format!("{when}: secret {idx} ({fate:?}, content {content:?})");
         if fate == Fate::Waiting {
             let state = receipt_state(server, &mk, &ctx).await;
-            assert!(
-                state == "new" || state == "viewed",
-                "{ctx}: receipt state {state:?}"
-            );
+            assert!(state == "new" || state == "viewed", "{ctx}: receipt state {state:?}");
         }
         let (status, body) = reveal(server, &sk).await;
         match fate {
             Fate::Waiting => {
                 counts.0 += 1;
-                assert_eq!(
-                    status, 200,
-                    "{ctx}: acknowledged create lost after kill -9: {body}"
-                );
+                assert_eq!(status, 200, "{ctx}: acknowledged create lost after kill -9: {body}");
                 assert_eq!(field(&body, "value"), content, "{ctx}: wrong content");
             }
             Fate::RevealInFlight => {
@@ -168,25 +125,14 @@ async fn verify(server: &Server, ledger: &Ledger, when: &str) -> (usize, usize, 
                 if status == 200 {
                     assert_eq!(field(&body, "value"), content, "{ctx}: wrong content");
                 } else {
-                    assert_eq!(
-                        (status, body["message"].as_str()),
-                        (404, Some("Unknown secret")),
-                        "{ctx}"
-                    );
+                    assert_eq!((status, body["message"].as_str()), (404, Some("Unknown secret")), "{ctx}");
                 }
             }
             Fate::Revealed => {
                 counts.2 += 1;
-                assert_eq!(
-                    status, 404,
-                    "{ctx}: acknowledged reveal undone by kill -9: {body}"
-                );
+                assert_eq!(status, 404, "{ctx}: acknowledged reveal undone by kill -9: {body}");
                 assert_eq!(body["message"].as_str(), Some("Unknown secret"), "{ctx}");
-                assert_eq!(
-                    receipt_state(server, &mk, &ctx).await,
-                    "received",
-                    "{ctx}: receipt state"
-                );
+                assert_eq!(receipt_state(server, &mk, &ctx).await, "received", "{ctx}: receipt state");
             }
         }
         // A second reveal must always fail now.
@@ -211,9 +157,7 @@ async fn acknowledged_writes_survive_sigkill() {
             })
             .collect();
         for _ in 0..3000 {
-            if acked.load(Ordering::SeqCst) >= KILL_AFTER_CREATES
-                || handles.iter().all(|h| h.is_finished())
-            {
+            if acked.load(Ordering::SeqCst) >= KILL_AFTER_CREATES || handles.iter().all(|h| h.is_finished()) {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -224,27 +168,16 @@ async fn acknowledged_writes_survive_sigkill() {
             interrupted += usize::from(h.await.expect("worker panicked"));
         }
         let n = acked.load(Ordering::SeqCst);
-        assert!(
-            n >= KILL_AFTER_CREATES,
-            "round {round}: only {n} creates acknowledged before the kill"
-        );
-        assert!(
-            interrupted > 0,
-            "round {round}: the kill did not interrupt the stream"
-        );
+        assert!(n >= KILL_AFTER_CREATES, "round {round}: only {n} creates acknowledged before the kill");
+        assert!(interrupted > 0, "round {round}: the kill did not interrupt the stream");
 
         server = Server::start(data.path()).await;
-        let (waiting, in_flight, revealed) =
-            verify(&server, &ledger, &format!("round {round}")).await;
-        eprintln!("round {round}: {n} creates acked; checked {waiting} waiting, {in_flight} in flight, {revealed} revealed");
-        assert!(
-            waiting > 0,
-            "round {round}: no waiting secrets were checked"
+        let (waiting, in_flight, revealed) = verify(&server, &ledger, &format!("round {round}")).await;
+        eprintln!(
+            "round {round}: {n} creates acked; checked {waiting} waiting, {in_flight} in flight, {revealed} revealed"
         );
-        assert!(
-            revealed > 0,
-            "round {round}: no revealed secrets were checked"
-        );
+        assert!(waiting > 0, "round {round}: no waiting secrets were checked");
+        assert!(revealed > 0, "round {round}: no revealed secrets were checked");
     }
     // The reveals made while verifying the last round must survive a kill too.
     server.kill();

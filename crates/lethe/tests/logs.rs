@@ -19,8 +19,7 @@ struct Api<'a>(reqwest::Client, &'a Server);
 
 impl Api<'_> {
     fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.0
-            .request(method, self.1.url(&format!("/api/v1{path}")))
+        self.0.request(method, self.1.url(&format!("/api/v1{path}")))
     }
 
     async fn send(&self, req: reqwest::RequestBuilder, ok: bool) -> serde_json::Value {
@@ -49,36 +48,12 @@ async fn exercise(s: &Server) -> Needles {
     // Form body, JSON body on the `/create` alias, query string with a trailing slash.
     let (c1, c2, c3) = (tag("c1"), tag("c2"), tag("c3"));
     let (p1, p2, p3) = (tag("p1"), tag("p2"), tag("p3"));
-    let r1 = api
-        .post(
-            "/share",
-            &[("secret", &c1), ("passphrase", &p1), ("ttl", "3600")],
-            true,
-        )
-        .await;
-    let r2 = api
-        .send(
-            api.req(POST, "/create")
-                .json(&json!({"secret": c2, "passphrase": p2})),
-            true,
-        )
-        .await;
-    let r3 = api
-        .send(
-            api.req(POST, "/share/")
-                .query(&[("secret", &c3), ("passphrase", &p3)]),
-            true,
-        )
-        .await;
+    let r1 = api.post("/share", &[("secret", &c1), ("passphrase", &p1), ("ttl", "3600")], true).await;
+    let r2 = api.send(api.req(POST, "/create").json(&json!({"secret": c2, "passphrase": p2})), true).await;
+    let r3 = api.send(api.req(POST, "/share/").query(&[("secret", &c3), ("passphrase", &p3)]), true).await;
     // Generated values, with and without symbols.
     let p4 = tag("p4");
-    let r4 = api
-        .post(
-            "/generate",
-            &[("passphrase", &p4), ("length", "32"), ("symbols", "false")],
-            true,
-        )
-        .await;
+    let r4 = api.post("/generate", &[("passphrase", &p4), ("length", "32"), ("symbols", "false")], true).await;
     let r5 = api.post("/generate", &[], true).await;
     let c6 = tag("c6");
     let r6 = api.post("/share", &[("secret", &c6)], true).await;
@@ -90,22 +65,12 @@ async fn exercise(s: &Server) -> Needles {
     // Reveals: wrong passphrase, right one, again; passphrase in the query and in JSON.
     let wrong = tag("wrongpass");
     let secret = |k: &str| format!("/secret/{k}");
-    api.post(&secret(&sk1), &[("passphrase", &wrong)], false)
-        .await;
+    api.post(&secret(&sk1), &[("passphrase", &wrong)], false).await;
     let got = api.post(&secret(&sk1), &[("passphrase", &p1)], true).await;
     assert_eq!(field(&got, "value"), c1);
     api.post(&secret(&sk1), &[("passphrase", &p1)], false).await;
-    api.send(
-        api.req(POST, &secret(&sk3)).query(&[("passphrase", &p3)]),
-        true,
-    )
-    .await;
-    api.send(
-        api.req(POST, &secret(&sk4))
-            .json(&json!({"passphrase": p4})),
-        true,
-    )
-    .await;
+    api.send(api.req(POST, &secret(&sk3)).query(&[("passphrase", &p3)]), true).await;
+    api.send(api.req(POST, &secret(&sk4)).json(&json!({"passphrase": p4})), true).await;
     api.post(&secret(&sk5), &[], true).await;
 
     // Receipts under every alias, burns, and a reveal of a burned secret.
@@ -122,57 +87,33 @@ async fn exercise(s: &Server) -> Needles {
     let auth = |r: reqwest::RequestBuilder| r.basic_auth(user, Some(&api_key));
     let built = auth(api.req(GET, "/authcheck")).build().expect("request");
     let header = built.headers()["authorization"].to_str().expect("ascii");
-    let basic = header
-        .strip_prefix("Basic ")
-        .expect("Basic scheme")
-        .to_owned();
+    let basic = header.strip_prefix("Basic ").expect("Basic scheme").to_owned();
     api.send(auth(api.req(GET, "/authcheck")), false).await;
     api.send(auth(api.req(POST, "/authcheck")), false).await;
     api.send(auth(api.req(GET, "/private/recent")), false).await;
     let c7 = tag("c7");
-    api.send(
-        auth(api.req(POST, "/share")).form(&[("secret", &c7)]),
-        false,
-    )
-    .await;
+    api.send(auth(api.req(POST, "/share")).form(&[("secret", &c7)]), false).await;
 
     // Size limits: body over 64 KiB (a real 413), content over 10,000 bytes.
     let (c8, c9) = (tag("c8"), tag("c9"));
     let huge = format!("{c8}{}", "x".repeat(70_000));
     api.post("/share", &[("secret", &huge)], false).await;
-    api.post(
-        "/share",
-        &[("secret", &format!("{c9}{}", "y".repeat(12_000)))],
-        false,
-    )
-    .await;
+    api.post("/share", &[("secret", &format!("{c9}{}", "y".repeat(12_000)))], false).await;
 
     // Malformed input: truncated and extended tokens, junk key, bad JSON, bad UTF-8.
-    let bad_keys = [
-        sk6[..42].to_owned(),
-        format!("{sk6}Z"),
-        tag("badkey"),
-        mk6[..40].to_owned(),
-    ];
+    let bad_keys = [sk6[..42].to_owned(), format!("{sk6}Z"), tag("badkey"), mk6[..40].to_owned()];
     for k in &bad_keys[..3] {
         api.post(&secret(k), &[], false).await;
     }
     api.get(&format!("/private/{}", bad_keys[3]), false).await;
     let (c10, c11) = (tag("c10"), tag("c11"));
-    let bad_json = api
-        .req(POST, "/share")
-        .header("content-type", "application/json");
-    api.send(bad_json.body(format!("{{\"secret\": \"{c10}\"")), false)
-        .await;
-    let bad_utf8 = api
-        .req(POST, "/share")
-        .header("content-type", "application/x-www-form-urlencoded");
-    api.send(bad_utf8.body(format!("secret={c11}%FF%FE")), false)
-        .await;
+    let bad_json = api.req(POST, "/share").header("content-type", "application/json");
+    api.send(bad_json.body(format!("{{\"secret\": \"{c10}\"")), false).await;
+    let bad_utf8 = api.req(POST, "/share").header("content-type", "application/x-www-form-urlencoded");
+    api.send(bad_utf8.body(format!("secret={c11}%FF%FE")), false).await;
     // Wrong method, and an unknown route with a token in the path.
     api.get(&secret(&sk6), false).await;
-    api.post(&format!("/nonexistent/{sk4}?secret={c11}"), &[], false)
-        .await;
+    api.post(&format!("/nonexistent/{sk4}?secret={c11}"), &[], false).await;
 
     let mut n: Needles = Vec::new();
     n.extend([c1, c2, c3, c6, c7, c8, c9, c10, c11].map(|x| ("content", x)));
@@ -187,10 +128,7 @@ async fn exercise(s: &Server) -> Needles {
 
 async fn check_trace_log(log_json: bool) {
     let data = tempfile::tempdir().expect("data dir");
-    let opts = Options {
-        log_filter: Some("trace"),
-        log_json,
-    };
+    let opts = Options { log_filter: Some("trace"), log_json };
     let mut server = Server::start_with(data.path(), opts).await;
     let needles = exercise(&server).await;
     server.kill();
@@ -198,47 +136,22 @@ async fn check_trace_log(log_json: bool) {
     let log = strip_ansi(&raw);
     let fmt = if log_json { "JSON" } else { "text" };
     assert!(!log.trim().is_empty(), "{fmt} log is empty");
-    assert!(
-        log.contains("TRACE") || log.contains("DEBUG"),
-        "LETHE_LOG=trace had no effect ({fmt}):\n{log}"
-    );
-    let routes = [
-        "/api/v1/secret/{key}",
-        "/api/v1/private/{key}/burn",
-        "/api/v1/share",
-    ];
+    assert!(log.contains("TRACE") || log.contains("DEBUG"), "LETHE_LOG=trace had no effect ({fmt}):\n{log}");
+    let routes = ["/api/v1/secret/{key}", "/api/v1/private/{key}/burn", "/api/v1/share"];
     for route in routes {
-        assert!(
-            log.contains(route),
-            "{fmt} log has no request line for {route}:\n{log}"
-        );
+        assert!(log.contains(route), "{fmt} log has no request line for {route}:\n{log}");
     }
-    eprintln!(
-        "{fmt} log: {} lines, {} needles",
-        log.lines().count(),
-        needles.len()
-    );
+    eprintln!("{fmt} log: {} lines, {} needles", log.lines().count(), needles.len());
     let mut leaks = Vec::new();
     for (label, needle) in &needles {
-        let found = log
-            .lines()
-            .enumerate()
-            .find(|(_, l)| l.contains(needle.as_str()));
+        let found = log.lines().enumerate().find(|(_, l)| l.contains(needle.as_str()));
         if let Some((i, line)) = found {
             let masked = line.replace(needle.as_str(), &format!("<{label}>"));
             let masked: String = masked.chars().take(400).collect();
-            leaks.push(format!(
-                "{label} leaked ({fmt} log, line {}): {masked}",
-                i + 1
-            ));
+            leaks.push(format!("{label} leaked ({fmt} log, line {}): {masked}", i + 1));
         }
     }
-    assert!(
-        leaks.is_empty(),
-        "{} secret(s) in the trace log:\n{}",
-        leaks.len(),
-        leaks.join("\n")
-    );
+    assert!(leaks.is_empty(), "{} secret(s) in the trace log:\n{}", leaks.len(), leaks.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

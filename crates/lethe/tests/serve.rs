@@ -13,23 +13,14 @@ async fn first_run_creates_the_store_and_stops_gracefully_on_sigterm() {
     let data = tmp.path().join("nested").join("lethe-data");
     assert!(!data.exists());
     let mut server = Server::start(&data).await;
-    assert!(
-        data.join("lethe.db").is_file(),
-        "the store is created on first run"
-    );
+    assert!(data.join("lethe.db").is_file(), "the store is created on first run");
     let http = client();
     let ready = http.get(server.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status().as_u16(), 200);
     assert_eq!(ready.text().await.unwrap(), "ready");
     let exit = server.terminate().await;
-    assert!(
-        exit.success(),
-        "SIGTERM must end in a clean exit, got {exit}"
-    );
-    assert!(
-        server.log().contains("stopped"),
-        "the log records the shutdown"
-    );
+    assert!(exit.success(), "SIGTERM must end in a clean exit, got {exit}");
+    assert!(server.log().contains("stopped"), "the log records the shutdown");
 }
 
 #[tokio::test]
@@ -38,33 +29,18 @@ async fn ctrl_c_stops_gracefully_and_data_survives() {
     let mut server = Server::start(tmp.path()).await;
     let http = client();
     let (status, created) = common::json(
-        http.post(server.url("/api/v1/share"))
-            .form(&[("secret", "kept across restarts")])
-            .send()
-            .await
-            .unwrap(),
+        http.post(server.url("/api/v1/share")).form(&[("secret", "kept across restarts")]).send().await.unwrap(),
     )
     .await;
     assert_eq!(status, 200);
     let exit = server.signal("INT").await;
-    assert!(
-        exit.success(),
-        "Ctrl-C must end in a clean exit, got {exit}"
-    );
+    assert!(exit.success(), "Ctrl-C must end in a clean exit, got {exit}");
 
     let server = Server::start(tmp.path()).await;
     let key = common::field(&created, "secret_key");
-    let (status, body) = common::json(
-        http.post(server.url(&format!("/api/v1/secret/{key}")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, common::field(&body, "value")),
-        (200, "kept across restarts".to_owned())
-    );
+    let (status, body) =
+        common::json(http.post(server.url(&format!("/api/v1/secret/{key}"))).send().await.unwrap()).await;
+    assert_eq!((status, common::field(&body, "value")), (200, "kept across restarts".to_owned()));
 }
 
 fn lethe() -> Command {
@@ -81,11 +57,7 @@ fn lethe() -> Command {
 fn flags_beat_environment_which_beats_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("lethe.toml");
-    std::fs::write(
-        &file,
-        "max_secret_bytes = 1000\nmax_ttl = 7200\npassphrase_attempts = 9\n",
-    )
-    .unwrap();
+    std::fs::write(&file, "max_secret_bytes = 1000\nmax_ttl = 7200\npassphrase_attempts = 9\n").unwrap();
     let out = lethe()
         .args(["serve", "--print-config", "--passphrase-attempts", "3"])
         .env("LETHE_CONFIG", &file)
@@ -93,28 +65,12 @@ fn flags_beat_environment_which_beats_the_file() {
         .env("LETHE_PASSPHRASE_ATTEMPTS", "7")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let printed = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        printed.contains("max_secret_bytes = 2000"),
-        "env beats file:\n{printed}"
-    );
-    assert!(
-        printed.contains("max_ttl = 7200"),
-        "file beats default:\n{printed}"
-    );
-    assert!(
-        printed.contains("passphrase_attempts = 3"),
-        "flag beats env:\n{printed}"
-    );
-    assert!(
-        printed.contains("listen = \"127.0.0.1:7143\""),
-        "default listen address:\n{printed}"
-    );
+    assert!(printed.contains("max_secret_bytes = 2000"), "env beats file:\n{printed}");
+    assert!(printed.contains("max_ttl = 7200"), "file beats default:\n{printed}");
+    assert!(printed.contains("passphrase_attempts = 3"), "flag beats env:\n{printed}");
+    assert!(printed.contains("listen = \"127.0.0.1:7143\""), "default listen address:\n{printed}");
 }
 
 #[test]
@@ -122,22 +78,12 @@ fn invalid_configuration_fails_with_a_clear_message() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("lethe.toml");
     std::fs::write(&file, "max_secret_byte = 10\n").unwrap();
-    let out = lethe()
-        .args(["serve", "--config"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = lethe().args(["serve", "--config"]).arg(&file).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("max_secret_byte") && err.contains("lethe.toml"),
-        "{err}"
-    );
+    assert!(err.contains("max_secret_byte") && err.contains("lethe.toml"), "{err}");
 
-    let out = lethe()
-        .args(["serve", "--max-ttl", "5", "--print-config"])
-        .output()
-        .unwrap();
+    let out = lethe().args(["serve", "--max-ttl", "5", "--print-config"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("max_ttl must be at least 60 seconds"));
 }

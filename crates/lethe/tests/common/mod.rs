@@ -43,10 +43,7 @@ impl Server {
         let log_path = log_dir.path().join("stderr.log");
         let log_file = std::fs::File::create(&log_path).expect("create log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lethe"));
-        cmd.arg("serve")
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["--listen", "127.0.0.1:0"]);
+        cmd.arg("serve").arg("--data-dir").arg(data_dir).args(["--listen", "127.0.0.1:0"]);
         // Never inherit settings from the environment running the tests.
         for (k, _) in std::env::vars_os() {
             if k.to_string_lossy().starts_with("LETHE_") {
@@ -59,9 +56,7 @@ impl Server {
         if opts.log_json {
             cmd.arg("--log-json");
         }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log_file));
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::from(log_file));
         let mut child = cmd.spawn().expect("spawn lethe");
         let stdout = child.stdout.take().expect("stdout piped");
         let (tx, rx) = mpsc::channel();
@@ -71,21 +66,12 @@ impl Server {
             let _ = tx.send(lines.next());
             for _ in lines.by_ref() {}
         });
-        let mut server = Server {
-            child,
-            base: String::new(),
-            log_path,
-            _log_dir: log_dir,
-        };
+        let mut server = Server { child, base: String::new(), log_path, _log_dir: log_dir };
         let line = match rx.recv_timeout(START_TIMEOUT) {
             Ok(Some(Ok(line))) => line,
-            other => panic!(
-                "lethe did not print its listening line ({other:?}); stderr:\n{}",
-                server.log_tail()
-            ),
+            other => panic!("lethe did not print its listening line ({other:?}); stderr:\n{}", server.log_tail()),
         };
-        server.base = parse_base(&line)
-            .unwrap_or_else(|| panic!("unexpected first stdout line from lethe: {line:?}"));
+        server.base = parse_base(&line).unwrap_or_else(|| panic!("unexpected first stdout line from lethe: {line:?}"));
         server.wait_healthy().await;
         server
     }
@@ -125,10 +111,8 @@ impl Server {
 
     /// Sends `SIG<name>` and waits (bounded) for the process to exit; returns its status.
     pub async fn signal(&mut self, name: &str) -> std::process::ExitStatus {
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
-            .status()
-            .expect("run kill");
+        let status =
+            Command::new("kill").args([&format!("-{name}"), &self.child.id().to_string()]).status().expect("run kill");
         assert!(status.success(), "kill -{name} failed: {status}");
         for _ in 0..200 {
             if let Ok(Some(exit)) = self.child.try_wait() {
@@ -167,18 +151,12 @@ fn parse_base(line: &str) -> Option<String> {
 
 /// A client with a timeout, so no request can hang a test.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .no_proxy()
-        .build()
-        .expect("reqwest client")
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).no_proxy().build().expect("reqwest client")
 }
 
 /// A fresh random alphanumeric string (43 chars from the OS CSPRNG).
 pub fn random() -> String {
-    lethe_core::token::SecretToken::generate()
-        .expose()
-        .to_owned()
+    lethe_core::token::SecretToken::generate().expose().to_owned()
 }
 
 /// Every regular file under `dir`, recursively (bounded depth).
@@ -227,15 +205,12 @@ pub fn strip_ansi(s: &str) -> String {
 pub async fn json(resp: reqwest::Response) -> (u16, serde_json::Value) {
     let status = resp.status().as_u16();
     let text = resp.text().await.expect("response body");
-    let value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text:?}"));
+    let value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text:?}"));
     (status, value)
 }
 
 /// The string field `key` of a JSON object.
 pub fn field(v: &serde_json::Value, key: &str) -> String {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("no string field {key:?} in {v}"))
-        .to_owned()
+    v[key].as_str().unwrap_or_else(|| panic!("no string field {key:?} in {v}")).to_owned()
 }
