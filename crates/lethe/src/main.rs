@@ -1,15 +1,16 @@
-//! The `lethe` binary. `lethe serve` runs the one-time secret server; the client commands
-//! (`share`, `reveal`, …) join it in a later release.
+//! The `lethe` binary: `lethe serve` runs the server; `share`, `generate`, `reveal`, `receipt`,
+//! `burn`, `recent`, `status` and `config` are a client for any Lethe server (and for the v1
+//! API of onetimesecret.com).
+
+mod cli;
+mod serve;
 
 use clap::{Parser, Subcommand};
-use lethe_server::{Application, Config, ConfigLayer};
-use std::path::PathBuf;
 use std::process::ExitCode;
-use tracing_subscriber::EnvFilter;
 
 /// Share a secret through a link that works once.
 #[derive(Debug, Parser)]
-#[command(name = "lethe", version)]
+#[command(name = "lethe", version, after_help = cli::EXIT_CODES_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -18,91 +19,19 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server (embedded store in ./lethe-data by default).
-    Serve(ServeArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct ServeArgs {
-    /// TOML configuration file; flags and LETHE_* variables override it.
-    #[arg(long, env = "LETHE_CONFIG")]
-    config: Option<PathBuf>,
-    /// Print the effective configuration and exit.
-    #[arg(long)]
-    print_config: bool,
-    /// Log as JSON lines instead of text.
-    #[arg(long, env = "LETHE_LOG_JSON")]
-    log_json: bool,
+    Serve(serve::ServeArgs),
     #[command(flatten)]
-    settings: ConfigLayer,
+    Client(cli::ClientCommand),
 }
 
 fn main() -> ExitCode {
-    match run() {
+    let parsed = Cli::parse();
+    let result = match parsed.command {
+        Command::Serve(args) => serve::serve(args).map_err(cli::Failure::from),
+        Command::Client(cmd) => cli::run(cmd),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
+        Err(failure) => failure.report(),
     }
-}
-
-fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Serve(args) => serve(args),
-    }
-}
-
-fn init_logging(json: bool) {
-    // LETHE_LOG takes tracing's filter syntax, e.g. `debug` or `lethe=trace,hyper=info`.
-    let filter = EnvFilter::try_from_env("LETHE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if json {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
-}
-
-fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let config = Config::load(args.config.as_deref(), args.settings)?;
-    if args.print_config {
-        print!("{}", config.to_toml());
-        return Ok(());
-    }
-    init_logging(args.log_json);
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async move {
-        let data_dir = config.data_dir.clone();
-        let app = Application::build(config).await?;
-        let addr = app.local_addr()?;
-        println!("Lethe is listening on http://{addr} (data in {})", data_dir.display());
-        tracing::info!(%addr, "listening");
-        app.run(shutdown_signal()).await?;
-        tracing::info!("stopped");
-        Ok(())
-    })
-}
-
-/// Completes on Ctrl-C or SIGTERM, starting a graceful shutdown.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
-    tracing::info!("shutdown requested");
 }

@@ -1,0 +1,74 @@
+//! `lethe serve`: runs the server until Ctrl-C or SIGTERM.
+
+use lethe_server::{Application, Config, ConfigLayer};
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// TOML configuration file; flags and LETHE_* variables override it.
+    #[arg(long, env = "LETHE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Print the effective configuration and exit.
+    #[arg(long)]
+    print_config: bool,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "LETHE_LOG_JSON")]
+    log_json: bool,
+    #[command(flatten)]
+    settings: ConfigLayer,
+}
+
+fn init_logging(json: bool) {
+    // LETHE_LOG takes tracing's filter syntax, e.g. `debug` or `lethe=trace,hyper=info`.
+    let filter = EnvFilter::try_from_env("LETHE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config::load(args.config.as_deref(), args.settings)?;
+    if args.print_config {
+        print!("{}", config.to_toml());
+        return Ok(());
+    }
+    init_logging(args.log_json);
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let data_dir = config.data_dir.clone();
+        let app = Application::build(config).await?;
+        let addr = app.local_addr()?;
+        println!("Lethe is listening on http://{addr} (data in {})", data_dir.display());
+        tracing::info!(%addr, "listening");
+        app.run(shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM, starting a graceful shutdown.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutdown requested");
+}
