@@ -111,6 +111,10 @@ pub(crate) async fn reveal(c: &Client, link: &SecretLink, passphrase: Option<&st
     let status_path = format!("/api/v2/secret/{}", link.key);
     let status = json(c.request(Method::GET, &status_path).send().await?).await?;
     let is_e2e = status["e2e"].as_bool().unwrap_or(false);
+    // End-to-end: without the fragment key nothing could be decrypted, so nothing is sent.
+    if is_e2e && link.fragment_key.is_none() {
+        return Err(ClientError::MissingKey);
+    }
     let passphrase = passphrase.filter(|p| !p.is_empty());
     if status["passphrase_required"].as_bool() == Some(true) && passphrase.is_none() {
         return Err(ClientError::PassphraseRequired);
@@ -125,7 +129,6 @@ pub(crate) async fn reveal(c: &Client, link: &SecretLink, passphrase: Option<&st
         let value = r["secret"].as_str().unwrap_or_default().to_owned();
         return Ok(Revealed { value: Zeroizing::new(value), e2e: false });
     }
-    // End-to-end: without the fragment key nothing could be decrypted, so nothing is sent.
     let k = link.fragment_key.as_ref().ok_or(ClientError::MissingKey)?;
     let params = match (&status["kdf"]["salt"], &status["kdf"]["iterations"]) {
         (Value::String(salt), Value::Number(n)) => Some(e2e::PassParams {
