@@ -10,18 +10,18 @@ struct Page {
     body: String,
 }
 
-async fn page(s: &TestServer, req: reqwest::RequestBuilder) -> Page {
+async fn page(req: reqwest::RequestBuilder) -> Page {
     let r = req.send().await.unwrap();
     let (status, headers) = (r.status(), r.headers().clone());
     Page { status, headers, body: r.text().await.unwrap() }
 }
 
 async fn get(s: &TestServer, path: &str) -> Page {
-    page(s, s.http.get(s.url(path))).await
+    page(s.http.get(s.url(path))).await
 }
 
 async fn post(s: &TestServer, path: &str, form: &[(&str, &str)]) -> Page {
-    page(s, s.http.post(s.url(path)).form(form)).await
+    page(s.http.post(s.url(path)).form(form)).await
 }
 
 /// Creates a secret through the no-JS form; returns (T, M).
@@ -41,7 +41,7 @@ async fn get_head_and_link_previews_never_consume() {
     let (t, _) = create(&s, "survives previews", "").await;
     let path = format!("/secret/{t}");
     for agent in ["Slackbot-LinkExpanding 1.0", "facebookexternalhit/1.1", "Twitterbot/1.0", "Mozilla/5.0"] {
-        let p = page(&s, s.http.get(s.url(&path)).header("user-agent", agent)).await;
+        let p = page(s.http.get(s.url(&path)).header("user-agent", agent)).await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(p.body.contains("A secret is waiting for you"));
         assert!(!p.body.contains("survives previews"));

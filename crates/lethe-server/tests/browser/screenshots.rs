@@ -1,0 +1,152 @@
+//! Screenshots of every page, light and dark, desktop (1280x900) and phone (390x844), saved
+//! as `target/screenshots/<page>-<light|dark>-<desktop|phone>.png` for people to look at.
+//! Along the way it checks what a machine can: the colour scheme took effect and nothing
+//! is wider than a phone's screen.
+
+use crate::driver::{Browser, Chromedriver, Options};
+use crate::e2e::SECRET;
+use crate::harness::TestServer;
+use crate::page::{self, find, goto, until, wait_for_js};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// Where the screenshots go: `$CARGO_TARGET_DIR/screenshots`, else the workspace's `target/`.
+pub fn screenshot_dir() -> PathBuf {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("target"),
+    };
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+    dir
+}
+
+struct Shooter<'a> {
+    b: &'a Browser,
+    suffix: String,
+    dir: PathBuf,
+    saved: Vec<String>,
+}
+
+impl Shooter<'_> {
+    /// Saves the whole page (beyond the viewport) and checks its layout.
+    async fn shot(&mut self, name: &str) {
+        let metrics = self
+            .b
+            .c
+            .execute(
+                "const d = document.documentElement;
+                 return { width: d.scrollWidth, height: d.scrollHeight, inner: window.innerWidth,
+                          dark: matchMedia('(prefers-color-scheme: dark)').matches,
+                          bg: getComputedStyle(document.body).backgroundColor };",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let file = format!("{name}-{}.png", self.suffix);
+        let inner = metrics["inner"].as_f64().unwrap();
+        assert!(
+            metrics["width"].as_f64().unwrap() <= inner,
+            "{file}: the page is wider ({}) than the window ({inner}): it scrolls sideways",
+            metrics["width"]
+        );
+        assert_eq!(metrics["dark"], self.b.opts.dark, "{file}: prefers-color-scheme");
+        let luminance = rgb_luminance(metrics["bg"].as_str().unwrap_or_default());
+        assert_eq!(luminance < 0.5, self.b.opts.dark, "{file}: background {} for this scheme", metrics["bg"]);
+
+        let clip = json!({ "x": 0, "y": 0, "width": inner, "height": metrics["height"], "scale": 1 });
+        let params = json!({ "format": "png", "captureBeyondViewport": true, "clip": clip });
+        let png = self.b.cdp("Page.captureScreenshot", params).await;
+        let png = base64::engine::general_purpose::STANDARD.decode(png["data"].as_str().unwrap()).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{file}: not a PNG");
+        std::fs::write(self.dir.join(&file), png).unwrap();
+        self.saved.push(file);
+    }
+}
+
+/// Relative luminance (0 = black, 1 = white) of a CSS `rgb(...)`/`rgba(...)` colour.
+fn rgb_luminance(css: &str) -> f64 {
+    let inner = css.trim_start_matches("rgba(").trim_start_matches("rgb(").trim_end_matches(')');
+    let c: Vec<f64> = inner.split(',').take(3).map(|v| v.trim().parse::<f64>().unwrap_or(0.0) / 255.0).collect();
+    assert_eq!(c.len(), 3, "not an rgb colour: {css}");
+    0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+}
+
+/// Visits every page in one browser configuration and saves a screenshot of each.
+async fn shoot_all(s: &TestServer, d: &Chromedriver, opts: Options) -> Vec<String> {
+    let b = d.browser(opts).await;
+    let suffix =
+        format!("{}-{}", if opts.dark { "dark" } else { "light" }, if opts.phone { "phone" } else { "desktop" });
+    let mut sh = Shooter { b: &b, suffix, dir: screenshot_dir(), saved: vec![] };
+
+    goto(&b, &s.url("/")).await;
+    wait_for_js(&b).await;
+    sh.shot("create").await;
+    let (share, receipt) = page::create_here(&b, SECRET, None, "86400").await;
+    sh.shot("created").await;
+
+    goto(&b, &receipt).await;
+    wait_for_js(&b).await;
+    let link = find(&b, "#share-link").await;
+    until("the full share link on the receipt", || async {
+        link.prop("value").await.unwrap().unwrap_or_default().contains('#')
+    })
+    .await;
+    sh.shot("receipt").await;
+    let burn = find(&b, "a.button.danger[href$='/burn']").await.attr("href").await.unwrap().unwrap();
+    goto(&b, &s.url(&burn)).await;
+    find(&b, "#burn-title").await;
+    sh.shot("burn-confirm").await;
+
+    goto(&b, share.split('#').next().unwrap()).await;
+    wait_for_js(&b).await;
+    find(&b, "#reveal-error:not([hidden])").await;
+    sh.shot("incomplete-link").await;
+    goto(&b, &share).await;
+    wait_for_js(&b).await;
+    sh.shot("waiting").await;
+    page::submit(&b, "#reveal-form", "#revealed #secret-value").await;
+    sh.shot("revealed").await;
+    b.c.refresh().await.unwrap();
+    find(&b, "#ended[data-state=viewed]").await;
+    sh.shot("viewed").await;
+    goto(&b, &receipt).await;
+    find(&b, "#receipt[data-state=viewed]").await;
+    sh.shot("receipt-viewed").await;
+
+    // A passphrase-protected secret (made by the server, so the form posts): the field, then
+    // the page after a wrong passphrase.
+    let key = s.share(SECRET, &[("passphrase", "sesame")]).await.str("secret_key").to_owned();
+    goto(&b, &s.url(&format!("/secret/{key}"))).await;
+    wait_for_js(&b).await;
+    find(&b, "#reveal-form #passphrase").await.send_keys("wrong").await.unwrap();
+    sh.shot("waiting-passphrase").await;
+    page::submit(&b, "#reveal-form", "#reveal-error:not([hidden])").await;
+    sh.shot("wrong-passphrase").await;
+
+    b.assert_clean_console().await;
+    let saved = std::mem::take(&mut sh.saved);
+    b.close().await;
+    saved
+}
+
+#[tokio::test]
+async fn screenshots_of_every_page_light_dark_desktop_phone() {
+    let s = TestServer::start().await;
+    let d = Chromedriver::start().await;
+    let mut saved = Vec::new();
+    for dark in [false, true] {
+        for phone in [false, true] {
+            saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone }).await);
+        }
+    }
+    assert_eq!(saved.len(), 4 * 11);
+    let dir = screenshot_dir();
+    for file in &saved {
+        assert!(std::fs::metadata(dir.join(file)).unwrap().len() > 1000, "{file} is empty");
+    }
+    let listing: Vec<Value> = saved.iter().map(|f| json!(f)).collect();
+    eprintln!("screenshots in {}: {}", dir.display(), json!(listing));
+}
