@@ -13,6 +13,10 @@ pub const DEFAULT_MAX_TTL: i64 = 30 * 24 * 3600;
 pub const DEFAULT_ANONYMOUS_MAX_TTL: i64 = 7 * 24 * 3600;
 /// Largest secret accepted by default, in bytes of UTF-8.
 pub const DEFAULT_MAX_SECRET_BYTES: usize = 10_000;
+/// Opening a link within this many seconds after it ended (a recipient reloading the page
+/// they just revealed) is not recorded as a late attempt; later ones are, because they can
+/// mean someone else got there first (P6).
+pub const LATE_ATTEMPT_GRACE_SECS: i64 = 300;
 /// A receipt outlives its secret by this factor, so the creator can see what happened.
 pub const RECEIPT_LIFETIME_FACTOR: i64 = 2;
 

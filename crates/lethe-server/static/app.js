@@ -59,7 +59,9 @@ function describeExpiry(ttl, expiresAt) {
   const units = [[86400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]];
   const [size, unit] = units.find(([s]) => ttl % s === 0);
   const n = ttl / size;
-  return `in ${n} ${unit}${n === 1 ? "" : "s"} (${new Date(expiresAt * 1000).toLocaleString()})`;
+  // The same UTC format as the server-rendered pages: YYYY-MM-DD HH:MM UTC.
+  const at = new Date(expiresAt * 1000).toISOString().slice(0, 16).replace("T", " ");
+  return `in ${n} ${unit}${n === 1 ? "" : "s"} (${at} UTC)`;
 }
 
 async function createEndToEnd(form, error) {

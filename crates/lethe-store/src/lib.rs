@@ -55,8 +55,8 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_receipt_seen(&self, id: ReceiptId, now: UnixTime) -> Result<(), StoreError>;
 
     /// The tombstone of a secret that can no longer be revealed, found by its secret id. Each
-    /// call is recorded as a late attempt on the receipt: repeated late attempts can mean the
-    /// link was intercepted (P6).
+    /// call more than `LATE_ATTEMPT_GRACE_SECS` after the secret ended is recorded as a late
+    /// attempt on the receipt: it can mean the link was intercepted (P6).
     async fn tombstone(&self, id: SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// The receipts created by `custid`, newest first.

@@ -42,7 +42,11 @@ async fn text_secret_lifecycle() {
     let receipt = s.get(&format!("/api/v2/receipt/{}", c.str("receipt_key"))).await;
     assert_eq!((receipt.json["state"].as_str(), receipt.json["name"].as_str()), (Some("viewed"), Some("ticket 12")));
     assert!(receipt.json["secret_key"].is_null());
-    assert_eq!(receipt.json["late_attempts"], 2);
+    assert_eq!(receipt.json["late_attempts"], 0, "looking again right away is within the grace period");
+    s.clock.advance(301);
+    assert_problem(&s.get(&format!("/api/v2/secret/{key}")).await, 410, "gone");
+    let later = s.get(&format!("/api/v2/receipt/{}", c.str("receipt_key"))).await;
+    assert_eq!(later.json["late_attempts"], 1);
 }
 
 #[tokio::test]

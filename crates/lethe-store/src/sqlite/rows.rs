@@ -172,9 +172,12 @@ pub(crate) fn record_failure(
 pub(crate) fn tombstone(conn: &Connection, id: &SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
     let sql = format!(
         "UPDATE receipts SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
-         WHERE secret_id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) RETURNING {RECEIPT_COLUMNS}"
+         WHERE secret_id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
+         AND COALESCE(viewed_at, burned_at, secret_expires_at) + ?3 <= ?2 RETURNING {RECEIPT_COLUMNS}"
     );
-    let updated = conn.prepare_cached(&sql)?.query_row(params![id.as_bytes(), now], receipt_from_row).optional()?;
+    let grace = lethe_core::policy::LATE_ATTEMPT_GRACE_SECS;
+    let updated =
+        conn.prepare_cached(&sql)?.query_row(params![id.as_bytes(), now, grace], receipt_from_row).optional()?;
     if updated.is_some() {
         return Ok(updated);
     }
