@@ -1,0 +1,209 @@
+//! `loadgen`: drives one system over exactly N keep-alive HTTP/1.1 connections and appends
+//! each phase's figures to a results file. It exits non-zero when any reveal answered wrong
+//! content, a secret could be revealed twice, an acknowledged secret was missing, or more
+//! than `--max-error-ratio` of the requests failed.
+//!
+//! `loadgen --target lethe --addr 127.0.0.1:7150 --size 256 --phases create,reveal`
+
+use anyhow::{bail, Result};
+use clap::{Parser, ValueEnum};
+use lethe_bench::phases::{self, Config, Outcome, Problems};
+use lethe_bench::record::{self, PhaseRecord, Record};
+use lethe_bench::target::Flavour;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Phase {
+    /// Measured creates for `--secs` (after `--warmup-secs`), keeping every secret.
+    Create,
+    /// Reveals every secret the create phase kept, checks it, then re-reveals a sample.
+    Reveal,
+    /// Unmeasured bulk creates: `--requests` secrets, nothing kept.
+    Preload,
+    /// Create-then-reveal loops while the server sweeps; see `--watch-log`.
+    Sweep,
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "loadgen", about = "Load generator for the Lethe benchmark")]
+struct Args {
+    #[arg(long, value_enum)]
+    target: Flavour,
+    /// Loopback address of the server.
+    #[arg(long)]
+    addr: SocketAddr,
+    /// Persistent connections, one worker each.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Secret size in bytes.
+    #[arg(long, default_value_t = 256)]
+    size: usize,
+    /// TTL sent with each create (Lethe clamps it to at least 60 s).
+    #[arg(long, default_value_t = 3600)]
+    ttl: u64,
+    /// Phases to run, in order.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "create,reveal")]
+    phases: Vec<Phase>,
+    /// Measured duration of the create phase.
+    #[arg(long, default_value_t = 5.0)]
+    secs: f64,
+    /// Unmeasured creates before the measured ones.
+    #[arg(long, default_value_t = 1.0)]
+    warmup_secs: f64,
+    /// Most creates in the create phase; the number of secrets for preload.
+    #[arg(long, default_value_t = 1_000_000)]
+    requests: u64,
+    /// Upper bound on any one phase's duration.
+    #[arg(long, default_value_t = 120.0)]
+    max_secs: f64,
+    /// After the reveal phase, re-reveal this many secrets and require "gone".
+    #[arg(long, default_value_t = 2_000)]
+    verify: usize,
+    /// Sweep phase: the server's log file to watch.
+    #[arg(long)]
+    watch_log: Option<PathBuf>,
+    /// Sweep phase: the log text that says the sweep finished.
+    #[arg(long, default_value = "swept expired data")]
+    watch_pattern: String,
+    /// Sweep phase: how long to keep measuring after the sweep finished.
+    #[arg(long, default_value_t = 15.0)]
+    after_secs: f64,
+    /// Fail when more than this fraction of requests failed.
+    #[arg(long, default_value_t = 0.01)]
+    max_error_ratio: f64,
+    /// Name of the store state, for the report (`empty`, `1M live`, `sweep`).
+    #[arg(long, default_value = "empty")]
+    set: String,
+    /// Results file (JSON lines) to append to.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+struct Run {
+    args: Args,
+    cfg: Config,
+    problems: Arc<Problems>,
+    requests: u64,
+    errors: u64,
+}
+
+impl Run {
+    fn emit(&mut self, phase: &str, o: &Outcome) -> Result<()> {
+        let w = &o.window;
+        self.requests += w.ok + w.errors;
+        self.errors += w.errors;
+        let rec = PhaseRecord {
+            system: self.args.target.name().to_owned(),
+            set: self.args.set.clone(),
+            size: self.args.size,
+            phase: phase.to_owned(),
+            connections: self.args.connections,
+            ok: w.ok,
+            errors: w.errors,
+            unfinished: o.unfinished,
+            secs: o.secs,
+            ops_per_s: if o.secs > 0.0 { w.ok as f64 / o.secs } else { 0.0 },
+            p50_us: w.p50_us(),
+            p99_us: w.p99_us(),
+            max_us: w.max_us(),
+        };
+        eprintln!(
+            "{:>8} {:>7} {:>5} B {:>12}: {:>9.0} ops/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  ok {} err {} unfinished {} in {:.1} s",
+            rec.system, rec.set, rec.size, rec.phase, rec.ops_per_s,
+            rec.p50_us as f64 / 1e3, rec.p99_us as f64 / 1e3, rec.max_us as f64 / 1e3,
+            rec.ok, rec.errors, rec.unfinished, rec.secs
+        );
+        if let Some(out) = &self.args.out {
+            record::append(out, &Record::Phase(rec))?;
+        }
+        Ok(())
+    }
+
+    async fn run(&mut self) -> Result<()> {
+        let secs = |s: f64| Duration::from_secs_f64(s.max(0.0));
+        let limit = secs(self.args.max_secs);
+        let mut kept = Vec::new();
+        for phase in self.args.phases.clone() {
+            match phase {
+                Phase::Create => {
+                    let (o, s) = phases::create(
+                        &self.cfg,
+                        self.args.requests,
+                        secs(self.args.warmup_secs),
+                        secs(self.args.secs).min(limit),
+                        true,
+                        &self.problems,
+                    )
+                    .await?;
+                    self.emit("create", &o)?;
+                    kept = s;
+                }
+                Phase::Reveal => {
+                    let secrets = std::mem::take(&mut kept);
+                    let (o, revealed) = phases::reveal(&self.cfg, secrets, limit, false, &self.problems).await?;
+                    self.emit("reveal", &o)?;
+                    if self.args.target.checkable() && self.args.verify > 0 {
+                        let sample: Vec<_> = revealed.into_iter().take(self.args.verify).collect();
+                        let (o, _) = phases::reveal(&self.cfg, sample, limit, true, &self.problems).await?;
+                        eprintln!(
+                            "   re-revealed {} secrets: {} answered gone",
+                            o.window.ok + o.window.errors,
+                            o.window.ok
+                        );
+                    }
+                }
+                Phase::Preload => {
+                    let (o, _) =
+                        phases::create(&self.cfg, self.args.requests, Duration::ZERO, limit, false, &self.problems)
+                            .await?;
+                    self.emit("preload", &o)?;
+                }
+                Phase::Sweep => {
+                    let Some(log) = self.args.watch_log.clone() else {
+                        bail!("the sweep phase needs --watch-log");
+                    };
+                    let pattern = self.args.watch_pattern.clone();
+                    let after = secs(self.args.after_secs);
+                    let o = phases::mixed(&self.cfg, log, pattern, after, limit, &self.problems).await?;
+                    if !o.sweep_finished {
+                        eprintln!("   the sweep did not finish within {limit:?}");
+                    }
+                    self.emit("during-sweep", &o.during)?;
+                    self.emit("after-sweep", &o.after)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    if args.connections == 0 {
+        bail!("--connections must be at least 1");
+    }
+    let cfg = Config {
+        flavour: args.target,
+        addr: args.addr,
+        connections: args.connections,
+        size: args.size,
+        ttl_secs: args.ttl,
+    };
+    let mut run = Run { args, cfg, problems: Arc::new(Problems::default()), requests: 0, errors: 0 };
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(run.run())?;
+    for note in run.problems.notes() {
+        eprintln!("   {note}");
+    }
+    if run.problems.violations() > 0 {
+        bail!("{} integrity violations (wrong content, double reveal or lost secret)", run.problems.violations());
+    }
+    let ratio = run.errors as f64 / run.requests.max(1) as f64;
+    if ratio > run.args.max_error_ratio {
+        bail!("{} of {} requests failed ({:.2}%)", run.errors, run.requests, ratio * 100.0);
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The Lethe benchmark instrument (issue 5): shared pieces of the `loadgen`, `ceiling`,
+//! `rss` and `report` binaries. `bench/run` drives them; `docs/benchmarks.md` has the method.
+
+pub mod conn;
+pub mod phases;
+pub mod record;
+pub mod report;
+pub mod rss;
+pub mod stats;
+pub mod target;

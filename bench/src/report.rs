@@ -1,0 +1,275 @@
+//! Turns the results file into the Markdown that `bench/run` prints and writes into
+//! `docs/benchmarks.md`: one table (every system, each secret size, Lethe's ratios), the
+//! target checks, and the scale and sweep tables when those modes ran.
+
+mod targets;
+
+use crate::record::{PhaseRecord, Record, RssRecord};
+use std::fmt::Write;
+
+/// The systems in table order, with their display names.
+const SYSTEMS: [(&str, &str); 3] = [("lethe", "Lethe"), ("ceiling", "ceiling"), ("snappass", "Snappass")];
+
+/// Every record, split by kind, with lookups.
+pub struct Results {
+    pub phases: Vec<PhaseRecord>,
+    pub rss: Vec<RssRecord>,
+}
+
+impl Results {
+    pub fn new(records: Vec<Record>) -> Self {
+        let (mut phases, mut rss) = (Vec::new(), Vec::new());
+        for r in records {
+            match r {
+                Record::Phase(p) => phases.push(p),
+                Record::Rss(m) => rss.push(m),
+            }
+        }
+        Self { phases, rss }
+    }
+
+    pub fn phase(&self, system: &str, set: &str, size: usize, phase: &str) -> Option<&PhaseRecord> {
+        self.phases.iter().rev().find(|p| p.system == system && p.set == set && p.size == size && p.phase == phase)
+    }
+
+    pub fn rss(&self, system: &str, set: &str, label: &str) -> Option<&RssRecord> {
+        self.rss.iter().rev().find(|r| r.system == system && r.set == set && r.label == label)
+    }
+
+    /// How many secrets the preload of `set` created.
+    pub fn preloaded(&self, set: &str) -> Option<u64> {
+        self.phases.iter().rev().find(|p| p.set == set && p.phase == "preload").map(|p| p.ok)
+    }
+
+    /// Secret sizes measured in `set`, ascending.
+    pub fn sizes(&self, set: &str) -> Vec<usize> {
+        let mut sizes: Vec<usize> = self
+            .phases
+            .iter()
+            .filter(|p| p.set == set && (p.phase == "create" || p.phase == "reveal"))
+            .map(|p| p.size)
+            .collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        sizes
+    }
+}
+
+pub fn ops(v: f64) -> String {
+    if v >= 100.0 {
+        // Thousands separated for readability.
+        let n = v.round() as u64;
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+pub fn ms(us: u64) -> String {
+    let ms = us as f64 / 1000.0;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
+pub fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn size_name(size: usize) -> String {
+    if size >= 1024 && size % 1024 == 0 {
+        format!("{} KiB", size / 1024)
+    } else {
+        format!("{size} B")
+    }
+}
+
+fn ratio(a: Option<&PhaseRecord>, b: Option<&PhaseRecord>) -> Option<f64> {
+    let (a, b) = (a?, b?);
+    (b.ops_per_s > 0.0).then(|| a.ops_per_s / b.ops_per_s)
+}
+
+pub fn times(r: Option<f64>) -> String {
+    r.map_or_else(|| "–".to_owned(), |r| if r >= 10.0 { format!("{r:.0}×") } else { format!("{r:.2}×") })
+}
+
+fn cells(p: Option<&PhaseRecord>) -> [String; 3] {
+    match p {
+        Some(p) => [ops(p.ops_per_s), ms(p.p50_us), ms(p.p99_us)],
+        None => ["–".into(), "–".into(), "–".into()],
+    }
+}
+
+/// The main table for one store state (`empty` or `1M live`).
+pub fn main_table(r: &Results, set: &str) -> String {
+    let mut t = String::from(
+        "| system | size | creates/s | create p50 | create p99 | reveals/s | reveal p50 | reveal p99 | peak RSS | idle RSS |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for size in r.sizes(set) {
+        for (sys, name) in SYSTEMS {
+            let (c, v) = (r.phase(sys, set, size, "create"), r.phase(sys, set, size, "reveal"));
+            if c.is_none() && v.is_none() {
+                continue;
+            }
+            let [co, c50, c99] = cells(c);
+            let [ro, r50, r99] = cells(v);
+            let peak = r.rss(sys, set, &format!("after-{size}")).map_or("–".into(), |m| mib(m.hwm_kib));
+            let idle = r.rss(sys, set, "idle-end").map_or("–".into(), |m| mib(m.rss_kib));
+            let _ = writeln!(
+                t,
+                "| {name} | {} | {co} | {c50} | {c99} | {ro} | {r50} | {r99} | {peak} | {idle} |",
+                size_name(size)
+            );
+        }
+        for (sys, name) in [("ceiling", "Lethe / ceiling"), ("snappass", "Lethe / Snappass")] {
+            let c = ratio(r.phase("lethe", set, size, "create"), r.phase(sys, set, size, "create"));
+            let v = ratio(r.phase("lethe", set, size, "reveal"), r.phase(sys, set, size, "reveal"));
+            if c.is_some() || v.is_some() {
+                let _ = writeln!(
+                    t,
+                    "| **{name}** | {} | **{}** | | | **{}** | | | | |",
+                    size_name(size),
+                    times(c),
+                    times(v)
+                );
+            }
+        }
+    }
+    t
+}
+
+/// Notes on failed or unfinished work, if any.
+fn problems(r: &Results) -> String {
+    let mut s = String::new();
+    for p in &r.phases {
+        if p.errors > 0 || (p.unfinished > 0 && p.phase != "create") {
+            let _ = writeln!(
+                s,
+                "- {} ({}, {} B, {}): {} failed requests, {} not done in time",
+                p.system, p.set, p.size, p.phase, p.errors, p.unfinished
+            );
+        }
+    }
+    s
+}
+
+/// The scale comparison: Lethe with the preloaded live secrets against the empty store.
+fn scale_section(r: &Results) -> String {
+    let set = "1M live";
+    let n = r.preloaded(set).unwrap_or(0);
+    let mut s = format!("### With {} live secrets\n\n", ops(n as f64));
+    if let Some(p) = r.phases.iter().find(|p| p.set == set && p.phase == "preload") {
+        let _ = writeln!(
+            s,
+            "Preloaded {} secrets of {} B over HTTP in {:.0} s ({} creates/s, {} failed), then measured again.\n",
+            ops(p.ok as f64),
+            p.size,
+            p.secs,
+            ops(p.ops_per_s),
+            p.errors
+        );
+    }
+    s.push_str(&main_table(r, set));
+    s.push_str(
+        "\n| size | creates/s preloaded ÷ empty | reveals/s preloaded ÷ empty | ceiling drift (creates) |\n|---|---:|---:|---:|\n",
+    );
+    for size in r.sizes(set) {
+        let f = |sys: &str, phase: &str| ratio(r.phase(sys, set, size, phase), r.phase(sys, "empty", size, phase));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            size_name(size),
+            times(f("lethe", "create")),
+            times(f("lethe", "reveal")),
+            times(f("ceiling", "create"))
+        );
+    }
+    s
+}
+
+/// The sweep comparison: latency while the preloaded expired secrets are deleted, and after.
+fn sweep_section(r: &Results) -> String {
+    let n = r.preloaded("sweep").unwrap_or(0);
+    let mut s = format!("### While {} expired secrets are swept\n\n", ops(n as f64));
+    if let Some(p) = r.phases.iter().find(|p| p.set == "sweep" && p.phase == "preload") {
+        let _ = writeln!(
+            s,
+            "Preloaded {} secrets with ttl=60 in {:.0} s, restarted Lethe once all had expired; its first sweep starts at startup. Mixed create-then-reveal load, {} B secrets.\n",
+            ops(p.ok as f64),
+            p.secs,
+            p.size
+        );
+    }
+    s.push_str("| window | seconds | requests/s | p50 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
+    for phase in ["during-sweep", "after-sweep"] {
+        if let Some(p) = r.phases.iter().rev().find(|p| p.set == "sweep" && p.phase == phase) {
+            let _ = writeln!(
+                s,
+                "| {phase} | {:.1} | {} | {} | {} | {} |",
+                p.secs,
+                ops(p.ops_per_s),
+                ms(p.p50_us),
+                ms(p.p99_us),
+                ms(p.max_us)
+            );
+        }
+    }
+    s
+}
+
+/// The whole results section: metadata, the table, targets, optional modes, problems.
+pub fn render(r: &Results, meta: &[(String, String)]) -> String {
+    let mut s = String::new();
+    for (k, v) in meta {
+        let _ = writeln!(s, "- {k}: {v}");
+    }
+    s.push('\n');
+    s.push_str(&main_table(r, "empty"));
+    s.push_str(
+        "\nSnappass figures and memory are gunicorn's master and 2 sync workers plus Redis. \
+         Peak RSS is the high-water mark after that size's phases; idle RSS is measured after all load.\n",
+    );
+    let starts: Vec<String> = SYSTEMS
+        .iter()
+        .filter_map(|(sys, name)| r.rss(sys, "empty", "idle-start").map(|m| format!("{name} {}", mib(m.rss_kib))))
+        .collect();
+    if !starts.is_empty() {
+        let _ = writeln!(s, "Idle RSS right after start: {}.", starts.join(", "));
+    }
+    let _ = write!(s, "\n### Targets\n\n{}", targets::check(r));
+    if r.phases.iter().any(|p| p.set == "1M live") {
+        let _ = write!(s, "\n{}", scale_section(r));
+    }
+    if r.phases.iter().any(|p| p.set == "sweep") {
+        let _ = write!(s, "\n{}", sweep_section(r));
+    }
+    let probs = problems(r);
+    if !probs.is_empty() {
+        let _ = write!(s, "\n### Failed or unfinished requests\n\n{probs}");
+    }
+    s
+}
+
+/// Replaces the text between `start` and `end` markers in `doc` (appending both when absent).
+pub fn splice(doc: &str, start: &str, end: &str, body: &str) -> String {
+    match (doc.find(start), doc.find(end)) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}{start}\n{body}{}", &doc[..a], &doc[b..])
+        }
+        _ => format!("{}\n{start}\n{body}{end}\n", doc.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

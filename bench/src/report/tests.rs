@@ -1,0 +1,77 @@
+//! Tests of the report: the table, ratios, target checks and the splice into the document.
+
+use super::*;
+use crate::record::{PhaseRecord, Record, RssRecord};
+
+fn phase(system: &str, size: usize, phase: &str, ops: f64, p99_us: u64) -> Record {
+    Record::Phase(PhaseRecord {
+        system: system.into(),
+        set: "empty".into(),
+        size,
+        phase: phase.into(),
+        connections: 64,
+        ok: 1000,
+        errors: 0,
+        unfinished: 0,
+        secs: 1.0,
+        ops_per_s: ops,
+        p50_us: p99_us / 2,
+        p99_us,
+        max_us: p99_us * 2,
+    })
+}
+
+fn rss(system: &str, label: &str, rss_kib: u64, hwm_kib: u64) -> Record {
+    Record::Rss(RssRecord { system: system.into(), set: "empty".into(), label: label.into(), rss_kib, hwm_kib })
+}
+
+fn sample() -> Results {
+    Results::new(vec![
+        rss("lethe", "idle-start", 8 * 1024, 8 * 1024),
+        phase("ceiling", 32, "create", 40_000.0, 3_000),
+        phase("ceiling", 32, "reveal", 40_000.0, 3_000),
+        phase("lethe", 32, "create", 10_000.0, 9_000),
+        phase("lethe", 32, "reveal", 30_000.0, 4_000),
+        phase("snappass", 32, "create", 400.0, 200_000),
+        phase("snappass", 32, "reveal", 500.0, 200_000),
+        rss("lethe", "after-32", 30 * 1024, 40 * 1024),
+        rss("lethe", "idle-end", 25 * 1024, 40 * 1024),
+    ])
+}
+
+#[test]
+fn table_has_every_system_and_the_ratios() {
+    let t = main_table(&sample(), "empty");
+    assert!(t.contains("| Lethe | 32 B | 10,000 | 4.50 ms | 9.00 ms | 30,000 |"), "{t}");
+    assert!(t.contains("| ceiling | 32 B | 40,000 |"));
+    assert!(t.contains("| Snappass | 32 B | 400.0 |") || t.contains("| Snappass | 32 B | 400 |"), "{t}");
+    assert!(t.contains("| **Lethe / ceiling** | 32 B | **0.25×** | | | **0.75×** |"), "{t}");
+    assert!(t.contains("| **Lethe / Snappass** | 32 B | **25×** | | | **60×** |"), "{t}");
+    assert!(t.contains("40.0 MiB | 25.0 MiB |"), "{t}");
+}
+
+#[test]
+fn targets_are_checked() {
+    let s = targets::check(&sample());
+    assert!(s.contains("❌ creates/s ≥ 0.5 × ceiling: worst 0.25×"), "{s}");
+    assert!(s.contains("✅ reveals/s ≥ 0.5 × ceiling"), "{s}");
+    assert!(s.contains("❌ p99 < 5 ms at 64 connections: worst 9.00 ms"), "{s}");
+    assert!(s.contains("✅ peak RSS < 64 MiB: 40.0 MiB"), "{s}");
+    assert!(s.contains("❌ idle RSS < 20 MiB: 25.0 MiB"), "{s}");
+    assert!(s.contains("✅ creates/s ≥ 20 × Snappass: worst 25×"), "{s}");
+}
+
+#[test]
+fn splice_replaces_between_markers_or_appends() {
+    let doc = "intro\n<!-- a -->\nold\n<!-- b -->\n## Profile\n";
+    assert_eq!(splice(doc, "<!-- a -->", "<!-- b -->", "new\n"), "intro\n<!-- a -->\nnew\n<!-- b -->\n## Profile\n");
+    assert_eq!(splice("intro\n", "<!-- a -->", "<!-- b -->", "x\n"), "intro\n<!-- a -->\nx\n<!-- b -->\n");
+}
+
+#[test]
+fn numbers_are_readable() {
+    assert_eq!(ops(1_234_567.4), "1,234,567");
+    assert_eq!(ops(42.04), "42.0");
+    assert_eq!(ms(1_500), "1.50 ms");
+    assert_eq!(ms(250_000), "250 ms");
+}
