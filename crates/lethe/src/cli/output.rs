@@ -76,7 +76,7 @@ mod tests {
     #[test]
     fn formats_dates() {
         assert_eq!(when(Some(0)), "1970-01-01 00:00 UTC");
-        assert_eq!(when(Some(1_795_309_547)), "2026-11-21 22:25 UTC");
+        assert_eq!(when(Some(1_795_309_547)), "2026-11-22 01:05 UTC");
         assert_eq!(when(None), "-");
     }
 
