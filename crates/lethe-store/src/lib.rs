@@ -36,6 +36,17 @@ pub trait Store: Send + Sync + 'static {
     /// Marks the receipt viewed and erases its sealed link, in the same transaction.
     async fn claim(&self, id: SecretId, now: UnixTime) -> Result<bool, StoreError>;
 
+    /// Consumes a secret that needs no passphrase or proof and returns its sealed content, in
+    /// one atomic step (the common reveal: no separate read). End-to-end envelopes are taken
+    /// only if `e2e_ok`. Returns `None`, consuming nothing, if the secret is protected, of the
+    /// wrong kind, gone or expired; callers then look closer.
+    async fn take_unprotected(
+        &self,
+        id: SecretId,
+        now: UnixTime,
+        e2e_ok: bool,
+    ) -> Result<Option<SecretRecord>, StoreError>;
+
     /// Counts a wrong passphrase; the `max_attempts`-th failure destroys the secret.
     async fn record_failure(
         &self,

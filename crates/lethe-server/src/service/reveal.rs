@@ -94,6 +94,15 @@ impl Secrets {
     #[tracing::instrument(skip_all, fields(secret = %token.id().short()))]
     pub async fn reveal(&self, token: &SecretToken, credential: Credential<'_>) -> Result<Revealed, AppError> {
         let id = token.id();
+        // The common case, a secret with no passphrase or proof: consumed and returned by one
+        // atomic step. Interfaces where the server must decrypt (v1, pages without
+        // JavaScript) never take an end-to-end envelope: it is refused below, unconsumed.
+        let e2e_ok = matches!(credential, Credential::Proof { .. });
+        if let Some(record) = self.store.take_unprotected(id, self.now(), e2e_ok).await? {
+            let content = open_unprotected(token, &record)?;
+            tracing::info!("secret revealed");
+            return Ok(Revealed { kind: record.kind, content });
+        }
         let Some(record) = self.store.secret(id).await? else {
             return Err(self.gone(token).await?);
         };
@@ -196,4 +205,14 @@ impl Secrets {
             _ => AppError::Unknown,
         })
     }
+}
+
+/// Opens content that was consumed by [`lethe_store::Store::take_unprotected`].
+fn open_unprotected(token: &SecretToken, record: &SecretRecord) -> Result<Zeroizing<String>, AppError> {
+    let key = crypto::content_key(token, None);
+    let plain = crypto::open_content(&key, &record.id, &record.sealed)
+        .map_err(|e| AppError::internal("stored secret failed to authenticate", e))?;
+    String::from_utf8(plain.to_vec())
+        .map(Zeroizing::new)
+        .map_err(|_| AppError::internal("stored secret is not UTF-8", "invalid utf-8"))
 }

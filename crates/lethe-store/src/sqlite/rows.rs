@@ -138,13 +138,58 @@ pub(crate) fn end_secret(
     let Some(receipt) = receipt else {
         return Ok(None);
     };
+    let receipt = ReceiptId::from_slice(&receipt).ok_or(StoreError::Corrupt("receipt id"))?;
+    mark_ended(conn, &receipt, now, state, reason)?;
+    Ok(Some(receipt))
+}
+
+/// Consumes a secret that needs no passphrase or proof, returning its sealed content: one
+/// atomic `DELETE … RETURNING` both claims and reads it, so exactly one caller gets it (P2).
+/// Protected secrets are left alone (`None`): they must be checked before they are claimed.
+pub(crate) fn take_unprotected(
+    conn: &Connection,
+    id: &SecretId,
+    now: UnixTime,
+    e2e_ok: bool,
+) -> Result<Option<SecretRecord>, StoreError> {
+    let row = conn
+        .prepare_cached(
+            "DELETE FROM secrets WHERE id = ?1 AND expires_at > ?2 AND kdf_params IS NULL AND sealed_verifier IS NULL \
+             AND (kind = 'text' OR ?3) RETURNING receipt_id, sealed, attempts, expires_at, kind",
+        )?
+        .query_row(params![id.as_bytes(), now, e2e_ok], |r| {
+            Ok(SecretRecord {
+                id: *id,
+                receipt_id: id32(r.get(0)?, ReceiptId::from_slice)?,
+                sealed: r.get(1)?,
+                kind: kind(r.get(4)?, 4)?,
+                kdf: None,
+                sealed_verifier: None,
+                attempts: r.get(2)?,
+                expires_at: r.get(3)?,
+            })
+        })
+        .optional()?;
+    if let Some(record) = &row {
+        mark_ended(conn, &record.receipt_id, now, SecretState::Viewed, None)?;
+    }
+    Ok(row)
+}
+
+fn mark_ended(
+    conn: &Connection,
+    receipt: &ReceiptId,
+    now: UnixTime,
+    state: SecretState,
+    reason: Option<BurnReason>,
+) -> Result<(), StoreError> {
     let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
     conn.prepare_cached(
         "UPDATE receipts SET state = ?2, burn_reason = ?3, viewed_at = ?4, burned_at = ?5, updated = ?6, \
          sealed_link = NULL WHERE id = ?1",
     )?
-    .execute(params![receipt, state.as_str(), reason.map(BurnReason::as_str), viewed, burned, now])?;
-    ReceiptId::from_slice(&receipt).map(Some).ok_or(StoreError::Corrupt("receipt id"))
+    .execute(params![receipt.as_bytes(), state.as_str(), reason.map(BurnReason::as_str), viewed, burned, now])?;
+    Ok(())
 }
 
 pub(crate) fn record_failure(

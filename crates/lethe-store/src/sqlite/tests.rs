@@ -54,6 +54,33 @@ async fn create_then_claim_exactly_once() {
 }
 
 #[tokio::test]
+async fn unprotected_secrets_are_taken_in_one_step_and_protected_ones_left_alone() {
+    let (_dir, store) = open();
+    let plain = new_secret(3600, false);
+    let guarded = new_secret(3600, true);
+    store.create(plain.clone()).await.expect("create");
+    store.create(guarded.clone()).await.expect("create");
+    let taken = store.take_unprotected(plain.id, NOW, false).await.expect("take").expect("taken");
+    assert_eq!(taken.sealed, plain.sealed);
+    assert!(store.take_unprotected(plain.id, NOW, false).await.expect("take").is_none(), "only once");
+    let r = store.receipt(plain.receipt_id).await.expect("read").expect("receipt");
+    assert_eq!((r.state, r.viewed_at, r.sealed_link), (SecretState::Viewed, Some(NOW), None));
+    assert!(store.take_unprotected(guarded.id, NOW, true).await.expect("take").is_none());
+    assert!(store.secret(guarded.id).await.expect("read").is_some(), "a protected secret is untouched");
+    let mut envelope = new_secret(3600, false);
+    envelope.kind = lethe_core::state::ContentKind::E2e;
+    store.create(envelope.clone()).await.expect("create");
+    assert!(
+        store.take_unprotected(envelope.id, NOW, false).await.expect("take").is_none(),
+        "text-only callers skip envelopes"
+    );
+    assert!(store.take_unprotected(envelope.id, NOW, true).await.expect("take").is_some());
+    let expired = new_secret(60, false);
+    store.create(expired.clone()).await.expect("create");
+    assert!(store.take_unprotected(expired.id, NOW + 60, true).await.expect("take").is_none());
+}
+
+#[tokio::test]
 async fn concurrent_claims_have_one_winner() {
     let (_dir, store) = open();
     let store = Arc::new(store);
