@@ -3,17 +3,24 @@
 
 use super::Secrets;
 use lethe_store::SweepStats;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
-/// Rows touched per transaction.
-pub const BATCH: u32 = 1_000;
+/// Rows touched per transaction: small, so a batch holds the single writer only briefly.
+pub const BATCH: u32 = 100;
+/// Shortest pause between batches.
+const MIN_PAUSE: Duration = Duration::from_millis(2);
 
 impl Secrets {
     /// Sweeps until nothing expired is left; returns the totals.
+    ///
+    /// Each batch is one write transaction queued behind the requests' writes; after each,
+    /// the sweeper pauses at least as long as the batch took, so expiring a million secrets
+    /// uses at most half of the writer's time and requests keep flowing.
     pub async fn sweep_expired(&self) -> Result<SweepStats, lethe_store::StoreError> {
         let mut total = SweepStats::default();
         loop {
+            let started = Instant::now();
             let s = self.store.sweep(self.now(), BATCH).await?;
             if s.is_empty() {
                 break;
@@ -21,8 +28,7 @@ impl Secrets {
             total.secrets_deleted += s.secrets_deleted;
             total.receipts_expired += s.receipts_expired;
             total.receipts_deleted += s.receipts_deleted;
-            // Let queued requests reach the writer between batches.
-            tokio::task::yield_now().await;
+            tokio::time::sleep(started.elapsed().max(MIN_PAUSE)).await;
         }
         Ok(total)
     }
