@@ -96,19 +96,40 @@ fn secs_between(start: Instant, end: Instant) -> f64 {
     end.saturating_duration_since(start).as_secs_f64()
 }
 
+/// How a create phase runs.
+#[derive(Debug, Clone, Copy)]
+pub struct CreatePlan {
+    /// Most creates to start.
+    pub max: u64,
+    /// Unmeasured creates for this long first.
+    pub warmup: Duration,
+    /// Measured creates for at most this long.
+    pub duration: Duration,
+    /// Keep every created secret (for the reveal phase).
+    pub keep: bool,
+    /// Print how many creates were started every 30 s (for long preloads).
+    pub progress: bool,
+}
+
 /// Creates secrets on every connection: first `warmup` unmeasured, then measured until
 /// `max` creates were started or `duration` ran out. With `keep`, returns what was created.
-pub async fn create(
-    cfg: &Config,
-    max: u64,
-    warmup: Duration,
-    duration: Duration,
-    keep: bool,
-    problems: &Arc<Problems>,
-) -> Result<(Outcome, Vec<Secret>)> {
+pub async fn create(cfg: &Config, plan: CreatePlan, problems: &Arc<Problems>) -> Result<(Outcome, Vec<Secret>)> {
+    let CreatePlan { max, warmup, duration, keep, progress } = plan;
     let started = Arc::new(AtomicU64::new(0));
     let measure_from = Instant::now() + warmup;
     let until = measure_from + duration;
+    let ticker = progress.then(|| {
+        let started = started.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            tick.tick().await;
+            while Instant::now() < until {
+                tick.tick().await;
+                let n = started.load(Ordering::Relaxed).min(max);
+                eprintln!("   … {n} of {max} creates started");
+            }
+        })
+    });
     let mut tasks = Vec::with_capacity(cfg.connections);
     for _ in 0..cfg.connections {
         let (cfg, started, problems) = (cfg.clone(), started.clone(), problems.clone());
@@ -151,6 +172,9 @@ pub async fn create(
         window.merge(&win);
         secrets.extend(kept);
         end = end.max(done);
+    }
+    if let Some(t) = ticker {
+        t.abort();
     }
     if keep && cfg.flavour.checkable() {
         let mut seen = HashSet::with_capacity(secrets.len());

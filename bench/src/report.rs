@@ -28,8 +28,22 @@ impl Results {
         Self { phases, rss }
     }
 
+    /// The figures of one phase; when it ran in several rounds, the round with the median
+    /// throughput (the lower middle one for an even count), so one disturbed round on a
+    /// shared machine does not decide the ratios.
     pub fn phase(&self, system: &str, set: &str, size: usize, phase: &str) -> Option<&PhaseRecord> {
-        self.phases.iter().rev().find(|p| p.system == system && p.set == set && p.size == size && p.phase == phase)
+        let mut runs: Vec<&PhaseRecord> = self
+            .phases
+            .iter()
+            .filter(|p| p.system == system && p.set == set && p.size == size && p.phase == phase)
+            .collect();
+        runs.sort_by(|a, b| a.ops_per_s.total_cmp(&b.ops_per_s));
+        runs.get(runs.len().saturating_sub(1) / 2).copied()
+    }
+
+    /// How many rounds measured this phase.
+    pub fn rounds(&self, system: &str, set: &str, size: usize, phase: &str) -> usize {
+        self.phases.iter().filter(|p| p.system == system && p.set == set && p.size == size && p.phase == phase).count()
     }
 
     pub fn rss(&self, system: &str, set: &str, label: &str) -> Option<&RssRecord> {
@@ -236,6 +250,14 @@ pub fn render(r: &Results, meta: &[(String, String)]) -> String {
     }
     s.push('\n');
     s.push_str(&main_table(r, "empty"));
+    let rounds = r.sizes("empty").first().map_or(0, |&size| r.rounds("lethe", "empty", size, "create"));
+    if rounds > 1 {
+        let _ = write!(
+            s,
+            "\nEach row is the median of {rounds} interleaved rounds by throughput (its p50 and p99 \
+             are that round's)."
+        );
+    }
     s.push_str(
         "\nSnappass figures and memory are gunicorn's master and 2 sync workers plus Redis. \
          Peak RSS is the high-water mark after that size's phases; idle RSS is measured after all load.\n",

@@ -7,7 +7,7 @@
 
 use anyhow::{bail, Result};
 use clap::{Parser, ValueEnum};
-use lethe_bench::phases::{self, Config, Outcome, Problems};
+use lethe_bench::phases::{self, Config, CreatePlan, Outcome, Problems};
 use lethe_bench::record::{self, PhaseRecord, Record};
 use lethe_bench::target::Flavour;
 use std::net::SocketAddr;
@@ -129,15 +129,14 @@ impl Run {
         for phase in self.args.phases.clone() {
             match phase {
                 Phase::Create => {
-                    let (o, s) = phases::create(
-                        &self.cfg,
-                        self.args.requests,
-                        secs(self.args.warmup_secs),
-                        secs(self.args.secs).min(limit),
-                        true,
-                        &self.problems,
-                    )
-                    .await?;
+                    let plan = CreatePlan {
+                        max: self.args.requests,
+                        warmup: secs(self.args.warmup_secs),
+                        duration: secs(self.args.secs).min(limit),
+                        keep: true,
+                        progress: false,
+                    };
+                    let (o, s) = phases::create(&self.cfg, plan, &self.problems).await?;
                     self.emit("create", &o)?;
                     kept = s;
                 }
@@ -156,9 +155,14 @@ impl Run {
                     }
                 }
                 Phase::Preload => {
-                    let (o, _) =
-                        phases::create(&self.cfg, self.args.requests, Duration::ZERO, limit, false, &self.problems)
-                            .await?;
+                    let plan = CreatePlan {
+                        max: self.args.requests,
+                        warmup: Duration::ZERO,
+                        duration: limit,
+                        keep: false,
+                        progress: true,
+                    };
+                    let (o, _) = phases::create(&self.cfg, plan, &self.problems).await?;
                     self.emit("preload", &o)?;
                 }
                 Phase::Sweep => {

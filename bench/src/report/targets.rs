@@ -35,10 +35,12 @@ pub fn check(r: &Results) -> String {
             line(x >= 0.5, format!("{what} ≥ 0.5 × ceiling: worst {}", times(Some(x))));
         }
     }
+    // The same (median) rounds as the table.
     let p99 = r
-        .phases
-        .iter()
-        .filter(|p| p.system == "lethe" && p.set == "empty" && (p.phase == "create" || p.phase == "reveal"))
+        .sizes("empty")
+        .into_iter()
+        .flat_map(|size| ["create", "reveal"].map(|phase| r.phase("lethe", "empty", size, phase)))
+        .flatten()
         .map(|p| p.p99_us)
         .max();
     if let Some(p99) = p99 {

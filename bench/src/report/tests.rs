@@ -75,3 +75,16 @@ fn numbers_are_readable() {
     assert_eq!(ms(1_500), "1.50 ms");
     assert_eq!(ms(250_000), "250 ms");
 }
+
+#[test]
+fn repeated_rounds_report_the_median() {
+    let r = Results::new(vec![
+        phase("lethe", 32, "create", 900.0, 1),
+        phase("lethe", 32, "create", 2_000.0, 2),
+        phase("lethe", 32, "create", 1_500.0, 3),
+    ]);
+    assert_eq!(r.phase("lethe", "empty", 32, "create").unwrap().p99_us, 3);
+    assert_eq!(r.rounds("lethe", "empty", 32, "create"), 3);
+    let two = Results::new(vec![phase("lethe", 32, "create", 900.0, 1), phase("lethe", 32, "create", 2_000.0, 2)]);
+    assert_eq!(two.phase("lethe", "empty", 32, "create").unwrap().p99_us, 1);
+}
