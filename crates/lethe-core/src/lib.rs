@@ -15,6 +15,8 @@
 
 pub mod clock;
 pub mod crypto;
+#[cfg(test)]
+mod doc_vectors;
 pub mod e2e;
 pub mod generate;
 pub mod kdf;

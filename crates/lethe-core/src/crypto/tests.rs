@@ -4,25 +4,8 @@ use super::*;
 use crate::kdf::KdfParams;
 use std::collections::HashMap;
 
-const CRYPTO_MD: &str = include_str!("../../../../docs/crypto.md");
-
-/// Reads every ```` ```vector ```` block of `docs/crypto.md` into `name = value` maps.
 fn published_vectors() -> Vec<HashMap<String, String>> {
-    let mut out = Vec::new();
-    let mut current: Option<HashMap<String, String>> = None;
-    for line in CRYPTO_MD.lines() {
-        match (line.trim(), current.as_mut()) {
-            ("```vector", None) => current = Some(HashMap::new()),
-            ("```", Some(_)) => out.extend(current.take()),
-            (l, Some(map)) => {
-                if let Some((k, v)) = l.split_once(" = ") {
-                    map.insert(k.trim().to_owned(), v.trim().to_owned());
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    crate::doc_vectors::blocks("vector")
 }
 
 fn bytes(v: &HashMap<String, String>, k: &str) -> Vec<u8> {

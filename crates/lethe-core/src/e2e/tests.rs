@@ -3,24 +3,8 @@
 use super::*;
 use std::collections::HashMap;
 
-const CRYPTO_MD: &str = include_str!("../../../../docs/crypto.md");
-
 fn vectors() -> Vec<HashMap<String, String>> {
-    let mut out = Vec::new();
-    let mut cur: Option<HashMap<String, String>> = None;
-    for line in CRYPTO_MD.lines() {
-        match (line.trim(), cur.as_mut()) {
-            ("```e2e-vector", None) => cur = Some(HashMap::new()),
-            ("```", Some(_)) => out.extend(cur.take()),
-            (l, Some(m)) => {
-                if let Some((k, v)) = l.split_once(" = ") {
-                    m.insert(k.trim().to_owned(), v.trim().to_owned());
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    crate::doc_vectors::blocks("e2e-vector")
 }
 
 #[test]
