@@ -23,7 +23,9 @@ use writer::Writer;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "lethe.db";
-const READERS: usize = 4;
+/// Read-only connections. Reveals of unprotected secrets never use them (the writer takes
+/// them in one step); they serve status and receipt pages and protected reveals.
+const READERS: usize = 2;
 
 /// The SQLite store.
 #[derive(Clone)]
@@ -69,12 +71,12 @@ impl SqliteStore {
         // Statement journals of the per-job savepoints stay in memory instead of a temp file.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 2000; PRAGMA cache_size = -4096; PRAGMA temp_store = MEMORY;")?;
         let checkpoint_conn = Connection::open(&path)?;
-        checkpoint_conn.execute_batch("PRAGMA busy_timeout = 5000;")?;
+        checkpoint_conn.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA cache_size = -256;")?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let r =
                 Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-            r.execute_batch("PRAGMA busy_timeout = 5000;")?;
+            r.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA cache_size = -1024;")?;
             readers.push(r);
         }
         Ok(SqliteStore {
