@@ -31,6 +31,34 @@ pub struct NewSecret {
     pub recipients: Vec<String>,
 }
 
+impl NewSecret {
+    /// The receipt exactly as [`crate::Store::create`] stores it for this secret.
+    pub fn receipt(&self) -> ReceiptRecord {
+        ReceiptRecord {
+            id: self.receipt_id,
+            secret_id: self.id,
+            custid: self.custid.clone(),
+            kind: self.kind,
+            name: self.name.clone(),
+            state: SecretState::New,
+            burn_reason: None,
+            ttl: self.ttl,
+            created: self.created,
+            updated: self.created,
+            viewed_at: None,
+            burned_at: None,
+            secret_expires_at: self.secret_expires_at,
+            expires_at: self.receipt_expires_at,
+            sealed_link: Some(self.sealed_link.clone()),
+            recipients: self.recipients.clone(),
+            passphrase_required: self.kdf.is_some(),
+            receipt_seen: false,
+            late_attempts: 0,
+            last_late_attempt: None,
+        }
+    }
+}
+
 /// A secret that has not been consumed.
 #[derive(Debug, Clone)]
 pub struct SecretRecord {

@@ -82,17 +82,7 @@ pub async fn conceal(
     V2Json(mut req): V2Json<ConcealRequest>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let payload = payload(&mut req)?;
-    let c = app
-        .secrets
-        .conceal(Conceal {
-            payload,
-            ttl: req.ttl.map(|t| t.to_string()),
-            owner: None,
-            recipients: vec![],
-            name: req.name,
-        })
-        .await?;
-    Ok((StatusCode::CREATED, Json(created(&app, &headers, &c, None))))
+    store(&app, &headers, payload, req.ttl, req.name, None).await
 }
 
 /// Generates a password and stores it as a secret; the response carries it in `value`.
@@ -114,17 +104,21 @@ pub async fn generate(
     let value = generate::password(req.length.unwrap_or(generate::DEFAULT_LENGTH), sets)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let payload = Payload::Text { content: value.clone(), passphrase: req.passphrase.map(Zeroizing::new) };
-    let c = app
-        .secrets
-        .conceal(Conceal {
-            payload,
-            ttl: req.ttl.map(|t| t.to_string()),
-            owner: None,
-            recipients: vec![],
-            name: req.name,
-        })
-        .await?;
-    Ok((StatusCode::CREATED, Json(created(&app, &headers, &c, Some(value.to_string())))))
+    store(&app, &headers, payload, req.ttl, req.name, Some(value.to_string())).await
+}
+
+/// Conceals `payload` (anonymously, until accounts exist) and answers 201 with its links.
+async fn store(
+    app: &AppState,
+    headers: &HeaderMap,
+    payload: Payload,
+    ttl: Option<i64>,
+    name: Option<String>,
+    value: Option<String>,
+) -> Result<(StatusCode, Json<Created>), V2Error> {
+    let req = Conceal { payload, ttl: ttl.map(|t| t.to_string()), owner: None, recipients: vec![], name };
+    let c = app.secrets.conceal(req).await?;
+    Ok((StatusCode::CREATED, Json(created(app, headers, &c, value))))
 }
 
 pub(super) fn secret_token(key: &str) -> Result<SecretToken, AppError> {

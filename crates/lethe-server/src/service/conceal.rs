@@ -3,10 +3,11 @@
 use super::Secrets;
 use crate::errors::AppError;
 use lethe_core::policy::Ttl;
-use lethe_core::state::{ContentKind, SecretState};
+use lethe_core::state::ContentKind;
 use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_core::{crypto, e2e, kdf, padding};
 use lethe_store::{NewSecret, ReceiptRecord};
+
 use zeroize::Zeroizing;
 
 /// Longest name (label) a secret may carry, in characters.
@@ -179,28 +180,7 @@ impl Secrets {
             sealed_link: crypto::seal_link(&receipt_token, &receipt_id, &secret),
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
         };
-        let receipt = ReceiptRecord {
-            id: receipt_id,
-            secret_id: id,
-            custid: new.custid.clone(),
-            kind,
-            name: new.name.clone(),
-            state: SecretState::New,
-            burn_reason: None,
-            ttl: new.ttl,
-            created: now,
-            updated: now,
-            viewed_at: None,
-            burned_at: None,
-            secret_expires_at: new.secret_expires_at,
-            expires_at: new.receipt_expires_at,
-            sealed_link: Some(new.sealed_link.clone()),
-            recipients: new.recipients.clone(),
-            passphrase_required: new.kdf.is_some(),
-            receipt_seen: false,
-            late_attempts: 0,
-            last_late_attempt: None,
-        };
+        let receipt = new.receipt();
         self.store.create(new).await?;
         tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), kind = kind.as_str(), "secret created");
         Ok(Concealed { secret, receipt_token, receipt })
