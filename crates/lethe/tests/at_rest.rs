@@ -94,14 +94,14 @@ fn scan(dir: &Path, needles: &Needles, when: &str, expect_wal: bool) {
             Err(e) => panic!("{when}: reading {}: {e}", path.display()),
         };
         total += bytes.len();
-        marker |= contains_bytes(&bytes, b"receipts");
+        marker |= contains_bytes(&bytes, b"records");
         for (label, needle) in needles {
             if contains_bytes(&bytes, needle.as_bytes()) {
                 leaks.push(format!("{label} found in {}", path.display()));
             }
         }
     }
-    assert!(marker, "{when}: the table name \"receipts\" was not found in {names:?}: the scan reads nothing");
+    assert!(marker, "{when}: the table name \"records\" was not found in {names:?}: the scan reads nothing");
     eprintln!("{when}: scanned {} files ({total} bytes): {names:?}", files.len());
     assert!(leaks.is_empty(), "{when}: readable at rest:\n{}", leaks.join("\n"));
 }

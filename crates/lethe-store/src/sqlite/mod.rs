@@ -157,7 +157,7 @@ impl Store for SqliteStore {
         self.writer
             .write(move |c| {
                 c.prepare_cached(
-                    "UPDATE receipts SET receipt_seen = 1, updated = ?2 WHERE id = ?1 AND receipt_seen = 0",
+                    "UPDATE records SET receipt_seen = 1, updated = ?2 WHERE receipt_id = ?1 AND receipt_seen = 0",
                 )?
                 .execute(rusqlite::params![id.as_bytes(), now])?;
                 Ok(())
@@ -179,5 +179,7 @@ impl Store for SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod erasure_tests;
 #[cfg(test)]
 mod tests;

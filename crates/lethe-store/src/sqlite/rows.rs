@@ -1,4 +1,5 @@
-//! Row mapping and the SQL statements of the SQLite backend.
+//! Row mapping and the SQL statements of the SQLite backend. One `records` row per secret
+//! (migration 0003): the sealed content while it waits, then the receipt and tombstone.
 
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
@@ -7,7 +8,7 @@ use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const RECEIPT_COLUMNS: &str = "id, secret_id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
+const RECEIPT_COLUMNS: &str = "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
      burned_at, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required, \
      receipt_seen, late_attempts, last_late_attempt, kind, name";
 
@@ -57,28 +58,20 @@ pub(crate) fn insert(conn: &Connection, n: &NewSecret) -> Result<(), StoreError>
         None => (None, None),
     };
     conn.prepare_cached(
-        "INSERT INTO secrets (id, receipt_id, sealed, kdf_salt, kdf_params, expires_at, kind, sealed_verifier) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO records (id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, custid, \
+         name, ttl, created, updated, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required) \
+         VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         n.id.as_bytes(),
         n.receipt_id.as_bytes(),
+        n.kind.as_str(),
         n.sealed,
         salt,
         params,
-        n.secret_expires_at,
-        n.kind.as_str(),
-        n.sealed_verifier
-    ])?;
-    conn.prepare_cached(
-        "INSERT INTO receipts (id, secret_id, custid, state, ttl, created, updated, secret_expires_at, expires_at, \
-         sealed_link, recipients, passphrase_required, kind, name) \
-         VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        n.receipt_id.as_bytes(),
-        n.id.as_bytes(),
+        n.sealed_verifier,
         n.custid,
+        n.name,
         n.ttl,
         n.created,
         n.secret_expires_at,
@@ -86,17 +79,17 @@ pub(crate) fn insert(conn: &Connection, n: &NewSecret) -> Result<(), StoreError>
         n.sealed_link,
         n.recipients.join("\n"),
         n.kdf.is_some(),
-        n.kind.as_str(),
-        n.name,
     ])?;
     Ok(())
 }
 
+/// A waiting secret: its row still holds sealed content. Expiry is the caller's to check
+/// (`expires_at`), so that an expired secret is told apart from a missing one.
 pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRecord>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, expires_at, kind, sealed_verifier \
-             FROM secrets WHERE id = ?1",
+            "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, sealed_verifier \
+             FROM records WHERE id = ?1 AND state = 'new' AND sealed IS NOT NULL",
         )?
         .query_row([id.as_bytes()], |r| {
             let salt: Option<Vec<u8>> = r.get(2)?;
@@ -117,13 +110,18 @@ pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRe
 }
 
 pub(crate) fn receipt(conn: &Connection, id: &ReceiptId) -> Result<Option<ReceiptRecord>, StoreError> {
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE id = ?1");
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE receipt_id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
 }
 
-/// Ends a waiting secret: deletes its content and records the final state on its receipt.
-/// The `DELETE … RETURNING` is the atomic claim: only one caller can remove the row, so only
-/// one caller ever sees `Some` (P2). Never split this into a read and a delete.
+/// The columns an ending clears: the content and everything only a waiting secret needs. With
+/// `secure_delete` on, SQLite overwrites the old bytes in the page.
+const CLEAR_SECRET: &str = "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL, \
+     sealed_link = NULL";
+
+/// Ends a waiting secret: clears its content and records the final state. The conditional
+/// `UPDATE … WHERE state = 'new'` is the atomic claim: only one caller can change the row, so
+/// only one caller ever sees `Some` (P2). Never split this into a read and a write.
 pub(crate) fn end_secret(
     conn: &Connection,
     id: &SecretId,
@@ -131,20 +129,24 @@ pub(crate) fn end_secret(
     state: SecretState,
     reason: Option<BurnReason>,
 ) -> Result<Option<ReceiptId>, StoreError> {
+    let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
+    let sql = format!(
+        "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, \
+         {CLEAR_SECRET} WHERE id = ?1 AND state = 'new' AND secret_expires_at > ?2 RETURNING receipt_id"
+    );
     let receipt: Option<Vec<u8>> = conn
-        .prepare_cached("DELETE FROM secrets WHERE id = ?1 AND expires_at > ?2 RETURNING receipt_id")?
-        .query_row(params![id.as_bytes(), now], |r| r.get(0))
+        .prepare_cached(&sql)?
+        .query_row(params![id.as_bytes(), now, state.as_str(), reason.map(BurnReason::as_str), viewed, burned], |r| {
+            r.get(0)
+        })
         .optional()?;
-    let Some(receipt) = receipt else {
-        return Ok(None);
-    };
-    let receipt = ReceiptId::from_slice(&receipt).ok_or(StoreError::Corrupt("receipt id"))?;
-    mark_ended(conn, &receipt, now, state, reason)?;
-    Ok(Some(receipt))
+    receipt.map(|r| ReceiptId::from_slice(&r).ok_or(StoreError::Corrupt("receipt id"))).transpose()
 }
 
-/// Consumes a secret that needs no passphrase or proof, returning its sealed content: one
-/// atomic `DELETE … RETURNING` both claims and reads it, so exactly one caller gets it (P2).
+/// Consumes a secret that needs no passphrase or proof, returning its sealed content.
+/// The read and the conditional `UPDATE … WHERE state = 'new'` run in one write transaction on
+/// the single writer connection, so nothing can come between them and exactly one caller
+/// gets the content (P2); the update's row count is checked all the same.
 /// Protected secrets are left alone (`None`): they must be checked before they are claimed.
 pub(crate) fn take_unprotected(
     conn: &Connection,
@@ -152,44 +154,20 @@ pub(crate) fn take_unprotected(
     now: UnixTime,
     e2e_ok: bool,
 ) -> Result<Option<SecretRecord>, StoreError> {
-    let row = conn
-        .prepare_cached(
-            "DELETE FROM secrets WHERE id = ?1 AND expires_at > ?2 AND kdf_params IS NULL AND sealed_verifier IS NULL \
-             AND (kind = 'text' OR ?3) RETURNING receipt_id, sealed, attempts, expires_at, kind",
-        )?
-        .query_row(params![id.as_bytes(), now, e2e_ok], |r| {
-            Ok(SecretRecord {
-                id: *id,
-                receipt_id: id32(r.get(0)?, ReceiptId::from_slice)?,
-                sealed: r.get(1)?,
-                kind: kind(r.get(4)?, 4)?,
-                kdf: None,
-                sealed_verifier: None,
-                attempts: r.get(2)?,
-                expires_at: r.get(3)?,
-            })
-        })
-        .optional()?;
-    if let Some(record) = &row {
-        mark_ended(conn, &record.receipt_id, now, SecretState::Viewed, None)?;
+    let Some(record) = secret(conn, id)? else {
+        return Ok(None);
+    };
+    let usable = record.expires_at > now
+        && record.kdf.is_none()
+        && record.sealed_verifier.is_none()
+        && (record.kind == ContentKind::Text || e2e_ok);
+    if !usable {
+        return Ok(None);
     }
-    Ok(row)
-}
-
-fn mark_ended(
-    conn: &Connection,
-    receipt: &ReceiptId,
-    now: UnixTime,
-    state: SecretState,
-    reason: Option<BurnReason>,
-) -> Result<(), StoreError> {
-    let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
-    conn.prepare_cached(
-        "UPDATE receipts SET state = ?2, burn_reason = ?3, viewed_at = ?4, burned_at = ?5, updated = ?6, \
-         sealed_link = NULL WHERE id = ?1",
-    )?
-    .execute(params![receipt.as_bytes(), state.as_str(), reason.map(BurnReason::as_str), viewed, burned, now])?;
-    Ok(())
+    match end_secret(conn, id, now, SecretState::Viewed, None)? {
+        Some(_) => Ok(Some(record)),
+        None => Err(StoreError::Corrupt("a waiting secret could not be claimed")),
+    }
 }
 
 pub(crate) fn record_failure(
@@ -200,7 +178,8 @@ pub(crate) fn record_failure(
 ) -> Result<AttemptOutcome, StoreError> {
     let attempts: Option<u32> = conn
         .prepare_cached(
-            "UPDATE secrets SET attempts = attempts + 1 WHERE id = ?1 AND expires_at > ?2 RETURNING attempts",
+            "UPDATE records SET attempts = attempts + 1 WHERE id = ?1 AND state = 'new' AND secret_expires_at > ?2 \
+             RETURNING attempts",
         )?
         .query_row(params![id.as_bytes(), now], |r| r.get(0))
         .optional()?;
@@ -216,8 +195,8 @@ pub(crate) fn record_failure(
 
 pub(crate) fn tombstone(conn: &Connection, id: &SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
     let sql = format!(
-        "UPDATE receipts SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
-         WHERE secret_id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
+        "UPDATE records SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
+         WHERE id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
          AND COALESCE(viewed_at, burned_at, secret_expires_at) + ?3 <= ?2 RETURNING {RECEIPT_COLUMNS}"
     );
     let grace = lethe_core::policy::LATE_ATTEMPT_GRACE_SECS;
@@ -226,29 +205,30 @@ pub(crate) fn tombstone(conn: &Connection, id: &SecretId, now: UnixTime) -> Resu
     if updated.is_some() {
         return Ok(updated);
     }
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE secret_id = ?1");
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
 }
 
 pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE custid = ?1 ORDER BY created DESC LIMIT ?2");
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE custid = ?1 ORDER BY created DESC LIMIT ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![custid, limit], receipt_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// One bounded pass: clears the content of up to `batch` waiting secrets past their expiry
+/// (their receipts then say `expired`), and deletes up to `batch` rows past the receipt's own
+/// expiry. Both find their rows through an index, so the cost follows what expired.
 pub(crate) fn sweep(conn: &Connection, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
-    let secrets_deleted = conn
-        .prepare_cached("DELETE FROM secrets WHERE id IN (SELECT id FROM secrets WHERE expires_at <= ?1 LIMIT ?2)")?
-        .execute(params![now, batch])? as u64;
-    let receipts_expired = conn
+    let sql = format!(
+        "UPDATE records SET state = 'expired', updated = secret_expires_at, {CLEAR_SECRET} \
+         WHERE rowid IN (SELECT rowid FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2)"
+    );
+    let expired = conn.prepare_cached(&sql)?.execute(params![now, batch])? as u64;
+    let receipts_deleted = conn
         .prepare_cached(
-            "UPDATE receipts SET state = 'expired', sealed_link = NULL, updated = secret_expires_at \
-             WHERE id IN (SELECT id FROM receipts WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2)",
+            "DELETE FROM records WHERE rowid IN (SELECT rowid FROM records WHERE expires_at <= ?1 LIMIT ?2)",
         )?
         .execute(params![now, batch])? as u64;
-    let receipts_deleted = conn
-        .prepare_cached("DELETE FROM receipts WHERE id IN (SELECT id FROM receipts WHERE expires_at <= ?1 LIMIT ?2)")?
-        .execute(params![now, batch])? as u64;
-    Ok(SweepStats { secrets_deleted, receipts_expired, receipts_deleted })
+    Ok(SweepStats { secrets_deleted: expired, receipts_expired: expired, receipts_deleted })
 }

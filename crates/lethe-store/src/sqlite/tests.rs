@@ -217,12 +217,12 @@ async fn sweep_and_lookup_queries_use_indexes() {
     let (_dir, store) = open();
     let conn = Connection::open(store.path()).expect("open");
     let queries = [
-        "SELECT id FROM secrets WHERE expires_at <= 1 LIMIT 10",
-        "SELECT id FROM receipts WHERE state = 'new' AND secret_expires_at <= 1 LIMIT 10",
-        "SELECT id FROM receipts WHERE expires_at <= 1 LIMIT 10",
-        "DELETE FROM secrets WHERE id = x'00' AND expires_at > 1",
-        "UPDATE receipts SET late_attempts = 1 WHERE secret_id = x'00'",
-        "SELECT id FROM receipts WHERE custid = 'anon' ORDER BY created DESC LIMIT 10",
+        "SELECT rowid FROM records WHERE state = 'new' AND secret_expires_at <= 1 LIMIT 10",
+        "SELECT rowid FROM records WHERE expires_at <= 1 LIMIT 10",
+        "UPDATE records SET state = 'viewed', sealed = NULL WHERE id = x'00' AND state = 'new'",
+        "UPDATE records SET late_attempts = 1 WHERE id = x'00'",
+        "UPDATE records SET receipt_seen = 1 WHERE receipt_id = x'00'",
+        "SELECT id FROM records WHERE custid = 'anon' ORDER BY created DESC LIMIT 10",
     ];
     for q in queries {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {q}")).expect("plan");
