@@ -1,6 +1,6 @@
 //! Turns the results file into the Markdown that `bench/run` prints and writes into
-//! `docs/benchmarks.md`: one table (every system, each secret size, Lethe's ratios), the
-//! target checks, and the scale and sweep tables when those modes ran.
+//! `docs/benchmarks.md`: one table (every system, each secret size, Lethe's ratios and the
+//! floor's), the target checks, and the scale and sweep tables when those modes ran.
 
 mod targets;
 
@@ -8,7 +8,18 @@ use crate::record::{PhaseRecord, Record, RssRecord};
 use std::fmt::Write;
 
 /// The systems in table order, with their display names.
-const SYSTEMS: [(&str, &str); 3] = [("lethe", "Lethe"), ("ceiling", "ceiling"), ("snappass", "Snappass")];
+const SYSTEMS: [(&str, &str); 4] =
+    [("lethe", "Lethe"), ("ceiling", "ceiling"), ("floor", "floor"), ("snappass", "Snappass")];
+
+/// The ratio rows under each size: numerator, denominator, label. Lethe against the ceiling
+/// splits into what durability costs at best (floor / ceiling) and what Lethe adds on top of
+/// that (Lethe / floor).
+const RATIOS: [(&str, &str, &str); 4] = [
+    ("lethe", "ceiling", "Lethe / ceiling"),
+    ("floor", "ceiling", "floor / ceiling"),
+    ("lethe", "floor", "Lethe / floor"),
+    ("lethe", "snappass", "Lethe / Snappass"),
+];
 
 /// Every record, split by kind, with lookups.
 pub struct Results {
@@ -146,9 +157,9 @@ pub fn main_table(r: &Results, set: &str) -> String {
                 size_name(size)
             );
         }
-        for (sys, name) in [("ceiling", "Lethe / ceiling"), ("snappass", "Lethe / Snappass")] {
-            let c = ratio(r.phase("lethe", set, size, "create"), r.phase(sys, set, size, "create"));
-            let v = ratio(r.phase("lethe", set, size, "reveal"), r.phase(sys, set, size, "reveal"));
+        for (num, den, name) in RATIOS {
+            let c = ratio(r.phase(num, set, size, "create"), r.phase(den, set, size, "create"));
+            let v = ratio(r.phase(num, set, size, "reveal"), r.phase(den, set, size, "reveal"));
             if c.is_some() || v.is_some() {
                 let _ = writeln!(
                     t,
@@ -195,12 +206,17 @@ fn scale_section(r: &Results) -> String {
         );
     }
     s.push_str(&main_table(r, set));
-    s.push_str(
-        "\n| size | creates/s preloaded ÷ empty | reveals/s preloaded ÷ empty | ceiling drift (creates) |\n|---|---:|---:|---:|\n",
-    );
+    // The floor's drift shows whether the disk itself changed between the two measurements.
+    let floor = r.phases.iter().any(|p| p.system == "floor" && p.set == set);
+    s.push_str("\n| size | creates/s preloaded ÷ empty | reveals/s preloaded ÷ empty | ceiling drift (creates) |");
+    s.push_str(if floor {
+        " floor drift (creates) |\n|---|---:|---:|---:|---:|\n"
+    } else {
+        "\n|---|---:|---:|---:|\n"
+    });
     for size in r.sizes(set) {
         let f = |sys: &str, phase: &str| ratio(r.phase(sys, set, size, phase), r.phase(sys, "empty", size, phase));
-        let _ = writeln!(
+        let _ = write!(
             s,
             "| {} | {} | {} | {} |",
             size_name(size),
@@ -208,6 +224,10 @@ fn scale_section(r: &Results) -> String {
             times(f("lethe", "reveal")),
             times(f("ceiling", "create"))
         );
+        if floor {
+            let _ = write!(s, " {} |", times(f("floor", "create")));
+        }
+        s.push('\n');
     }
     s
 }

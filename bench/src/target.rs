@@ -3,6 +3,7 @@
 //! - Lethe: `POST /api/v1/share` with `secret=…&ttl=…` answers JSON with `secret_key`;
 //!   `POST /api/v1/secret/<secret_key>` answers `{"value": …}`, then 404 forever.
 //! - The ceiling: the same routes, a fixed body; its answers cannot be checked.
+//! - The floor: the ceiling's routes and answers, after a durable append (`bin/floor.rs`).
 //! - Snappass (1.6): `POST /` with `password=…&ttl=hour` and `Accept: application/json`
 //!   answers `{"link": "https://host/<quoted token>", "ttl": 3600}`; `POST /<quoted token>`
 //!   answers an HTML page with the password in `<textarea id="password-text" …>`, then 404.
@@ -18,6 +19,8 @@ use crate::conn::Response;
 pub enum Flavour {
     Lethe,
     Ceiling,
+    /// The ceiling plus a group-committed, fdatasynced append per request; same wire shapes.
+    Floor,
     Snappass,
 }
 
@@ -35,19 +38,20 @@ impl Flavour {
         match self {
             Flavour::Lethe => "lethe",
             Flavour::Ceiling => "ceiling",
+            Flavour::Floor => "floor",
             Flavour::Snappass => "snappass",
         }
     }
 
-    /// Whether answers carry real data to check. The ceiling answers every create with the
-    /// same key and every reveal with the same value.
+    /// Whether answers carry real data to check. The ceiling and the floor answer every
+    /// create with the same key and every reveal with the same value.
     pub fn checkable(self) -> bool {
-        self != Flavour::Ceiling
+        !matches!(self, Flavour::Ceiling | Flavour::Floor)
     }
 
     pub fn create_path(self) -> &'static str {
         match self {
-            Flavour::Lethe | Flavour::Ceiling => "/api/v1/share",
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => "/api/v1/share",
             Flavour::Snappass => "/",
         }
     }
@@ -55,7 +59,7 @@ impl Flavour {
     /// The form body of a create. `content` is alphanumeric, so it needs no escaping.
     pub fn create_body(self, content: &str, ttl_secs: u64) -> Bytes {
         match self {
-            Flavour::Lethe | Flavour::Ceiling => format!("secret={content}&ttl={ttl_secs}"),
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => format!("secret={content}&ttl={ttl_secs}"),
             // Snappass only knows named periods; "hour" is its shortest.
             Flavour::Snappass => format!("password={content}&ttl=hour"),
         }
@@ -69,7 +73,7 @@ impl Flavour {
         }
         let json: serde_json::Value = serde_json::from_slice(&resp.body).context("create answer is not JSON")?;
         match self {
-            Flavour::Lethe | Flavour::Ceiling => {
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => {
                 let key = json["secret_key"].as_str().context("no secret_key")?;
                 if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
                     bail!("unexpected secret_key {key:?}");
@@ -94,7 +98,7 @@ impl Flavour {
             bail!("reveal answered {}", resp.status);
         }
         match self {
-            Flavour::Lethe | Flavour::Ceiling => {
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => {
                 let json: serde_json::Value =
                     serde_json::from_slice(&resp.body).context("reveal answer is not JSON")?;
                 let value = json["value"].as_str().context("no value")?;
@@ -139,6 +143,17 @@ mod tests {
         assert_eq!(f.revealed(&gone).unwrap(), Revealed::Gone);
         assert!(f.reveal_path(&resp(500, "{}")).is_err());
         assert!(f.reveal_path(&resp(200, r#"{"secret_key":"../x"}"#)).is_err());
+    }
+
+    #[test]
+    fn floor_speaks_like_the_ceiling() {
+        let f = Flavour::Floor;
+        assert_eq!(f.name(), "floor");
+        assert!(!f.checkable());
+        assert_eq!(f.create_path(), Flavour::Ceiling.create_path());
+        assert_eq!(f.create_body("xyz", 60), Flavour::Ceiling.create_body("xyz", 60));
+        let created = resp(200, r#"{"custid":"anon","secret_key":"abc","state":"new","ttl":3600}"#);
+        assert_eq!(f.reveal_path(&created).unwrap(), "/api/v1/secret/abc");
     }
 
     #[test]

@@ -12,29 +12,59 @@ fn mark(ok: bool) -> &'static str {
     }
 }
 
-/// The smallest Lethe/`other` throughput ratio over all sizes of `set`, for `phase`.
-fn worst_ratio(r: &Results, set: &str, other: &str, other_set: &str, phase: &str) -> Option<f64> {
+/// The `system`/`other` throughput ratio at every size of `set` that both measured, for `phase`.
+fn ratios(r: &Results, system: &str, set: &str, other: &str, other_set: &str, phase: &str) -> Vec<f64> {
     r.sizes(set)
         .into_iter()
         .filter_map(|size| {
-            let a = r.phase("lethe", set, size, phase)?;
+            let a = r.phase(system, set, size, phase)?;
             let b = r.phase(other, other_set, size, phase)?;
             (b.ops_per_s > 0.0).then(|| a.ops_per_s / b.ops_per_s)
         })
-        .min_by(f64::total_cmp)
+        .collect()
+}
+
+/// The smallest Lethe/`other` throughput ratio over all sizes of `set`, for `phase`.
+fn worst_ratio(r: &Results, set: &str, other: &str, other_set: &str, phase: &str) -> Option<f64> {
+    ratios(r, "lethe", set, other, other_set, phase).into_iter().min_by(f64::total_cmp)
+}
+
+/// What fraction of the ceiling the durable floor reached, worst and best over the sizes:
+/// not a target, but the most any store that syncs before it answers could reach here.
+fn floor_line(r: &Results) -> Option<String> {
+    let parts: Vec<String> = [("create", "creates/s"), ("reveal", "reveals/s")]
+        .into_iter()
+        .filter_map(|(phase, what)| {
+            let x = ratios(r, "floor", "empty", "ceiling", "empty", phase);
+            let worst = x.iter().copied().min_by(f64::total_cmp)?;
+            let best = x.iter().copied().max_by(f64::total_cmp)?;
+            let (worst, best) = (times(Some(worst)), times(Some(best)));
+            Some(if worst == best { format!("{what} {worst}") } else { format!("{what} worst {worst}, best {best}") })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "For reference, not a target: durable floor / ceiling {}. The floor bounds what any \
+             store that syncs every create and reveal before answering can reach on this machine.",
+            parts.join("; ")
+        )
+    })
 }
 
 /// One Markdown list line per target that this run measured.
 pub fn check(r: &Results) -> String {
     let mut s = String::new();
+    for (phase, what) in [("create", "creates/s"), ("reveal", "reveals/s")] {
+        if let Some(x) = worst_ratio(r, "empty", "ceiling", "empty", phase) {
+            let _ = writeln!(s, "- {} {what} ≥ 0.5 × ceiling: worst {}", mark(x >= 0.5), times(Some(x)));
+        }
+    }
+    if let Some(floor) = floor_line(r) {
+        let _ = writeln!(s, "- {floor}");
+    }
     let mut line = |ok: bool, text: String| {
         let _ = writeln!(s, "- {} {text}", mark(ok));
     };
-    for (phase, what) in [("create", "creates/s"), ("reveal", "reveals/s")] {
-        if let Some(x) = worst_ratio(r, "empty", "ceiling", "empty", phase) {
-            line(x >= 0.5, format!("{what} ≥ 0.5 × ceiling: worst {}", times(Some(x))));
-        }
-    }
     // The same (median) rounds as the table.
     let p99 = r
         .sizes("empty")

@@ -88,3 +88,59 @@ fn repeated_rounds_report_the_median() {
     let two = Results::new(vec![phase("lethe", 32, "create", 900.0, 1), phase("lethe", 32, "create", 2_000.0, 2)]);
     assert_eq!(two.phase("lethe", "empty", 32, "create").unwrap().p99_us, 1);
 }
+
+#[test]
+fn floor_rows_ratios_and_reference_line() {
+    let mut records = vec![
+        phase("ceiling", 32, "create", 40_000.0, 3_000),
+        phase("ceiling", 32, "reveal", 40_000.0, 3_000),
+        phase("floor", 32, "create", 20_000.0, 5_000),
+        phase("floor", 32, "reveal", 10_000.0, 6_000),
+        phase("lethe", 32, "create", 10_000.0, 9_000),
+        phase("lethe", 32, "reveal", 5_000.0, 4_000),
+        phase("ceiling", 256, "create", 40_000.0, 3_000),
+        phase("ceiling", 256, "reveal", 40_000.0, 3_000),
+        phase("floor", 256, "create", 30_000.0, 5_000),
+        phase("floor", 256, "reveal", 16_000.0, 6_000),
+    ];
+    records.push(rss("floor", "idle-start", 4 * 1024, 4 * 1024));
+    let r = Results::new(records);
+    let t = main_table(&r, "empty");
+    assert!(t.contains("| floor | 32 B | 20,000 | 2.50 ms | 5.00 ms | 10,000 |"), "{t}");
+    assert!(t.contains("| **floor / ceiling** | 32 B | **0.50×** | | | **0.25×** |"), "{t}");
+    assert!(t.contains("| **Lethe / floor** | 32 B | **0.50×** | | | **0.50×** |"), "{t}");
+    assert!(t.contains("| **floor / ceiling** | 256 B | **0.75×** | | | **0.40×** |"), "{t}");
+    // No Lethe at 256 B: no Lethe ratio rows there.
+    assert!(!t.contains("| **Lethe / floor** | 256 B"), "{t}");
+    // Ceiling, then floor, then Lethe's and the floor's ratios.
+    let at = |s: &str| t.find(s).unwrap_or_else(|| panic!("{s} missing from {t}"));
+    assert!(at("| Lethe | 32 B") < at("| ceiling | 32 B"));
+    assert!(at("| ceiling | 32 B") < at("| floor | 32 B"));
+    assert!(at("| **Lethe / ceiling** | 32 B") < at("| **floor / ceiling** | 32 B"));
+    assert!(at("| **floor / ceiling** | 32 B") < at("| **Lethe / floor** | 32 B"));
+
+    let s = targets::check(&r);
+    let floor = s.lines().find(|l| l.contains("durable floor")).expect(&s);
+    assert_eq!(
+        floor,
+        "- For reference, not a target: durable floor / ceiling creates/s worst 0.50×, best 0.75×; \
+         reveals/s worst 0.25×, best 0.40×. The floor bounds what any store that syncs every create \
+         and reveal before answering can reach on this machine."
+    );
+    assert!(!floor.contains('✅') && !floor.contains('❌'));
+    // It follows the ceiling targets.
+    assert!(s.find("× ceiling: worst").unwrap() < s.find("durable floor").unwrap(), "{s}");
+    assert!(render(&r, &[]).contains("Idle RSS right after start: floor 4.0 MiB."));
+
+    // One size: one figure each.
+    let one = Results::new(r.phases.iter().filter(|p| p.size == 32).cloned().map(Record::Phase).collect());
+    let s = targets::check(&one);
+    assert!(s.contains("durable floor / ceiling creates/s 0.50×; reveals/s 0.25×. The floor"), "{s}");
+}
+
+#[test]
+fn no_floor_no_floor_lines() {
+    let r = sample();
+    assert!(!main_table(&r, "empty").contains("floor"));
+    assert!(!targets::check(&r).contains("floor"));
+}
