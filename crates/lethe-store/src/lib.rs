@@ -73,8 +73,8 @@ pub trait Store: Send + Sync + 'static {
     /// The receipts created by `custid`, newest first.
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError>;
 
-    /// Deletes up to `batch` expired secrets and receipts and marks up to `batch` receipts
-    /// expired. Cost is proportional to what expired, not to what is stored; call repeatedly
+    /// Erases the content of up to `batch` expired secrets (their receipts then say expired)
+    /// and deletes up to `batch` receipts past their own expiry. Cost is proportional to what expired, not to what is stored; call repeatedly
     /// until [`SweepStats::is_empty`].
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError>;
 }
