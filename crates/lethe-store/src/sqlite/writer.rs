@@ -10,6 +10,7 @@
 use crate::StoreError;
 use rusqlite::Connection;
 use std::sync::mpsc;
+use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// Upper bound on jobs per transaction, to keep each commit short.
@@ -55,8 +56,24 @@ impl Writer {
     }
 }
 
+/// After this long without a job the writer gives its page cache back (idle RSS).
+const IDLE_AFTER: Duration = Duration::from_secs(2);
+
 fn run(conn: Connection, rx: mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
+    let mut cache_warm = false;
+    loop {
+        let first = match rx.recv_timeout(IDLE_AFTER) {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if std::mem::take(&mut cache_warm) {
+                    // Frees the cached pages; they are read back from the OS page cache later.
+                    let _ = conn.execute_batch("PRAGMA shrink_memory");
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        cache_warm = true;
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
