@@ -188,3 +188,43 @@ async fn every_response_carries_the_security_headers() {
         }
     }
 }
+
+/// A client that sends its whole (too large) body before reading must still get the 413, not
+/// a reset connection: the server reads and discards a refused body of up to 1 MiB first.
+#[tokio::test]
+async fn a_refused_body_is_drained_so_the_client_reads_the_413() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start_with(|c| c.max_body_bytes = 20_000).await;
+    let addr = s.url("").trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    let body = vec![b'a'; 900_000];
+    let head = format!(
+        "POST /api/v1/share HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+         content-length: {}\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.expect("headers");
+    // Give the server time to refuse on the headers alone, as a busy server would.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    conn.write_all(&body).await.expect("the server stopped reading the body");
+    let mut answer = vec![0u8; 512];
+    let n = conn.read(&mut answer).await.expect("the connection was reset instead of answered");
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert_eq!(s.receipt_count().await, 0);
+}
+
+/// A declared body over 1 MiB is not drained: the 413 comes at once, before any body byte.
+#[tokio::test]
+async fn a_huge_declared_body_is_refused_without_reading_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start_with(|c| c.max_body_bytes = 20_000).await;
+    let addr = s.url("").trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    let head = format!("POST /api/v1/share HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {}\r\n\r\n", 5 << 20);
+    conn.write_all(head.as_bytes()).await.expect("headers");
+    let mut answer = vec![0u8; 512];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), conn.read(&mut answer));
+    let n = read.await.expect("the server waited for a 5 MiB body").expect("read");
+    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 413"));
+}
