@@ -4,6 +4,11 @@
 //! server hands it out once, inside a link, and never stores it: it stores only a SHA-256
 //! of a domain tag and the token (the *lookup id*), and derives the content key from the token
 //! itself. A stolen database therefore holds neither the links nor the keys (P1).
+//!
+//! The share token `T` is derived from the receipt token `M` ([`ReceiptToken::secret_token`]):
+//! whoever holds the receipt link can compute the share link (the receipt page shows it
+//! anyway while the secret waits), but not the other way round. The store then finds a
+//! receipt through the secret's id, and needs no second random index (docs/crypto.md).
 
 use rand::rngs::OsRng;
 use rand::RngCore;
@@ -17,6 +22,7 @@ const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 const SECRET_ID_TAG: &[u8] = b"lethe/v1/secret-id\0";
 const RECEIPT_ID_TAG: &[u8] = b"lethe/v1/receipt-id\0";
 const LOG_TAG: &[u8] = b"lethe/v1/log\0";
+const SECRET_FROM_RECEIPT: &[u8] = b"lethe/v1/secret-token-from-receipt\0";
 
 /// Why a string is not a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +47,28 @@ impl Raw {
         while out.len() < TOKEN_LEN {
             OsRng.fill_bytes(pool.as_mut());
             for &b in pool.iter().filter(|&&b| b < 248) {
+                if out.len() == TOKEN_LEN {
+                    break;
+                }
+                out.push(ALPHABET[(b % 62) as usize] as char);
+            }
+        }
+        Raw(out)
+    }
+
+    /// 43 characters drawn from HKDF-SHA256(salt = tag, ikm = `source`): the output blocks
+    /// (info = block number) are read byte by byte with the same rejection rule as
+    /// [`Raw::generate`], so the derived token is as uniform as a generated one.
+    fn derive(source: &Raw, tag: &[u8]) -> Self {
+        let hk = hkdf::Hkdf::<Sha256>::new(Some(tag), source.0.as_bytes());
+        let mut out = Zeroizing::new(String::with_capacity(TOKEN_LEN));
+        let mut block = Zeroizing::new([0u8; 64]);
+        let mut n: u32 = 0;
+        while out.len() < TOKEN_LEN {
+            // 64 bytes per block is within HKDF's output limit, so expand cannot fail.
+            let _ = hk.expand(&n.to_be_bytes(), block.as_mut());
+            n += 1;
+            for &b in block.iter().filter(|&&b| b < 248) {
                 if out.len() == TOKEN_LEN {
                     break;
                 }
@@ -153,6 +181,27 @@ id_type!(
     /// SHA-256 of the secret-id tag and `T`; the only form of `T` the server keeps.
     SecretId
 );
+
+impl ReceiptToken {
+    /// The share token `T` that belongs to this receipt token: HKDF-SHA256 of `M` (see
+    /// [`Raw::derive`]). One-way: `T` does not lead back to `M`.
+    pub fn secret_token(&self) -> SecretToken {
+        SecretToken(Raw::derive(&self.0, SECRET_FROM_RECEIPT))
+    }
+
+    /// Where the store finds this receipt: by its secret's id, confirmed by its own id.
+    pub fn key(&self) -> ReceiptKey {
+        ReceiptKey { secret: self.secret_token().id(), receipt: self.id() }
+    }
+}
+
+/// How a receipt is looked up: the id of the secret whose token the receipt token derives,
+/// and the receipt's own id, which the stored row must match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceiptKey {
+    pub secret: SecretId,
+    pub receipt: ReceiptId,
+}
 id_type!(
     /// SHA-256 of the receipt-id tag and `M`; the only form of `M` the server keeps.
     ReceiptId
@@ -204,6 +253,36 @@ mod tests {
         let m = ReceiptToken::parse(&s).map(|m| m.id().0);
         assert!(t.is_ok() && m.is_ok());
         assert_ne!(t, m);
+    }
+
+    #[test]
+    fn the_share_token_is_derived_from_the_receipt_token_one_way() {
+        let m = ReceiptToken::generate();
+        let t = m.secret_token();
+        assert_eq!(t.expose().len(), TOKEN_LEN);
+        assert_eq!(SecretToken::parse(t.expose()), Ok(t.clone()), "a valid token");
+        assert_eq!(m.secret_token(), t, "deterministic");
+        assert_ne!(t.expose(), m.expose());
+        assert_ne!(ReceiptToken::generate().secret_token(), t);
+        assert_eq!(m.key(), ReceiptKey { secret: t.id(), receipt: m.id() });
+        // A fixed vector, so the derivation (and every receipt link issued) cannot change.
+        let fixed = ReceiptToken::parse(&"M".repeat(TOKEN_LEN)).map(|m| m.secret_token());
+        assert_eq!(fixed.as_ref().map(SecretToken::expose), Ok(FIXED_DERIVED));
+    }
+
+    // Checked against an independent HKDF implementation (Python hmac + hashlib).
+    const FIXED_DERIVED: &str = "Gs9z4HFS6wdjrgJ6FUYggfyIkWCivtBYFkmnACQPhWy";
+
+    #[test]
+    fn derived_tokens_are_spread_over_the_whole_alphabet() {
+        let mut counts = [0usize; 62];
+        for _ in 0..4_000 {
+            for b in ReceiptToken::generate().secret_token().expose().bytes() {
+                let i = ALPHABET.iter().position(|&a| a == b).expect("in the alphabet");
+                counts[i] += 1;
+            }
+        }
+        assert!(counts.iter().all(|&c| (2_510..3_040).contains(&c)), "{counts:?}");
     }
 
     #[test]

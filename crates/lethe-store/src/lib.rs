@@ -16,7 +16,7 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
-use lethe_core::token::{ReceiptId, SecretId};
+use lethe_core::token::{ReceiptKey, SecretId};
 
 /// Durable storage for secrets and receipts.
 ///
@@ -57,13 +57,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Burns the secret of a receipt if it is still waiting. Returns the receipt as it is after
     /// the call, or `None` if there is no such receipt.
-    async fn burn(&self, id: ReceiptId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
+    async fn burn(&self, key: ReceiptKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
 
-    /// Reads a receipt.
-    async fn receipt(&self, id: ReceiptId) -> Result<Option<ReceiptRecord>, StoreError>;
+    /// Reads a receipt: found through its secret's id and confirmed by its own id
+    /// (see [`ReceiptKey`]).
+    async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError>;
 
-    /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state).
-    async fn mark_receipt_seen(&self, id: ReceiptId, now: UnixTime) -> Result<(), StoreError>;
+    /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state); the
+    /// key is the stored record's (`secret_id`, `id`).
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError>;
 
     /// The tombstone of a secret that can no longer be revealed, found by its secret id. Each
     /// call more than `LATE_ATTEMPT_GRACE_SECS` after the secret ended is recorded as a late

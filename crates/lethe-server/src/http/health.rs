@@ -17,7 +17,7 @@ async fn healthz() -> &'static str {
 
 /// The store answers: a read of a receipt that cannot exist must succeed (as "not found").
 async fn readyz(State(app): State<AppState>) -> (StatusCode, &'static str) {
-    let probe = lethe_core::token::ReceiptToken::generate().id();
+    let probe = lethe_core::token::ReceiptToken::generate().key();
     match app.secrets.store().receipt(probe).await {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(e) => {

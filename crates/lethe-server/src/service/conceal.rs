@@ -137,8 +137,10 @@ impl Secrets {
         }
         let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
-        let secret = SecretToken::generate();
+        // The share token derives from the receipt token, so the store finds a receipt through
+        // its secret's id (docs/crypto.md, "Tokens").
         let receipt_token = ReceiptToken::generate();
+        let secret = receipt_token.secret_token();
         let (id, receipt_id) = (secret.id(), receipt_token.id());
 
         let (kind, sealed, kdf, sealed_verifier) = match req.payload {

@@ -4,7 +4,7 @@ use super::Secrets;
 use crate::errors::AppError;
 use lethe_core::crypto;
 use lethe_core::state::SecretState;
-use lethe_core::token::{ReceiptToken, SecretToken};
+use lethe_core::token::{ReceiptKey, ReceiptToken, SecretToken};
 use lethe_store::ReceiptRecord;
 
 /// A receipt as its holder sees it: the record, its state now, and the share token while the
@@ -31,12 +31,12 @@ impl Secrets {
     #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
     pub async fn receipt(&self, token: &ReceiptToken) -> Result<ReceiptView, AppError> {
         let now = self.now();
-        let mut record = self.store.receipt(token.id()).await?.ok_or(AppError::Unknown)?;
+        let mut record = self.store.receipt(token.key()).await?.ok_or(AppError::Unknown)?;
         if now >= record.expires_at {
             return Err(AppError::Unknown);
         }
         if !record.receipt_seen {
-            self.store.mark_receipt_seen(record.id, now).await?;
+            self.store.mark_receipt_seen(ReceiptKey { secret: record.secret_id, receipt: record.id }, now).await?;
             record.receipt_seen = true;
         }
         Ok(self.view(token, record))
@@ -47,7 +47,8 @@ impl Secrets {
     #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
     pub async fn burn(&self, token: &ReceiptToken) -> Result<(ReceiptView, SecretToken), AppError> {
         let now = self.now();
-        let before = self.store.receipt(token.id()).await?.ok_or(AppError::Unknown)?;
+        let key = token.key();
+        let before = self.store.receipt(key).await?.ok_or(AppError::Unknown)?;
         if now >= before.expires_at {
             return Err(AppError::Unknown);
         }
@@ -55,7 +56,7 @@ impl Secrets {
         let Some(secret) = before.secret else {
             return Err(AppError::Gone(before.state));
         };
-        let after = self.store.burn(token.id(), now).await?.ok_or(AppError::Unknown)?;
+        let after = self.store.burn(key, now).await?.ok_or(AppError::Unknown)?;
         if after.state != SecretState::Burned {
             // Revealed or expired between the read and the burn.
             return Err(AppError::Gone(after.state_at(now)));

@@ -90,7 +90,10 @@ async fn attempts_after_the_reveal_are_recorded_on_the_receipt() {
     let key = r.str("secret_key");
     s.reveal(key, None).await;
     s.reveal(key, None).await.assert_error("Unknown secret", 410);
-    let id = lethe_core::token::ReceiptToken::parse(r.str("metadata_key")).unwrap().id();
+    let receipt_token = lethe_core::token::ReceiptToken::parse(r.str("metadata_key")).unwrap();
+    // The share token is the one the receipt token derives (docs/crypto.md, "Tokens").
+    assert_eq!(receipt_token.secret_token().expose(), key);
+    let id = receipt_token.key();
     let soon = s.secrets.store().receipt(id).await.unwrap().unwrap();
     assert_eq!(soon.late_attempts, 0, "opening it again right away is the recipient reloading");
     s.clock.advance(301);

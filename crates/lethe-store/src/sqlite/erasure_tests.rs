@@ -4,9 +4,11 @@
 
 use super::*;
 use lethe_core::state::ContentKind;
-use lethe_core::token::{ReceiptToken, SecretToken};
+use lethe_core::token::{ReceiptKey, ReceiptToken, SecretToken};
 
 const NOW: UnixTime = 1_700_000_000;
+/// The schema version after every migration.
+const MIGRATIONS_APPLIED: i64 = 4;
 
 fn secret_with(sealed: Vec<u8>, ttl: i64) -> NewSecret {
     NewSecret {
@@ -63,7 +65,11 @@ async fn revealed_burned_and_expired_content_is_overwritten_in_the_file() {
     }
 
     assert!(store.take_unprotected(take.id, NOW + 1, false).await.expect("take").is_some());
-    assert!(store.burn(burn.receipt_id, NOW + 1).await.expect("burn").is_some());
+    assert!(store
+        .burn(ReceiptKey { secret: burn.id, receipt: burn.receipt_id }, NOW + 1)
+        .await
+        .expect("burn")
+        .is_some());
     assert_eq!(store.sweep(NOW + 60, 100).await.expect("sweep").secrets_deleted, 1);
     checkpoint_truncate(store.path());
 
@@ -119,14 +125,24 @@ async fn a_two_table_database_upgrades_without_losing_secrets() {
     let store = SqliteStore::open(dir.path()).expect("upgrade");
     let version: i64 =
         Connection::open(&path).expect("open").query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
-    assert_eq!(version, 3);
-    let r = store.receipt(viewed.receipt_id).await.expect("read").expect("viewed receipt kept");
+    assert_eq!(version, MIGRATIONS_APPLIED);
+    // Rows from before migration 0004 have unrelated tokens: the secret id in the key does
+    // not lead to them, and they are found by their receipt id alone.
+    let unrelated = |receipt| ReceiptKey { secret: SecretToken::generate().id(), receipt };
+    let r = store.receipt(unrelated(viewed.receipt_id)).await.expect("read").expect("viewed receipt kept");
     assert_eq!((r.state, r.viewed_at, r.name.as_deref()), (SecretState::Viewed, Some(NOW + 5), Some("label")));
     assert!(store.secret(viewed.id).await.expect("read").is_none());
-    let w = store.receipt(waiting.receipt_id).await.expect("read").expect("waiting receipt kept");
+    let w = store.receipt(unrelated(waiting.receipt_id)).await.expect("read").expect("waiting receipt kept");
     assert_eq!((w.state, w.sealed_link.as_ref()), (SecretState::New, Some(&waiting.sealed_link)));
     assert_eq!(w.recipients, vec!["a***@e***.com".to_owned()]);
     let taken = store.take_unprotected(waiting.id, NOW + 10, false).await.expect("take").expect("still waiting");
     assert_eq!(taken.sealed, waiting.sealed);
     assert!(store.take_unprotected(waiting.id, NOW + 11, false).await.expect("take").is_none());
+
+    // A row written after the upgrade is found only through its secret id.
+    let fresh = secret_with(pattern(9), 3600);
+    store.create(fresh.clone()).await.expect("create");
+    let by_secret = ReceiptKey { secret: fresh.id, receipt: fresh.receipt_id };
+    assert!(store.receipt(by_secret).await.expect("read").is_some());
+    assert!(store.receipt(unrelated(fresh.receipt_id)).await.expect("read").is_none());
 }

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use checkpoint::Checkpointer;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, SecretState};
-use lethe_core::token::{ReceiptId, SecretId};
+use lethe_core::token::{ReceiptKey, SecretId};
 use readers::Readers;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
@@ -135,31 +135,31 @@ impl Store for SqliteStore {
         self.writer.write(move |c| rows::record_failure(c, &id, max_attempts, now)).await
     }
 
-    async fn burn(&self, id: ReceiptId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+    async fn burn(&self, key: ReceiptKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
         self.writer
             .write(move |c| {
-                let Some(receipt) = rows::receipt(c, &id)? else {
+                let Some(receipt) = rows::receipt(c, &key)? else {
                     return Ok(None);
                 };
                 if receipt.state == SecretState::New {
                     rows::end_secret(c, &receipt.secret_id, now, SecretState::Burned, Some(BurnReason::Creator))?;
                 }
-                rows::receipt(c, &id)
+                rows::receipt(c, &key)
             })
             .await
     }
 
-    async fn receipt(&self, id: ReceiptId) -> Result<Option<ReceiptRecord>, StoreError> {
-        self.readers.read(move |c| rows::receipt(c, &id)).await
+    async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.readers.read(move |c| rows::receipt(c, &key)).await
     }
 
-    async fn mark_receipt_seen(&self, id: ReceiptId, now: UnixTime) -> Result<(), StoreError> {
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
                 c.prepare_cached(
-                    "UPDATE records SET receipt_seen = 1, updated = ?2 WHERE receipt_id = ?1 AND receipt_seen = 0",
+                    "UPDATE records SET receipt_seen = 1, updated = ?3 WHERE id = ?1 AND receipt_id = ?2 AND receipt_seen = 0",
                 )?
-                .execute(rusqlite::params![id.as_bytes(), now])?;
+                .execute(rusqlite::params![key.secret.as_bytes(), key.receipt.as_bytes(), now])?;
                 Ok(())
             })
             .await

@@ -5,7 +5,7 @@ use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, Sweep
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
-use lethe_core::token::{ReceiptId, SecretId};
+use lethe_core::token::{ReceiptId, ReceiptKey, SecretId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const RECEIPT_COLUMNS: &str = "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
@@ -59,8 +59,8 @@ pub(crate) fn insert(conn: &Connection, n: &NewSecret) -> Result<(), StoreError>
     };
     conn.prepare_cached(
         "INSERT INTO records (id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, custid, \
-         name, ttl, created, updated, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required) \
-         VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16)",
+         name, ttl, created, updated, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required, \
+         legacy_receipt) VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, 0)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -109,9 +109,19 @@ pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRe
     Ok(row)
 }
 
-pub(crate) fn receipt(conn: &Connection, id: &ReceiptId) -> Result<Option<ReceiptRecord>, StoreError> {
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE receipt_id = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
+/// Finds a receipt through its secret's id, confirmed by the receipt id; rows written before
+/// migration 0004 (unrelated tokens) are found by the receipt id alone.
+pub(crate) fn receipt(conn: &Connection, key: &ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE id = ?1 AND receipt_id = ?2");
+    let found = conn
+        .prepare_cached(&sql)?
+        .query_row(params![key.secret.as_bytes(), key.receipt.as_bytes()], receipt_from_row)
+        .optional()?;
+    if found.is_some() {
+        return Ok(found);
+    }
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE receipt_id = ?1 AND legacy_receipt = 1");
+    Ok(conn.prepare_cached(&sql)?.query_row([key.receipt.as_bytes()], receipt_from_row).optional()?)
 }
 
 /// The columns an ending clears: the content and everything only a waiting secret needs. With
