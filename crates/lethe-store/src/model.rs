@@ -2,7 +2,7 @@
 
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
-use lethe_core::token::{ReceiptId, SecretId};
+use lethe_core::token::{ReceiptId, ReceiptKey, SecretId};
 
 /// Everything needed to store a new secret and its receipt.
 #[derive(Debug, Clone)]
@@ -32,6 +32,11 @@ pub struct NewSecret {
 }
 
 impl NewSecret {
+    /// How this secret's receipt is looked up.
+    pub fn key(&self) -> ReceiptKey {
+        ReceiptKey { secret: self.id, receipt: self.receipt_id }
+    }
+
     /// The receipt exactly as [`crate::Store::create`] stores it for this secret.
     pub fn receipt(&self) -> ReceiptRecord {
         ReceiptRecord {
@@ -102,6 +107,12 @@ impl ReceiptRecord {
     /// The state at `now`: a waiting secret past its deadline is expired (P9).
     pub fn state_at(&self, now: UnixTime) -> SecretState {
         self.state.at(self.secret_expires_at, now)
+    }
+
+    /// How this stored receipt is looked up again (its own secret id, also for rows written
+    /// before share tokens were derived from receipt tokens).
+    pub fn key(&self) -> ReceiptKey {
+        ReceiptKey { secret: self.secret_id, receipt: self.id }
     }
 }
 

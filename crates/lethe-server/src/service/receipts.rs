@@ -4,7 +4,7 @@ use super::Secrets;
 use crate::errors::AppError;
 use lethe_core::crypto;
 use lethe_core::state::SecretState;
-use lethe_core::token::{ReceiptKey, ReceiptToken, SecretToken};
+use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_store::ReceiptRecord;
 
 /// A receipt as its holder sees it: the record, its state now, and the share token while the
@@ -36,7 +36,7 @@ impl Secrets {
             return Err(AppError::Unknown);
         }
         if !record.receipt_seen {
-            self.store.mark_receipt_seen(ReceiptKey { secret: record.secret_id, receipt: record.id }, now).await?;
+            self.store.mark_receipt_seen(record.key(), now).await?;
             record.receipt_seen = true;
         }
         Ok(self.view(token, record))

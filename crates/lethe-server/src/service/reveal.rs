@@ -2,8 +2,8 @@
 //!
 //! Order matters: check the passphrase first (decrypt, or compare the end-to-end proof), so a
 //! wrong one can be counted without consuming anything (P4); then claim the record with the
-//! store's atomic claim (which erases the content), committed to disk, and only the caller whose claim succeeded returns
-//! the content (P2).
+//! store's atomic claim (which erases the content), committed to disk, and only the caller
+//! whose claim succeeded returns the content (P2).
 
 use super::conceal::decode_e2e_params;
 use super::Secrets;

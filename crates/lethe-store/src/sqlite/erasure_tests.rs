@@ -3,30 +3,14 @@
 //! without losing a waiting secret.
 
 use super::*;
-use lethe_core::state::ContentKind;
-use lethe_core::token::{ReceiptKey, ReceiptToken, SecretToken};
+use lethe_core::token::{ReceiptKey, SecretToken};
 
 const NOW: UnixTime = 1_700_000_000;
 /// The schema version after every migration.
 const MIGRATIONS_APPLIED: i64 = 4;
 
 fn secret_with(sealed: Vec<u8>, ttl: i64) -> NewSecret {
-    NewSecret {
-        id: SecretToken::generate().id(),
-        receipt_id: ReceiptToken::generate().id(),
-        sealed,
-        kind: ContentKind::Text,
-        sealed_verifier: None,
-        name: None,
-        kdf: None,
-        custid: "anon".into(),
-        ttl,
-        created: NOW,
-        secret_expires_at: NOW + ttl,
-        receipt_expires_at: NOW + 2 * ttl,
-        sealed_link: vec![0x5A; 83],
-        recipients: vec![],
-    }
+    NewSecret { sealed, name: None, recipients: vec![], ..super::tests::new_secret(ttl, false) }
 }
 
 /// A recognisable 64-byte pattern, unlikely to occur in a database file by chance.
@@ -142,7 +126,6 @@ async fn a_two_table_database_upgrades_without_losing_secrets() {
     // A row written after the upgrade is found only through its secret id.
     let fresh = secret_with(pattern(9), 3600);
     store.create(fresh.clone()).await.expect("create");
-    let by_secret = ReceiptKey { secret: fresh.id, receipt: fresh.receipt_id };
-    assert!(store.receipt(by_secret).await.expect("read").is_some());
+    assert!(store.receipt(fresh.key()).await.expect("read").is_some());
     assert!(store.receipt(unrelated(fresh.receipt_id)).await.expect("read").is_none());
 }

@@ -8,9 +8,23 @@ use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, ReceiptKey, SecretId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const RECEIPT_COLUMNS: &str = "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
+/// The receipt columns in the order `receipt_from_row` reads them. Macros rather than
+/// consts, so every statement below is one `&'static str` built at compile time.
+macro_rules! receipt_columns {
+    () => {
+        "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
      burned_at, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required, \
-     receipt_seen, late_attempts, last_late_attempt, kind, name";
+     receipt_seen, late_attempts, last_late_attempt, kind, name"
+    };
+}
+
+/// The columns an ending clears: the content and everything only a waiting secret needs. With
+/// `secure_delete` on, SQLite overwrites the old bytes in the page.
+macro_rules! clear_secret {
+    () => {
+        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL, sealed_link = NULL"
+    };
+}
 
 fn id32<T>(bytes: Vec<u8>, make: fn(&[u8]) -> Option<T>) -> rusqlite::Result<T> {
     make(&bytes).ok_or(rusqlite::Error::InvalidColumnType(0, "id".into(), rusqlite::types::Type::Blob))
@@ -112,22 +126,16 @@ pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRe
 /// Finds a receipt through its secret's id, confirmed by the receipt id; rows written before
 /// migration 0004 (unrelated tokens) are found by the receipt id alone.
 pub(crate) fn receipt(conn: &Connection, key: &ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE id = ?1 AND receipt_id = ?2");
     let found = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(concat!("SELECT ", receipt_columns!(), " FROM records WHERE id = ?1 AND receipt_id = ?2"))?
         .query_row(params![key.secret.as_bytes(), key.receipt.as_bytes()], receipt_from_row)
         .optional()?;
     if found.is_some() {
         return Ok(found);
     }
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE receipt_id = ?1 AND legacy_receipt = 1");
-    Ok(conn.prepare_cached(&sql)?.query_row([key.receipt.as_bytes()], receipt_from_row).optional()?)
+    let legacy = concat!("SELECT ", receipt_columns!(), " FROM records WHERE receipt_id = ?1 AND legacy_receipt = 1");
+    Ok(conn.prepare_cached(legacy)?.query_row([key.receipt.as_bytes()], receipt_from_row).optional()?)
 }
-
-/// The columns an ending clears: the content and everything only a waiting secret needs. With
-/// `secure_delete` on, SQLite overwrites the old bytes in the page.
-const CLEAR_SECRET: &str = "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL, \
-     sealed_link = NULL";
 
 /// Ends a waiting secret: clears its content and records the final state. The conditional
 /// `UPDATE … WHERE state = 'new'` is the atomic claim: only one caller can change the row, so
@@ -140,12 +148,13 @@ pub(crate) fn end_secret(
     reason: Option<BurnReason>,
 ) -> Result<Option<ReceiptId>, StoreError> {
     let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
-    let sql = format!(
-        "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, \
-         {CLEAR_SECRET} WHERE id = ?1 AND state = 'new' AND secret_expires_at > ?2 RETURNING receipt_id"
+    let sql = concat!(
+        "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, ",
+        clear_secret!(),
+        " WHERE id = ?1 AND state = 'new' AND secret_expires_at > ?2 RETURNING receipt_id"
     );
     let receipt: Option<Vec<u8>> = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(sql)?
         .query_row(params![id.as_bytes(), now, state.as_str(), reason.map(BurnReason::as_str), viewed, burned], |r| {
             r.get(0)
         })
@@ -204,24 +213,25 @@ pub(crate) fn record_failure(
 }
 
 pub(crate) fn tombstone(conn: &Connection, id: &SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
-    let sql = format!(
+    let sql = concat!(
         "UPDATE records SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
          WHERE id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
-         AND COALESCE(viewed_at, burned_at, secret_expires_at) + ?3 <= ?2 RETURNING {RECEIPT_COLUMNS}"
+         AND COALESCE(viewed_at, burned_at, secret_expires_at) + ?3 <= ?2 RETURNING ",
+        receipt_columns!()
     );
     let grace = lethe_core::policy::LATE_ATTEMPT_GRACE_SECS;
     let updated =
-        conn.prepare_cached(&sql)?.query_row(params![id.as_bytes(), now, grace], receipt_from_row).optional()?;
+        conn.prepare_cached(sql)?.query_row(params![id.as_bytes(), now, grace], receipt_from_row).optional()?;
     if updated.is_some() {
         return Ok(updated);
     }
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE id = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
+    let sql = concat!("SELECT ", receipt_columns!(), " FROM records WHERE id = ?1");
+    Ok(conn.prepare_cached(sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
 }
 
 pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM records WHERE custid = ?1 ORDER BY created DESC LIMIT ?2");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let sql = concat!("SELECT ", receipt_columns!(), " FROM records WHERE custid = ?1 ORDER BY created DESC LIMIT ?2");
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params![custid, limit], receipt_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
@@ -230,11 +240,12 @@ pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<
 /// (their receipts then say `expired`), and deletes up to `batch` rows past the receipt's own
 /// expiry. Both find their rows through an index, so the cost follows what expired.
 pub(crate) fn sweep(conn: &Connection, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
-    let sql = format!(
-        "UPDATE records SET state = 'expired', updated = secret_expires_at, {CLEAR_SECRET} \
-         WHERE rowid IN (SELECT rowid FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2)"
+    let sql = concat!(
+        "UPDATE records SET state = 'expired', updated = secret_expires_at, ",
+        clear_secret!(),
+        " WHERE rowid IN (SELECT rowid FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2)"
     );
-    let expired = conn.prepare_cached(&sql)?.execute(params![now, batch])? as u64;
+    let expired = conn.prepare_cached(sql)?.execute(params![now, batch])? as u64;
     let receipts_deleted = conn
         .prepare_cached(
             "DELETE FROM records WHERE rowid IN (SELECT rowid FROM records WHERE expires_at <= ?1 LIMIT ?2)",

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 const NOW: UnixTime = 1_700_000_000;
 
-fn new_secret(ttl: i64, passphrase: bool) -> NewSecret {
+/// A secret as the service would create it (share token derived from the receipt token).
+pub(super) fn new_secret(ttl: i64, passphrase: bool) -> NewSecret {
     let m = ReceiptToken::generate();
     let t = m.secret_token();
     NewSecret {
@@ -28,11 +29,6 @@ fn new_secret(ttl: i64, passphrase: bool) -> NewSecret {
     }
 }
 
-/// How the service looks up `n`'s receipt.
-fn key(n: &NewSecret) -> ReceiptKey {
-    ReceiptKey { secret: n.id, receipt: n.receipt_id }
-}
-
 fn open() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SqliteStore::open(dir.path()).expect("opens");
@@ -50,7 +46,7 @@ async fn create_then_claim_exactly_once() {
     assert!(store.claim(n.id, NOW + 1).await.expect("claim"));
     assert!(!store.claim(n.id, NOW + 2).await.expect("claim again"));
     assert!(store.secret(n.id).await.expect("read").is_none(), "content deleted");
-    let r = store.receipt(key(&n)).await.expect("read").expect("receipt stays");
+    let r = store.receipt(n.key()).await.expect("read").expect("receipt stays");
     assert_eq!(r.state, SecretState::Viewed);
     assert_eq!(r.viewed_at, Some(NOW + 1));
     assert_eq!(r.sealed_link, None, "link erased once viewed");
@@ -68,7 +64,7 @@ async fn unprotected_secrets_are_taken_in_one_step_and_protected_ones_left_alone
     let taken = store.take_unprotected(plain.id, NOW, false).await.expect("take").expect("taken");
     assert_eq!(taken.sealed, plain.sealed);
     assert!(store.take_unprotected(plain.id, NOW, false).await.expect("take").is_none(), "only once");
-    let r = store.receipt(key(&plain)).await.expect("read").expect("receipt");
+    let r = store.receipt(plain.key()).await.expect("read").expect("receipt");
     assert_eq!((r.state, r.viewed_at, r.sealed_link), (SecretState::Viewed, Some(NOW), None));
     assert!(store.take_unprotected(guarded.id, NOW, true).await.expect("take").is_none());
     assert!(store.secret(guarded.id).await.expect("read").is_some(), "a protected secret is untouched");
@@ -114,7 +110,7 @@ async fn expired_secret_cannot_be_claimed_even_before_sweeping() {
     let n = new_secret(60, false);
     store.create(n.clone()).await.expect("create");
     assert!(!store.claim(n.id, NOW + 60).await.expect("claim"));
-    let r = store.receipt(key(&n)).await.expect("read").expect("receipt");
+    let r = store.receipt(n.key()).await.expect("read").expect("receipt");
     assert_eq!(r.state_at(NOW + 60), SecretState::Expired);
     assert_eq!(r.state_at(NOW + 59), SecretState::New);
 }
@@ -130,7 +126,7 @@ async fn failures_count_down_then_destroy() {
     assert_eq!(store.secret(n.id).await.expect("read").map(|s| s.attempts), Some(4));
     assert_eq!(store.record_failure(n.id, 5, NOW).await.expect("fail"), AttemptOutcome::Destroyed);
     assert_eq!(store.record_failure(n.id, 5, NOW).await.expect("fail"), AttemptOutcome::Gone);
-    let r = store.receipt(key(&n)).await.expect("read").expect("receipt");
+    let r = store.receipt(n.key()).await.expect("read").expect("receipt");
     assert_eq!((r.state, r.burn_reason), (SecretState::Burned, Some(BurnReason::PassphraseAttempts)));
     assert!(!store.claim(n.id, NOW).await.expect("claim"));
 }
@@ -140,16 +136,16 @@ async fn burn_ends_a_waiting_secret_only() {
     let (_dir, store) = open();
     let n = new_secret(3600, false);
     store.create(n.clone()).await.expect("create");
-    let r = store.burn(key(&n), NOW + 5).await.expect("burn").expect("receipt");
+    let r = store.burn(n.key(), NOW + 5).await.expect("burn").expect("receipt");
     assert_eq!((r.state, r.burned_at, r.burn_reason), (SecretState::Burned, Some(NOW + 5), Some(BurnReason::Creator)));
     assert!(!store.claim(n.id, NOW + 6).await.expect("claim"));
-    let again = store.burn(key(&n), NOW + 7).await.expect("burn").expect("receipt");
+    let again = store.burn(n.key(), NOW + 7).await.expect("burn").expect("receipt");
     assert_eq!(again.burned_at, Some(NOW + 5), "a second burn changes nothing");
 
     let viewed = new_secret(3600, false);
     store.create(viewed.clone()).await.expect("create");
     assert!(store.claim(viewed.id, NOW).await.expect("claim"));
-    let r = store.burn(key(&viewed), NOW + 1).await.expect("burn").expect("receipt");
+    let r = store.burn(viewed.key(), NOW + 1).await.expect("burn").expect("receipt");
     assert_eq!(r.state, SecretState::Viewed);
     assert!(store.burn(ReceiptToken::generate().key(), NOW).await.expect("burn").is_none());
 }
@@ -192,12 +188,12 @@ async fn sweep_deletes_only_what_expired_in_batches() {
     }
     assert_eq!(total, 25);
     assert!(store.secret(long.id).await.expect("read").is_some());
-    let r = store.receipt(key(&short[0])).await.expect("read").expect("receipt kept");
+    let r = store.receipt(short[0].key()).await.expect("read").expect("receipt kept");
     assert_eq!((r.state, r.sealed_link.is_none()), (SecretState::Expired, true));
     let gone = store.sweep(NOW + 120, 100).await.expect("sweep");
     assert_eq!(gone.receipts_deleted, 25);
-    assert!(store.receipt(key(&short[0])).await.expect("read").is_none());
-    assert!(store.receipt(key(&long)).await.expect("read").is_some());
+    assert!(store.receipt(short[0].key()).await.expect("read").is_none());
+    assert!(store.receipt(long.key()).await.expect("read").is_some());
 }
 
 #[tokio::test]
