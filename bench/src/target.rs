@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn lethe_round_trip_shapes() {
         let f = Flavour::Lethe;
-        let key = "a".repeat(43);
+        let key = "a".repeat(54);
         let created = resp(200, &format!(r#"{{"secret_key":"{key}","ttl":3600}}"#));
         assert_eq!(f.reveal_path(&created).unwrap(), format!("/api/v1/secret/{key}"));
         let shown = resp(200, r#"{"value":"abc","secret_key":"x","share_domain":""}"#);

@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-/// The same shape and length (43 characters) as a real Lethe secret key.
-const FIXED_KEY: &str = "ceilingceilingceilingceilingceilingceilingc";
+/// The same shape and length (54 characters) as a real Lethe secret key.
+const FIXED_KEY: &str = "ceilingceilingceilingceilingceilingceilingceilingceili";
 
 async fn share(body: Bytes) -> Json<Value> {
     // The body is read in full, as a real handler would before parsing its form.

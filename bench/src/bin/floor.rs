@@ -15,7 +15,7 @@ use std::io::Write;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
 
-const FIXED_KEY: &str = "ceilingceilingceilingceilingceilingceilingc";
+const FIXED_KEY: &str = "ceilingceilingceilingceilingceilingceilingceilingceili";
 
 type Job = (Vec<u8>, oneshot::Sender<()>);
 

@@ -7,6 +7,7 @@
 //! - [`sqlite`]: the embedded backend (writer thread with group commit, reader pool).
 
 pub mod error;
+pub mod handles;
 pub mod model;
 pub mod sqlite;
 
@@ -16,7 +17,7 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
-use lethe_core::token::{ReceiptKey, SecretId};
+use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 
 /// Durable storage for secrets and receipts.
 ///
@@ -25,16 +26,20 @@ use lethe_core::token::{ReceiptKey, SecretId};
 /// be repeated (P2).
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Stores a new secret and its receipt together.
+    /// Reserves the place of the next secret: the handle that its tokens begin with and that
+    /// [`Store::create`] stores it at. A reserved handle that is never used is simply skipped.
+    async fn next_handle(&self) -> Result<Handle, StoreError>;
+
+    /// Stores a new secret and its receipt together, at `new.handle`.
     async fn create(&self, new: NewSecret) -> Result<(), StoreError>;
 
     /// Reads a secret that has not been consumed. Expired rows may still be returned until the
     /// sweeper runs; callers compare `expires_at` with the time.
-    async fn secret(&self, id: SecretId) -> Result<Option<SecretRecord>, StoreError>;
+    async fn secret(&self, key: SecretKey) -> Result<Option<SecretRecord>, StoreError>;
 
     /// Consumes a secret: exactly one caller, across all threads and instances, gets `true`.
     /// Marks the receipt viewed and erases its sealed link, in the same transaction.
-    async fn claim(&self, id: SecretId, now: UnixTime) -> Result<bool, StoreError>;
+    async fn claim(&self, key: SecretKey, now: UnixTime) -> Result<bool, StoreError>;
 
     /// Consumes a secret that needs no passphrase or proof and returns its sealed content, in
     /// one atomic step (the common reveal: no separate read). End-to-end envelopes are taken
@@ -42,7 +47,7 @@ pub trait Store: Send + Sync + 'static {
     /// wrong kind, gone or expired; callers then look closer.
     async fn take_unprotected(
         &self,
-        id: SecretId,
+        key: SecretKey,
         now: UnixTime,
         e2e_ok: bool,
     ) -> Result<Option<SecretRecord>, StoreError>;
@@ -50,7 +55,7 @@ pub trait Store: Send + Sync + 'static {
     /// Counts a wrong passphrase; the `max_attempts`-th failure destroys the secret.
     async fn record_failure(
         &self,
-        id: SecretId,
+        key: SecretKey,
         max_attempts: u32,
         now: UnixTime,
     ) -> Result<AttemptOutcome, StoreError>;
@@ -59,18 +64,18 @@ pub trait Store: Send + Sync + 'static {
     /// the call, or `None` if there is no such receipt.
     async fn burn(&self, key: ReceiptKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
 
-    /// Reads a receipt: found through its secret's id and confirmed by its own id
-    /// (see [`ReceiptKey`]).
+    /// Reads a receipt: found at its handle (or, for older links, through its secret's id) and
+    /// confirmed by its own id (see [`ReceiptKey`]).
     async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state); the
-    /// key is the stored record's (`secret_id`, `id`).
+    /// key is the receipt token's.
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError>;
 
-    /// The tombstone of a secret that can no longer be revealed, found by its secret id. Each
+    /// The tombstone of a secret that can no longer be revealed, found by its share token. Each
     /// call more than `LATE_ATTEMPT_GRACE_SECS` after the secret ended is recorded as a late
     /// attempt on the receipt: it can mean the link was intercepted (P6).
-    async fn tombstone(&self, id: SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
+    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// The receipts created by `custid`, newest first.
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError>;

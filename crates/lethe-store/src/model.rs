@@ -2,11 +2,13 @@
 
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
-use lethe_core::token::{ReceiptId, ReceiptKey, SecretId};
+use lethe_core::token::{Handle, ReceiptId, ReceiptKey, SecretId, SecretKey};
 
 /// Everything needed to store a new secret and its receipt.
 #[derive(Debug, Clone)]
 pub struct NewSecret {
+    /// Where to store it: a handle from [`crate::Store::next_handle`], written in both tokens.
+    pub handle: Handle,
     pub id: SecretId,
     pub receipt_id: ReceiptId,
     /// `nonce ‖ ciphertext ‖ tag` of the padded content.
@@ -34,7 +36,12 @@ pub struct NewSecret {
 impl NewSecret {
     /// How this secret's receipt is looked up.
     pub fn key(&self) -> ReceiptKey {
-        ReceiptKey { secret: self.id, receipt: self.receipt_id }
+        ReceiptKey { handle: Some(self.handle), secret: self.id, receipt: self.receipt_id }
+    }
+
+    /// How this secret is looked up.
+    pub fn secret_key(&self) -> SecretKey {
+        SecretKey { handle: Some(self.handle), id: self.id }
     }
 
     /// The receipt exactly as [`crate::Store::create`] stores it for this secret.
@@ -107,12 +114,6 @@ impl ReceiptRecord {
     /// The state at `now`: a waiting secret past its deadline is expired (P9).
     pub fn state_at(&self, now: UnixTime) -> SecretState {
         self.state.at(self.secret_expires_at, now)
-    }
-
-    /// How this stored receipt is looked up again (its own secret id, also for rows written
-    /// before share tokens were derived from receipt tokens).
-    pub fn key(&self) -> ReceiptKey {
-        ReceiptKey { secret: self.secret_id, receipt: self.id }
     }
 }
 

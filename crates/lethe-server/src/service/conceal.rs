@@ -137,9 +137,10 @@ impl Secrets {
         }
         let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
-        // The share token derives from the receipt token, so the store finds a receipt through
-        // its secret's id (docs/crypto.md, "Tokens").
-        let receipt_token = ReceiptToken::generate();
+        // Both tokens begin with the handle of the row the store reserved; the share token
+        // derives from the receipt token (docs/crypto.md, "Tokens").
+        let handle = self.store.next_handle().await?;
+        let receipt_token = ReceiptToken::generate_at(handle);
         let secret = receipt_token.secret_token();
         let (id, receipt_id) = (secret.id(), receipt_token.id());
 
@@ -167,6 +168,7 @@ impl Secrets {
         };
         let now = self.now();
         let new = NewSecret {
+            handle,
             id,
             receipt_id,
             sealed,

@@ -31,12 +31,13 @@ impl Secrets {
     #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
     pub async fn receipt(&self, token: &ReceiptToken) -> Result<ReceiptView, AppError> {
         let now = self.now();
-        let mut record = self.store.receipt(token.key()).await?.ok_or(AppError::Unknown)?;
+        let key = token.key();
+        let mut record = self.store.receipt(key).await?.ok_or(AppError::Unknown)?;
         if now >= record.expires_at {
             return Err(AppError::Unknown);
         }
         if !record.receipt_seen {
-            self.store.mark_receipt_seen(record.key(), now).await?;
+            self.store.mark_receipt_seen(key, now).await?;
             record.receipt_seen = true;
         }
         Ok(self.view(token, record))

@@ -53,7 +53,7 @@ impl Secrets {
     /// Never consumes; looking at an ended secret is recorded as a late attempt (P6).
     pub async fn status(&self, token: &SecretToken) -> Result<SecretStatus, AppError> {
         let now = self.now();
-        if let Some(r) = self.store.secret(token.id()).await? {
+        if let Some(r) = self.store.secret(token.key()).await? {
             if now < r.expires_at {
                 let e2e_passphrase = match (&r.kind, &r.kdf) {
                     (ContentKind::E2e, Some((salt, params))) => {
@@ -72,7 +72,7 @@ impl Secrets {
                 });
             }
         }
-        let tomb = self.store.tombstone(token.id(), now).await?.ok_or(AppError::Unknown)?;
+        let tomb = self.store.tombstone(token.key(), now).await?.ok_or(AppError::Unknown)?;
         let state = tomb.state_at(now);
         let ended_at = match state {
             SecretState::Viewed => tomb.viewed_at,
@@ -93,17 +93,17 @@ impl Secrets {
     /// Reveals the secret behind `token`, once.
     #[tracing::instrument(skip_all, fields(secret = %token.id().short()))]
     pub async fn reveal(&self, token: &SecretToken, credential: Credential<'_>) -> Result<Revealed, AppError> {
-        let id = token.id();
+        let key = token.key();
         // The common case, a secret with no passphrase or proof: consumed and returned by one
         // atomic step. Interfaces where the server must decrypt (v1, pages without
         // JavaScript) never take an end-to-end envelope: it is refused below, unconsumed.
         let e2e_ok = matches!(credential, Credential::Proof { .. });
-        if let Some(record) = self.store.take_unprotected(id, self.now(), e2e_ok).await? {
+        if let Some(record) = self.store.take_unprotected(key, self.now(), e2e_ok).await? {
             let content = open_unprotected(token, &record)?;
             tracing::info!("secret revealed");
             return Ok(Revealed { kind: record.kind, content });
         }
-        let Some(record) = self.store.secret(id).await? else {
+        let Some(record) = self.store.secret(key).await? else {
             return Err(self.gone(token).await?);
         };
         if self.now() >= record.expires_at {
@@ -116,7 +116,7 @@ impl Secrets {
         };
         // The atomic claim: exactly one concurrent caller gets `true`, and only after the
         // deletion is durable. Everyone else drops the decrypted copy unseen.
-        if !self.store.claim(id, self.now()).await? {
+        if !self.store.claim(key, self.now()).await? {
             tracing::info!("reveal lost the race or the secret expired");
             return Err(self.gone(token).await?);
         }
@@ -187,7 +187,7 @@ impl Secrets {
 
     /// Counts a wrong passphrase and builds the error that says what is left.
     async fn wrong_passphrase(&self, token: &SecretToken) -> Result<AppError, AppError> {
-        let outcome = self.store.record_failure(token.id(), self.policy.passphrase_attempts, self.now()).await?;
+        let outcome = self.store.record_failure(token.key(), self.policy.passphrase_attempts, self.now()).await?;
         tracing::info!(?outcome, "wrong passphrase");
         Ok(match outcome {
             AttemptOutcome::Remaining(n) => AppError::WrongPassphrase { remaining: n },
@@ -200,7 +200,7 @@ impl Secrets {
     /// Looking it up records a late attempt on the receipt (P6).
     async fn gone(&self, token: &SecretToken) -> Result<AppError, AppError> {
         let now = self.now();
-        Ok(match self.store.tombstone(token.id(), now).await? {
+        Ok(match self.store.tombstone(token.key(), now).await? {
             Some(r) if r.state_at(now) != SecretState::New => AppError::Gone(r.state_at(now)),
             _ => AppError::Unknown,
         })

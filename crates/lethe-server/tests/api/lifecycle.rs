@@ -45,7 +45,7 @@ async fn the_sweeper_deletes_expired_secrets_then_receipts() {
     let short = s.share("goes first", &[("ttl", "60")]).await;
     let long = s.share("stays", &[("ttl", "3600")]).await;
     let store = s.secrets.store().clone();
-    let short_id = lethe_core::token::SecretToken::parse(short.str("secret_key")).unwrap().id();
+    let short_id = lethe_core::token::SecretToken::parse(short.str("secret_key")).unwrap().key();
     s.clock.advance(60);
     let swept = s.secrets.sweep_expired().await.unwrap();
     assert_eq!((swept.secrets_deleted, swept.receipts_expired, swept.receipts_deleted), (1, 1, 0));

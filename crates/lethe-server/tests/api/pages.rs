@@ -30,7 +30,7 @@ async fn create(s: &TestServer, secret: &str, passphrase: &str) -> (String, Stri
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     let find = |prefix: &str| {
         let i = p.body.find(prefix).unwrap_or_else(|| panic!("no {prefix} in {}", p.body)) + prefix.len();
-        p.body[i..i + 43].to_owned()
+        p.body[i..i + 54].to_owned()
     };
     (find("/secret/"), find("/private/"))
 }
@@ -173,7 +173,7 @@ async fn expired_unknown_and_invalid_input_pages() {
     let s = TestServer::start().await;
     let p = post(&s, "/", &[("secret", "short"), ("ttl", "300")]).await;
     let i = p.body.find("/secret/").unwrap() + 8;
-    let t = p.body[i..i + 43].to_owned();
+    let t = p.body[i..i + 54].to_owned();
     s.clock.advance(300);
     let expired = get(&s, &format!("/secret/{t}")).await;
     assert_eq!(expired.status, StatusCode::GONE);

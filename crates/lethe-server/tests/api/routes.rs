@@ -27,8 +27,8 @@ async fn share_returns_a_complete_receipt() {
     assert_eq!(j["recipient"], json!([]));
     assert_eq!(j["share_domain"], "");
     assert_eq!(j["passphrase_required"], false);
-    assert_eq!(r.str("secret_key").len(), 43);
-    assert_eq!(r.str("metadata_key").len(), 43);
+    assert_eq!(r.str("secret_key").len(), 54, "an 11-character handle, then 43 random characters");
+    assert_eq!(r.str("metadata_key").len(), 54);
     assert!(j.get("value").is_none() && j.get("received").is_none());
     for key in ["ttl", "metadata_ttl", "secret_ttl", "created", "updated"] {
         assert!(j[key].is_i64(), "{key} must be a JSON integer");

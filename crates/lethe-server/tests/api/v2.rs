@@ -74,7 +74,7 @@ async fn end_to_end_secret_is_stored_and_returned_only_as_ciphertext() {
     assert_eq!((c.status, c.json["e2e"].as_bool()), (StatusCode::CREATED, Some(true)), "{}", c.json);
     let token = SecretToken::parse(c.str("secret_key")).unwrap();
     // What the server keeps, opened with T, is the envelope, not the text.
-    let stored = s.secrets.store().secret(token.id()).await.unwrap().unwrap();
+    let stored = s.secrets.store().secret(token.key()).await.unwrap().unwrap();
     let inner = crypto::open_content(&crypto::content_key(&token, None), &token.id(), &stored.sealed).unwrap();
     assert_eq!(inner.as_slice(), envelope.as_bytes());
     // Interfaces where the server decrypts refuse it without consuming it.

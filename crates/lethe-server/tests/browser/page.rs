@@ -122,7 +122,7 @@ pub fn split_link(link: &str) -> (SecretToken, Option<Zeroizing<[u8; 32]>>) {
 
 /// The secret's stored record, if it still exists.
 pub async fn stored(s: &TestServer, token: &SecretToken) -> Option<SecretRecord> {
-    s.secrets.store().secret(token.id()).await.unwrap()
+    s.secrets.store().secret(token.key()).await.unwrap()
 }
 
 /// Asserts that nothing consumed the secret: the content is still in the store.

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_e2e_and_names.sql"),
     include_str!("../../migrations/sqlite/0003_one_record_per_secret.sql"),
     include_str!("../../migrations/sqlite/0004_receipts_found_by_secret.sql"),
+    include_str!("../../migrations/sqlite/0005_rows_named_in_links.sql"),
 ];
 
 /// Applies the migrations the database has not seen yet, each in its own transaction.

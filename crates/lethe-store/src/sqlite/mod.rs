@@ -3,21 +3,25 @@
 //! content is overwritten in the file.
 
 mod checkpoint;
+mod locate;
 mod migrate;
 mod readers;
 mod rows;
 mod writer;
 
+use crate::handles::HandleCipher;
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use checkpoint::Checkpointer;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, SecretState};
-use lethe_core::token::{ReceiptKey, SecretId};
+use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use readers::Readers;
-use rusqlite::{Connection, OpenFlags};
+use rows::Place;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use writer::Writer;
 
@@ -31,6 +35,10 @@ const READERS: usize = 2;
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: Writer,
+    handles: Arc<HandleCipher>,
+    /// The row number the next [`Store::next_handle`] hands out: rows are numbered in the
+    /// order secrets are created, so every insert lands at the end of the table.
+    next_row: Arc<AtomicI64>,
     readers: Readers,
     path: PathBuf,
     _checkpointer: Arc<Checkpointer>,
@@ -62,6 +70,8 @@ impl SqliteStore {
         let mut conn = Connection::open(&path).map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
+        let handles = Arc::new(handle_cipher(&conn)?);
+        let last: i64 = conn.query_row("SELECT COALESCE(MAX(rowid), 0) FROM records", [], |r| r.get(0))?;
         // Most checkpoint work runs on its own thread (see `checkpoint`); a 4 MiB page cache
         // keeps hot index pages out of pread within the RSS budget.
         // The background checkpointer does the bulk of the copying; the writer still runs its
@@ -81,16 +91,41 @@ impl SqliteStore {
         }
         Ok(SqliteStore {
             writer: Writer::start(conn)?,
+            handles,
+            next_row: Arc::new(AtomicI64::new(last + 1)),
             readers: Readers::start(readers)?,
             path,
             _checkpointer: Arc::new(Checkpointer::start(checkpoint_conn)?),
         })
     }
 
+    /// Reserves the next row and returns its handle (see [`Store::next_handle`]).
+    pub fn reserve(&self) -> Result<Handle, StoreError> {
+        self.handles.handle(self.next_row.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn place(&self, handle: Option<Handle>) -> Place {
+        match handle {
+            Some(h) => self.handles.row(h).map_or(Place::Nowhere, Place::Row),
+            None => Place::Legacy,
+        }
+    }
+
     /// The database file, for operators and for the tests that inspect it.
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// The store's handle key, created on first open and kept in the `settings` table.
+fn handle_cipher(conn: &Connection) -> Result<HandleCipher, StoreError> {
+    let get = "SELECT value FROM settings WHERE name = 'handle_key'";
+    if let Some(key) = conn.query_row(get, [], |r| r.get::<_, Vec<u8>>(0)).optional()? {
+        return HandleCipher::new(&key);
+    }
+    let key = HandleCipher::new_key();
+    conn.execute("INSERT INTO settings (name, value) VALUES ('handle_key', ?1)", [key.as_slice()])?;
+    HandleCipher::new(key.as_ref())
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
@@ -105,68 +140,98 @@ fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn next_handle(&self) -> Result<Handle, StoreError> {
+        self.reserve()
+    }
+
     async fn create(&self, new: NewSecret) -> Result<(), StoreError> {
-        self.writer.write(move |c| rows::insert(c, &new)).await
+        let Place::Row(row) = self.place(Some(new.handle)) else {
+            return Err(StoreError::Corrupt("a handle this store did not hand out"));
+        };
+        self.writer.write(move |c| rows::insert(c, row, &new)).await
     }
 
-    async fn secret(&self, id: SecretId) -> Result<Option<SecretRecord>, StoreError> {
-        self.readers.read(move |c| rows::secret(c, &id)).await
+    async fn secret(&self, key: SecretKey) -> Result<Option<SecretRecord>, StoreError> {
+        let place = self.place(key.handle);
+        self.readers
+            .read(move |c| match rows::locate_secret(c, place, &key.id)? {
+                Some(row) => rows::secret(c, row, &key.id),
+                None => Ok(None),
+            })
+            .await
     }
 
-    async fn claim(&self, id: SecretId, now: UnixTime) -> Result<bool, StoreError> {
-        self.writer.write(move |c| rows::end_secret(c, &id, now, SecretState::Viewed, None).map(|r| r.is_some())).await
+    async fn claim(&self, key: SecretKey, now: UnixTime) -> Result<bool, StoreError> {
+        let place = self.place(key.handle);
+        self.writer
+            .write(move |c| match rows::locate_secret(c, place, &key.id)? {
+                Some(row) => Ok(rows::end_secret(c, row, now, SecretState::Viewed, None)?.is_some()),
+                None => Ok(false),
+            })
+            .await
     }
 
     async fn take_unprotected(
         &self,
-        id: SecretId,
+        key: SecretKey,
         now: UnixTime,
         e2e_ok: bool,
     ) -> Result<Option<SecretRecord>, StoreError> {
-        self.writer.write(move |c| rows::take_unprotected(c, &id, now, e2e_ok)).await
+        let place = self.place(key.handle);
+        self.writer.write(move |c| rows::take_unprotected(c, place, &key.id, now, e2e_ok)).await
     }
 
     async fn record_failure(
         &self,
-        id: SecretId,
+        key: SecretKey,
         max_attempts: u32,
         now: UnixTime,
     ) -> Result<AttemptOutcome, StoreError> {
-        self.writer.write(move |c| rows::record_failure(c, &id, max_attempts, now)).await
+        let place = self.place(key.handle);
+        self.writer.write(move |c| rows::record_failure(c, place, &key.id, max_attempts, now)).await
     }
 
     async fn burn(&self, key: ReceiptKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+        let place = self.place(key.handle);
         self.writer
             .write(move |c| {
-                let Some(receipt) = rows::receipt(c, &key)? else {
+                let Some(row) = rows::locate_receipt(c, place, &key.secret, &key.receipt)? else {
                     return Ok(None);
                 };
-                if receipt.state == SecretState::New {
-                    rows::end_secret(c, &receipt.secret_id, now, SecretState::Burned, Some(BurnReason::Creator))?;
-                }
-                rows::receipt(c, &key)
+                rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator))?;
+                rows::receipt_at(c, row)
             })
             .await
     }
 
     async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
-        self.readers.read(move |c| rows::receipt(c, &key)).await
+        let place = self.place(key.handle);
+        self.readers
+            .read(move |c| match rows::locate_receipt(c, place, &key.secret, &key.receipt)? {
+                Some(row) => rows::receipt_at(c, row),
+                None => Ok(None),
+            })
+            .await
     }
 
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
+        let place = self.place(key.handle);
         self.writer
             .write(move |c| {
-                c.prepare_cached(
-                    "UPDATE records SET receipt_seen = 1, updated = ?3 WHERE id = ?1 AND receipt_id = ?2 AND receipt_seen = 0",
-                )?
-                .execute(rusqlite::params![key.secret.as_bytes(), key.receipt.as_bytes(), now])?;
+                if let Some(row) = rows::locate_receipt(c, place, &key.secret, &key.receipt)? {
+                    c.prepare_cached(
+                        "UPDATE records SET receipt_seen = 1, updated = ?2 WHERE rowid = ?1 AND receipt_seen = 0",
+                    )?
+                    .execute(rusqlite::params![row, now])?;
+                }
                 Ok(())
             })
             .await
     }
 
-    async fn tombstone(&self, id: SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
-        self.writer.write(move |c| rows::tombstone(c, &id, now)).await
+    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+        let place = self.place(key.handle);
+        self.writer.write(move |c| rows::tombstone(c, place, &key.id, now)).await
     }
 
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
@@ -183,3 +248,5 @@ impl Store for SqliteStore {
 mod erasure_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upgrade_tests;

@@ -1,12 +1,16 @@
 //! Row mapping and the SQL statements of the SQLite backend. One `records` row per secret
 //! (migration 0003): the sealed content while it waits, then the receipt and tombstone.
+//! Every statement but the lookups works on a row number that [`locate_secret`] or
+//! [`locate_receipt`] found.
 
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
-use lethe_core::token::{ReceiptId, ReceiptKey, SecretId};
+use lethe_core::token::{ReceiptId, SecretId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
+
+pub(crate) use super::locate::{locate_receipt, locate_secret, Place};
 
 /// The receipt columns in the order `receipt_from_row` reads them. Macros rather than
 /// consts, so every statement below is one `&'static str` built at compile time.
@@ -66,15 +70,17 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
     })
 }
 
-pub(crate) fn insert(conn: &Connection, n: &NewSecret) -> Result<(), StoreError> {
+/// Stores a new secret at `row`, the row its handle names.
+pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), StoreError> {
     let (salt, params) = match &n.kdf {
         Some((s, p)) => (Some(s.as_slice()), Some(p.as_str())),
         None => (None, None),
     };
     conn.prepare_cached(
-        "INSERT INTO records (id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, custid, \
-         name, ttl, created, updated, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required, \
-         legacy_receipt) VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, 0)",
+        "INSERT INTO records (rowid, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, \
+         custid, name, ttl, created, updated, secret_expires_at, expires_at, sealed_link, recipients, \
+         passphrase_required, legacy_receipt, row_in_link) \
+         VALUES (?17, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, 0, 1)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -93,19 +99,20 @@ pub(crate) fn insert(conn: &Connection, n: &NewSecret) -> Result<(), StoreError>
         n.sealed_link,
         n.recipients.join("\n"),
         n.kdf.is_some(),
+        row,
     ])?;
     Ok(())
 }
 
 /// A waiting secret: its row still holds sealed content. Expiry is the caller's to check
 /// (`expires_at`), so that an expired secret is told apart from a missing one.
-pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRecord>, StoreError> {
+pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Option<SecretRecord>, StoreError> {
     let row = conn
         .prepare_cached(
             "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, sealed_verifier \
-             FROM records WHERE id = ?1 AND state = 'new' AND sealed IS NOT NULL",
+             FROM records WHERE rowid = ?1 AND state = 'new' AND sealed IS NOT NULL",
         )?
-        .query_row([id.as_bytes()], |r| {
+        .query_row([row], |r| {
             let salt: Option<Vec<u8>> = r.get(2)?;
             let params: Option<String> = r.get(3)?;
             Ok(SecretRecord {
@@ -123,18 +130,10 @@ pub(crate) fn secret(conn: &Connection, id: &SecretId) -> Result<Option<SecretRe
     Ok(row)
 }
 
-/// Finds a receipt through its secret's id, confirmed by the receipt id; rows written before
-/// migration 0004 (unrelated tokens) are found by the receipt id alone.
-pub(crate) fn receipt(conn: &Connection, key: &ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
-    let found = conn
-        .prepare_cached(concat!("SELECT ", receipt_columns!(), " FROM records WHERE id = ?1 AND receipt_id = ?2"))?
-        .query_row(params![key.secret.as_bytes(), key.receipt.as_bytes()], receipt_from_row)
-        .optional()?;
-    if found.is_some() {
-        return Ok(found);
-    }
-    let legacy = concat!("SELECT ", receipt_columns!(), " FROM records WHERE receipt_id = ?1 AND legacy_receipt = 1");
-    Ok(conn.prepare_cached(legacy)?.query_row([key.receipt.as_bytes()], receipt_from_row).optional()?)
+/// The receipt in row `row`.
+pub(crate) fn receipt_at(conn: &Connection, row: i64) -> Result<Option<ReceiptRecord>, StoreError> {
+    let sql = concat!("SELECT ", receipt_columns!(), " FROM records WHERE rowid = ?1");
+    Ok(conn.prepare_cached(sql)?.query_row([row], receipt_from_row).optional()?)
 }
 
 /// Ends a waiting secret: clears its content and records the final state. The conditional
@@ -142,7 +141,7 @@ pub(crate) fn receipt(conn: &Connection, key: &ReceiptKey) -> Result<Option<Rece
 /// only one caller ever sees `Some` (P2). Never split this into a read and a write.
 pub(crate) fn end_secret(
     conn: &Connection,
-    id: &SecretId,
+    row: i64,
     now: UnixTime,
     state: SecretState,
     reason: Option<BurnReason>,
@@ -151,13 +150,11 @@ pub(crate) fn end_secret(
     let sql = concat!(
         "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, ",
         clear_secret!(),
-        " WHERE id = ?1 AND state = 'new' AND secret_expires_at > ?2 RETURNING receipt_id"
+        " WHERE rowid = ?1 AND state = 'new' AND secret_expires_at > ?2 RETURNING receipt_id"
     );
     let receipt: Option<Vec<u8>> = conn
         .prepare_cached(sql)?
-        .query_row(params![id.as_bytes(), now, state.as_str(), reason.map(BurnReason::as_str), viewed, burned], |r| {
-            r.get(0)
-        })
+        .query_row(params![row, now, state.as_str(), reason.map(BurnReason::as_str), viewed, burned], |r| r.get(0))
         .optional()?;
     receipt.map(|r| ReceiptId::from_slice(&r).ok_or(StoreError::Corrupt("receipt id"))).transpose()
 }
@@ -169,11 +166,15 @@ pub(crate) fn end_secret(
 /// Protected secrets are left alone (`None`): they must be checked before they are claimed.
 pub(crate) fn take_unprotected(
     conn: &Connection,
+    place: Place,
     id: &SecretId,
     now: UnixTime,
     e2e_ok: bool,
 ) -> Result<Option<SecretRecord>, StoreError> {
-    let Some(record) = secret(conn, id)? else {
+    let Some(row) = locate_secret(conn, place, id)? else {
+        return Ok(None);
+    };
+    let Some(record) = secret(conn, row, id)? else {
         return Ok(None);
     };
     let usable = record.expires_at > now
@@ -183,7 +184,7 @@ pub(crate) fn take_unprotected(
     if !usable {
         return Ok(None);
     }
-    match end_secret(conn, id, now, SecretState::Viewed, None)? {
+    match end_secret(conn, row, now, SecretState::Viewed, None)? {
         Some(_) => Ok(Some(record)),
         None => Err(StoreError::Corrupt("a waiting secret could not be claimed")),
     }
@@ -191,42 +192,52 @@ pub(crate) fn take_unprotected(
 
 pub(crate) fn record_failure(
     conn: &Connection,
+    place: Place,
     id: &SecretId,
     max: u32,
     now: UnixTime,
 ) -> Result<AttemptOutcome, StoreError> {
+    let Some(row) = locate_secret(conn, place, id)? else {
+        return Ok(AttemptOutcome::Gone);
+    };
     let attempts: Option<u32> = conn
         .prepare_cached(
-            "UPDATE records SET attempts = attempts + 1 WHERE id = ?1 AND state = 'new' AND secret_expires_at > ?2 \
+            "UPDATE records SET attempts = attempts + 1 WHERE rowid = ?1 AND state = 'new' AND secret_expires_at > ?2 \
              RETURNING attempts",
         )?
-        .query_row(params![id.as_bytes(), now], |r| r.get(0))
+        .query_row(params![row, now], |r| r.get(0))
         .optional()?;
     match attempts {
         None => Ok(AttemptOutcome::Gone),
         Some(n) if n >= max => {
-            end_secret(conn, id, now, SecretState::Burned, Some(BurnReason::PassphraseAttempts))?;
+            end_secret(conn, row, now, SecretState::Burned, Some(BurnReason::PassphraseAttempts))?;
             Ok(AttemptOutcome::Destroyed)
         }
         Some(n) => Ok(AttemptOutcome::Remaining(max - n)),
     }
 }
 
-pub(crate) fn tombstone(conn: &Connection, id: &SecretId, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+pub(crate) fn tombstone(
+    conn: &Connection,
+    place: Place,
+    id: &SecretId,
+    now: UnixTime,
+) -> Result<Option<ReceiptRecord>, StoreError> {
+    let Some(row) = locate_secret(conn, place, id)? else {
+        return Ok(None);
+    };
     let sql = concat!(
         "UPDATE records SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
-         WHERE id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
+         WHERE rowid = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
          AND COALESCE(viewed_at, burned_at, secret_expires_at) + ?3 <= ?2 RETURNING ",
         receipt_columns!()
     );
     let grace = lethe_core::policy::LATE_ATTEMPT_GRACE_SECS;
-    let updated =
-        conn.prepare_cached(sql)?.query_row(params![id.as_bytes(), now, grace], receipt_from_row).optional()?;
+    let updated = conn.prepare_cached(sql)?.query_row(params![row, now, grace], receipt_from_row).optional()?;
     if updated.is_some() {
         return Ok(updated);
     }
-    let sql = concat!("SELECT ", receipt_columns!(), " FROM records WHERE id = ?1");
-    Ok(conn.prepare_cached(sql)?.query_row([id.as_bytes()], receipt_from_row).optional()?)
+    receipt_at(conn, row)
 }
 
 pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
