@@ -79,58 +79,56 @@ impl fmt::Debug for Handle {
     }
 }
 
+/// Appends [`RANDOM_LEN`] characters to `out`, each uniform over the alphabet, from 64-byte
+/// blocks that `next` fills: bytes below 248 (= 4 × 62) map to `byte % 62` without bias,
+/// others are discarded. One block almost always suffices (P(fewer than 43 of 64 usable)
+/// < 1e-12); a shortfall asks for another.
+fn push_uniform(out: &mut String, mut next: impl FnMut(&mut [u8])) {
+    let len = out.len() + RANDOM_LEN;
+    let mut block = Zeroizing::new([0u8; 64]);
+    while out.len() < len {
+        next(block.as_mut());
+        for &b in block.iter().filter(|&&b| b < 248) {
+            if out.len() == len {
+                break;
+            }
+            out.push(ALPHABET[(b % 62) as usize] as char);
+        }
+    }
+}
+
 /// The raw characters of a token, wiped from memory on drop; `Debug` never shows them.
 #[derive(Clone, PartialEq, Eq)]
 struct Raw(Zeroizing<String>);
 
 impl Raw {
-    /// The handle's characters (if any), then 43 characters each uniform over the alphabet:
-    /// random bytes below 248 (= 4 × 62) map to `byte % 62` without bias, others are
-    /// discarded. One `getrandom` call yields enough bytes almost always (P(fewer than 43 of
-    /// 64 usable) < 1e-12); a shortfall draws more.
+    /// The handle's characters (if any), then 43 characters each uniform over the alphabet,
+    /// drawn from the OS CSPRNG by [`push_uniform`].
     fn generate(handle: Option<Handle>) -> Self {
         let mut out = Zeroizing::new(String::with_capacity(TOKEN_LEN));
         if let Some(h) = handle {
             out.extend(h.encode().iter().map(|&b| b as char));
         }
-        let len = out.len() + RANDOM_LEN;
-        let mut pool = Zeroizing::new([0u8; 64]);
-        while out.len() < len {
-            OsRng.fill_bytes(pool.as_mut());
-            for &b in pool.iter().filter(|&&b| b < 248) {
-                if out.len() == len {
-                    break;
-                }
-                out.push(ALPHABET[(b % 62) as usize] as char);
-            }
-        }
+        push_uniform(&mut out, |pool| OsRng.fill_bytes(pool));
         Raw(out)
     }
 
-    /// The handle of `source` (if it has one), then 43 characters drawn from
-    /// HKDF-SHA256(salt = tag, ikm = all of `source`): the output blocks (info = block number)
-    /// are read byte by byte with the same rejection rule as [`Raw::generate`], so the derived
-    /// characters are as uniform as generated ones.
+    /// The handle of `source` (if it has one), then 43 characters drawn by [`push_uniform`]
+    /// from HKDF-SHA256(salt = tag, ikm = all of `source`), one 64-byte output block after
+    /// another (info = block number), so the derived characters are as uniform as generated
+    /// ones.
     fn derive(source: &Raw, tag: &[u8]) -> Self {
         let hk = hkdf::Hkdf::<Sha256>::new(Some(tag), source.0.as_bytes());
         let mut out = Zeroizing::new(String::with_capacity(TOKEN_LEN));
         if source.0.len() == TOKEN_LEN {
             out.push_str(&source.0[..HANDLE_LEN]);
         }
-        let len = out.len() + RANDOM_LEN;
-        let mut block = Zeroizing::new([0u8; 64]);
         let mut n: u32 = 0;
-        while out.len() < len {
+        push_uniform(&mut out, |block| {
             // 64 bytes per block is within HKDF's output limit, so expand cannot fail.
-            let _ = hk.expand(&n.to_be_bytes(), block.as_mut());
+            let _ = hk.expand(&n.to_be_bytes(), block);
             n += 1;
-            for &b in block.iter().filter(|&&b| b < 248) {
-                if out.len() == len {
-                    break;
-                }
-                out.push(ALPHABET[(b % 62) as usize] as char);
-            }
-        }
+        });
         Raw(out)
     }
 
