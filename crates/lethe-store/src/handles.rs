@@ -8,9 +8,13 @@
 //! AES-256, 64-bit binary domain), a permutation of the 64-bit values under a key that the
 //! store keeps with its data. That key hides volume from link holders only: it opens no
 //! secret, and a thief of the database sees its rows anyway.
+//!
+//! The FF1 rounds run on two `u32` halves ([`Bits64`]) instead of the crate's big-integer
+//! numeral strings: the same permutation (pinned below and checked against the crate's
+//! `BinaryNumeralString`), without a dozen heap allocations per handle.
 
 use aes::Aes256;
-use fpe::ff1::{BinaryNumeralString, FF1};
+use fpe::ff1::{NumeralString, Operations, FF1};
 use lethe_core::token::Handle;
 use rand::rngs::OsRng;
 use rand::RngCore;
@@ -47,22 +51,74 @@ impl HandleCipher {
 
     /// The handle of row `row` (row numbers are positive).
     pub fn handle(&self, row: i64) -> Result<Handle, StoreError> {
-        let plain = BinaryNumeralString::from_bytes_le(&row.to_le_bytes());
-        let sealed = self.0.encrypt(&[], &plain).map_err(|_| StoreError::Corrupt("handle"))?;
-        Ok(Handle(u64::from_le_bytes(to_array(&sealed.to_bytes_le())?)))
+        let sealed = self.0.encrypt(&[], &Bits64(row as u64)).map_err(|_| StoreError::Corrupt("handle"))?;
+        Ok(Handle(sealed.0))
     }
 
     /// The row a handle names, or `None` if it names none a store could have written.
     pub fn row(&self, handle: Handle) -> Option<i64> {
-        let sealed = BinaryNumeralString::from_bytes_le(&handle.0.to_le_bytes());
-        let plain = self.0.decrypt(&[], &sealed).ok()?;
-        let row = i64::from_le_bytes(to_array(&plain.to_bytes_le()).ok()?);
+        let plain = self.0.decrypt(&[], &Bits64(handle.0)).ok()?;
+        let row = plain.0 as i64;
         (row > 0).then_some(row)
     }
 }
 
-fn to_array(bytes: &[u8]) -> Result<[u8; 8], StoreError> {
-    bytes.try_into().map_err(|_| StoreError::Corrupt("handle"))
+/// A 64-bit value as a binary numeral string, numbered as the crate's `BinaryNumeralString`
+/// numbers the little-endian bytes of the value: numeral `i` is bit `i` (least significant
+/// first). FF1 reads each half as a big-endian number, so a half's value is its 32 bits
+/// reversed.
+struct Bits64(u64);
+
+/// One half of a [`Bits64`]: 32 numerals and their value.
+struct Half(u32);
+
+impl NumeralString for Bits64 {
+    type Ops = Half;
+
+    fn is_valid(&self, radix: u32) -> bool {
+        radix == 2
+    }
+
+    fn numeral_count(&self) -> usize {
+        64
+    }
+
+    fn split(&self) -> (Half, Half) {
+        let low = self.0 as u32;
+        let high = (self.0 >> 32) as u32;
+        (Half(low.reverse_bits()), Half(high.reverse_bits()))
+    }
+
+    fn concat(a: Half, b: Half) -> Self {
+        Bits64(u64::from(a.0.reverse_bits()) | (u64::from(b.0.reverse_bits()) << 32))
+    }
+}
+
+impl Half {
+    /// `NUM(S) mod 2^32`: the low 32 bits of a big-endian byte string.
+    fn low_bits(bytes: impl Iterator<Item = u8>) -> u32 {
+        bytes.fold(0u32, |acc, b| (acc << 8) | u32::from(b))
+    }
+}
+
+impl Operations for Half {
+    type Bytes = [u8; 4];
+
+    fn numeral_count(&self) -> usize {
+        32
+    }
+
+    fn to_be_bytes(&self, _radix: u32, _b: usize) -> [u8; 4] {
+        self.0.to_be_bytes()
+    }
+
+    fn add_mod_exp(self, other: impl Iterator<Item = u8>, _radix: u32, _m: usize) -> Self {
+        Half(self.0.wrapping_add(Half::low_bits(other)))
+    }
+
+    fn sub_mod_exp(self, other: impl Iterator<Item = u8>, _radix: u32, _m: usize) -> Self {
+        Half(self.0.wrapping_sub(Half::low_bits(other)))
+    }
 }
 
 #[cfg(test)]
@@ -105,6 +161,24 @@ mod tests {
         let pinned: Vec<u64> = [1, 2, 1_000_000].iter().map(|&r| cipher.handle(r).expect("handle").0).collect();
         assert_eq!(pinned, PINNED);
         assert_eq!(cipher.row(Handle(PINNED[2])), Some(1_000_000));
+    }
+
+    #[test]
+    fn the_u32_halves_compute_what_the_big_integer_numeral_strings_compute() {
+        use fpe::ff1::BinaryNumeralString;
+        let key = HandleCipher::new_key();
+        let cipher = HandleCipher::new(key.as_ref()).expect("key");
+        let reference = FF1::<Aes256>::new(key.as_ref(), 2).expect("key");
+        let mut values = vec![1u64, 2, 0x8000_0000, u64::MAX, i64::MAX as u64];
+        values.extend((0..200).map(|_| OsRng.next_u64()));
+        for v in values {
+            let big = reference.encrypt(&[], &BinaryNumeralString::from_bytes_le(&v.to_le_bytes())).expect("ff1");
+            let sealed = u64::from_le_bytes(big.to_bytes_le().try_into().expect("8 bytes"));
+            assert_eq!(cipher.handle(v as i64).expect("handle").0, sealed, "encrypting {v}");
+            let back = reference.decrypt(&[], &BinaryNumeralString::from_bytes_le(&v.to_le_bytes())).expect("ff1");
+            let opened = u64::from_le_bytes(back.to_bytes_le().try_into().expect("8 bytes"));
+            assert_eq!(cipher.0.decrypt(&[], &Bits64(v)).expect("ff1").0, opened, "decrypting {v}");
+        }
     }
 
     const PINNED: [u64; 3] = [13_428_874_443_359_275_469, 5_460_339_611_837_319_000, 8_057_905_091_383_819_781];
