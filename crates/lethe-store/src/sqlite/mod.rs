@@ -148,7 +148,7 @@ impl Store for SqliteStore {
         let Place::Row(row) = self.place(Some(new.handle)) else {
             return Err(StoreError::Corrupt("a handle this store did not hand out"));
         };
-        self.writer.write(move |c| rows::insert(c, row, &new)).await
+        self.writer.write_one(move |c| rows::insert(c, row, &new)).await
     }
 
     async fn secret(&self, key: SecretKey) -> Result<Option<SecretRecord>, StoreError> {
@@ -164,8 +164,8 @@ impl Store for SqliteStore {
     async fn claim(&self, key: SecretKey, now: UnixTime) -> Result<bool, StoreError> {
         let place = self.place(key.handle);
         self.writer
-            .write(move |c| match rows::locate_secret(c, place, &key.id)? {
-                Some(row) => Ok(rows::end_secret(c, row, now, SecretState::Viewed, None)?.is_some()),
+            .write_one(move |c| match rows::locate_secret(c, place, &key.id)? {
+                Some(row) => rows::end_secret(c, row, now, SecretState::Viewed, None),
                 None => Ok(false),
             })
             .await
@@ -178,7 +178,7 @@ impl Store for SqliteStore {
         e2e_ok: bool,
     ) -> Result<Option<SecretRecord>, StoreError> {
         let place = self.place(key.handle);
-        self.writer.write(move |c| rows::take_unprotected(c, place, &key.id, now, e2e_ok)).await
+        self.writer.write_one(move |c| rows::take_unprotected(c, place, &key.id, now, e2e_ok)).await
     }
 
     async fn record_failure(
@@ -217,7 +217,7 @@ impl Store for SqliteStore {
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
         let place = self.place(key.handle);
         self.writer
-            .write(move |c| {
+            .write_one(move |c| {
                 if let Some(row) = rows::locate_receipt(c, place, &key.secret, &key.receipt)? {
                     c.prepare_cached(
                         "UPDATE records SET receipt_seen = 1, updated = ?2 WHERE rowid = ?1 AND receipt_seen = 0",

@@ -138,25 +138,30 @@ pub(crate) fn receipt_at(conn: &Connection, row: i64) -> Result<Option<ReceiptRe
 
 /// Ends a waiting secret: clears its content and records the final state. The conditional
 /// `UPDATE … WHERE state = 'new'` is the atomic claim: only one caller can change the row, so
-/// only one caller ever sees `Some` (P2). Never split this into a read and a write.
+/// only one caller ever sees `true` (P2). Never split this into a read and a write.
+/// (No `RETURNING`: SQLite collects returned rows in a temporary table it opens per statement.)
 pub(crate) fn end_secret(
     conn: &Connection,
     row: i64,
     now: UnixTime,
     state: SecretState,
     reason: Option<BurnReason>,
-) -> Result<Option<ReceiptId>, StoreError> {
+) -> Result<bool, StoreError> {
     let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
     let sql = concat!(
         "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, ",
         clear_secret!(),
-        " WHERE rowid = ?1 AND state = 'new' AND secret_expires_at > ?2 RETURNING receipt_id"
+        " WHERE rowid = ?1 AND state = 'new' AND secret_expires_at > ?2"
     );
-    let receipt: Option<Vec<u8>> = conn
-        .prepare_cached(sql)?
-        .query_row(params![row, now, state.as_str(), reason.map(BurnReason::as_str), viewed, burned], |r| r.get(0))
-        .optional()?;
-    receipt.map(|r| ReceiptId::from_slice(&r).ok_or(StoreError::Corrupt("receipt id"))).transpose()
+    let changed = conn.prepare_cached(sql)?.execute(params![
+        row,
+        now,
+        state.as_str(),
+        reason.map(BurnReason::as_str),
+        viewed,
+        burned
+    ])?;
+    Ok(changed == 1)
 }
 
 /// Consumes a secret that needs no passphrase or proof, returning its sealed content.
@@ -185,8 +190,8 @@ pub(crate) fn take_unprotected(
         return Ok(None);
     }
     match end_secret(conn, row, now, SecretState::Viewed, None)? {
-        Some(_) => Ok(Some(record)),
-        None => Err(StoreError::Corrupt("a waiting secret could not be claimed")),
+        true => Ok(Some(record)),
+        false => Err(StoreError::Corrupt("a waiting secret could not be claimed")),
     }
 }
 

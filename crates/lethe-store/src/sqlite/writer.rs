@@ -4,8 +4,11 @@
 //!   it is acknowledged;
 //! - **serialised consumption**: two reveals of one secret can never interleave.
 //!
-//! Each job runs inside its own savepoint, so a failing job rolls back alone. Its result is
-//! delivered only after the whole transaction has committed.
+//! A job that changes several rows runs inside its own savepoint ([`Writer::write`]), so a
+//! failing job rolls back alone. A job that makes at most one change, in one statement, skips
+//! the savepoint ([`Writer::write_one`]): SQLite makes each statement atomic on its own, and a
+//! savepoint would copy every page the job touches into a sub-journal first (docs/benchmarks.md,
+//! "Fourth session"). A job's result is delivered only after the whole transaction has committed.
 
 use crate::StoreError;
 use rusqlite::Connection;
@@ -17,7 +20,15 @@ use tokio::sync::oneshot;
 const MAX_BATCH: usize = 512;
 
 type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+type Run = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+
+/// A unit of work for the writer thread.
+struct Job {
+    /// Whether the job runs inside its own savepoint.
+    savepoint: bool,
+    /// Runs the job; says whether it succeeded and how to deliver its result after the commit.
+    run: Run,
+}
 
 /// A handle for submitting work to the writer thread. Dropping every handle stops the thread.
 #[derive(Clone)]
@@ -36,14 +47,33 @@ impl Writer {
         Ok(Writer { jobs: tx })
     }
 
-    /// Runs `f` in the next transaction and returns its result once that transaction is durable.
+    /// Runs `f` in its own savepoint in the next transaction and returns its result once that
+    /// transaction is durable. If `f` fails, whatever it changed is rolled back.
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
+        self.submit(true, f).await
+    }
+
+    /// Like [`Writer::write`], without the savepoint, for a job that changes the database with
+    /// at most one statement and cannot fail after that statement has changed a row.
+    pub(crate) async fn write_one<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.submit(false, f).await
+    }
+
+    async fn submit<T, F>(&self, savepoint: bool, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(move |conn| {
+        let run: Run = Box::new(move |conn: &Connection| {
             let result = f(conn);
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |commit| {
@@ -51,7 +81,7 @@ impl Writer {
             });
             (ok, finish)
         });
-        self.jobs.send(job).map_err(|_| StoreError::Closed)?;
+        self.jobs.send(Job { savepoint, run }).map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 }
@@ -86,28 +116,69 @@ fn run(conn: Connection, rx: mpsc::Receiver<Job>) {
     tracing::debug!("sqlite writer stopped");
 }
 
+/// Runs a batch in one transaction and delivers the results once it has committed. Should
+/// SQLite roll the whole transaction back on its own (an I/O error or a full disk inside a
+/// job), the jobs run so far fail with it and the rest go into a fresh transaction.
 fn apply(conn: &Connection, batch: Vec<Job>) {
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-        let err = StoreError::from(e);
-        tracing::error!(error = %err, "cannot begin a write transaction");
-        // Dropping the jobs unrun makes each waiting caller see `StoreError::Closed`.
-        drop(batch);
-        return;
-    }
-    let mut finishes = Vec::with_capacity(batch.len());
-    for job in batch {
-        let step = conn.execute_batch("SAVEPOINT job").map_err(StoreError::from);
-        let (ok, finish) = job(conn);
-        let release =
-            if ok { conn.execute_batch("RELEASE job") } else { conn.execute_batch("ROLLBACK TO job; RELEASE job") };
-        finishes.push((step.and(release.map_err(StoreError::from)), finish));
-    }
-    let commit = conn.execute_batch("COMMIT").map_err(StoreError::from);
-    if let Err(e) = &commit {
-        tracing::error!(error = %e, jobs = finishes.len(), "write transaction failed to commit");
-        let _ = conn.execute_batch("ROLLBACK");
-    }
-    for (step, finish) in finishes {
-        finish(commit.clone().and(step));
+    let mut jobs = batch.into_iter().peekable();
+    while jobs.peek().is_some() {
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            let err = StoreError::from(e);
+            tracing::error!(error = %err, "cannot begin a write transaction");
+            // Dropping the jobs unrun makes each waiting caller see `StoreError::Closed`.
+            return;
+        }
+        let mut finishes = Vec::new();
+        let mut lost = false;
+        for job in jobs.by_ref() {
+            finishes.push(run_job(conn, job));
+            if conn.is_autocommit() {
+                lost = true;
+                break;
+            }
+        }
+        let commit =
+            if lost { Err(StoreError::Corrupt("the write transaction was rolled back")) } else { commit(conn) };
+        if let Err(e) = &commit {
+            tracing::error!(error = %e, jobs = finishes.len(), "write transaction failed to commit");
+        }
+        for (step, finish) in finishes {
+            finish(commit.clone().and(step));
+        }
     }
 }
+
+/// Runs one job, in a savepoint if it asks for one; returns how its own statements went.
+fn run_job(conn: &Connection, job: Job) -> (Result<(), StoreError>, Finish) {
+    if !job.savepoint {
+        let (_, finish) = (job.run)(conn);
+        return (Ok(()), finish);
+    }
+    let step = statement(conn, "SAVEPOINT job");
+    let (ok, finish) = (job.run)(conn);
+    let release = if ok { statement(conn, "RELEASE job") } else { rollback_to_savepoint(conn) };
+    (step.and(release), finish)
+}
+
+fn rollback_to_savepoint(conn: &Connection) -> Result<(), StoreError> {
+    statement(conn, "ROLLBACK TO job")?;
+    statement(conn, "RELEASE job")
+}
+
+fn commit(conn: &Connection) -> Result<(), StoreError> {
+    let result = statement(conn, "COMMIT");
+    if result.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    result
+}
+
+/// Runs one of the writer's own statements, prepared once per connection.
+fn statement(conn: &Connection, sql: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "writer_tests.rs"]
+mod tests;
