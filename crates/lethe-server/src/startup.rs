@@ -15,8 +15,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower::Layer;
-use tower_http::normalize_path::NormalizePathLayer;
 
 /// A bound, not yet serving, Lethe server.
 pub struct Application {
@@ -55,8 +53,7 @@ impl Application {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let interval = Duration::from_secs(self.state.config.sweep_interval_secs);
         let sweeper = tokio::spawn(sweeper::run(self.state.secrets.clone(), interval, stop_rx));
-        // Trailing slashes are trimmed before routing: some clients send `share/`.
-        let app = NormalizePathLayer::trim_trailing_slash().layer(crate::http::router(self.state));
+        let app = crate::http::app(self.state);
         let served = axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown)
             .await;

@@ -14,24 +14,36 @@ pub mod params;
 pub mod receipt;
 
 use crate::state::AppState;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
-/// The v1 routes, to be nested under `/api/v1`. Trailing slashes are trimmed before routing.
+/// Where the v1 API lives.
+pub const PREFIX: &str = "/api/v1";
+
+/// The v1 routes, with their full paths under [`PREFIX`] (merged rather than nested: a nested
+/// router wraps every route in two more services, cloned on every request). Trailing slashes
+/// are trimmed before routing; other paths under the prefix fall through to the application's
+/// fallback, [`handlers::not_found`].
 pub fn router() -> Router<AppState> {
-    let receipt = get(handlers::receipt).post(handlers::receipt);
+    // A v1 route called with a method it does not take answers in v1's error convention.
+    let get_post = |h: MethodRouter<AppState>| h.fallback(handlers::method_not_allowed);
+    let receipt = get_post(get(handlers::receipt).post(handlers::receipt));
     let mut r = Router::new()
-        .route("/status", get(handlers::status))
-        .route("/authcheck", get(handlers::authcheck).post(handlers::authcheck))
-        .route("/share", post(handlers::share))
-        .route("/create", post(handlers::share))
-        .route("/generate", post(handlers::generate))
-        .route("/secret/{key}", post(handlers::reveal))
-        .route("/private/recent", get(handlers::recent).post(handlers::recent));
+        .route(&v1("/status"), get_post(get(handlers::status)))
+        .route(&v1("/authcheck"), get_post(get(handlers::authcheck).post(handlers::authcheck)))
+        .route(&v1("/share"), get_post(post(handlers::share)))
+        .route(&v1("/create"), get_post(post(handlers::share)))
+        .route(&v1("/generate"), get_post(post(handlers::generate)))
+        .route(&v1("/secret/{key}"), get_post(post(handlers::reveal)))
+        .route(&v1("/private/recent"), get_post(get(handlers::recent).post(handlers::recent)));
     for prefix in ["private", "metadata", "receipt"] {
         r = r
-            .route(&format!("/{prefix}/{{key}}"), receipt.clone())
-            .route(&format!("/{prefix}/{{key}}/burn"), post(handlers::burn));
+            .route(&v1(&format!("/{prefix}/{{key}}")), receipt.clone())
+            .route(&v1(&format!("/{prefix}/{{key}}/burn")), get_post(post(handlers::burn)));
     }
-    r.fallback(handlers::not_found).method_not_allowed_fallback(handlers::method_not_allowed)
+    r
+}
+
+fn v1(path: &str) -> String {
+    format!("{PREFIX}{path}")
 }

@@ -1,8 +1,6 @@
 //! Security headers on every response (P10). Each header says why it is there.
 
-use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 
 /// The headers, as `(name, value)`, so tests can check every one is present.
@@ -25,9 +23,9 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("cross-origin-resource-policy", "same-origin"),
 ];
 
-/// Middleware: sets every security header unless the handler set a more specific value.
-pub async fn set_security_headers(req: Request, next: Next) -> Response {
-    let mut resp = next.run(req).await;
+/// Sets every security header on a response unless the handler set a more specific value.
+/// Applied to every response by [`crate::http::app`].
+pub fn add_security_headers(mut resp: Response) -> Response {
     let headers = resp.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         headers.entry(HeaderName::from_static(name)).or_insert(HeaderValue::from_static(value));

@@ -8,20 +8,37 @@ pub mod links;
 pub mod trace;
 
 use crate::state::AppState;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::response::Response;
 use axum::Router;
+use std::convert::Infallible;
+use tower::{Layer, Service, ServiceBuilder};
+use tower_http::normalize_path::NormalizePathLayer;
 
-/// The complete application router.
-pub fn router(state: AppState) -> Router {
+/// The application as served: the router behind the layers every request passes alike. They
+/// wrap the router once: added with `Router::layer` they would wrap each route, and each
+/// request would clone them (docs/benchmarks.md, "Fourth session").
+pub fn app(
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + Sync + 'static {
     let body_limit = state.config.max_body_bytes;
+    let inner = ServiceBuilder::new()
+        .map_response(headers::add_security_headers as fn(Response) -> Response)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .service(router(state));
+    // Trailing slashes are trimmed before routing: some clients send `share/`.
+    NormalizePathLayer::trim_trailing_slash().layer(inner)
+}
+
+/// The complete application router. Each route logs its requests under its route template,
+/// which only a layer inside the router can see.
+pub fn router(state: AppState) -> Router {
     Router::new()
-        .nest("/api/v1", crate::api_v1::router())
+        .merge(crate::api_v1::router())
         .merge(crate::api_v2::router())
         .merge(crate::web::router())
         .merge(health::router())
         .fallback(crate::api_v1::handlers::not_found)
-        .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(trace::log_request))
-        .layer(axum::middleware::from_fn(headers::set_security_headers))
         .with_state(state)
 }

@@ -13,7 +13,7 @@
 use crate::StoreError;
 use rusqlite::Connection;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// Upper bound on jobs per transaction, to keep each commit short.
@@ -128,6 +128,7 @@ fn apply(conn: &Connection, batch: Vec<Job>) {
             // Dropping the jobs unrun makes each waiting caller see `StoreError::Closed`.
             return;
         }
+        let started = Instant::now();
         let mut finishes = Vec::new();
         let mut lost = false;
         for job in jobs.by_ref() {
@@ -137,8 +138,16 @@ fn apply(conn: &Connection, batch: Vec<Job>) {
                 break;
             }
         }
+        let ran = started.elapsed();
         let commit =
             if lost { Err(StoreError::Corrupt("the write transaction was rolled back")) } else { commit(conn) };
+        // Where a write's latency goes: running the batch, or the commit (fsync, checkpoint).
+        tracing::debug!(
+            jobs = finishes.len(),
+            run_us = ran.as_micros() as u64,
+            commit_us = (started.elapsed() - ran).as_micros() as u64,
+            "write batch"
+        );
         if let Err(e) = &commit {
             tracing::error!(error = %e, jobs = finishes.len(), "write transaction failed to commit");
         }
