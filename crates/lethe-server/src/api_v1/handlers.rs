@@ -1,4 +1,5 @@
-//! The v1 handlers: extract, call the service, render. No logic of their own.
+//! The v1 handlers: extract, call the service, render. No logic of their own. Bodies are
+//! serialised from typed structs, straight into the response buffer.
 
 use super::auth;
 use super::error::V1Error;
@@ -9,20 +10,53 @@ use crate::service::{Conceal, Concealed, Credential, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lethe_core::generate::{self, Charsets};
 use lethe_core::token::{ReceiptToken, SecretToken};
-use serde_json::{json, Value};
+use serde::Serialize;
 use zeroize::Zeroizing;
 
-type V1Result = Result<Json<Value>, V1Error>;
+type V1Result = Result<Response, V1Error>;
 
-fn status_body() -> Json<Value> {
-    Json(json!({ "status": "nominal", "locale": "en" }))
+fn json(body: impl Serialize) -> Response {
+    Json(body).into_response()
 }
 
-pub async fn status() -> Json<Value> {
+#[derive(Serialize)]
+struct Status {
+    status: &'static str,
+    locale: &'static str,
+}
+
+fn status_body() -> Response {
+    json(Status { status: "nominal", locale: "en" })
+}
+
+pub async fn status() -> Response {
     status_body()
+}
+
+/// `generate`'s answer: the receipt and the generated value.
+#[derive(Serialize)]
+struct Generated<'a> {
+    #[serde(flatten)]
+    receipt: V1Receipt,
+    value: &'a str,
+}
+
+/// A revealed secret. The content is borrowed: the only copy made is the response's.
+#[derive(Serialize)]
+struct Revealed<'a> {
+    value: &'a str,
+    secret_key: &'a str,
+    share_domain: &'static str,
+}
+
+#[derive(Serialize)]
+struct Burned {
+    state: V1Receipt,
+    secret_shortkey: String,
 }
 
 pub async fn authcheck(headers: HeaderMap) -> V1Result {
@@ -37,15 +71,11 @@ fn recipients(params: &Params) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn receipt_json(c: &Concealed, now: i64) -> Result<Value, AppError> {
-    let view = crate::service::ReceiptView {
-        record: c.receipt.clone(),
-        state: c.receipt.state,
-        secret: Some(c.secret.clone()),
-        now,
-    };
-    serde_json::to_value(V1Receipt::new(&view, &c.receipt_token, true))
-        .map_err(|e| AppError::internal("encoding a receipt", e))
+/// The receipt of a secret just created.
+fn new_receipt(c: Concealed, now: i64) -> V1Receipt {
+    let state = c.receipt.state;
+    let view = crate::service::ReceiptView { record: c.receipt, state, secret: Some(c.secret), now };
+    V1Receipt::new(&view, &c.receipt_token, true)
 }
 
 #[tracing::instrument(skip_all)]
@@ -60,7 +90,7 @@ pub async fn share(State(app): State<AppState>, headers: HeaderMap, mut params: 
         name: None,
     };
     let created = app.secrets.conceal(req).await?;
-    Ok(Json(receipt_json(&created, app.secrets.now())?))
+    Ok(json(new_receipt(created, app.secrets.now())))
 }
 
 fn flag(params: &Params, key: &str, default: bool) -> Result<bool, AppError> {
@@ -100,9 +130,8 @@ pub async fn generate(State(app): State<AppState>, headers: HeaderMap, mut param
         name: None,
     };
     let created = app.secrets.conceal(req).await?;
-    let mut body = receipt_json(&created, app.secrets.now())?;
-    body["value"] = Value::String(value.to_string());
-    Ok(Json(body))
+    let shown = Zeroizing::new(value.to_string());
+    Ok(json(Generated { receipt: new_receipt(created, app.secrets.now()), value: shown.as_str() }))
 }
 
 #[tracing::instrument(skip_all)]
@@ -111,7 +140,7 @@ pub async fn reveal(State(app): State<AppState>, Path(key): Path<String>, mut pa
     let passphrase = params.take("passphrase");
     let credential = Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str()));
     let revealed = app.secrets.reveal(&token, credential).await?;
-    Ok(Json(json!({ "value": revealed.content.as_str(), "secret_key": token.expose(), "share_domain": "" })))
+    Ok(json(Revealed { value: revealed.content.as_str(), secret_key: token.expose(), share_domain: "" }))
 }
 
 fn receipt_token(key: &str) -> Result<ReceiptToken, AppError> {
@@ -122,9 +151,7 @@ fn receipt_token(key: &str) -> Result<ReceiptToken, AppError> {
 pub async fn receipt(State(app): State<AppState>, Path(key): Path<String>) -> V1Result {
     let token = receipt_token(&key)?;
     let view = app.secrets.receipt(&token).await?;
-    serde_json::to_value(V1Receipt::new(&view, &token, true))
-        .map(Json)
-        .map_err(|e| AppError::internal("encoding a receipt", e).into())
+    Ok(json(V1Receipt::new(&view, &token, true)))
 }
 
 #[tracing::instrument(skip_all)]
@@ -132,7 +159,7 @@ pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> V1Res
     let token = receipt_token(&key)?;
     let (view, secret) = app.secrets.burn(&token).await?;
     let shortkey: String = secret.expose().chars().take(8).collect();
-    Ok(Json(json!({ "state": V1Receipt::new(&view, &token, true), "secret_shortkey": shortkey })))
+    Ok(json(Burned { state: V1Receipt::new(&view, &token, true), secret_shortkey: shortkey }))
 }
 
 #[tracing::instrument(skip_all)]
@@ -142,7 +169,7 @@ pub async fn recent(headers: HeaderMap) -> V1Result {
     // each receipt token is stored, so `metadata_key` would have to be kept sealed to the
     // account.
     auth::require_account(&headers)?;
-    Ok(Json(Value::Array(Vec::new())))
+    Ok(json(Vec::<V1Receipt>::new()))
 }
 
 pub async fn not_found() -> V1Error {

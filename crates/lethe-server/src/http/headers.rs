@@ -2,6 +2,7 @@
 
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::Response;
+use std::sync::LazyLock;
 
 /// The headers, as `(name, value)`, so tests can check every one is present.
 pub const SECURITY_HEADERS: &[(&str, &str)] = &[
@@ -27,8 +28,14 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
 /// Applied to every response by [`crate::http::app`].
 pub fn add_security_headers(mut resp: Response) -> Response {
     let headers = resp.headers_mut();
-    for (name, value) in SECURITY_HEADERS {
-        headers.entry(HeaderName::from_static(name)).or_insert(HeaderValue::from_static(value));
+    headers.reserve(SECURITY_HEADERS.len());
+    for (name, value) in PARSED.iter() {
+        headers.entry(name.clone()).or_insert_with(|| value.clone());
     }
     resp
 }
+
+/// [`SECURITY_HEADERS`], parsed once.
+static PARSED: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
+    SECURITY_HEADERS.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect()
+});
