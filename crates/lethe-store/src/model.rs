@@ -27,8 +27,6 @@ pub struct NewSecret {
     pub created: UnixTime,
     pub secret_expires_at: UnixTime,
     pub receipt_expires_at: UnixTime,
-    /// The share token sealed under the receipt token.
-    pub sealed_link: Vec<u8>,
     /// Obscured recipient addresses, for display only.
     pub recipients: Vec<String>,
 }
@@ -61,7 +59,7 @@ impl NewSecret {
             burned_at: None,
             secret_expires_at: self.secret_expires_at,
             expires_at: self.receipt_expires_at,
-            sealed_link: Some(self.sealed_link.clone()),
+            sealed_link: None,
             recipients: self.recipients.clone(),
             passphrase_required: self.kdf.is_some(),
             receipt_seen: false,

@@ -181,7 +181,6 @@ impl Secrets {
             created: now,
             secret_expires_at: now + ttl.secs(),
             receipt_expires_at: now + ttl.receipt_secs(),
-            sealed_link: crypto::seal_link(&receipt_token, &receipt_id, &secret),
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
         };
         let receipt = new.receipt();

@@ -8,7 +8,8 @@ use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_store::ReceiptRecord;
 
 /// A receipt as its holder sees it: the record, its state now, and the share token while the
-/// secret is still waiting (recovered from the sealed link with the receipt token).
+/// secret is still waiting: derived from the receipt token, or for a receipt issued before
+/// share tokens were derived, opened from the link sealed in its record.
 pub struct ReceiptView {
     pub record: ReceiptRecord,
     pub state: SecretState,
@@ -22,6 +23,7 @@ impl Secrets {
         let state = record.state_at(now);
         let secret = match (&record.sealed_link, state) {
             (Some(blob), SecretState::New) => crypto::open_link(token, &record.id, blob).ok(),
+            (None, SecretState::New) => Some(token.secret_token()),
             _ => None,
         };
         ReceiptView { record, state, secret, now }

@@ -31,6 +31,7 @@ async fn nothing_is_revealed_after_expiry_even_before_the_sweep() {
     s.clock.advance(59);
     let receipt = s.get(&format!("/api/v1/private/{m}")).await;
     assert_eq!((receipt.json["state"].as_str(), receipt.json["secret_ttl"].as_i64()), (Some("viewed"), Some(1)));
+    assert_eq!(receipt.str("secret_key"), key, "a waiting secret's receipt shows its link");
     s.clock.advance(1);
     s.reveal(&key, None).await.assert_error("Unknown secret", 410);
     let receipt = s.get(&format!("/api/v1/private/{m}")).await;

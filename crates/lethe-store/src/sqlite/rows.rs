@@ -78,9 +78,9 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), S
     };
     conn.prepare_cached(
         "INSERT INTO records (rowid, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, \
-         custid, name, ttl, created, updated, secret_expires_at, expires_at, sealed_link, recipients, \
+         custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
          passphrase_required, legacy_receipt, row_in_link) \
-         VALUES (?17, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, 0, 1)",
+         VALUES (?16, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, 0, 1)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -96,7 +96,6 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), S
         n.created,
         n.secret_expires_at,
         n.receipt_expires_at,
-        n.sealed_link,
         n.recipients.join("\n"),
         n.kdf.is_some(),
         row,

@@ -30,7 +30,6 @@ pub(super) fn secret_for(m: ReceiptToken, ttl: i64, passphrase: bool) -> NewSecr
         created: NOW,
         secret_expires_at: NOW + ttl,
         receipt_expires_at: NOW + 2 * ttl,
-        sealed_link: vec![0xCD; 83],
         recipients: vec!["a***@e***.com".into()],
     }
 }
@@ -46,6 +45,8 @@ async fn create_then_claim_exactly_once() {
     let (_dir, store) = open();
     let n = new_secret(&store, 3600, false);
     store.create(n.clone()).await.expect("create");
+    let r = store.receipt(n.key()).await.expect("read").expect("receipt");
+    assert_eq!(r.sealed_link, None, "the share link derives from the receipt token; it is not stored");
     let row = store.secret(n.secret_key()).await.expect("read").expect("exists");
     assert_eq!(row.sealed, n.sealed);
     assert_eq!(row.receipt_id, n.receipt_id);

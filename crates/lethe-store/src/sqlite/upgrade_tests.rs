@@ -47,13 +47,15 @@ async fn a_two_table_database_upgrades_without_losing_secrets() {
     // Before migration 0004 the two tokens of a secret were unrelated.
     let unrelated = |sealed| NewSecret { sealed, ..secret_for(legacy_receipt_token(), 3600, false) };
     let (waiting, viewed) = (unrelated(pattern(7)), unrelated(pattern(8)));
+    // Their receipts held the share link sealed under the receipt token.
+    let sealed_link = vec![0xCD; 83];
     {
         let conn = database_at(&path, 2);
         let receipt = "INSERT INTO receipts (id, secret_id, custid, state, ttl, created, updated, secret_expires_at, \
              expires_at, sealed_link, recipients, passphrase_required, kind, name, viewed_at) \
              VALUES (?1, ?2, 'anon', ?3, 3600, ?4, ?4, ?5, ?6, ?7, 'a***@e***.com', 0, 'text', 'label', ?8)";
         for (n, state, viewed_at) in [(&waiting, "new", None), (&viewed, "viewed", Some(NOW + 5))] {
-            let link = (state == "new").then_some(&n.sealed_link);
+            let link = (state == "new").then_some(&sealed_link);
             let args = rusqlite::params![
                 n.receipt_id.as_bytes(),
                 n.id.as_bytes(),
@@ -80,7 +82,7 @@ async fn a_two_table_database_upgrades_without_losing_secrets() {
     let r = store.receipt(by_receipt(viewed.receipt_id)).await.expect("read").expect("viewed receipt kept");
     assert_eq!((r.state, r.viewed_at, r.name.as_deref()), (SecretState::Viewed, Some(NOW + 5), Some("label")));
     let w = store.receipt(by_receipt(waiting.receipt_id)).await.expect("read").expect("waiting receipt kept");
-    assert_eq!((w.state, w.sealed_link.as_ref()), (SecretState::New, Some(&waiting.sealed_link)));
+    assert_eq!((w.state, w.sealed_link.as_ref()), (SecretState::New, Some(&sealed_link)));
     assert_eq!(w.recipients, vec!["a***@e***.com".to_owned()]);
     let taken = store.take_unprotected(legacy_key(waiting.id), NOW + 10, false).await.expect("take").expect("waiting");
     assert_eq!(taken.sealed, waiting.sealed);
@@ -94,6 +96,7 @@ async fn links_issued_before_handles_still_work_after_the_upgrade() {
     // Version 4: the share token derived from a 43-character receipt token.
     let m = legacy_receipt_token();
     let old = NewSecret { sealed: pattern(3), ..secret_for(m.clone(), 3600, false) };
+    let sealed_link = vec![0xCE; 83];
     {
         let conn = database_at(&path, 4);
         conn.execute(
@@ -107,7 +110,7 @@ async fn links_issued_before_handles_still_work_after_the_upgrade() {
                 NOW,
                 old.secret_expires_at,
                 old.receipt_expires_at,
-                old.sealed_link
+                sealed_link
             ],
         )
         .expect("row");
@@ -117,7 +120,7 @@ async fn links_issued_before_handles_still_work_after_the_upgrade() {
     let t = m.secret_token();
     assert_eq!((m.handle(), t.handle()), (None, None), "43-character links carry no handle");
     let r = store.receipt(m.key()).await.expect("read").expect("found through the derived secret id");
-    assert_eq!(r.sealed_link.as_ref(), Some(&old.sealed_link));
+    assert_eq!(r.sealed_link.as_ref(), Some(&sealed_link));
     assert!(store.secret(t.key()).await.expect("read").is_some());
 
     // New rows follow the old one and are found only at their handle.
