@@ -54,10 +54,19 @@ pub fn parse_urlencoded(input: &[u8], into: &mut Params) -> Result<(), AppError>
 }
 
 fn decode_component(raw: &[u8]) -> Result<Zeroizing<String>, AppError> {
-    let plus_as_space: Zeroizing<Vec<u8>> =
-        Zeroizing::new(raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect());
-    let bytes: Zeroizing<Vec<u8>> = Zeroizing::new(percent_decode(&plus_as_space).collect());
-    std::str::from_utf8(&bytes).map(|s| Zeroizing::new(s.to_owned())).map_err(|_| AppError::InvalidUtf8)
+    // `+` is a space; it is replaced before percent-decoding, so that `%2B` stays a plus.
+    let spaced: Zeroizing<Vec<u8>>;
+    let input = if raw.contains(&b'+') {
+        spaced = Zeroizing::new(raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect());
+        spaced.as_slice()
+    } else {
+        raw
+    };
+    let bytes: Vec<u8> = percent_decode(input).collect();
+    String::from_utf8(bytes).map(Zeroizing::new).map_err(|refused| {
+        drop(Zeroizing::new(refused.into_bytes()));
+        AppError::InvalidUtf8
+    })
 }
 
 /// Reads a JSON object of scalars; numbers and booleans become their text.
