@@ -26,20 +26,20 @@ pub const PREFIX: &str = "/api/v1";
 /// fallback, [`handlers::not_found`].
 pub fn router() -> Router<AppState> {
     // A v1 route called with a method it does not take answers in v1's error convention.
-    let get_post = |h: MethodRouter<AppState>| h.fallback(handlers::method_not_allowed);
-    let receipt = get_post(get(handlers::receipt).post(handlers::receipt));
+    let v1_methods = |h: MethodRouter<AppState>| h.fallback(handlers::method_not_allowed);
+    let receipt = v1_methods(get(handlers::receipt).post(handlers::receipt));
     let mut r = Router::new()
-        .route(&v1("/status"), get_post(get(handlers::status)))
-        .route(&v1("/authcheck"), get_post(get(handlers::authcheck).post(handlers::authcheck)))
-        .route(&v1("/share"), get_post(post(handlers::share)))
-        .route(&v1("/create"), get_post(post(handlers::share)))
-        .route(&v1("/generate"), get_post(post(handlers::generate)))
-        .route(&v1("/secret/{key}"), get_post(post(handlers::reveal)))
-        .route(&v1("/private/recent"), get_post(get(handlers::recent).post(handlers::recent)));
+        .route(&v1("/status"), v1_methods(get(handlers::status)))
+        .route(&v1("/authcheck"), v1_methods(get(handlers::authcheck).post(handlers::authcheck)))
+        .route(&v1("/share"), v1_methods(post(handlers::share)))
+        .route(&v1("/create"), v1_methods(post(handlers::share)))
+        .route(&v1("/generate"), v1_methods(post(handlers::generate)))
+        .route(&v1("/secret/{key}"), v1_methods(post(handlers::reveal)))
+        .route(&v1("/private/recent"), v1_methods(get(handlers::recent).post(handlers::recent)));
     for prefix in ["private", "metadata", "receipt"] {
         r = r
             .route(&v1(&format!("/{prefix}/{{key}}")), receipt.clone())
-            .route(&v1(&format!("/{prefix}/{{key}}/burn")), get_post(post(handlers::burn)));
+            .route(&v1(&format!("/{prefix}/{{key}}/burn")), v1_methods(post(handlers::burn)));
     }
     r
 }
