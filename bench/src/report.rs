@@ -8,16 +8,23 @@ use crate::record::{PhaseRecord, Record, RssRecord};
 use std::fmt::Write;
 
 /// The systems in table order, with their display names.
-const SYSTEMS: [(&str, &str); 4] =
-    [("lethe", "Lethe"), ("ceiling", "ceiling"), ("floor", "floor"), ("snappass", "Snappass")];
+const SYSTEMS: [(&str, &str); 5] = [
+    ("lethe", "Lethe"),
+    ("ceiling", "ceiling"),
+    ("floor", "floor"),
+    ("sqlite-floor", "SQLite floor"),
+    ("snappass", "Snappass"),
+];
 
 /// The ratio rows under each size: numerator, denominator, label. Lethe against the ceiling
-/// splits into what durability costs at best (floor / ceiling) and what Lethe adds on top of
-/// that (Lethe / floor).
-const RATIOS: [(&str, &str, &str); 4] = [
+/// splits into what durability costs at best (floor / ceiling), what a SQLite store costs at
+/// best (SQLite floor / ceiling) and what Lethe adds on top of each.
+const RATIOS: [(&str, &str, &str); 6] = [
     ("lethe", "ceiling", "Lethe / ceiling"),
     ("floor", "ceiling", "floor / ceiling"),
+    ("sqlite-floor", "ceiling", "SQLite floor / ceiling"),
     ("lethe", "floor", "Lethe / floor"),
+    ("lethe", "sqlite-floor", "Lethe / SQLite floor"),
     ("lethe", "snappass", "Lethe / Snappass"),
 ];
 

@@ -4,6 +4,8 @@
 //!   `POST /api/v1/secret/<secret_key>` answers `{"value": …}`, then 404 forever.
 //! - The ceiling: the same routes, a fixed body; its answers cannot be checked.
 //! - The floor: the ceiling's routes and answers, after a durable append (`bin/floor.rs`).
+//! - The SQLite floor: the floor's routes and answers, after a durable SQLite write
+//!   (`bin/sqlite-floor.rs`); its keys name their rows.
 //! - Snappass (1.6): `POST /` with `password=…&ttl=hour` and `Accept: application/json`
 //!   answers `{"link": "https://host/<quoted token>", "ttl": 3600}`; `POST /<quoted token>`
 //!   answers an HTML page with the password in `<textarea id="password-text" …>`, then 404.
@@ -21,6 +23,8 @@ pub enum Flavour {
     Ceiling,
     /// The ceiling plus a group-committed, fdatasynced append per request; same wire shapes.
     Floor,
+    /// The floor with a group-committed SQLite insert or update in place of the append.
+    SqliteFloor,
     Snappass,
 }
 
@@ -39,19 +43,20 @@ impl Flavour {
             Flavour::Lethe => "lethe",
             Flavour::Ceiling => "ceiling",
             Flavour::Floor => "floor",
+            Flavour::SqliteFloor => "sqlite-floor",
             Flavour::Snappass => "snappass",
         }
     }
 
-    /// Whether answers carry real data to check. The ceiling and the floor answer every
-    /// create with the same key and every reveal with the same value.
+    /// Whether answers carry real data to check. The ceiling and the floors answer every
+    /// reveal with the same value.
     pub fn checkable(self) -> bool {
-        !matches!(self, Flavour::Ceiling | Flavour::Floor)
+        !matches!(self, Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor)
     }
 
     pub fn create_path(self) -> &'static str {
         match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => "/api/v1/share",
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => "/api/v1/share",
             Flavour::Snappass => "/",
         }
     }
@@ -59,7 +64,9 @@ impl Flavour {
     /// The form body of a create. `content` is alphanumeric, so it needs no escaping.
     pub fn create_body(self, content: &str, ttl_secs: u64) -> Bytes {
         match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => format!("secret={content}&ttl={ttl_secs}"),
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => {
+                format!("secret={content}&ttl={ttl_secs}")
+            }
             // Snappass only knows named periods; "hour" is its shortest.
             Flavour::Snappass => format!("password={content}&ttl=hour"),
         }
@@ -73,7 +80,7 @@ impl Flavour {
         }
         let json: serde_json::Value = serde_json::from_slice(&resp.body).context("create answer is not JSON")?;
         match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => {
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => {
                 let key = json["secret_key"].as_str().context("no secret_key")?;
                 if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
                     bail!("unexpected secret_key {key:?}");
@@ -98,7 +105,7 @@ impl Flavour {
             bail!("reveal answered {}", resp.status);
         }
         match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor => {
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => {
                 let json: serde_json::Value =
                     serde_json::from_slice(&resp.body).context("reveal answer is not JSON")?;
                 let value = json["value"].as_str().context("no value")?;
@@ -154,6 +161,11 @@ mod tests {
         assert_eq!(f.create_body("xyz", 60), Flavour::Ceiling.create_body("xyz", 60));
         let created = resp(200, r#"{"custid":"anon","secret_key":"abc","state":"new","ttl":3600}"#);
         assert_eq!(f.reveal_path(&created).unwrap(), "/api/v1/secret/abc");
+        let s = Flavour::SqliteFloor;
+        assert_eq!(s.name(), "sqlite-floor");
+        assert!(!s.checkable());
+        assert_eq!(s.create_body("xyz", 60), f.create_body("xyz", 60));
+        assert_eq!(s.reveal_path(&created).unwrap(), "/api/v1/secret/abc");
     }
 
     #[test]

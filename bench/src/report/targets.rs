@@ -29,26 +29,27 @@ fn worst_ratio(r: &Results, set: &str, other: &str, other_set: &str, phase: &str
     ratios(r, "lethe", set, other, other_set, phase).into_iter().min_by(f64::total_cmp)
 }
 
-/// What fraction of the ceiling the durable floor reached, worst and best over the sizes:
-/// not a target, but the most any store that syncs before it answers could reach here.
-fn floor_line(r: &Results) -> Option<String> {
-    let parts: Vec<String> = [("create", "creates/s"), ("reveal", "reveals/s")]
+/// What fraction of the ceiling a floor reached, worst and best over the sizes, and its worst
+/// p99: not a target, but the most a store of that kind could reach here.
+fn floor_line(r: &Results, floor: &str, what_it_is: &str) -> Option<String> {
+    let mut parts: Vec<String> = [("create", "creates/s"), ("reveal", "reveals/s")]
         .into_iter()
         .filter_map(|(phase, what)| {
-            let x = ratios(r, "floor", "empty", "ceiling", "empty", phase);
+            let x = ratios(r, floor, "empty", "ceiling", "empty", phase);
             let worst = x.iter().copied().min_by(f64::total_cmp)?;
             let best = x.iter().copied().max_by(f64::total_cmp)?;
             let (worst, best) = (times(Some(worst)), times(Some(best)));
             Some(if worst == best { format!("{what} {worst}") } else { format!("{what} worst {worst}, best {best}") })
         })
         .collect();
-    (!parts.is_empty()).then(|| {
-        format!(
-            "For reference, not a target: durable floor / ceiling {}. The floor bounds what any \
-             store that syncs every create and reveal before answering can reach on this machine.",
-            parts.join("; ")
-        )
-    })
+    if parts.is_empty() {
+        return None;
+    }
+    let p99 = r.phases.iter().filter(|p| p.system == floor && p.set == "empty").map(|p| p.p99_us).max();
+    if let Some(p99) = p99 {
+        parts.push(format!("its own p99 up to {}", ms(p99)));
+    }
+    Some(format!("For reference, not a target: {what_it_is} {}.", parts.join("; ")))
 }
 
 /// One Markdown list line per target that this run measured.
@@ -59,8 +60,22 @@ pub fn check(r: &Results) -> String {
             let _ = writeln!(s, "- {} {what} ≥ 0.5 × ceiling: worst {}", mark(x >= 0.5), times(Some(x)));
         }
     }
-    if let Some(floor) = floor_line(r) {
-        let _ = writeln!(s, "- {floor}");
+    let floors = [
+        (
+            "floor",
+            "durable floor / ceiling",
+            "The floor bounds what any store that syncs every create and reveal before answering can reach on this machine.",
+        ),
+        (
+            "sqlite-floor",
+            "SQLite floor / ceiling",
+            "The SQLite floor bounds what a store that keeps its secrets in SQLite can reach here.",
+        ),
+    ];
+    for (floor, what_it_is, meaning) in floors {
+        if let Some(line) = floor_line(r, floor, what_it_is) {
+            let _ = writeln!(s, "- {line} {meaning}");
+        }
     }
     let mut line = |ok: bool, text: String| {
         let _ = writeln!(s, "- {} {text}", mark(ok));

@@ -124,8 +124,8 @@ fn floor_rows_ratios_and_reference_line() {
     assert_eq!(
         floor,
         "- For reference, not a target: durable floor / ceiling creates/s worst 0.50×, best 0.75×; \
-         reveals/s worst 0.25×, best 0.40×. The floor bounds what any store that syncs every create \
-         and reveal before answering can reach on this machine."
+         reveals/s worst 0.25×, best 0.40×; its own p99 up to 6.00 ms. The floor bounds what any \
+         store that syncs every create and reveal before answering can reach on this machine."
     );
     assert!(!floor.contains('✅') && !floor.contains('❌'));
     // It follows the ceiling targets.
@@ -135,7 +135,38 @@ fn floor_rows_ratios_and_reference_line() {
     // One size: one figure each.
     let one = Results::new(r.phases.iter().filter(|p| p.size == 32).cloned().map(Record::Phase).collect());
     let s = targets::check(&one);
-    assert!(s.contains("durable floor / ceiling creates/s 0.50×; reveals/s 0.25×. The floor"), "{s}");
+    assert!(s.contains("durable floor / ceiling creates/s 0.50×; reveals/s 0.25×; its own p99"), "{s}");
+    assert!(!s.contains("SQLite floor"), "{s}");
+}
+
+#[test]
+fn sqlite_floor_rows_ratios_and_reference_line() {
+    let r = Results::new(vec![
+        phase("ceiling", 32, "create", 40_000.0, 3_000),
+        phase("ceiling", 32, "reveal", 40_000.0, 3_000),
+        phase("floor", 32, "create", 20_000.0, 5_000),
+        phase("floor", 32, "reveal", 20_000.0, 5_000),
+        phase("sqlite-floor", 32, "create", 16_000.0, 7_000),
+        phase("sqlite-floor", 32, "reveal", 8_000.0, 9_000),
+        phase("lethe", 32, "create", 8_000.0, 9_000),
+        phase("lethe", 32, "reveal", 6_000.0, 4_000),
+    ]);
+    let t = main_table(&r, "empty");
+    assert!(t.contains("| SQLite floor | 32 B | 16,000 |"), "{t}");
+    assert!(t.contains("| **SQLite floor / ceiling** | 32 B | **0.40×** | | | **0.20×** |"), "{t}");
+    assert!(t.contains("| **Lethe / SQLite floor** | 32 B | **0.50×** | | | **0.75×** |"), "{t}");
+    let at = |s: &str| t.find(s).unwrap_or_else(|| panic!("{s} missing from {t}"));
+    assert!(at("| floor | 32 B") < at("| SQLite floor | 32 B"));
+    assert!(at("| **Lethe / floor** | 32 B") < at("| **Lethe / SQLite floor** | 32 B"));
+    let s = targets::check(&r);
+    let line = s.lines().find(|l| l.contains("SQLite floor /")).expect(&s);
+    assert_eq!(
+        line,
+        "- For reference, not a target: SQLite floor / ceiling creates/s 0.40×; reveals/s 0.20×; its \
+         own p99 up to 9.00 ms. The SQLite floor bounds what a store that keeps its secrets in SQLite \
+         can reach here."
+    );
+    assert!(s.find("durable floor").unwrap() < s.find("SQLite floor /").unwrap(), "{s}");
 }
 
 #[test]
