@@ -38,16 +38,10 @@ async fn healthz() -> &'static str {
 
 fn main() -> anyhow::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7199".to_owned());
+    let app = Router::new()
+        .route("/api/v1/share", post(share))
+        .route("/api/v1/secret/{key}", post(reveal))
+        .route("/healthz", get(healthz));
     // Same runtime construction as `lethe serve`: a multi-threaded runtime, one worker per core.
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async move {
-        let app = Router::new()
-            .route("/api/v1/share", post(share))
-            .route("/api/v1/secret/{key}", post(reveal))
-            .route("/healthz", get(healthz));
-        let listener = tokio::net::TcpListener::bind(&addr).await?;
-        println!("ceiling is listening on http://{}", listener.local_addr()?);
-        axum::serve(listener, app).await?;
-        Ok(())
-    })
+    lethe_bench::serve::run("ceiling", &addr, app)
 }

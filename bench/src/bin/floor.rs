@@ -74,16 +74,10 @@ fn main() -> anyhow::Result<()> {
     let file = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new().name("floor-writer".into()).spawn(move || writer(file, rx))?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async move {
-        let app = Router::new()
-            .route("/api/v1/share", post(share))
-            .route("/api/v1/secret/{key}", post(reveal))
-            .route("/healthz", get(healthz))
-            .with_state(Log(tx));
-        let listener = tokio::net::TcpListener::bind(&addr).await?;
-        println!("floor is listening on http://{}", listener.local_addr()?);
-        axum::serve(listener, app).await?;
-        Ok(())
-    })
+    let app = Router::new()
+        .route("/api/v1/share", post(share))
+        .route("/api/v1/secret/{key}", post(reveal))
+        .route("/healthz", get(healthz))
+        .with_state(Log(tx));
+    lethe_bench::serve::run("floor", &addr, app)
 }

@@ -122,16 +122,10 @@ fn main() -> anyhow::Result<()> {
     let conn = open(&path)?;
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new().name("sqlite-floor-writer".into()).spawn(move || writer(conn, rx))?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async move {
-        let app = Router::new()
-            .route("/api/v1/share", post(share))
-            .route("/api/v1/secret/{key}", post(reveal))
-            .route("/healthz", get(healthz))
-            .with_state(Db(tx));
-        let listener = tokio::net::TcpListener::bind(&addr).await?;
-        println!("sqlite-floor is listening on http://{}", listener.local_addr()?);
-        axum::serve(listener, app).await?;
-        Ok(())
-    })
+    let app = Router::new()
+        .route("/api/v1/share", post(share))
+        .route("/api/v1/secret/{key}", post(reveal))
+        .route("/healthz", get(healthz))
+        .with_state(Db(tx));
+    lethe_bench::serve::run("sqlite-floor", &addr, app)
 }
