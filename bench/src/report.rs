@@ -132,7 +132,8 @@ fn ratio(a: Option<&PhaseRecord>, b: Option<&PhaseRecord>) -> Option<f64> {
 }
 
 pub fn times(r: Option<f64>) -> String {
-    r.map_or_else(|| "–".to_owned(), |r| if r >= 10.0 { format!("{r:.0}×") } else { format!("{r:.2}×") })
+    // One decimal from 10× up, so that 19.5× does not read as the 20× a target asks for.
+    r.map_or_else(|| "–".to_owned(), |r| if r >= 10.0 { format!("{r:.1}×") } else { format!("{r:.2}×") })
 }
 
 fn cells(p: Option<&PhaseRecord>) -> [String; 3] {

@@ -46,7 +46,7 @@ fn table_has_every_system_and_the_ratios() {
     assert!(t.contains("| ceiling | 32 B | 40,000 |"));
     assert!(t.contains("| Snappass | 32 B | 400.0 |") || t.contains("| Snappass | 32 B | 400 |"), "{t}");
     assert!(t.contains("| **Lethe / ceiling** | 32 B | **0.25×** | | | **0.75×** |"), "{t}");
-    assert!(t.contains("| **Lethe / Snappass** | 32 B | **25×** | | | **60×** |"), "{t}");
+    assert!(t.contains("| **Lethe / Snappass** | 32 B | **25.0×** | | | **60.0×** |"), "{t}");
     assert!(t.contains("40.0 MiB | 25.0 MiB |"), "{t}");
 }
 
@@ -55,10 +55,46 @@ fn targets_are_checked() {
     let s = targets::check(&sample());
     assert!(s.contains("❌ creates/s ≥ 0.5 × ceiling: worst 0.25×"), "{s}");
     assert!(s.contains("✅ reveals/s ≥ 0.5 × ceiling"), "{s}");
-    assert!(s.contains("❌ p99 < 5 ms at 64 connections: worst 9.00 ms"), "{s}");
+    assert!(s.contains("❌ p99 < 5 ms at 64 connections: worst 9.00 ms (the ceiling's own: up to 3.00 ms)\n"), "{s}");
     assert!(s.contains("✅ peak RSS < 64 MiB: 40.0 MiB"), "{s}");
     assert!(s.contains("❌ idle RSS < 20 MiB: 25.0 MiB"), "{s}");
-    assert!(s.contains("✅ creates/s ≥ 20 × Snappass: worst 25×"), "{s}");
+    assert!(s.contains("✅ creates/s ≥ 20 × Snappass: worst 25.0×\n"), "{s}");
+}
+
+#[test]
+fn unmet_targets_show_what_the_floors_reached() {
+    let r = Results::new(vec![
+        phase("ceiling", 32, "create", 40_000.0, 6_000),
+        phase("ceiling", 32, "reveal", 40_000.0, 5_000),
+        phase("floor", 32, "create", 20_000.0, 8_000),
+        phase("floor", 32, "reveal", 20_000.0, 7_000),
+        phase("sqlite-floor", 32, "create", 15_000.0, 9_000),
+        phase("sqlite-floor", 32, "reveal", 12_000.0, 12_000),
+        phase("lethe", 32, "create", 10_000.0, 12_000),
+        phase("lethe", 32, "reveal", 6_000.0, 20_000),
+        phase("snappass", 32, "create", 1_000.0, 90_000),
+        phase("snappass", 32, "reveal", 800.0, 90_000),
+    ]);
+    let s = targets::check(&r);
+    assert!(
+        s.contains(
+            "❌ p99 < 5 ms at 64 connections: worst 20.00 ms (the ceiling's own: up to 6.00 ms; \
+             the floor's: up to 8.00 ms; the SQLite floor's: up to 12.00 ms)"
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "❌ creates/s ≥ 20 × Snappass: worst 10.0× (the floor's best: 20.0×; the SQLite floor's best: 15.0×)"
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "❌ reveals/s ≥ 20 × Snappass: worst 7.50× (the floor's best: 25.0×; the SQLite floor's best: 15.0×)"
+        ),
+        "{s}"
+    );
 }
 
 #[test]
