@@ -19,11 +19,21 @@ fn file_contains(path: &std::path::Path, needle: &[u8]) -> bool {
 }
 
 /// Copies every WAL frame into the database and empties the WAL, so that the file alone shows
-/// what the store keeps.
+/// what the store keeps. The store's own checkpointer may hold the checkpoint lock for a moment
+/// (SQLite then answers "busy" at once, whatever the busy timeout), so this tries again for up
+/// to five seconds.
 fn checkpoint_truncate(path: &std::path::Path) {
     let conn = Connection::open(path).expect("open");
-    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0)).expect("checkpoint");
-    assert_eq!(busy, 0, "checkpoint was blocked");
+    conn.busy_timeout(std::time::Duration::from_millis(200)).expect("busy timeout");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0)).expect("checkpoint");
+        if busy == 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the checkpoint stayed blocked for five seconds");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[tokio::test]
