@@ -1,5 +1,6 @@
 //! The Lethe benchmark instrument (issue 5): shared pieces of the `loadgen`, `ceiling`,
-//! `floor`, `sqlite-floor`, `rss` and `report` binaries. `bench/run` drives them; `docs/benchmarks.md` has the method.
+//! `floor`, `sqlite-floor`, `rss` and `report` binaries. `bench/run` drives them;
+//! `docs/benchmarks.md` has the method.
 
 pub mod conn;
 pub mod phases;

@@ -28,6 +28,14 @@ pub enum Flavour {
     Snappass,
 }
 
+/// The two wire shapes the systems speak.
+#[derive(Clone, Copy)]
+enum Wire {
+    /// Onetime Secret's v1 routes, form bodies and JSON answers.
+    V1,
+    Snappass,
+}
+
 /// What a reveal answered.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Revealed {
@@ -54,21 +62,27 @@ impl Flavour {
         !matches!(self, Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor)
     }
 
-    pub fn create_path(self) -> &'static str {
+    /// Lethe, the ceiling and the floors speak v1; Snappass its own.
+    fn wire(self) -> Wire {
         match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => "/api/v1/share",
-            Flavour::Snappass => "/",
+            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => Wire::V1,
+            Flavour::Snappass => Wire::Snappass,
+        }
+    }
+
+    pub fn create_path(self) -> &'static str {
+        match self.wire() {
+            Wire::V1 => "/api/v1/share",
+            Wire::Snappass => "/",
         }
     }
 
     /// The form body of a create. `content` is alphanumeric, so it needs no escaping.
     pub fn create_body(self, content: &str, ttl_secs: u64) -> Bytes {
-        match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => {
-                format!("secret={content}&ttl={ttl_secs}")
-            }
+        match self.wire() {
+            Wire::V1 => format!("secret={content}&ttl={ttl_secs}"),
             // Snappass only knows named periods; "hour" is its shortest.
-            Flavour::Snappass => format!("password={content}&ttl=hour"),
+            Wire::Snappass => format!("password={content}&ttl=hour"),
         }
         .into()
     }
@@ -79,15 +93,15 @@ impl Flavour {
             bail!("create answered {}", resp.status);
         }
         let json: serde_json::Value = serde_json::from_slice(&resp.body).context("create answer is not JSON")?;
-        match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => {
+        match self.wire() {
+            Wire::V1 => {
                 let key = json["secret_key"].as_str().context("no secret_key")?;
                 if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
                     bail!("unexpected secret_key {key:?}");
                 }
                 Ok(format!("/api/v1/secret/{key}"))
             }
-            Flavour::Snappass => {
+            Wire::Snappass => {
                 let link = json["link"].as_str().context("no link")?;
                 let after_scheme = link.split_once("://").context("link has no scheme")?.1;
                 let slash = after_scheme.find('/').context("link has no path")?;
@@ -104,14 +118,14 @@ impl Flavour {
         if resp.status != StatusCode::OK {
             bail!("reveal answered {}", resp.status);
         }
-        match self {
-            Flavour::Lethe | Flavour::Ceiling | Flavour::Floor | Flavour::SqliteFloor => {
+        match self.wire() {
+            Wire::V1 => {
                 let json: serde_json::Value =
                     serde_json::from_slice(&resp.body).context("reveal answer is not JSON")?;
                 let value = json["value"].as_str().context("no value")?;
                 Ok(Revealed::Value(value.to_owned()))
             }
-            Flavour::Snappass => snappass_password(&resp.body).map(Revealed::Value),
+            Wire::Snappass => snappass_password(&resp.body).map(Revealed::Value),
         }
     }
 }
