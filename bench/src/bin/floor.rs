@@ -7,6 +7,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
@@ -23,11 +24,12 @@ type Job = (Vec<u8>, oneshot::Sender<()>);
 struct Log(mpsc::Sender<Job>);
 
 impl Log {
-    async fn append(&self, record: Vec<u8>) {
+    /// Appends `record` and waits until it is synced; a 500 once the writer has failed, so
+    /// that the load generator counts the failure instead of a throughput the disk did not give.
+    async fn append(&self, record: Vec<u8>) -> Result<(), StatusCode> {
         let (tx, rx) = oneshot::channel();
-        if self.0.send((record, tx)).is_ok() {
-            let _ = rx.await;
-        }
+        self.0.send((record, tx)).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        rx.await.map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -53,14 +55,14 @@ fn writer(mut file: File, rx: mpsc::Receiver<Job>) {
     }
 }
 
-async fn share(State(log): State<Log>, body: Bytes) -> Json<Value> {
-    log.append(body.to_vec()).await;
-    Json(json!({ "custid": "anon", "secret_key": FIXED_KEY, "state": "new", "ttl": 3600 }))
+async fn share(State(log): State<Log>, body: Bytes) -> Result<Json<Value>, StatusCode> {
+    log.append(body.to_vec()).await?;
+    Ok(Json(json!({ "custid": "anon", "secret_key": FIXED_KEY, "state": "new", "ttl": 3600 })))
 }
 
-async fn reveal(State(log): State<Log>, Path(key): Path<String>) -> Json<Value> {
-    log.append(key.as_bytes().to_vec()).await;
-    Json(json!({ "value": "a fixed ceiling value", "secret_key": key, "share_domain": "" }))
+async fn reveal(State(log): State<Log>, Path(key): Path<String>) -> Result<Json<Value>, StatusCode> {
+    log.append(key.as_bytes().to_vec()).await?;
+    Ok(Json(json!({ "value": "a fixed ceiling value", "secret_key": key, "share_domain": "" })))
 }
 
 async fn healthz() -> &'static str {

@@ -12,6 +12,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use rusqlite::{params, Connection};
@@ -32,10 +33,12 @@ type Job = (Op, oneshot::Sender<i64>);
 struct Db(mpsc::Sender<Job>);
 
 impl Db {
-    async fn run(&self, op: Op) -> Option<i64> {
+    /// Runs `op` and waits until its batch is committed; a 500 once the writer has failed, so
+    /// that the load generator counts the failure instead of a throughput the disk did not give.
+    async fn run(&self, op: Op) -> Result<i64, StatusCode> {
         let (tx, rx) = oneshot::channel();
-        self.0.send((op, tx)).ok()?;
-        rx.await.ok()
+        self.0.send((op, tx)).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        rx.await.map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -99,16 +102,16 @@ fn writer(conn: Connection, rx: mpsc::Receiver<Job>) {
     }
 }
 
-async fn share(State(db): State<Db>, body: Bytes) -> Json<Value> {
-    let row = db.run(Op::Create(body.to_vec())).await.unwrap_or(0);
+async fn share(State(db): State<Db>, body: Bytes) -> Result<Json<Value>, StatusCode> {
+    let row = db.run(Op::Create(body.to_vec())).await?;
     // 54 characters like a real key; the row number is what a reveal needs.
-    Json(json!({ "custid": "anon", "secret_key": format!("r{row:053}"), "state": "new", "ttl": 3600 }))
+    Ok(Json(json!({ "custid": "anon", "secret_key": format!("r{row:053}"), "state": "new", "ttl": 3600 })))
 }
 
-async fn reveal(State(db): State<Db>, Path(key): Path<String>) -> Json<Value> {
-    let row = key.trim_start_matches('r').parse().unwrap_or(0);
-    db.run(Op::Reveal(row)).await;
-    Json(json!({ "value": "a fixed ceiling value", "secret_key": key, "share_domain": "" }))
+async fn reveal(State(db): State<Db>, Path(key): Path<String>) -> Result<Json<Value>, StatusCode> {
+    let row = key.trim_start_matches('r').parse().map_err(|_| StatusCode::NOT_FOUND)?;
+    db.run(Op::Reveal(row)).await?;
+    Ok(Json(json!({ "value": "a fixed ceiling value", "secret_key": key, "share_domain": "" })))
 }
 
 async fn healthz() -> &'static str {
