@@ -1,18 +1,23 @@
 //! Prints test vectors for `docs/crypto.md` from fixed inputs: `cargo run -p lethe-core --example vectors`.
 
-use lethe_core::crypto::{content_key, link_key, seal_with_nonce};
+use lethe_core::crypto::{content_key, seal_with_nonce};
 use lethe_core::kdf::KdfParams;
 use lethe_core::padding::pad;
 use lethe_core::token::{ReceiptToken, SecretToken};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cases: [(&str, &str, Option<&str>, &str); 2] = [
-        ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg", "hunter2", None, "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj"),
         (
-            "LetheVectorTwoLetheVectorTwoLetheVectorTwo0",
+            "00000000001ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq",
+            "hunter2",
+            None,
+            "00000000001ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj",
+        ),
+        (
+            "0000000002ALetheVectorTwoLetheVectorTwoLetheVectorTwo0",
             "the vault code is 4711",
             Some("correct horse battery staple"),
-            "ReceiptVectorTwoReceiptVectorTwoReceiptVec2",
+            "0000000002AReceiptVectorTwoReceiptVectorTwoReceiptVec2",
         ),
     ];
     let params = KdfParams { m_kib: 64, t: 1, p: 1 };
@@ -20,7 +25,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = SecretToken::parse(t)?;
         let m = ReceiptToken::parse(m)?;
         let nonce = [(i as u8) + 1; 24];
-        let link_nonce = [(i as u8) + 0x41; 24];
         println!("```vector");
         println!("T = {}", t.expose());
         println!("secret_id = {}", hex::encode(t.id().0));
@@ -46,12 +50,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         println!("M = {}", m.expose());
         println!("receipt_id = {}", hex::encode(m.id().0));
-        println!("link_key = {}", hex::encode(*link_key(&m)));
-        println!("link_nonce = {}", hex::encode(link_nonce));
-        println!(
-            "sealed_link = {}",
-            hex::encode(seal_with_nonce(&link_key(&m), m.id().as_bytes(), &link_nonce, t.expose().as_bytes()))
-        );
         println!("```\n");
     }
     print_e2e_vectors();

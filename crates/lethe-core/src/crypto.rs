@@ -1,13 +1,12 @@
-//! Sealing at rest (P1): the content and the share link are encrypted under keys derived from
-//! tokens the server never stores. See `docs/crypto.md` for the construction and test vectors.
+//! Sealing at rest (P1): the content is encrypted under a key derived from the share token,
+//! which the server never stores. See `docs/crypto.md` for the construction and test vectors.
 //!
 //! - content key = HKDF-SHA256(salt = "lethe/v1/content", ikm = T ‖ [Argon2id(passphrase)])
-//! - link key    = HKDF-SHA256(salt = "lethe/v1/receipt-link", ikm = M)
 //! - XChaCha20-Poly1305 with a random 24-byte nonce; the associated data is the lookup id, so
 //!   a sealed blob cannot be moved to another record. Stored blob = nonce ‖ ciphertext ‖ tag.
 
 use crate::padding;
-use crate::token::{ReceiptId, ReceiptToken, SecretId, SecretToken};
+use crate::token::{SecretId, SecretToken};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
@@ -18,7 +17,6 @@ use zeroize::Zeroizing;
 
 pub const NONCE_LEN: usize = 24;
 const CONTENT_SALT: &[u8] = b"lethe/v1/content";
-const LINK_SALT: &[u8] = b"lethe/v1/receipt-link";
 const KEY_INFO: &[u8] = b"xchacha20poly1305 key";
 
 /// A blob failed to authenticate: wrong token, wrong passphrase, or tampering.
@@ -45,11 +43,6 @@ pub fn content_key(token: &SecretToken, stretched: Option<&[u8; 32]>) -> Key {
         Some(s) => hkdf(CONTENT_SALT, &[token.expose().as_bytes(), s]),
         None => hkdf(CONTENT_SALT, &[token.expose().as_bytes()]),
     }
-}
-
-/// The key that seals the share link inside a receipt, derived from `M`.
-pub fn link_key(token: &ReceiptToken) -> Key {
-    hkdf(LINK_SALT, &[token.expose().as_bytes()])
 }
 
 fn random_nonce() -> [u8; NONCE_LEN] {
@@ -107,20 +100,6 @@ pub fn seal_verifier(key: &[u8; 32], id: &SecretId, verifier: &[u8; 32]) -> Vec<
 pub fn open_verifier(key: &[u8; 32], id: &SecretId, blob: &[u8]) -> Result<[u8; 32], OpenError> {
     let raw = open(key, &aux_aad(id), blob)?;
     raw.as_slice().try_into().map_err(|_| OpenError)
-}
-
-/// How receipts written before the share token was derived from the receipt token kept the
-/// link (docs/crypto.md, "Receipt"). New receipts derive it instead; only tests seal links now.
-#[cfg(test)]
-pub(crate) fn seal_link(receipt: &ReceiptToken, id: &ReceiptId, secret: &SecretToken) -> Vec<u8> {
-    seal_with_nonce(&link_key(receipt), id.as_bytes(), &random_nonce(), secret.expose().as_bytes())
-}
-
-/// Recovers the share token from the link stored with an older receipt.
-pub fn open_link(receipt: &ReceiptToken, id: &ReceiptId, blob: &[u8]) -> Result<SecretToken, OpenError> {
-    let raw = open(&link_key(receipt), id.as_bytes(), blob)?;
-    let s = std::str::from_utf8(&raw).map_err(|_| OpenError)?;
-    SecretToken::parse(s).map_err(|_| OpenError)
 }
 
 #[cfg(test)]

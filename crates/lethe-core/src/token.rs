@@ -6,8 +6,7 @@
 //! bits). The server hands a token out once, inside a link, and never stores it: it stores
 //! only a SHA-256 of a domain tag and the token (the *lookup id*), which every lookup must
 //! match, and derives the content key from the token itself. A stolen database therefore
-//! holds neither the links nor the keys (P1). Links issued before handles existed are 43
-//! characters, the random part alone, and are still accepted (docs/crypto.md, "Tokens").
+//! holds neither the links nor the keys (P1).
 //!
 //! The share token `T` is derived from the receipt token `M` ([`ReceiptToken::secret_token`]):
 //! whoever holds the receipt link can compute the share link (the receipt page shows it
@@ -25,8 +24,6 @@ pub const HANDLE_LEN: usize = 11;
 pub const RANDOM_LEN: usize = 43;
 /// Characters of a token: the handle, then the random part.
 pub const TOKEN_LEN: usize = HANDLE_LEN + RANDOM_LEN;
-/// Characters of a token issued before handles: the random part alone.
-pub const LEGACY_TOKEN_LEN: usize = RANDOM_LEN;
 const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const SECRET_ID_TAG: &[u8] = b"lethe/v1/secret-id\0";
 const RECEIPT_ID_TAG: &[u8] = b"lethe/v1/receipt-id\0";
@@ -102,27 +99,23 @@ fn push_uniform(out: &mut String, mut next: impl FnMut(&mut [u8])) {
 struct Raw(Zeroizing<String>);
 
 impl Raw {
-    /// The handle's characters (if any), then 43 characters each uniform over the alphabet,
+    /// The handle's characters, then 43 characters each uniform over the alphabet,
     /// drawn from the OS CSPRNG by [`push_uniform`].
-    fn generate(handle: Option<Handle>) -> Self {
+    fn generate(handle: Handle) -> Self {
         let mut out = Zeroizing::new(String::with_capacity(TOKEN_LEN));
-        if let Some(h) = handle {
-            out.extend(h.encode().iter().map(|&b| b as char));
-        }
+        out.extend(handle.encode().iter().map(|&b| b as char));
         push_uniform(&mut out, |pool| OsRng.fill_bytes(pool));
         Raw(out)
     }
 
-    /// The handle of `source` (if it has one), then 43 characters drawn by [`push_uniform`]
+    /// The handle of `source`, then 43 characters drawn by [`push_uniform`]
     /// from HKDF-SHA256(salt = tag, ikm = all of `source`), one 64-byte output block after
     /// another (info = block number), so the derived characters are as uniform as generated
     /// ones.
     fn derive(source: &Raw, tag: &[u8]) -> Self {
         let hk = hkdf::Hkdf::<Sha256>::new(Some(tag), source.0.as_bytes());
         let mut out = Zeroizing::new(String::with_capacity(TOKEN_LEN));
-        if source.0.len() == TOKEN_LEN {
-            out.push_str(&source.0[..HANDLE_LEN]);
-        }
+        out.push_str(&source.0[..HANDLE_LEN]);
         let mut n: u32 = 0;
         push_uniform(&mut out, |block| {
             // 64 bytes per block is within HKDF's output limit, so expand cannot fail.
@@ -133,22 +126,21 @@ impl Raw {
     }
 
     fn parse(s: &str) -> Result<Self, TokenError> {
-        if s.len() != TOKEN_LEN && s.len() != LEGACY_TOKEN_LEN {
+        if s.len() != TOKEN_LEN {
             return Err(TokenError::Length);
         }
         if !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(TokenError::Alphabet);
         }
-        let raw = Raw(Zeroizing::new(s.to_owned()));
-        if s.len() == TOKEN_LEN && raw.handle().is_none() {
+        if Handle::decode(&s.as_bytes()[..HANDLE_LEN]).is_none() {
             return Err(TokenError::Handle);
         }
-        Ok(raw)
+        Ok(Raw(Zeroizing::new(s.to_owned())))
     }
 
-    /// The handle, for tokens issued since handles exist.
-    fn handle(&self) -> Option<Handle> {
-        (self.0.len() == TOKEN_LEN).then(|| Handle::decode(&self.0.as_bytes()[..HANDLE_LEN])).flatten()
+    /// The handle; [`Raw::parse`] and [`Raw::generate`] guarantee there is one.
+    fn handle(&self) -> Handle {
+        Handle::decode(&self.0.as_bytes()[..HANDLE_LEN]).unwrap_or(Handle(0))
     }
 
     fn id(&self, tag: &[u8]) -> [u8; 32] {
@@ -169,7 +161,7 @@ macro_rules! token_type {
             /// A fresh token for the record at `handle`; the rest comes from the operating
             /// system's CSPRNG.
             pub fn generate_at(handle: Handle) -> Self {
-                Self(Raw::generate(Some(handle)))
+                Self(Raw::generate(handle))
             }
 
             /// A fresh token with a random handle: it names no record (probes and tests).
@@ -177,14 +169,14 @@ macro_rules! token_type {
                 Self::generate_at(Handle(OsRng.next_u64()))
             }
 
-            /// Parses a token taken from a URL: 54 alphanumerics whose handle is in range, or
-            /// 43 for a link issued before handles. Anything else is refused.
+            /// Parses a token taken from a URL: 54 alphanumerics whose handle is in range.
+            /// Anything else is refused.
             pub fn parse(s: &str) -> Result<Self, TokenError> {
                 Raw::parse(s).map(Self)
             }
 
-            /// Where the store keeps the record; `None` for a link issued before handles.
-            pub fn handle(&self) -> Option<Handle> {
+            /// Where the store keeps the record.
+            pub fn handle(&self) -> Handle {
                 self.0.handle()
             }
 
@@ -272,27 +264,25 @@ impl ReceiptToken {
         SecretToken(Raw::derive(&self.0, SECRET_FROM_RECEIPT))
     }
 
-    /// How the store finds this receipt: at its handle, or for a link issued before handles
-    /// through its secret's id; either way confirmed by the receipt's own id.
+    /// How the store finds this receipt: at its handle, confirmed by the receipt's own id.
     pub fn key(&self) -> ReceiptKey {
         ReceiptKey { handle: self.handle(), secret: self.secret_token().id(), receipt: self.id() }
     }
 }
 
-/// How a secret is looked up: at its handle, where the stored id must match; for a link
-/// issued before handles (`handle` is `None`), by the id alone.
+/// How a secret is looked up: at its handle, where the stored id must match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SecretKey {
-    pub handle: Option<Handle>,
+    pub handle: Handle,
     pub id: SecretId,
 }
 
-/// How a receipt is looked up: at its handle, or (for a link issued before handles) through
-/// the id of the secret whose token the receipt token derives. The stored receipt id must
-/// match either way.
+/// How a receipt is looked up: at its handle, where the stored receipt id must match. The id
+/// of its secret comes along (the share token derives from the receipt token), so a store
+/// can also confirm the pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReceiptKey {
-    pub handle: Option<Handle>,
+    pub handle: Handle,
     pub secret: SecretId,
     pub receipt: ReceiptId,
 }
@@ -329,9 +319,9 @@ mod tests {
     fn the_handle_is_written_at_the_start_of_the_token_and_read_back() {
         for v in [0, 1, 61, 62, 1_234_567_890_123, u64::MAX] {
             let t = ReceiptToken::generate_at(Handle(v));
-            assert_eq!(t.handle(), Some(Handle(v)));
-            assert_eq!(ReceiptToken::parse(t.expose()).map(|p| p.handle()), Ok(Some(Handle(v))));
-            assert_eq!(t.secret_token().handle(), Some(Handle(v)), "the share token has the same handle");
+            assert_eq!(t.handle(), Handle(v));
+            assert_eq!(ReceiptToken::parse(t.expose()).map(|p| p.handle()), Ok(Handle(v)));
+            assert_eq!(t.secret_token().handle(), Handle(v), "the share token has the same handle");
         }
         // Independent encodings (Python): 2^64 − 1 and 1,234,567,890,123 in base 62.
         assert!(ReceiptToken::generate_at(Handle(u64::MAX)).expose().starts_with("LygHa16AHYF"));
@@ -340,13 +330,6 @@ mod tests {
         let over = format!("LygHa16AHYG{}", "a".repeat(RANDOM_LEN));
         assert_eq!(SecretToken::parse(&over).err(), Some(TokenError::Handle));
         assert_eq!(SecretToken::parse(&"z".repeat(TOKEN_LEN)).err(), Some(TokenError::Handle));
-    }
-
-    #[test]
-    fn links_issued_before_handles_still_parse_without_one() {
-        let old = SecretToken::parse(&"a".repeat(LEGACY_TOKEN_LEN)).expect("a 43-character link");
-        assert_eq!(old.handle(), None);
-        assert_eq!(old.key(), SecretKey { handle: None, id: old.id() });
     }
 
     #[test]
@@ -363,8 +346,8 @@ mod tests {
         assert_eq!(SecretToken::parse("abc").err(), Some(TokenError::Length));
         let long = "1".repeat(TOKEN_LEN + 1);
         assert_eq!(SecretToken::parse(&long).err(), Some(TokenError::Length));
-        let between = "1".repeat(LEGACY_TOKEN_LEN + 1);
-        assert_eq!(SecretToken::parse(&between).err(), Some(TokenError::Length));
+        let unhandled = "1".repeat(RANDOM_LEN);
+        assert_eq!(SecretToken::parse(&unhandled).err(), Some(TokenError::Length), "a token without a handle");
         let bad = format!("{}-", "1".repeat(TOKEN_LEN - 1));
         assert_eq!(SecretToken::parse(&bad).err(), Some(TokenError::Alphabet));
         let unicode = format!("{}é", "1".repeat(TOKEN_LEN - 2));
@@ -393,14 +376,11 @@ mod tests {
         // Fixed vectors, so the derivation (and every receipt link issued) cannot change.
         let fixed = ReceiptToken::parse(FIXED_RECEIPT).map(|m| m.secret_token());
         assert_eq!(fixed.as_ref().map(SecretToken::expose), Ok(FIXED_DERIVED));
-        let legacy = ReceiptToken::parse(&"M".repeat(LEGACY_TOKEN_LEN)).map(|m| m.secret_token());
-        assert_eq!(legacy.as_ref().map(SecretToken::expose), Ok(FIXED_LEGACY_DERIVED));
     }
 
     // Checked against an independent HKDF implementation (Python hmac + hashlib).
     const FIXED_RECEIPT: &str = "0000000001AMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM";
     const FIXED_DERIVED: &str = "0000000001AvPp5nKuZ8S08B0r0dAOFpKhhID8Ov4Ig5Brevv3IA6b";
-    const FIXED_LEGACY_DERIVED: &str = "Gs9z4HFS6wdjrgJ6FUYggfyIkWCivtBYFkmnACQPhWy";
 
     #[test]
     fn derived_tokens_are_spread_over_the_whole_alphabet() {

@@ -8,9 +8,43 @@
 use anyhow::Context;
 use lethe_core::kdf::KdfParams;
 use lethe_core::policy;
+use lethe_store::config::redact_url;
+use lethe_store::{StoreConfig, StoreLocation};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A database URL as configured. It may hold a password, so its `Debug` and its serialised
+/// form (in `--print-config`) show it redacted; only [`DatabaseUrl::expose`] gives it whole.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(DatabaseUrl(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
+}
+
+impl Serialize for DatabaseUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&redact_url(&self.0))
+    }
+}
 
 /// The effective configuration of `lethe serve`.
 #[derive(Debug, Clone, Serialize)]
@@ -19,8 +53,20 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Directory of the embedded database, created on first run.
     pub data_dir: PathBuf,
+    /// Database URL: `sqlite:DIR` or `postgres://…` (TLS with `?sslmode=require`); unset means
+    /// the embedded store in `data_dir`. Shown with its password redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseUrl>,
+    /// Connections in the database pool (PostgreSQL).
+    pub database_pool_size: usize,
+    /// Seconds to wait for a database connection before answering 503.
+    pub database_connect_timeout_secs: u64,
+    /// Seconds a database statement may run before it is cancelled.
+    pub database_statement_timeout_secs: u64,
     /// Base URL used to build links in messages (e.g. `https://secrets.example.com`).
     pub public_url: Option<String>,
+    /// Serve /metrics on this separate address instead of the main listener.
+    pub metrics_listen: Option<SocketAddr>,
     /// Largest secret, in bytes of UTF-8.
     pub max_secret_bytes: usize,
     /// Largest request body; larger requests get 413 before the body is read.
@@ -45,7 +91,12 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 7143)),
             data_dir: PathBuf::from("lethe-data"),
+            database: None,
+            database_pool_size: 16,
+            database_connect_timeout_secs: 5,
+            database_statement_timeout_secs: 10,
             public_url: None,
+            metrics_listen: None,
             max_secret_bytes: policy::DEFAULT_MAX_SECRET_BYTES,
             max_body_bytes: 64 * 1024,
             max_ttl: policy::DEFAULT_MAX_TTL,
@@ -68,9 +119,24 @@ pub struct ConfigLayer {
     /// Data directory of the embedded store [default: ./lethe-data]
     #[arg(long, env = "LETHE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite:DIR or postgres://user@host/db?sslmode=require [default: sqlite in --data-dir]
+    #[arg(long, env = "LETHE_DATABASE_URL")]
+    pub database: Option<DatabaseUrl>,
+    /// Connections in the database pool [default: 16]
+    #[arg(long, env = "LETHE_DATABASE_POOL_SIZE")]
+    pub database_pool_size: Option<usize>,
+    /// Seconds to wait for a database connection [default: 5]
+    #[arg(long, env = "LETHE_DATABASE_CONNECT_TIMEOUT_SECS")]
+    pub database_connect_timeout_secs: Option<u64>,
+    /// Seconds a database statement may run [default: 10]
+    #[arg(long, env = "LETHE_DATABASE_STATEMENT_TIMEOUT_SECS")]
+    pub database_statement_timeout_secs: Option<u64>,
     /// Public base URL of this server, used in links
     #[arg(long, env = "LETHE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Serve /metrics on this separate address instead of the main listener
+    #[arg(long, env = "LETHE_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Largest secret in bytes [default: 10000]
     #[arg(long, env = "LETHE_MAX_SECRET_BYTES")]
     pub max_secret_bytes: Option<usize>,
@@ -109,11 +175,20 @@ impl Config {
         if let Some(url) = layer.public_url {
             self.public_url = Some(url);
         }
+        if let Some(addr) = layer.metrics_listen {
+            self.metrics_listen = Some(addr);
+        }
+        if let Some(url) = layer.database {
+            self.database = Some(url);
+        }
         overlay!(
             self,
             layer,
             listen,
             data_dir,
+            database_pool_size,
+            database_connect_timeout_secs,
+            database_statement_timeout_secs,
             max_secret_bytes,
             max_body_bytes,
             max_ttl,
@@ -158,9 +233,35 @@ impl Config {
         );
         anyhow::ensure!(self.passphrase_attempts >= 1, "passphrase_attempts must be at least 1");
         anyhow::ensure!(self.sweep_interval_secs >= 1, "sweep_interval_secs must be at least 1");
+        self.store_location().map_err(|e| anyhow::anyhow!("database: {e}"))?;
+        anyhow::ensure!((1..=1024).contains(&self.database_pool_size), "database_pool_size must be between 1 and 1024");
+        anyhow::ensure!(self.database_connect_timeout_secs >= 1, "database_connect_timeout_secs must be at least 1");
+        anyhow::ensure!(
+            self.database_statement_timeout_secs >= 1,
+            "database_statement_timeout_secs must be at least 1"
+        );
         lethe_core::kdf::KdfParams::decode(&self.kdf().encode())
             .map_err(|_| anyhow::anyhow!("argon2_memory_kib and argon2_iterations are out of range"))?;
         Ok(())
+    }
+
+    /// Where the data lives: the database URL if one is set, else the data directory.
+    pub fn store_location(&self) -> Result<StoreLocation, String> {
+        match &self.database {
+            Some(url) => StoreLocation::parse(url.expose()),
+            None => Ok(StoreLocation::Sqlite(self.data_dir.clone())),
+        }
+    }
+
+    /// How to open the store.
+    pub fn store_config(&self) -> anyhow::Result<StoreConfig> {
+        let location = self.store_location().map_err(|e| anyhow::anyhow!("database: {e}"))?;
+        Ok(StoreConfig {
+            location,
+            pool_size: self.database_pool_size,
+            connect_timeout: Duration::from_secs(self.database_connect_timeout_secs),
+            statement_timeout: Duration::from_secs(self.database_statement_timeout_secs),
+        })
     }
 
     /// The Argon2id cost for new secrets.
@@ -168,8 +269,8 @@ impl Config {
         KdfParams { m_kib: self.argon2_memory_kib, t: self.argon2_iterations, p: 1 }
     }
 
-    /// The configuration as TOML, for `lethe serve --print-config`. Nothing in it is secret
-    /// today; settings that hold credentials must be redacted here when they are added.
+    /// The configuration as TOML, for `lethe serve --print-config`. Settings that hold
+    /// credentials (the database URL's password) are redacted.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
@@ -205,6 +306,30 @@ mod tests {
         let e = Config::load(None, tiny_body).err().map(|e| e.to_string());
         assert!(e.is_some_and(|e| e.contains("max_body_bytes")));
         let zero = ConfigLayer { passphrase_attempts: Some(0), ..Default::default() };
+        assert!(Config::load(None, zero).is_err());
+    }
+
+    #[test]
+    fn the_database_url_picks_the_backend_and_its_password_is_never_printed() {
+        let c = Config::default();
+        assert_eq!(c.store_location(), Ok(StoreLocation::Sqlite("lethe-data".into())));
+        let pg = ConfigLayer {
+            database: Some("postgres://lethe:hunter2@db.internal/lethe?sslmode=require".parse().expect("url")),
+            database_pool_size: Some(4),
+            ..Default::default()
+        };
+        let c = Config::load(None, pg).expect("loads");
+        assert!(matches!(c.store_location(), Ok(StoreLocation::Postgres(_))));
+        let sc = c.store_config().expect("store config");
+        assert_eq!((sc.pool_size, sc.connect_timeout.as_secs(), sc.statement_timeout.as_secs()), (4, 5, 10));
+        let shown = c.to_toml();
+        assert!(shown.contains("database = \"postgres://lethe:***@db.internal/lethe?sslmode=require\""), "{shown}");
+        assert!(!shown.contains("hunter2") && !format!("{c:?}").contains("hunter2"), "{shown}");
+        let bad =
+            ConfigLayer { database: Some("mysql://root:hunter2@h/db".parse().expect("url")), ..Default::default() };
+        let e = Config::load(None, bad).err().map(|e| format!("{e:#}")).unwrap_or_default();
+        assert!(e.contains("database") && !e.contains("hunter2"), "{e}");
+        let zero = ConfigLayer { database_pool_size: Some(0), ..Default::default() };
         assert!(Config::load(None, zero).is_err());
     }
 

@@ -1,15 +1,17 @@
-//! Start-up that tests can drive: [`Application::build`] opens the store and binds (port 0 in
-//! tests), [`Application::run`] serves until a shutdown signal, then drains and stops the
-//! sweeper.
+//! Start-up that tests can drive: [`Application::build`] opens the store that the configuration
+//! names (SQLite in the data directory, or PostgreSQL) and binds (port 0 in tests),
+//! [`Application::run`] serves until a shutdown signal, then drains and stops the sweeper.
+//! With `metrics_listen` set, `/metrics` has a listener of its own, bound and served alike.
 
 use crate::config::Config;
+use crate::service::metered::MeteredStore;
 use crate::service::{sweeper, Policy, Secrets};
 use crate::state::AppState;
 use anyhow::Context;
 use axum::extract::Request;
 use axum::ServiceExt;
 use lethe_core::clock::{Clock, SystemClock};
-use lethe_store::{SqliteStore, Store};
+use lethe_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,23 +21,38 @@ use tokio::net::TcpListener;
 /// A bound, not yet serving, Lethe server.
 pub struct Application {
     listener: TcpListener,
+    /// The separate `/metrics` listener, if `metrics_listen` is set.
+    metrics_listener: Option<TcpListener>,
     state: AppState,
 }
 
 impl Application {
-    /// Opens the embedded store in `config.data_dir` and binds `config.listen`.
+    /// Opens the store that `config` names, running its migrations, and binds `config.listen`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let store = SqliteStore::open(&config.data_dir)
-            .with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
-        Self::build_with(config, Arc::new(store), Arc::new(SystemClock)).await
+        let store_config = config.store_config()?;
+        let store = lethe_store::open(&store_config)
+            .await
+            .with_context(|| format!("opening the store at {}", store_config.location.redacted()))?;
+        tracing::info!(backend = store.backend(), at = %store_config.location.redacted(), "store open");
+        Self::build_with(config, store, Arc::new(SystemClock)).await
     }
 
     /// Like [`Application::build`] with a given store and clock (tests use a manual clock).
     pub async fn build_with(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         config.validate()?;
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        // Bound now, like the main listener, so a bad address fails at start-up.
+        let metrics_listener = match config.metrics_listen {
+            Some(addr) => {
+                Some(TcpListener::bind(addr).await.with_context(|| format!("binding metrics_listen {addr}"))?)
+            }
+            None => None,
+        };
+        // Before anything records: metrics recorded without a recorder are lost.
+        crate::http::metrics::install();
+        let store: Arc<dyn Store> = Arc::new(MeteredStore::new(store));
         let secrets = Secrets::new(store, clock, Policy::from(&config));
-        Ok(Application { listener, state: AppState { secrets, config: Arc::new(config) } })
+        Ok(Application { listener, metrics_listener, state: AppState { secrets, config: Arc::new(config) } })
     }
 
     /// The bound address (useful when the configured port was 0).
@@ -43,22 +60,43 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The bound address of the separate metrics listener, if `metrics_listen` is set.
+    pub fn metrics_addr(&self) -> Option<std::io::Result<SocketAddr>> {
+        self.metrics_listener.as_ref().map(TcpListener::local_addr)
+    }
+
     /// The service, for tests that drive it directly (e.g. to sweep without waiting).
     pub fn secrets(&self) -> Secrets {
         self.state.secrets.clone()
     }
 
-    /// Serves until `shutdown` completes, finishing in-flight requests first.
+    /// Serves until `shutdown` completes, finishing in-flight requests first. The metrics
+    /// listener, if any, stops with the main one.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let interval = Duration::from_secs(self.state.config.sweep_interval_secs);
-        let sweeper = tokio::spawn(sweeper::run(self.state.secrets.clone(), interval, stop_rx));
+        let sweeper = tokio::spawn(sweeper::run(self.state.secrets.clone(), interval, stop_rx.clone()));
+        let metrics = self.metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, stop_rx)));
         let app = crate::http::app(self.state);
         let served = axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop_tx.send(true);
         let _ = sweeper.await;
-        served.context("serving HTTP")
+        let metrics_served = match metrics {
+            Some(task) => task.await.context("the metrics listener's task failed")?,
+            None => Ok(()),
+        };
+        served.context("serving HTTP")?;
+        metrics_served.context("serving metrics")
     }
+}
+
+/// Serves `/metrics` on its own listener until `stop` turns true, finishing scrapes in flight.
+async fn serve_metrics(listener: TcpListener, mut stop: tokio::sync::watch::Receiver<bool>) -> std::io::Result<()> {
+    let shutdown = async move {
+        // An error means the sender is gone: the server is stopping either way.
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    };
+    axum::serve(listener, crate::http::metrics_app()).with_graceful_shutdown(shutdown).await
 }

@@ -9,6 +9,11 @@
 //! store keeps with its data. That key hides volume from link holders only: it opens no
 //! secret, and a thief of the database sees its rows anyway.
 //!
+//! Row numbers are handed out by [`Handles`]: each store instance reserves a block of
+//! [`BLOCK`] numbers at a time from a counter in the database (one atomic increment), so two
+//! instances on one database, or one instance after a restart, never hand out the same row.
+//! Numbers of a block that is never used up are skipped; nothing assumes they are gap-free.
+//!
 //! The FF1 rounds run on two `u32` halves ([`Bits64`]) instead of the crate's big-integer
 //! numeral strings: the same permutation (pinned below and checked against the crate's
 //! `BinaryNumeralString`), without a dozen heap allocations per handle.
@@ -21,6 +26,11 @@ use rand::RngCore;
 use zeroize::Zeroizing;
 
 use crate::StoreError;
+use std::future::Future;
+use std::sync::Mutex;
+
+/// Row numbers reserved per trip to the database's counter.
+pub const BLOCK: i64 = 1024;
 
 /// Bytes of a handle key.
 pub const KEY_LEN: usize = 32;
@@ -37,9 +47,9 @@ impl std::fmt::Debug for HandleCipher {
 impl HandleCipher {
     pub fn new(key: &[u8]) -> Result<Self, StoreError> {
         if key.len() != KEY_LEN {
-            return Err(StoreError::Corrupt("handle key"));
+            return Err(StoreError::corrupt("handle key"));
         }
-        FF1::<Aes256>::new(key, 2).map(Self).map_err(|_| StoreError::Corrupt("handle key"))
+        FF1::<Aes256>::new(key, 2).map(Self).map_err(|_| StoreError::corrupt("handle key"))
     }
 
     /// A fresh random key.
@@ -51,7 +61,7 @@ impl HandleCipher {
 
     /// The handle of row `row` (row numbers are positive).
     pub fn handle(&self, row: i64) -> Result<Handle, StoreError> {
-        let sealed = self.0.encrypt(&[], &Bits64(row as u64)).map_err(|_| StoreError::Corrupt("handle"))?;
+        let sealed = self.0.encrypt(&[], &Bits64(row as u64)).map_err(|_| StoreError::corrupt("handle"))?;
         Ok(Handle(sealed.0))
     }
 
@@ -60,6 +70,62 @@ impl HandleCipher {
         let plain = self.0.decrypt(&[], &Bits64(handle.0)).ok()?;
         let row = plain.0 as i64;
         (row > 0).then_some(row)
+    }
+}
+
+/// Hands out handles from blocks of row numbers that the backend reserves.
+#[derive(Debug)]
+pub struct Handles {
+    cipher: HandleCipher,
+    /// The next free row and the end (exclusive) of the current block.
+    block: Mutex<(i64, i64)>,
+    /// Serialises refills, so a burst of creates reserves one block, not one each.
+    refill: tokio::sync::Mutex<()>,
+}
+
+impl Handles {
+    pub fn new(cipher: HandleCipher) -> Self {
+        Handles { cipher, block: Mutex::new((0, 0)), refill: tokio::sync::Mutex::new(()) }
+    }
+
+    /// The row a handle names, if it names one.
+    pub fn row(&self, handle: Handle) -> Option<i64> {
+        self.cipher.row(handle)
+    }
+
+    /// The next handle. `reserve` reserves a block in the database and returns its number
+    /// `b ≥ 0`, which stands for rows `b·BLOCK + 1 ..= (b + 1)·BLOCK`.
+    pub async fn next<F, Fut>(&self, reserve: F) -> Result<Handle, StoreError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<i64, StoreError>>,
+    {
+        if let Some(row) = self.take() {
+            return self.cipher.handle(row);
+        }
+        let _refilling = self.refill.lock().await;
+        if let Some(row) = self.take() {
+            return self.cipher.handle(row);
+        }
+        let block = reserve().await?;
+        let first = block
+            .checked_mul(BLOCK)
+            .and_then(|b| b.checked_add(1))
+            .filter(|&f| block >= 0 && f.checked_add(BLOCK).is_some())
+            .ok_or_else(|| StoreError::corrupt("row block counter"))?;
+        {
+            let mut b = self.block.lock().map_err(|_| StoreError::Bug("handle allocator poisoned".into()))?;
+            *b = (first + 1, first + BLOCK);
+        }
+        self.cipher.handle(first)
+    }
+
+    fn take(&self) -> Option<i64> {
+        let mut b = self.block.lock().ok()?;
+        (b.0 < b.1).then(|| {
+            b.0 += 1;
+            b.0 - 1
+        })
     }
 }
 
@@ -179,6 +245,33 @@ mod tests {
             let opened = u64::from_le_bytes(back.to_bytes_le().try_into().expect("8 bytes"));
             assert_eq!(cipher.0.decrypt(&[], &Bits64(v)).expect("ff1").0, opened, "decrypting {v}");
         }
+    }
+
+    #[tokio::test]
+    async fn blocks_hand_out_each_row_once_and_skip_the_rest_of_a_block() {
+        use std::sync::atomic::{AtomicI64, Ordering};
+        let key = HandleCipher::new_key();
+        let counter = AtomicI64::new(0);
+        let reserve = || async { Ok(counter.fetch_add(1, Ordering::SeqCst)) };
+        let first = Handles::new(HandleCipher::new(key.as_ref()).expect("key"));
+        let mut rows = Vec::new();
+        for _ in 0..(BLOCK + 3) {
+            rows.push(first.row(first.next(reserve).await.expect("handle")).expect("row"));
+        }
+        assert_eq!(rows[0], 1);
+        assert_eq!(rows[BLOCK as usize], BLOCK + 1, "the second block follows the first");
+        // A restart (or a second instance) gets the next block, never a row already handed out.
+        let second = Handles::new(HandleCipher::new(key.as_ref()).expect("key"));
+        let row = second.row(second.next(reserve).await.expect("handle")).expect("row");
+        assert_eq!(row, 2 * BLOCK + 1);
+        rows.push(row);
+        let mut distinct = rows.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), rows.len());
+        let broken = Handles::new(HandleCipher::new(key.as_ref()).expect("key"));
+        assert!(broken.next(|| async { Ok(-1) }).await.is_err(), "a negative block is refused");
+        assert!(broken.next(|| async { Ok(i64::MAX / 2) }).await.is_err(), "an overflowing block is refused");
     }
 
     const PINNED: [u64; 3] = [13_428_874_443_359_275_469, 5_460_339_611_837_319_000, 8_057_905_091_383_819_781];

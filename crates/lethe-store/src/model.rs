@@ -1,4 +1,4 @@
-//! Records exchanged through the [`crate::Store`] trait. They hold sealed bytes and ids only.
+//! Records exchanged through the store contracts. They hold sealed bytes and ids only.
 
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
@@ -7,7 +7,8 @@ use lethe_core::token::{Handle, ReceiptId, ReceiptKey, SecretId, SecretKey};
 /// Everything needed to store a new secret and its receipt.
 #[derive(Debug, Clone)]
 pub struct NewSecret {
-    /// Where to store it: a handle from [`crate::Store::next_handle`], written in both tokens.
+    /// Where to store it: a handle from [`crate::SecretStore::next_handle`], written in both
+    /// tokens.
     pub handle: Handle,
     pub id: SecretId,
     pub receipt_id: ReceiptId,
@@ -34,15 +35,15 @@ pub struct NewSecret {
 impl NewSecret {
     /// How this secret's receipt is looked up.
     pub fn key(&self) -> ReceiptKey {
-        ReceiptKey { handle: Some(self.handle), secret: self.id, receipt: self.receipt_id }
+        ReceiptKey { handle: self.handle, secret: self.id, receipt: self.receipt_id }
     }
 
     /// How this secret is looked up.
     pub fn secret_key(&self) -> SecretKey {
-        SecretKey { handle: Some(self.handle), id: self.id }
+        SecretKey { handle: self.handle, id: self.id }
     }
 
-    /// The receipt exactly as [`crate::Store::create`] stores it for this secret.
+    /// The receipt exactly as [`crate::SecretStore::create`] stores it for this secret.
     pub fn receipt(&self) -> ReceiptRecord {
         ReceiptRecord {
             id: self.receipt_id,
@@ -59,7 +60,6 @@ impl NewSecret {
             burned_at: None,
             secret_expires_at: self.secret_expires_at,
             expires_at: self.receipt_expires_at,
-            sealed_link: None,
             recipients: self.recipients.clone(),
             passphrase_required: self.kdf.is_some(),
             receipt_seen: false,
@@ -100,7 +100,6 @@ pub struct ReceiptRecord {
     pub burned_at: Option<UnixTime>,
     pub secret_expires_at: UnixTime,
     pub expires_at: UnixTime,
-    pub sealed_link: Option<Vec<u8>>,
     pub recipients: Vec<String>,
     pub passphrase_required: bool,
     pub receipt_seen: bool,

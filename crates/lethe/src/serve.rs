@@ -39,10 +39,14 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_json);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
-        let data_dir = config.data_dir.clone();
+        let data = match config.store_location() {
+            Ok(lethe_store::StoreLocation::Sqlite(dir)) => format!("data in {}", dir.display()),
+            Ok(other) => format!("data in {}", other.redacted()),
+            Err(e) => anyhow::bail!("database: {e}"),
+        };
         let app = Application::build(config).await?;
         let addr = app.local_addr()?;
-        println!("Lethe is listening on http://{addr} (data in {})", data_dir.display());
+        println!("Lethe is listening on http://{addr} ({data})");
         tracing::info!(%addr, "listening");
         app.run(shutdown_signal()).await?;
         tracing::info!("stopped");

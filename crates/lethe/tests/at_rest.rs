@@ -1,10 +1,12 @@
 //! Nothing readable at rest (P1, P4): no content, passphrase, generated value or token appears
-//! in any file of the data directory (database, WAL, shared memory), live or after a stop.
+//! in any file of the data directory (database, WAL, shared memory), live or after a stop; nor,
+//! on PostgreSQL, in a `pg_dump` of the database (what a backup holds).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use common::{client, contains_bytes, field, files_under, json, random, Server};
+use common::{client, contains_bytes, field, files_under, json, random, Options, Server};
+use lethe_testkit::TestDatabase;
 use std::path::Path;
 
 /// What must never be found at rest, with a label for failure messages.
@@ -106,42 +108,49 @@ fn scan(dir: &Path, needles: &Needles, when: &str, expect_wal: bool) {
     assert!(leaks.is_empty(), "{when}: readable at rest:\n{}", leaks.join("\n"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nothing_readable_in_the_data_dir() {
-    let data = tempfile::tempdir().expect("data dir");
-    let dir = data.path();
-    let mut server = Server::start(dir).await;
+/// Creates, reveals, burns and fails secrets; returns the ones left waiting and what must never
+/// be found at rest.
+async fn workload(server: &Server) -> (Vec<Made>, Needles) {
     let mut needles = Needles::new();
-
     let mut plain = Vec::new();
     for i in 0..4 {
-        plain.push(create(&server, &format!("plain{i}"), false, &mut needles).await);
+        plain.push(create(server, &format!("plain{i}"), false, &mut needles).await);
     }
     let mut protected = Vec::new();
     for i in 0..3 {
-        protected.push(create(&server, &format!("pass{i}"), true, &mut needles).await);
+        protected.push(create(server, &format!("pass{i}"), true, &mut needles).await);
     }
     let gen_pass = format!("at-rest-pass-gen-{}", random());
-    let generated = [
-        generate(&server, "gen0", &[], &mut needles).await,
-        generate(&server, "gen1", &[("length", "64"), ("passphrase", &gen_pass)], &mut needles).await,
+    let mut generated = vec![
+        generate(server, "gen0", &[], &mut needles).await,
+        generate(server, "gen1", &[("length", "64"), ("passphrase", &gen_pass)], &mut needles).await,
     ];
 
     // Reveal some, burn some, fail a passphrase on one, read one receipt, leave the rest.
-    reveal(&server, &plain[0]).await;
-    reveal(&server, &protected[0]).await;
-    reveal(&server, &generated[0]).await;
-    burn(&server, &plain[1]).await;
-    burn(&server, &protected[2]).await;
+    reveal(server, &plain[0]).await;
+    reveal(server, &protected[0]).await;
+    reveal(server, &generated[0]).await;
+    burn(server, &plain[1]).await;
+    burn(server, &protected[2]).await;
     let wrong = format!("at-rest-wrong-pass-{}", random());
     needles.push(("wrong passphrase".into(), wrong.clone()));
     let path = format!("/api/v1/secret/{}", protected[1].secret_key);
-    let (status, body) = post(&server, &path, &[("passphrase", &wrong)]).await;
+    let (status, body) = post(server, &path, &[("passphrase", &wrong)]).await;
     assert_eq!(status, 404, "wrong passphrase accepted: {body}");
     let resp = client().get(server.url(&format!("/api/v1/private/{}", plain[3].metadata_key))).send().await;
     assert_eq!(json(resp.expect("receipt")).await.0, 200);
     assert_eq!(needles.len(), 4 * 3 + 3 * 4 + 3 + 4 + 1);
 
+    let waiting = vec![plain.swap_remove(3), plain.swap_remove(2), protected.swap_remove(1), generated.swap_remove(1)];
+    (waiting, needles)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_readable_in_the_data_dir() {
+    let data = tempfile::tempdir().expect("data dir");
+    let dir = data.path();
+    let mut server = Server::start(dir).await;
+    let (waiting, needles) = workload(&server).await;
     scan(dir, &needles, "live, first run", true);
     server.kill();
     scan(dir, &needles, "after kill -9", false);
@@ -154,10 +163,36 @@ async fn nothing_readable_in_the_data_dir() {
 
     // The waiting secrets really are in the files (encrypted): a restart can still reveal them.
     let mut server = Server::start(dir).await;
-    for m in [&plain[2], &plain[3], &protected[1], &generated[1]] {
+    for m in &waiting {
         reveal(&server, m).await;
     }
     scan(dir, &needles, "live, after late reveals", true);
     server.kill();
     scan(dir, &needles, "final", false);
+}
+
+/// What `pg_dump` writes of the database after the same workload: a backup of it. The scan
+/// must find every receipt id (lower-case hex of the stored digest), which proves it reads the
+/// rows, and no content, passphrase or token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_readable_in_a_postgres_dump() {
+    let db = TestDatabase::create().await;
+    let dir = tempfile::tempdir().expect("data dir");
+    let server = Server::start_with(dir.path(), Options { database: Some(&db.url), ..Options::default() }).await;
+    let (waiting, needles) = workload(&server).await;
+    let dump = db.dump().await;
+    let text = String::from_utf8_lossy(&dump);
+    assert!(text.contains("COPY public.records"), "the dump holds the records table");
+    for m in &waiting {
+        let id = lethe_core::token::ReceiptToken::parse(&m.metadata_key).expect("receipt token").id();
+        let hex: String = id.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        assert!(text.contains(&hex), "the scan must find the stored receipt id of a waiting secret");
+    }
+    let leaks: Vec<&str> =
+        needles.iter().filter(|(_, n)| contains_bytes(&dump, n.as_bytes())).map(|(l, _)| l.as_str()).collect();
+    eprintln!("pg_dump: scanned {} bytes for {} needles", dump.len(), needles.len());
+    assert!(leaks.is_empty(), "readable in a backup: {leaks:?}");
+    for m in &waiting {
+        reveal(&server, m).await;
+    }
 }

@@ -128,7 +128,7 @@ async fn exercise(s: &Server) -> Needles {
 
 async fn check_trace_log(log_json: bool) {
     let data = tempfile::tempdir().expect("data dir");
-    let opts = Options { log_filter: Some("trace"), log_json };
+    let opts = Options { log_filter: Some("trace"), log_json, ..Options::default() };
     let mut server = Server::start_with(data.path(), opts).await;
     let needles = exercise(&server).await;
     server.kill();

@@ -87,3 +87,43 @@ fn invalid_configuration_fails_with_a_clear_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("max_ttl must be at least 60 seconds"));
 }
+
+#[tokio::test]
+async fn a_second_server_on_the_same_data_directory_refuses_to_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let _first = Server::start(tmp.path()).await;
+    let out = lethe()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(tmp.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the second server must not run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another Lethe process is using the data directory"), "{err}");
+    let http = client();
+    let ready = http.get(_first.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status().as_u16(), 200, "the first server keeps serving");
+}
+
+#[test]
+fn the_database_password_is_redacted_in_print_config_and_errors() {
+    let url = "postgres://lethe:hunter2-secret@127.0.0.1:1/lethe?sslmode=disable";
+    let out = lethe().args(["serve", "--print-config", "--database", url]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("database = \"postgres://lethe:***@127.0.0.1:1/lethe?sslmode=disable\""), "{printed}");
+    assert!(!printed.contains("hunter2-secret"), "{printed}");
+    // Nothing listens on port 1: start-up fails within the connect timeout, naming the
+    // database without its password.
+    let out = lethe()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-connect-timeout-secs", "2", "--database", url])
+        .env("LETHE_LOG", "debug")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains("postgres://lethe:***@127.0.0.1:1/lethe"), "{all}");
+    assert!(!all.contains("hunter2-secret"), "{all}");
+}

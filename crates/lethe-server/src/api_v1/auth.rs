@@ -5,6 +5,7 @@
 //! misconfigured integration. Anonymous requests are served where the API allows them.
 
 use crate::errors::AppError;
+use crate::service::ServiceError;
 use axum::http::{header, HeaderMap};
 use base64::Engine;
 use zeroize::Zeroizing;
@@ -27,16 +28,18 @@ pub fn credentials(headers: &HeaderMap) -> Result<Option<Credentials>, AppError>
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let value = value.to_str().map_err(|_| AppError::NotAuthorized)?;
-    let (scheme, encoded) = value.split_once(' ').ok_or(AppError::NotAuthorized)?;
+    let value = value.to_str().map_err(|_| AppError::Service(ServiceError::NotAuthorized))?;
+    let (scheme, encoded) = value.split_once(' ').ok_or(AppError::Service(ServiceError::NotAuthorized))?;
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(AppError::NotAuthorized);
+        return Err(AppError::Service(ServiceError::NotAuthorized));
     }
     let decoded = Zeroizing::new(
-        base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| AppError::NotAuthorized)?,
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|_| AppError::Service(ServiceError::NotAuthorized))?,
     );
-    let text = std::str::from_utf8(&decoded).map_err(|_| AppError::NotAuthorized)?;
-    let (user, key) = text.split_once(':').ok_or(AppError::NotAuthorized)?;
+    let text = std::str::from_utf8(&decoded).map_err(|_| AppError::Service(ServiceError::NotAuthorized))?;
+    let (user, key) = text.split_once(':').ok_or(AppError::Service(ServiceError::NotAuthorized))?;
     if user.is_empty() && key.is_empty() {
         return Ok(None);
     }
@@ -48,13 +51,13 @@ pub fn credentials(headers: &HeaderMap) -> Result<Option<Credentials>, AppError>
 pub fn caller(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     match credentials(headers)? {
         None => Ok(None),
-        Some(_) => Err(AppError::NotAuthorized),
+        Some(_) => Err(AppError::Service(ServiceError::NotAuthorized)),
     }
 }
 
 /// Requires valid credentials (for `authcheck` and `recent`).
 pub fn require_account(headers: &HeaderMap) -> Result<String, AppError> {
-    caller(headers)?.ok_or(AppError::NotAuthorized)
+    caller(headers)?.ok_or(AppError::Service(ServiceError::NotAuthorized))
 }
 
 #[cfg(test)]
@@ -84,15 +87,21 @@ mod tests {
     fn anonymous_and_malformed_headers() {
         assert!(credentials(&HeaderMap::new()).expect("ok").is_none());
         assert!(credentials(&basic("", "")).expect("ok").is_none());
-        assert!(matches!(credentials(&with_auth("Bearer abc")), Err(AppError::NotAuthorized)));
-        assert!(matches!(credentials(&with_auth("Basic !!!")), Err(AppError::NotAuthorized)));
-        assert!(matches!(credentials(&with_auth("Basic bm9jb2xvbg==")), Err(AppError::NotAuthorized)));
+        assert!(matches!(credentials(&with_auth("Bearer abc")), Err(AppError::Service(ServiceError::NotAuthorized))));
+        assert!(matches!(credentials(&with_auth("Basic !!!")), Err(AppError::Service(ServiceError::NotAuthorized))));
+        assert!(matches!(
+            credentials(&with_auth("Basic bm9jb2xvbg==")),
+            Err(AppError::Service(ServiceError::NotAuthorized))
+        ));
     }
 
     #[test]
     fn without_accounts_no_credential_is_valid() {
-        assert!(matches!(caller(&basic("ops@example.com", "key")), Err(AppError::NotAuthorized)));
+        assert!(matches!(
+            caller(&basic("ops@example.com", "key")),
+            Err(AppError::Service(ServiceError::NotAuthorized))
+        ));
         assert!(matches!(caller(&HeaderMap::new()), Ok(None)));
-        assert!(matches!(require_account(&HeaderMap::new()), Err(AppError::NotAuthorized)));
+        assert!(matches!(require_account(&HeaderMap::new()), Err(AppError::Service(ServiceError::NotAuthorized))));
     }
 }

@@ -1,8 +1,11 @@
 //! The v1 error convention: every error is `404 {"message": "..."}` with the real status in
-//! `X-OTS-Intended-Status`, as Onetime Secret clients expect. The one exception is a body over
-//! the size limit, refused with a real 413 before it is read.
+//! `X-OTS-Intended-Status`, as Onetime Secret clients expect. The exceptions: a body over the
+//! size limit is refused with a real 413 before it is read, and while the database is
+//! unavailable the answer is a real 503 with `Retry-After`, so that clients and load
+//! balancers back off instead of taking it for a missing secret.
 
 use crate::errors::AppError;
+use crate::service::ServiceError;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -20,8 +23,8 @@ impl From<AppError> for V1Error {
     }
 }
 
-impl From<lethe_store::StoreError> for V1Error {
-    fn from(e: lethe_store::StoreError) -> Self {
+impl From<ServiceError> for V1Error {
+    fn from(e: ServiceError) -> Self {
         V1Error(e.into())
     }
 }
@@ -31,11 +34,13 @@ impl IntoResponse for V1Error {
         let intended = self.0.status();
         let status = match self.0 {
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Service(ServiceError::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::NOT_FOUND,
         };
         let body = Json(serde_json::json!({ "message": self.0.to_string() }));
         let mut resp = (status, body).into_response();
         resp.headers_mut().insert(INTENDED_STATUS, HeaderValue::from(intended.as_u16()));
+        self.0.add_retry_after(&mut resp);
         resp
     }
 }
@@ -54,13 +59,16 @@ mod tests {
 
     #[tokio::test]
     async fn errors_are_404_with_message_and_intended_status() {
-        let (status, intended, body) = render(AppError::NotAuthorized).await;
+        let (status, intended, body) = render(AppError::Service(ServiceError::NotAuthorized)).await;
         assert_eq!((status, intended.as_str()), (404, "401"));
         assert_eq!(body, serde_json::json!({"message": "Not authorized"}));
-        let (status, intended, body) = render(AppError::Gone(lethe_core::state::SecretState::Viewed)).await;
+        let (status, intended, body) =
+            render(AppError::Service(ServiceError::Gone(lethe_core::state::SecretState::Viewed))).await;
         assert_eq!((status, intended.as_str(), body["message"].as_str()), (404, "410", Some("Unknown secret")));
-        let (status, intended, _) = render(AppError::Internal).await;
+        let (status, intended, _) = render(AppError::Service(ServiceError::Internal)).await;
         assert_eq!((status, intended.as_str()), (404, "500"));
+        let r = V1Error(ServiceError::Unavailable.into()).into_response();
+        assert_eq!((r.status().as_u16(), r.headers().get("retry-after").map(|v| v.as_bytes())), (503, Some(&b"5"[..])));
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 //! (`state` for a secret that is gone, `attempts_remaining` after a wrong passphrase).
 
 use crate::errors::AppError;
+use crate::service::ServiceError;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -37,23 +38,27 @@ impl<E: Into<AppError>> From<E> for V2Error {
 
 fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
     match e {
-        AppError::Unknown => ("unknown-secret", "No such secret"),
-        AppError::Gone(_) => ("gone", "The secret is no longer available"),
+        AppError::Service(ServiceError::Invalid(_)) => ("bad-request", "Bad request"),
+        AppError::Service(ServiceError::Unavailable) => ("unavailable", "Temporarily unavailable"),
+        AppError::Service(ServiceError::Internal) => ("internal", "Internal error"),
+        AppError::Service(ServiceError::Unknown) => ("unknown-secret", "No such secret"),
+        AppError::Service(ServiceError::Gone(_)) => ("gone", "The secret is no longer available"),
         AppError::MalformedKey => ("malformed-key", "Malformed key"),
-        AppError::PassphraseRequired => ("passphrase-required", "A passphrase is required"),
-        AppError::WrongPassphrase { .. } => ("wrong-passphrase", "Wrong passphrase"),
-        AppError::NeedsEndToEnd => ("needs-end-to-end", "End-to-end decryption required"),
-        AppError::NotAuthorized => ("not-authorized", "Not authorized"),
-        AppError::NothingToShare => ("empty-secret", "Nothing to share"),
-        AppError::SecretTooLarge { .. } => ("secret-too-large", "Secret too large"),
+        AppError::Service(ServiceError::PassphraseRequired) => ("passphrase-required", "A passphrase is required"),
+        AppError::Service(ServiceError::WrongPassphrase { .. }) => ("wrong-passphrase", "Wrong passphrase"),
+        AppError::Service(ServiceError::NeedsEndToEnd) => ("needs-end-to-end", "End-to-end decryption required"),
+        AppError::Service(ServiceError::NotAuthorized) => ("not-authorized", "Not authorized"),
+        AppError::Service(ServiceError::NothingToShare) => ("empty-secret", "Nothing to share"),
+        AppError::Service(ServiceError::SecretTooLarge { .. }) => ("secret-too-large", "Secret too large"),
         AppError::BodyTooLarge { .. } => ("body-too-large", "Request body too large"),
         AppError::InvalidUtf8 => ("invalid-utf8", "Invalid UTF-8"),
-        AppError::RecipientNeedsAccount => ("recipient-needs-account", "Recipients need an account"),
+        AppError::Service(ServiceError::RecipientNeedsAccount) => {
+            ("recipient-needs-account", "Recipients need an account")
+        }
         AppError::BadRequest(_) => ("bad-request", "Bad request"),
         AppError::Unprocessable(_) => ("invalid-body", "Invalid request body"),
         AppError::NoRoute => ("no-route", "Not found"),
         AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
-        AppError::Internal => ("internal", "Internal error"),
     }
 }
 
@@ -61,12 +66,12 @@ impl Problem {
     pub fn from_error(e: &AppError) -> Self {
         let (slug, title) = slug_and_title(e);
         let detail = match e {
-            AppError::Unknown => "No secret is known under this key.".to_owned(),
-            AppError::Gone(s) => format!("The secret was {}.", s.as_str()),
-            AppError::WrongPassphrase { remaining: 0 } => {
+            AppError::Service(ServiceError::Unknown) => "No secret is known under this key.".to_owned(),
+            AppError::Service(ServiceError::Gone(s)) => format!("The secret was {}.", s.as_str()),
+            AppError::Service(ServiceError::WrongPassphrase { remaining: 0 }) => {
                 "Wrong passphrase. That was the last attempt: the secret has been destroyed.".to_owned()
             }
-            AppError::WrongPassphrase { remaining } => {
+            AppError::Service(ServiceError::WrongPassphrase { remaining }) => {
                 format!("Wrong passphrase. {remaining} attempts left.")
             }
             other => other.to_string(),
@@ -77,11 +82,11 @@ impl Problem {
             status: e.status().as_u16(),
             detail,
             state: match e {
-                AppError::Gone(s) => Some(s.as_str()),
+                AppError::Service(ServiceError::Gone(s)) => Some(s.as_str()),
                 _ => None,
             },
             attempts_remaining: match e {
-                AppError::WrongPassphrase { remaining } => Some(*remaining),
+                AppError::Service(ServiceError::WrongPassphrase { remaining }) => Some(*remaining),
                 _ => None,
             },
         }
@@ -94,6 +99,7 @@ impl IntoResponse for V2Error {
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut resp = (self.0.status(), body).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        self.0.add_retry_after(&mut resp);
         resp
     }
 }
@@ -105,19 +111,21 @@ mod tests {
 
     #[test]
     fn problems_carry_type_status_and_extensions() {
-        let p = Problem::from_error(&AppError::Gone(SecretState::Burned));
+        let p = Problem::from_error(&AppError::Service(ServiceError::Gone(SecretState::Burned)));
         assert_eq!((p.kind.as_str(), p.status, p.state), ("urn:lethe:problem:gone", 410, Some("burned")));
-        let p = Problem::from_error(&AppError::WrongPassphrase { remaining: 3 });
+        let p = Problem::from_error(&AppError::Service(ServiceError::WrongPassphrase { remaining: 3 }));
         assert_eq!((p.status, p.attempts_remaining), (403, Some(3)));
         assert!(p.detail.contains("3 attempts left"));
-        let p = Problem::from_error(&AppError::Internal);
+        let p = Problem::from_error(&AppError::Service(ServiceError::Internal));
         assert_eq!((p.status, p.detail.as_str()), (500, "An internal error occurred"));
     }
 
     #[test]
     fn responses_use_the_problem_media_type() {
-        let r = V2Error(AppError::NothingToShare).into_response();
+        let r = V2Error(AppError::Service(ServiceError::NothingToShare)).into_response();
         assert_eq!(r.status().as_u16(), 422);
         assert_eq!(r.headers()[header::CONTENT_TYPE], "application/problem+json");
+        let r = V2Error(AppError::Service(ServiceError::Unavailable)).into_response();
+        assert_eq!((r.status().as_u16(), r.headers()[header::RETRY_AFTER].as_bytes()), (503, &b"5"[..]));
     }
 }

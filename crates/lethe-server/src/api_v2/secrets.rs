@@ -6,6 +6,7 @@ use super::problem::{Problem, V2Error};
 use super::types::{ConcealRequest, Created, GenerateRequest, KdfParams, RevealRequest, Revealed, SecretStatusBody};
 use crate::errors::AppError;
 use crate::http::links::base_url;
+use crate::service::ServiceError;
 use crate::service::{Conceal, Concealed, Credential, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -24,7 +25,7 @@ fn b64_field(value: &str, field: &str) -> Result<Vec<u8>, AppError> {
 fn payload(req: &mut ConcealRequest) -> Result<Payload, AppError> {
     match (req.secret.take(), req.ciphertext.take()) {
         (Some(_), Some(_)) => Err(AppError::BadRequest("Send either 'secret' or 'ciphertext', not both".into())),
-        (None, None) => Err(AppError::NothingToShare),
+        (None, None) => Err(AppError::Service(ServiceError::NothingToShare)),
         (Some(text), None) => {
             if req.kdf.is_some() || req.proof_verifier.is_some() {
                 return Err(AppError::BadRequest("'kdf' and 'proof_verifier' go with 'ciphertext'".into()));
@@ -131,7 +132,7 @@ pub(super) fn secret_token(key: &str) -> Result<SecretToken, AppError> {
 pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<SecretStatusBody>, V2Error> {
     let s = app.secrets.status(&secret_token(&key)?).await?;
     if s.state != SecretState::New {
-        return Err(AppError::Gone(s.state).into());
+        return Err(AppError::Service(ServiceError::Gone(s.state)).into());
     }
     Ok(Json(SecretStatusBody {
         state: s.state.as_str().to_owned(),

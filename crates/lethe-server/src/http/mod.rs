@@ -1,10 +1,11 @@
-//! Cross-cutting HTTP concerns: security headers, request logs without secrets, health checks,
-//! and assembling the whole router.
+//! Cross-cutting HTTP concerns: security headers, request logs and metrics without secrets,
+//! health checks, and assembling the whole router.
 
 pub mod body;
 pub mod headers;
 pub mod health;
 pub mod links;
+pub mod metrics;
 pub mod trace;
 
 use crate::state::AppState;
@@ -31,14 +32,25 @@ pub fn app(
 }
 
 /// The complete application router. Each route logs its requests under its route template,
-/// which only a layer inside the router can see.
+/// which only a layer inside the router can see. `/metrics` is here unless it has a listener of
+/// its own (`metrics_listen`), which can then stay off the public network.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .merge(crate::api_v1::router())
         .merge(crate::api_v2::router())
         .merge(crate::web::router())
-        .merge(health::router())
+        .merge(health::router());
+    if state.config.metrics_listen.is_none() {
+        router = router.merge(metrics::router());
+    }
+    router
         .fallback(crate::api_v1::handlers::not_found)
         .layer(axum::middleware::from_fn(trace::log_request))
         .with_state(state)
+}
+
+/// What the separate metrics listener serves: `/metrics` alone, logged and counted like every
+/// other request.
+pub fn metrics_app() -> Router {
+    metrics::router().layer(axum::middleware::from_fn(trace::log_request))
 }

@@ -1,7 +1,7 @@
 //! Creating a secret: validate, seal under a fresh token, store with its receipt.
 
 use super::Secrets;
-use crate::errors::AppError;
+use super::ServiceError;
 use lethe_core::policy::Ttl;
 use lethe_core::state::ContentKind;
 use lethe_core::token::{ReceiptToken, SecretToken};
@@ -81,12 +81,12 @@ pub fn max_envelope_chars(max_secret_bytes: usize) -> usize {
     raw.div_ceil(3) * 4
 }
 
-fn check_name(name: Option<String>) -> Result<Option<String>, AppError> {
+fn check_name(name: Option<String>) -> Result<Option<String>, ServiceError> {
     let Some(name) = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
     if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(AppError::BadRequest(format!(
+        return Err(ServiceError::Invalid(format!(
             "A name must be at most {MAX_NAME_CHARS} characters, without control characters"
         )));
     }
@@ -94,23 +94,23 @@ fn check_name(name: Option<String>) -> Result<Option<String>, AppError> {
 }
 
 impl Secrets {
-    fn check_e2e(&self, envelope: &str, kdf: Option<&e2e::PassParams>, verifier: bool) -> Result<(), AppError> {
+    fn check_e2e(&self, envelope: &str, kdf: Option<&e2e::PassParams>, verifier: bool) -> Result<(), ServiceError> {
         if envelope.is_empty() {
-            return Err(AppError::NothingToShare);
+            return Err(ServiceError::NothingToShare);
         }
         if envelope.len() > max_envelope_chars(self.policy.max_secret_bytes) {
-            return Err(AppError::SecretTooLarge { limit: self.policy.max_secret_bytes });
+            return Err(ServiceError::SecretTooLarge { limit: self.policy.max_secret_bytes });
         }
-        e2e::check_envelope(envelope).map_err(|e| AppError::BadRequest(format!("The ciphertext is invalid: {e}")))?;
+        e2e::check_envelope(envelope).map_err(|e| ServiceError::Invalid(format!("The ciphertext is invalid: {e}")))?;
         if kdf.is_some() && !verifier {
-            return Err(AppError::BadRequest("A passphrase ('kdf') needs a 'proof_verifier'".into()));
+            return Err(ServiceError::Invalid("A passphrase ('kdf') needs a 'proof_verifier'".into()));
         }
         if let Some(p) = kdf {
             if !(8..=64).contains(&p.salt.len()) {
-                return Err(AppError::BadRequest("The passphrase salt must be 8 to 64 bytes".into()));
+                return Err(ServiceError::Invalid("The passphrase salt must be 8 to 64 bytes".into()));
             }
             if !(e2e::MIN_ITERATIONS..=e2e::MAX_ITERATIONS).contains(&p.iterations) {
-                return Err(AppError::BadRequest(format!(
+                return Err(ServiceError::Invalid(format!(
                     "The passphrase iterations must be between {} and {}",
                     e2e::MIN_ITERATIONS,
                     e2e::MAX_ITERATIONS
@@ -122,18 +122,18 @@ impl Secrets {
 
     /// Validates, seals and stores a secret. Nothing is stored if any check fails.
     #[tracing::instrument(skip_all)]
-    pub async fn conceal(&self, req: Conceal) -> Result<Concealed, AppError> {
+    pub async fn conceal(&self, req: Conceal) -> Result<Concealed, ServiceError> {
         match &req.payload {
-            Payload::Text { content, .. } if content.trim().is_empty() => return Err(AppError::NothingToShare),
+            Payload::Text { content, .. } if content.trim().is_empty() => return Err(ServiceError::NothingToShare),
             Payload::Text { content, .. } if content.len() > self.policy.max_secret_bytes => {
-                return Err(AppError::SecretTooLarge { limit: self.policy.max_secret_bytes })
+                return Err(ServiceError::SecretTooLarge { limit: self.policy.max_secret_bytes })
             }
             Payload::Text { .. } => {}
             Payload::E2e { envelope, kdf, verifier } => self.check_e2e(envelope, kdf.as_ref(), verifier.is_some())?,
         }
         let name = check_name(req.name)?;
         if !req.recipients.is_empty() && req.owner.is_none() {
-            return Err(AppError::RecipientNeedsAccount);
+            return Err(ServiceError::RecipientNeedsAccount);
         }
         let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
@@ -184,7 +184,7 @@ impl Secrets {
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
         };
         let receipt = new.receipt();
-        self.store.create(new).await?;
+        self.store.create(new, vec![]).await?;
         tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), kind = kind.as_str(), "secret created");
         Ok(Concealed { secret, receipt_token, receipt })
     }

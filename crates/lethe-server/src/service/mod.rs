@@ -5,14 +5,17 @@
 //! - [`reveal`]: revealing once, passphrase attempts and lockout.
 //! - [`receipts`]: the creator's receipt, burning, recent receipts.
 //! - [`sweeper`]: the background task that deletes expired data.
+//! - [`error`]: the domain error, [`ServiceError`].
 
 pub mod conceal;
+pub mod error;
+pub mod metered;
 pub mod receipts;
 pub mod reveal;
 pub mod sweeper;
 
 use crate::config::Config;
-use crate::errors::AppError;
+
 use lethe_core::clock::{Clock, UnixTime};
 use lethe_core::kdf::KdfParams;
 use lethe_store::Store;
@@ -21,6 +24,7 @@ use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
 pub use conceal::{Conceal, Concealed, Payload};
+pub use error::ServiceError;
 pub use receipts::ReceiptView;
 pub use reveal::{Credential, Revealed, SecretStatus};
 
@@ -80,12 +84,12 @@ impl Secrets {
         params: KdfParams,
         passphrase: &str,
         salt: Vec<u8>,
-    ) -> Result<Zeroizing<[u8; 32]>, AppError> {
-        let _slot = self.kdf_slots.acquire().await.map_err(|e| AppError::internal("kdf semaphore closed", e))?;
+    ) -> Result<Zeroizing<[u8; 32]>, ServiceError> {
+        let _slot = self.kdf_slots.acquire().await.map_err(|e| ServiceError::internal("kdf semaphore closed", e))?;
         let passphrase = Zeroizing::new(passphrase.as_bytes().to_vec());
         tokio::task::spawn_blocking(move || params.stretch(&passphrase, &salt))
             .await
-            .map_err(|e| AppError::internal("kdf task failed", e))?
-            .map_err(|e| AppError::internal("kdf failed", e))
+            .map_err(|e| ServiceError::internal("kdf task failed", e))?
+            .map_err(|e| ServiceError::internal("kdf failed", e))
     }
 }

@@ -1,15 +1,13 @@
 //! The creator's side: reading a receipt, burning a secret, listing recent receipts.
 
 use super::Secrets;
-use crate::errors::AppError;
-use lethe_core::crypto;
+use super::ServiceError;
 use lethe_core::state::SecretState;
 use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_store::ReceiptRecord;
 
-/// A receipt as its holder sees it: the record, its state now, and the share token while the
-/// secret is still waiting: derived from the receipt token, or for a receipt issued before
-/// share tokens were derived, opened from the link sealed in its record.
+/// A receipt as its holder sees it: the record, its state now, and the share token (derived
+/// from the receipt token) while the secret is still waiting.
 pub struct ReceiptView {
     pub record: ReceiptRecord,
     pub state: SecretState,
@@ -21,22 +19,18 @@ impl Secrets {
     fn view(&self, token: &ReceiptToken, record: ReceiptRecord) -> ReceiptView {
         let now = self.now();
         let state = record.state_at(now);
-        let secret = match (&record.sealed_link, state) {
-            (Some(blob), SecretState::New) => crypto::open_link(token, &record.id, blob).ok(),
-            (None, SecretState::New) => Some(token.secret_token()),
-            _ => None,
-        };
+        let secret = (state == SecretState::New).then(|| token.secret_token());
         ReceiptView { record, state, secret, now }
     }
 
     /// Reads a receipt; the first read marks it seen (Onetime Secret's `viewed` state).
     #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
-    pub async fn receipt(&self, token: &ReceiptToken) -> Result<ReceiptView, AppError> {
+    pub async fn receipt(&self, token: &ReceiptToken) -> Result<ReceiptView, ServiceError> {
         let now = self.now();
         let key = token.key();
-        let mut record = self.store.receipt(key).await?.ok_or(AppError::Unknown)?;
+        let mut record = self.store.receipt(key).await?.ok_or(ServiceError::Unknown)?;
         if now >= record.expires_at {
-            return Err(AppError::Unknown);
+            return Err(ServiceError::Unknown);
         }
         if !record.receipt_seen {
             self.store.mark_receipt_seen(key, now).await?;
@@ -48,28 +42,28 @@ impl Secrets {
     /// Burns the secret if it is still waiting. Returns the receipt after the burn and the
     /// share token it had, for the v1 `secret_shortkey`.
     #[tracing::instrument(skip_all, fields(receipt = %token.id().short()))]
-    pub async fn burn(&self, token: &ReceiptToken) -> Result<(ReceiptView, SecretToken), AppError> {
+    pub async fn burn(&self, token: &ReceiptToken) -> Result<(ReceiptView, SecretToken), ServiceError> {
         let now = self.now();
         let key = token.key();
-        let before = self.store.receipt(key).await?.ok_or(AppError::Unknown)?;
+        let before = self.store.receipt(key).await?.ok_or(ServiceError::Unknown)?;
         if now >= before.expires_at {
-            return Err(AppError::Unknown);
+            return Err(ServiceError::Unknown);
         }
         let before = self.view(token, before);
         let Some(secret) = before.secret else {
-            return Err(AppError::Gone(before.state));
+            return Err(ServiceError::Gone(before.state));
         };
-        let after = self.store.burn(key, now).await?.ok_or(AppError::Unknown)?;
+        let after = self.store.burn(key, now, vec![]).await?.ok_or(ServiceError::Unknown)?;
         if after.state != SecretState::Burned {
             // Revealed or expired between the read and the burn.
-            return Err(AppError::Gone(after.state_at(now)));
+            return Err(ServiceError::Gone(after.state_at(now)));
         }
         tracing::info!("secret burned by its creator");
         Ok((self.view(token, after), secret))
     }
 
     /// The receipts of an account, newest first, skipping expired ones.
-    pub async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, AppError> {
+    pub async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, ServiceError> {
         let now = self.now();
         let mut list = self.store.recent(custid, limit).await?;
         list.retain(|r| now < r.expires_at);

@@ -7,7 +7,7 @@
 
 use super::conceal::decode_e2e_params;
 use super::Secrets;
-use crate::errors::AppError;
+use super::ServiceError;
 use lethe_core::clock::UnixTime;
 use lethe_core::kdf::KdfParams;
 use lethe_core::state::{ContentKind, SecretState};
@@ -51,7 +51,7 @@ pub struct SecretStatus {
 impl Secrets {
     /// Looks at a secret: waiting (with what is needed to open it) or how it ended.
     /// Never consumes; looking at an ended secret is recorded as a late attempt (P6).
-    pub async fn status(&self, token: &SecretToken) -> Result<SecretStatus, AppError> {
+    pub async fn status(&self, token: &SecretToken) -> Result<SecretStatus, ServiceError> {
         let now = self.now();
         if let Some(r) = self.store.secret(token.key()).await? {
             if now < r.expires_at {
@@ -72,7 +72,7 @@ impl Secrets {
                 });
             }
         }
-        let tomb = self.store.tombstone(token.key(), now).await?.ok_or(AppError::Unknown)?;
+        let tomb = self.store.tombstone(token.key(), now).await?.ok_or(ServiceError::Unknown)?;
         let state = tomb.state_at(now);
         let ended_at = match state {
             SecretState::Viewed => tomb.viewed_at,
@@ -92,13 +92,13 @@ impl Secrets {
 
     /// Reveals the secret behind `token`, once.
     #[tracing::instrument(skip_all, fields(secret = %token.id().short()))]
-    pub async fn reveal(&self, token: &SecretToken, credential: Credential<'_>) -> Result<Revealed, AppError> {
+    pub async fn reveal(&self, token: &SecretToken, credential: Credential<'_>) -> Result<Revealed, ServiceError> {
         let key = token.key();
         // The common case, a secret with no passphrase or proof: consumed and returned by one
         // atomic step. Interfaces where the server must decrypt (v1, pages without
         // JavaScript) never take an end-to-end envelope: it is refused below, unconsumed.
         let e2e_ok = matches!(credential, Credential::Proof { .. });
-        if let Some(record) = self.store.take_unprotected(key, self.now(), e2e_ok).await? {
+        if let Some(record) = self.store.take_unprotected(key, self.now(), e2e_ok, vec![]).await? {
             let content = open_unprotected(token, &record)?;
             tracing::info!("secret revealed");
             return Ok(Revealed { kind: record.kind, content });
@@ -108,7 +108,7 @@ impl Secrets {
         };
         if self.now() >= record.expires_at {
             tracing::info!("reveal refused: expired");
-            return Err(AppError::Gone(SecretState::Expired));
+            return Err(ServiceError::Gone(SecretState::Expired));
         }
         let content = match record.kind {
             ContentKind::Text => self.open_text(token, &record, credential).await?,
@@ -116,7 +116,7 @@ impl Secrets {
         };
         // The atomic claim: exactly one concurrent caller gets `true`, and only after the
         // deletion is durable. Everyone else drops the decrypted copy unseen.
-        if !self.store.claim(key, self.now()).await? {
+        if !self.store.claim(key, self.now(), vec![]).await? {
             tracing::info!("reveal lost the race or the secret expired");
             return Err(self.gone(token).await?);
         }
@@ -129,7 +129,7 @@ impl Secrets {
         token: &SecretToken,
         record: &SecretRecord,
         credential: Credential<'_>,
-    ) -> Result<Zeroizing<String>, AppError> {
+    ) -> Result<Zeroizing<String>, ServiceError> {
         let passphrase = match credential {
             Credential::Passphrase(p) => p,
             Credential::Proof { passphrase, .. } => passphrase,
@@ -137,9 +137,10 @@ impl Secrets {
         let stretched = match &record.kdf {
             Some((salt, params)) => {
                 let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
-                    return Err(AppError::PassphraseRequired);
+                    return Err(ServiceError::PassphraseRequired);
                 };
-                let params = KdfParams::decode(params).map_err(|e| AppError::internal("stored kdf parameters", e))?;
+                let params =
+                    KdfParams::decode(params).map_err(|e| ServiceError::internal("stored kdf parameters", e))?;
                 Some(self.stretch(params, passphrase, salt.clone()).await?)
             }
             None => None,
@@ -148,11 +149,11 @@ impl Secrets {
         let plain = match crypto::open_content(&key, &record.id, &record.sealed) {
             Ok(plain) => plain,
             Err(_) if record.kdf.is_some() => return Err(self.wrong_passphrase(token).await?),
-            Err(e) => return Err(AppError::internal("stored secret failed to authenticate", e)),
+            Err(e) => return Err(ServiceError::internal("stored secret failed to authenticate", e)),
         };
         String::from_utf8(plain.to_vec())
             .map(Zeroizing::new)
-            .map_err(|_| AppError::internal("stored secret is not UTF-8", "invalid utf-8"))
+            .map_err(|_| ServiceError::internal("stored secret is not UTF-8", "invalid utf-8"))
     }
 
     async fn open_e2e(
@@ -160,59 +161,66 @@ impl Secrets {
         token: &SecretToken,
         record: &SecretRecord,
         credential: Credential<'_>,
-    ) -> Result<Zeroizing<String>, AppError> {
+    ) -> Result<Zeroizing<String>, ServiceError> {
         let Credential::Proof { proof, .. } = credential else {
-            return Err(AppError::NeedsEndToEnd);
+            return Err(ServiceError::NeedsEndToEnd);
         };
         let key = crypto::content_key(token, None);
         if let Some(sealed) = &record.sealed_verifier {
             let Some(proof) = proof.filter(|p| !p.is_empty()) else {
                 // Without a passphrase the proof comes from the link's key alone; a client that
                 // sends none cannot have derived it, so it is asked for, not counted.
-                return Err(AppError::PassphraseRequired);
+                return Err(ServiceError::PassphraseRequired);
             };
             let expected = crypto::open_verifier(&key, &record.id, sealed)
-                .map_err(|e| AppError::internal("stored verifier failed to authenticate", e))?;
+                .map_err(|e| ServiceError::internal("stored verifier failed to authenticate", e))?;
             let matches: bool = e2e::verifier(proof).ct_eq(&expected).into();
             if !matches {
                 return Err(self.wrong_passphrase(token).await?);
             }
         }
         let envelope = crypto::open_content(&key, &record.id, &record.sealed)
-            .map_err(|e| AppError::internal("stored envelope failed to authenticate", e))?;
+            .map_err(|e| ServiceError::internal("stored envelope failed to authenticate", e))?;
         String::from_utf8(envelope.to_vec())
             .map(Zeroizing::new)
-            .map_err(|_| AppError::internal("stored envelope is not UTF-8", "invalid utf-8"))
+            .map_err(|_| ServiceError::internal("stored envelope is not UTF-8", "invalid utf-8"))
     }
 
     /// Counts a wrong passphrase and builds the error that says what is left.
-    async fn wrong_passphrase(&self, token: &SecretToken) -> Result<AppError, AppError> {
-        let outcome = self.store.record_failure(token.key(), self.policy.passphrase_attempts, self.now()).await?;
+    async fn wrong_passphrase(&self, token: &SecretToken) -> Result<ServiceError, ServiceError> {
+        let outcome =
+            self.store.record_failure(token.key(), self.policy.passphrase_attempts, self.now(), vec![], vec![]).await?;
         tracing::info!(?outcome, "wrong passphrase");
+        let counted = match outcome {
+            AttemptOutcome::Remaining(_) => "remaining",
+            AttemptOutcome::Destroyed => "destroyed",
+            AttemptOutcome::Gone => "gone",
+        };
+        metrics::counter!("lethe_passphrase_failures_total", "outcome" => counted).increment(1);
         Ok(match outcome {
-            AttemptOutcome::Remaining(n) => AppError::WrongPassphrase { remaining: n },
-            AttemptOutcome::Destroyed => AppError::WrongPassphrase { remaining: 0 },
+            AttemptOutcome::Remaining(n) => ServiceError::WrongPassphrase { remaining: n },
+            AttemptOutcome::Destroyed => ServiceError::WrongPassphrase { remaining: 0 },
             AttemptOutcome::Gone => self.gone(token).await?,
         })
     }
 
     /// The error for a secret that cannot be revealed, from its tombstone if one remains.
     /// Looking it up records a late attempt on the receipt (P6).
-    async fn gone(&self, token: &SecretToken) -> Result<AppError, AppError> {
+    async fn gone(&self, token: &SecretToken) -> Result<ServiceError, ServiceError> {
         let now = self.now();
         Ok(match self.store.tombstone(token.key(), now).await? {
-            Some(r) if r.state_at(now) != SecretState::New => AppError::Gone(r.state_at(now)),
-            _ => AppError::Unknown,
+            Some(r) if r.state_at(now) != SecretState::New => ServiceError::Gone(r.state_at(now)),
+            _ => ServiceError::Unknown,
         })
     }
 }
 
-/// Opens content that was consumed by [`lethe_store::Store::take_unprotected`].
-fn open_unprotected(token: &SecretToken, record: &SecretRecord) -> Result<Zeroizing<String>, AppError> {
+/// Opens content that was consumed by [`lethe_store::SecretStore::take_unprotected`].
+fn open_unprotected(token: &SecretToken, record: &SecretRecord) -> Result<Zeroizing<String>, ServiceError> {
     let key = crypto::content_key(token, None);
     let plain = crypto::open_content(&key, &record.id, &record.sealed)
-        .map_err(|e| AppError::internal("stored secret failed to authenticate", e))?;
+        .map_err(|e| ServiceError::internal("stored secret failed to authenticate", e))?;
     String::from_utf8(plain.to_vec())
         .map(Zeroizing::new)
-        .map_err(|_| AppError::internal("stored secret is not UTF-8", "invalid utf-8"))
+        .map_err(|_| ServiceError::internal("stored secret is not UTF-8", "invalid utf-8"))
 }

@@ -1,5 +1,7 @@
 //! The sweeper: deletes expired secrets and receipts in small batches, so expiry never holds
-//! the writer for long and its cost follows what expired, not what is stored (P9).
+//! the writer for long and its cost follows what expired, not what is stored (P9). It counts
+//! what it removed (`lethe_sweeper_secrets_expired_total`, `lethe_sweeper_receipts_deleted_total`)
+//! and its scheduled runs (`lethe_sweeper_runs_total{result}`).
 
 use super::Secrets;
 use lethe_store::SweepStats;
@@ -28,6 +30,9 @@ impl Secrets {
             total.secrets_deleted += s.secrets_deleted;
             total.receipts_expired += s.receipts_expired;
             total.receipts_deleted += s.receipts_deleted;
+            // Counted per batch: what a batch committed stays removed even if a later one fails.
+            metrics::counter!("lethe_sweeper_secrets_expired_total").increment(s.secrets_deleted);
+            metrics::counter!("lethe_sweeper_receipts_deleted_total").increment(s.receipts_deleted);
             tokio::time::sleep(started.elapsed().max(MIN_PAUSE)).await;
         }
         Ok(total)
@@ -43,7 +48,10 @@ pub async fn run(secrets: Secrets, interval: Duration, mut shutdown: watch::Rece
             _ = tick.tick() => {}
             _ = shutdown.changed() => break,
         }
-        match secrets.sweep_expired().await {
+        let swept = secrets.sweep_expired().await;
+        let result = if swept.is_ok() { "ok" } else { "error" };
+        metrics::counter!("lethe_sweeper_runs_total", "result" => result).increment(1);
+        match swept {
             Ok(s) if !s.is_empty() => tracing::info!(
                 secrets = s.secrets_deleted,
                 receipts_expired = s.receipts_expired,

@@ -5,6 +5,7 @@ use super::form::PageForm;
 use super::views::{self, duration, when};
 use crate::errors::AppError;
 use crate::http::links::base_url;
+use crate::service::ServiceError;
 use crate::service::{Conceal, Credential, Payload};
 use crate::state::AppState;
 use askama::Template;
@@ -18,10 +19,16 @@ use lethe_core::token::{ReceiptToken, SecretToken};
 #[derive(Debug)]
 pub struct PageError(pub AppError);
 
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError(e.into())
+    }
+}
+
 fn render(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => PageError(AppError::internal("rendering a page", e)).into_response(),
+        Err(e) => PageError(AppError::Service(ServiceError::internal("rendering a page", e))).into_response(),
     }
 }
 
@@ -53,12 +60,12 @@ fn ended_page(state: SecretState, at: Option<i64>) -> Response {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (title, message, state) = match &self.0 {
-            AppError::Unknown | AppError::MalformedKey => (
+            AppError::Service(ServiceError::Unknown) | AppError::MalformedKey => (
                 "This secret does not exist",
                 "The link may be mistyped or incomplete, or the secret ended long ago.".to_owned(),
                 "unknown",
             ),
-            AppError::Gone(s) => return ended_page(*s, None),
+            AppError::Service(ServiceError::Gone(s)) => return ended_page(*s, None),
             other => ("Something went wrong", other.to_string(), "error"),
         };
         let page = views::Ended { state, title, message, when_label: "", when: None };
@@ -66,7 +73,9 @@ impl IntoResponse for PageError {
             AppError::MalformedKey => StatusCode::NOT_FOUND,
             ref e => e.status(),
         };
-        render(status, &page)
+        let mut resp = render(status, &page);
+        self.0.add_retry_after(&mut resp);
+        resp
     }
 }
 
@@ -92,7 +101,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, PageForm(mu
     let payload =
         Payload::Text { content: form.take("secret").unwrap_or_default(), passphrase: form.take("passphrase") };
     let req = Conceal { payload, ttl: form.get("ttl").map(str::to_owned), owner: None, recipients: vec![], name: None };
-    match app.secrets.conceal(req).await {
+    match app.secrets.conceal(req).await.map_err(AppError::from) {
         Ok(c) => {
             let base = base_url(&app.config, &headers);
             let page = views::Created {
@@ -103,9 +112,11 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, PageForm(mu
             };
             render(StatusCode::OK, &page)
         }
-        Err(e @ (AppError::NothingToShare | AppError::SecretTooLarge { .. } | AppError::BadRequest(_))) => {
-            render(e.status(), &index(&app, Some(e.to_string())))
-        }
+        Err(
+            e @ AppError::Service(
+                ServiceError::NothingToShare | ServiceError::SecretTooLarge { .. } | ServiceError::Invalid(_),
+            ),
+        ) => render(e.status(), &index(&app, Some(e.to_string()))),
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -138,20 +149,26 @@ pub async fn reveal(
 ) -> Result<Response, PageError> {
     let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
     let passphrase = form.take("passphrase");
-    let result = app.secrets.reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str()))).await;
+    let result = app
+        .secrets
+        .reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str())))
+        .await
+        .map_err(AppError::from);
     let retry = |kind, status: StatusCode, msg: String| render(status, &waiting(&token, kind, true, Some(msg)));
     Ok(match result {
         Ok(r) => render(StatusCode::OK, &views::Revealed { value: r.content.to_string() }),
-        Err(AppError::WrongPassphrase { remaining: 0 }) => ended_page(SecretState::Burned, Some(app.secrets.now())),
-        Err(AppError::WrongPassphrase { remaining }) => retry(
+        Err(AppError::Service(ServiceError::WrongPassphrase { remaining: 0 })) => {
+            ended_page(SecretState::Burned, Some(app.secrets.now()))
+        }
+        Err(AppError::Service(ServiceError::WrongPassphrase { remaining })) => retry(
             ContentKind::Text,
             StatusCode::FORBIDDEN,
             format!("That passphrase is wrong. The secret is still there; {remaining} attempt(s) left."),
         ),
-        Err(AppError::PassphraseRequired) => {
+        Err(AppError::Service(ServiceError::PassphraseRequired)) => {
             retry(ContentKind::Text, StatusCode::UNAUTHORIZED, "Enter the passphrase the sender gave you.".into())
         }
-        Err(AppError::NeedsEndToEnd) => {
+        Err(AppError::Service(ServiceError::NeedsEndToEnd)) => {
             let s = app.secrets.status(&token).await?;
             render(
                 StatusCode::CONFLICT,
@@ -229,9 +246,9 @@ pub async fn burn(
     Path(key): Path<String>,
 ) -> Result<Response, PageError> {
     let token = receipt_token(&key)?;
-    let notice = match app.secrets.burn(&token).await {
+    let notice = match app.secrets.burn(&token).await.map_err(AppError::from) {
         Ok(_) => "The secret was burned. Nobody can view it now.",
-        Err(AppError::Gone(_)) => "There was nothing left to burn.",
+        Err(AppError::Service(ServiceError::Gone(_))) => "There was nothing left to burn.",
         Err(e) => return Err(PageError(e)),
     };
     let view = app.secrets.receipt(&token).await?;

@@ -3,7 +3,8 @@
 use crate::harness::{Reply, TestServer};
 use reqwest::StatusCode;
 
-const VALID_LOOKING: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+/// 54 alphanumerics with a handle in range: well-formed, but no store issued it.
+const VALID_LOOKING: &str = "00000000001ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq";
 
 #[tokio::test]
 async fn empty_or_missing_secret_is_refused() {
@@ -118,9 +119,10 @@ async fn invalid_utf8_is_refused_in_form_query_and_json() {
 #[tokio::test]
 async fn malformed_keys_are_refused_before_any_lookup() {
     let s = TestServer::start().await;
-    let too_long = "a".repeat(44);
+    let too_long = "a".repeat(55);
+    let without_handle = "a".repeat(43);
     let encoded_bang = format!("{}%21", "a".repeat(42));
-    for key in ["short", "0123456789abcdefghijklmnopqrstuvwxyzABCDEF-", &too_long, &encoded_bang] {
+    for key in ["short", "0123456789abcdefghijklmnopqrstuvwxyzABCDEF-", &too_long, &encoded_bang, &without_handle] {
         s.post(&format!("/api/v1/secret/{key}"), &[]).await.assert_error("Unknown secret", 400);
         s.get(&format!("/api/v1/private/{key}")).await.assert_error("Unknown secret", 400);
         s.post(&format!("/api/v1/private/{key}/burn"), &[]).await.assert_error("Unknown secret", 400);

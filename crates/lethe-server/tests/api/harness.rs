@@ -1,10 +1,14 @@
 //! Starts a real Lethe server in-process on port 0, with a temporary data directory and a
 //! [`ManualClock`], and offers small helpers to call the v1 API.
+//!
+//! The backend comes from `LETHE_TEST_BACKEND`: `sqlite` (the default) or `postgres`, where
+//! each server gets a fresh database with a random name (dropped afterwards) on the PostgreSQL
+//! that `lethe_testkit` finds or starts. `scripts/test` runs this suite once per backend.
 
 use lethe_core::clock::ManualClock;
 use lethe_server::service::Secrets;
 use lethe_server::{Application, Config};
-use lethe_store::SqliteStore;
+use lethe_testkit::TestDatabase;
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 use std::sync::Arc;
@@ -18,7 +22,7 @@ pub struct TestServer {
     pub clock: ManualClock,
     pub secrets: Secrets,
     pub http: reqwest::Client,
-    dir: Option<TempDir>,
+    dir: Option<Data>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -54,8 +58,32 @@ impl Reply {
     }
 }
 
-pub fn test_config(dir: &TempDir) -> Config {
-    Config { listen: "127.0.0.1:0".parse().unwrap(), data_dir: dir.path().to_path_buf(), ..Config::default() }
+/// Where a test server keeps its data: a temporary directory, and on PostgreSQL a database.
+pub struct Data {
+    dir: TempDir,
+    database: Option<TestDatabase>,
+}
+
+impl Data {
+    /// Fresh, empty storage on the backend this run tests.
+    pub async fn fresh() -> Data {
+        let dir = tempfile::tempdir().unwrap();
+        let database = match std::env::var("LETHE_TEST_BACKEND").as_deref() {
+            Ok("postgres") => Some(TestDatabase::create().await),
+            Ok("sqlite") | Err(_) => None,
+            Ok(other) => panic!("LETHE_TEST_BACKEND={other}: use sqlite or postgres"),
+        };
+        Data { dir, database }
+    }
+}
+
+pub fn test_config(data: &Data) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data.dir.path().to_path_buf(),
+        database: data.database.as_ref().map(|d| d.url.parse().unwrap()),
+        ..Config::default()
+    }
 }
 
 impl TestServer {
@@ -64,16 +92,15 @@ impl TestServer {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        Self::start_in(dir, ManualClock::new(T0), tweak).await
+        Self::start_in(Data::fresh().await, ManualClock::new(T0), tweak).await
     }
 
-    /// Starts a server on an existing data directory (for restart tests).
-    pub async fn start_in(dir: TempDir, clock: ManualClock, tweak: impl FnOnce(&mut Config)) -> TestServer {
+    /// Starts a server on existing storage (for restart tests).
+    pub async fn start_in(dir: Data, clock: ManualClock, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let mut config = test_config(&dir);
         tweak(&mut config);
-        let store = SqliteStore::open(&config.data_dir).unwrap();
-        let app = Application::build_with(config, Arc::new(store), Arc::new(clock.clone())).await.unwrap();
+        let store = lethe_store::open(&config.store_config().unwrap()).await.unwrap();
+        let app = Application::build_with(config, store, Arc::new(clock.clone())).await.unwrap();
         let base = format!("http://{}", app.local_addr().unwrap());
         let secrets = app.secrets();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -109,8 +136,8 @@ impl TestServer {
         panic!("server did not become healthy");
     }
 
-    /// Stops the server gracefully and hands back its data directory and clock.
-    pub async fn stop(mut self) -> (TempDir, ManualClock) {
+    /// Stops the server gracefully and hands back its storage and clock.
+    pub async fn stop(mut self) -> (Data, ManualClock) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

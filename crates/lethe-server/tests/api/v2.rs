@@ -170,7 +170,8 @@ async fn invalid_requests_get_problems_and_store_nothing() {
     assert_problem(&huge, 413, "body-too-large");
     assert_eq!(s.receipt_count().await, 0);
     assert_problem(&s.get("/api/v2/secret/nope").await, 400, "malformed-key");
-    assert_problem(&s.get(&format!("/api/v2/secret/{}", "a".repeat(43))).await, 404, "unknown-secret");
+    assert_problem(&s.get(&format!("/api/v2/secret/{}", "a".repeat(43))).await, 400, "malformed-key");
+    assert_problem(&s.get(&format!("/api/v2/secret/0000000000{}", "a".repeat(44))).await, 404, "unknown-secret");
     assert_problem(&s.get("/api/v2/receipt/recent").await, 401, "not-authorized");
     assert_problem(&s.get("/api/v2/nothing/here").await, 404, "no-route");
     assert_problem(&s.get("/api/v2/conceal").await, 405, "method-not-allowed");

@@ -1,11 +1,10 @@
 //! Tests that ended secrets are erased from the file, not just hidden.
 
 use super::*;
+use crate::conformance::{new_secret, NOW};
 
-const NOW: UnixTime = 1_700_000_000;
-
-fn secret_with(store: &SqliteStore, sealed: Vec<u8>, ttl: i64) -> NewSecret {
-    NewSecret { sealed, name: None, recipients: vec![], ..super::tests::new_secret(store, ttl, false) }
+async fn secret_with(store: &SqliteStore, sealed: Vec<u8>, ttl: i64) -> NewSecret {
+    NewSecret { sealed, name: None, recipients: vec![], ..new_secret(store, ttl, false).await }
 }
 
 /// A recognisable 64-byte pattern, unlikely to occur in a database file by chance.
@@ -41,25 +40,26 @@ async fn revealed_burned_and_expired_content_is_overwritten_in_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SqliteStore::open(dir.path()).expect("open");
     let (kept, taken, burned, expired) = (pattern(1), pattern(2), pattern(3), pattern(4));
-    let keep = secret_with(&store, kept.clone(), 3600);
-    let take = secret_with(&store, taken.clone(), 3600);
-    let burn = secret_with(&store, burned.clone(), 3600);
-    let expire = secret_with(&store, expired.clone(), 60);
+    let keep = secret_with(&store, kept.clone(), 3600).await;
+    let take = secret_with(&store, taken.clone(), 3600).await;
+    let burn = secret_with(&store, burned.clone(), 3600).await;
+    let expire = secret_with(&store, expired.clone(), 60).await;
     for n in [&keep, &take, &burn, &expire] {
-        store.create(n.clone()).await.expect("create");
+        store.create(n.clone(), vec![]).await.expect("create");
     }
-    checkpoint_truncate(store.path());
+    let path = store.path.clone();
+    checkpoint_truncate(&path);
     for p in [&kept, &taken, &burned, &expired] {
-        assert!(file_contains(store.path(), p), "the scan must find content that is stored");
+        assert!(file_contains(&path, p), "the scan must find content that is stored");
     }
 
-    assert!(store.take_unprotected(take.secret_key(), NOW + 1, false).await.expect("take").is_some());
-    assert!(store.burn(burn.key(), NOW + 1).await.expect("burn").is_some());
+    assert!(store.take_unprotected(take.secret_key(), NOW + 1, false, vec![]).await.expect("take").is_some());
+    assert!(store.burn(burn.key(), NOW + 1, vec![]).await.expect("burn").is_some());
     assert_eq!(store.sweep(NOW + 60, 100).await.expect("sweep").secrets_deleted, 1);
-    checkpoint_truncate(store.path());
+    checkpoint_truncate(&path);
 
-    assert!(file_contains(store.path(), &kept), "a waiting secret stays");
-    assert!(!file_contains(store.path(), &taken), "revealed content is still in the file");
-    assert!(!file_contains(store.path(), &burned), "burned content is still in the file");
-    assert!(!file_contains(store.path(), &expired), "expired content is still in the file");
+    assert!(file_contains(&path, &kept), "a waiting secret stays");
+    assert!(!file_contains(&path, &taken), "revealed content is still in the file");
+    assert!(!file_contains(&path, &burned), "burned content is still in the file");
+    assert!(!file_contains(&path, &expired), "expired content is still in the file");
 }

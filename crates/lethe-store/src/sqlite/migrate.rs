@@ -4,13 +4,7 @@ use crate::StoreError;
 use rusqlite::Connection;
 
 /// Every migration in order; the database's `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../migrations/sqlite/0002_e2e_and_names.sql"),
-    include_str!("../../migrations/sqlite/0003_one_record_per_secret.sql"),
-    include_str!("../../migrations/sqlite/0004_receipts_found_by_secret.sql"),
-    include_str!("../../migrations/sqlite/0005_rows_named_in_links.sql"),
-];
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
 
 /// Applies the migrations the database has not seen yet, each in its own transaction.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

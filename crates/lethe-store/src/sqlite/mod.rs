@@ -1,32 +1,36 @@
 //! The embedded SQLite backend: one file in the data directory, WAL mode, `synchronous=FULL`
 //! so every commit is on disk before it is acknowledged, `secure_delete` so removed sealed
-//! content is overwritten in the file.
+//! content is overwritten in the file. One process at a time: it holds an exclusive lock on
+//! `lethe.lock` in the data directory for as long as it runs, because its single writer
+//! thread is what serialises every change.
 
 mod checkpoint;
-mod locate;
+mod effects;
 mod migrate;
 mod readers;
 mod rows;
 mod writer;
 
-use crate::handles::HandleCipher;
+use crate::effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
+use crate::handles::{HandleCipher, Handles};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
-use crate::{Store, StoreError};
+use crate::{SecretStore, Store, StoreError};
 use async_trait::async_trait;
 use checkpoint::Checkpointer;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, SecretState};
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use readers::Readers;
-use rows::Place;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use writer::Writer;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "lethe.db";
+/// The lock file that keeps a second process out of the data directory.
+pub const LOCK_FILE: &str = "lethe.lock";
 /// Read-only connections. Reveals of unprotected secrets never use them (the writer takes
 /// them in one step); they serve status and receipt pages and protected reveals.
 const READERS: usize = 2;
@@ -35,13 +39,14 @@ const READERS: usize = 2;
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: Writer,
-    handles: Arc<HandleCipher>,
-    /// The row number the next [`Store::next_handle`] hands out: rows are numbered in the
-    /// order secrets are created, so every insert lands at the end of the table.
-    next_row: Arc<AtomicI64>,
+    /// Rows are numbered in the order secrets are created, so every insert lands at the end of
+    /// the table; the numbers come in blocks from the `counters` table.
+    handles: Arc<Handles>,
     readers: Readers,
     path: PathBuf,
     _checkpointer: Arc<Checkpointer>,
+    /// Held (locked) until the last clone of the store is dropped.
+    _lock: Arc<File>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -66,12 +71,12 @@ impl SqliteStore {
     /// Opens (creating on first run) the database in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         create_private_dir(data_dir)?;
+        let lock = lock_data_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let mut conn = Connection::open(&path).map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
-        let handles = Arc::new(handle_cipher(&conn)?);
-        let last: i64 = conn.query_row("SELECT COALESCE(MAX(rowid), 0) FROM records", [], |r| r.get(0))?;
+        let handles = Arc::new(Handles::new(handle_cipher(&conn)?));
         // Most checkpoint work runs on its own thread (see `checkpoint`); a 4 MiB page cache
         // keeps hot index pages out of pread within the RSS budget.
         // The background checkpointer does the bulk of the copying; the writer still runs its
@@ -94,28 +99,16 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Writer::start(conn)?,
             handles,
-            next_row: Arc::new(AtomicI64::new(last + 1)),
             readers: Readers::start(readers)?,
             path,
             _checkpointer: Arc::new(Checkpointer::start(checkpoint_conn)?),
+            _lock: Arc::new(lock),
         })
     }
 
-    /// Reserves the next row and returns its handle (see [`Store::next_handle`]).
-    pub fn reserve(&self) -> Result<Handle, StoreError> {
-        self.handles.handle(self.next_row.fetch_add(1, Ordering::Relaxed))
-    }
-
-    fn place(&self, handle: Option<Handle>) -> Place {
-        match handle {
-            Some(h) => self.handles.row(h).map_or(Place::Nowhere, Place::Row),
-            None => Place::Legacy,
-        }
-    }
-
-    /// The database file, for operators and for the tests that inspect it.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The row a handle names, if any.
+    fn place(&self, handle: Handle) -> Option<i64> {
+        self.handles.row(handle)
     }
 }
 
@@ -130,6 +123,27 @@ fn handle_cipher(conn: &Connection) -> Result<HandleCipher, StoreError> {
     HandleCipher::new(key.as_ref())
 }
 
+/// Takes the data directory's exclusive lock, or explains who holds it. The lock is an
+/// advisory `flock` on [`LOCK_FILE`]; it goes away with the process, however that ends.
+fn lock_data_dir(dir: &Path) -> Result<File, StoreError> {
+    let path = dir.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Open(format!(
+            "another Lethe process is using the data directory {} (its {LOCK_FILE} is locked). \
+             One process serves an embedded store; to run several instances, use PostgreSQL (--database postgres://…)",
+            dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Open(format!("locking {}: {e}", path.display()))),
+    }
+}
+
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     std::fs::create_dir_all(dir).map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
     #[cfg(unix)]
@@ -140,17 +154,43 @@ fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+impl SqliteStore {
+    /// Runs a change on the writer: in its own savepoint when it writes effects beside its one
+    /// statement (so a failing effect undoes the change), without one otherwise.
+    async fn change<T, F>(&self, with_effects: bool, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        if with_effects {
+            self.writer.write(f).await
+        } else {
+            self.writer.write_one(f).await
+        }
+    }
+}
+
 #[async_trait]
-impl Store for SqliteStore {
+impl SecretStore for SqliteStore {
     async fn next_handle(&self) -> Result<Handle, StoreError> {
-        self.reserve()
+        let reserve = || {
+            self.writer.write_one(|c| {
+                let sql = "UPDATE counters SET value = value + 1 WHERE name = 'row_blocks' RETURNING value - 1";
+                Ok(c.prepare_cached(sql)?.query_row([], |r| r.get::<_, i64>(0))?)
+            })
+        };
+        self.handles.next(reserve).await
     }
 
-    async fn create(&self, new: NewSecret) -> Result<(), StoreError> {
-        let Place::Row(row) = self.place(Some(new.handle)) else {
-            return Err(StoreError::Corrupt("a handle this store did not hand out"));
+    async fn create(&self, new: NewSecret, fx: Vec<Effect>) -> Result<(), StoreError> {
+        let Some(row) = self.place(new.handle) else {
+            return Err(StoreError::Bug("a handle this store did not hand out".into()));
         };
-        self.writer.write_one(move |c| rows::insert(c, row, &new)).await
+        self.change(!fx.is_empty(), move |c| {
+            rows::insert(c, row, &new)?;
+            effects::write(c, &fx)
+        })
+        .await
     }
 
     async fn secret(&self, key: SecretKey) -> Result<Option<SecretRecord>, StoreError> {
@@ -163,14 +203,17 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn claim(&self, key: SecretKey, now: UnixTime) -> Result<bool, StoreError> {
+    async fn claim(&self, key: SecretKey, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let place = self.place(key.handle);
-        self.writer
-            .write_one(move |c| match rows::locate_secret(c, place, &key.id)? {
-                Some(row) => rows::end_secret(c, row, now, SecretState::Viewed, None),
-                None => Ok(false),
-            })
-            .await
+        self.change(!fx.is_empty(), move |c| {
+            let Some(row) = rows::locate_secret(c, place, &key.id)? else { return Ok(false) };
+            let won = rows::end_secret(c, row, now, SecretState::Viewed, None)?;
+            if won {
+                effects::write(c, &fx)?;
+            }
+            Ok(won)
+        })
+        .await
     }
 
     async fn take_unprotected(
@@ -178,9 +221,17 @@ impl Store for SqliteStore {
         key: SecretKey,
         now: UnixTime,
         e2e_ok: bool,
+        fx: Vec<Effect>,
     ) -> Result<Option<SecretRecord>, StoreError> {
         let place = self.place(key.handle);
-        self.writer.write_one(move |c| rows::take_unprotected(c, place, &key.id, now, e2e_ok)).await
+        self.change(!fx.is_empty(), move |c| {
+            let taken = rows::take_unprotected(c, place, &key.id, now, e2e_ok)?;
+            if taken.is_some() {
+                effects::write(c, &fx)?;
+            }
+            Ok(taken)
+        })
+        .await
     }
 
     async fn record_failure(
@@ -188,19 +239,34 @@ impl Store for SqliteStore {
         key: SecretKey,
         max_attempts: u32,
         now: UnixTime,
+        fx: Vec<Effect>,
+        on_destroy: Vec<Effect>,
     ) -> Result<AttemptOutcome, StoreError> {
-        let place = self.place(key.handle);
-        self.writer.write(move |c| rows::record_failure(c, place, &key.id, max_attempts, now)).await
-    }
-
-    async fn burn(&self, key: ReceiptKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
         let place = self.place(key.handle);
         self.writer
             .write(move |c| {
-                let Some(row) = rows::locate_receipt(c, place, &key.secret, &key.receipt)? else {
+                let outcome = rows::record_failure(c, place, &key.id, max_attempts, now)?;
+                if outcome != AttemptOutcome::Gone {
+                    effects::write(c, &fx)?;
+                }
+                if outcome == AttemptOutcome::Destroyed {
+                    effects::write(c, &on_destroy)?;
+                }
+                Ok(outcome)
+            })
+            .await
+    }
+
+    async fn burn(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<Option<ReceiptRecord>, StoreError> {
+        let place = self.place(key.handle);
+        self.writer
+            .write(move |c| {
+                let Some(row) = rows::locate_receipt(c, place, &key.receipt)? else {
                     return Ok(None);
                 };
-                rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator))?;
+                if rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator))? {
+                    effects::write(c, &fx)?;
+                }
                 rows::receipt_at(c, row)
             })
             .await
@@ -209,7 +275,7 @@ impl Store for SqliteStore {
     async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
         let place = self.place(key.handle);
         self.readers
-            .read(move |c| match rows::locate_receipt(c, place, &key.secret, &key.receipt)? {
+            .read(move |c| match rows::locate_receipt(c, place, &key.receipt)? {
                 Some(row) => rows::receipt_at(c, row),
                 None => Ok(None),
             })
@@ -220,9 +286,9 @@ impl Store for SqliteStore {
         let place = self.place(key.handle);
         self.writer
             .write_one(move |c| {
-                if let Some(row) = rows::locate_receipt(c, place, &key.secret, &key.receipt)? {
+                if let Some(row) = rows::locate_receipt(c, place, &key.receipt)? {
                     c.prepare_cached(
-                        "UPDATE records SET receipt_seen = 1, updated = ?2 WHERE rowid = ?1 AND receipt_seen = 0",
+                        "UPDATE records SET receipt_seen = 1, updated = ?2 WHERE row_id = ?1 AND receipt_seen = 0",
                     )?
                     .execute(rusqlite::params![row, now])?;
                 }
@@ -246,9 +312,29 @@ impl Store for SqliteStore {
     }
 }
 
+#[async_trait]
+impl EffectLog for SqliteStore {
+    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
+        self.readers.read(move |c| effects::audit_after(c, after, limit)).await
+    }
+
+    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
+        self.readers.read(move |c| effects::outbox_after(c, after, limit)).await
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.readers.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
+    }
+}
+
 #[cfg(test)]
 mod erasure_tests;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod upgrade_tests;

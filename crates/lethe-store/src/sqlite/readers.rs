@@ -43,8 +43,8 @@ impl Readers {
         let job: Job = Box::new(move |conn| {
             let _ = tx.send(f(conn));
         });
-        self.jobs.send(job).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        self.jobs.send(job).map_err(|_| closed())?;
+        rx.await.map_err(|_| closed())?
     }
 }
 
@@ -60,4 +60,10 @@ fn run(conn: Connection, rx: &Mutex<mpsc::Receiver<Job>>) {
             Err(_) => return,
         }
     }
+}
+
+/// The error a caller sees once the thread is gone (the store is shutting down, or a write
+/// transaction could not begin).
+fn closed() -> StoreError {
+    StoreError::Unavailable("the store is closed".into())
 }

@@ -1,7 +1,7 @@
-//! Row mapping and the SQL statements of the SQLite backend. One `records` row per secret
-//! (migration 0003): the sealed content while it waits, then the receipt and tombstone.
-//! Every statement but the lookups works on a row number that [`locate_secret`] or
-//! [`locate_receipt`] found.
+//! Row mapping and the SQL statements of the SQLite backend. One `records` row per secret:
+//! the sealed content while it waits, then the receipt and tombstone. Every statement works
+//! on the row a link's handle names and checks the stored id ([`locate_secret`],
+//! [`locate_receipt`]).
 
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
@@ -10,14 +10,35 @@ use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-pub(crate) use super::locate::{locate_receipt, locate_secret, Place};
+/// The row of a secret: the row its handle names (`None` if it names none), if the stored
+/// secret id matches.
+pub(crate) fn locate_secret(conn: &Connection, row: Option<i64>, id: &SecretId) -> Result<Option<i64>, StoreError> {
+    let Some(row) = row else { return Ok(None) };
+    Ok(conn
+        .prepare_cached("SELECT row_id FROM records WHERE row_id = ?1 AND id = ?2")?
+        .query_row(params![row, id.as_bytes()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The row of a receipt: the row its handle names, if the stored receipt id matches.
+pub(crate) fn locate_receipt(
+    conn: &Connection,
+    row: Option<i64>,
+    receipt: &ReceiptId,
+) -> Result<Option<i64>, StoreError> {
+    let Some(row) = row else { return Ok(None) };
+    Ok(conn
+        .prepare_cached("SELECT row_id FROM records WHERE row_id = ?1 AND receipt_id = ?2")?
+        .query_row(params![row, receipt.as_bytes()], |r| r.get(0))
+        .optional()?)
+}
 
 /// The receipt columns in the order `receipt_from_row` reads them. Macros rather than
 /// consts, so every statement below is one `&'static str` built at compile time.
 macro_rules! receipt_columns {
     () => {
         "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
-     burned_at, secret_expires_at, expires_at, sealed_link, recipients, passphrase_required, \
+     burned_at, secret_expires_at, expires_at, recipients, passphrase_required, \
      receipt_seen, late_attempts, last_late_attempt, kind, name"
     };
 }
@@ -26,7 +47,7 @@ macro_rules! receipt_columns {
 /// `secure_delete` on, SQLite overwrites the old bytes in the page.
 macro_rules! clear_secret {
     () => {
-        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL, sealed_link = NULL"
+        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL"
     };
 }
 
@@ -41,7 +62,7 @@ fn kind(s: String, col: usize) -> rusqlite::Result<ContentKind> {
 fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
     let state: String = r.get(3)?;
     let reason: Option<String> = r.get(4)?;
-    let recipients: String = r.get(13)?;
+    let recipients: String = r.get(12)?;
     Ok(ReceiptRecord {
         id: id32(r.get(0)?, ReceiptId::from_slice)?,
         secret_id: id32(r.get(1)?, SecretId::from_slice)?,
@@ -59,14 +80,13 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
         burned_at: r.get(9)?,
         secret_expires_at: r.get(10)?,
         expires_at: r.get(11)?,
-        sealed_link: r.get(12)?,
         recipients: recipients.split('\n').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
-        passphrase_required: r.get(14)?,
-        receipt_seen: r.get(15)?,
-        late_attempts: r.get(16)?,
-        last_late_attempt: r.get(17)?,
-        kind: kind(r.get(18)?, 18)?,
-        name: r.get(19)?,
+        passphrase_required: r.get(13)?,
+        receipt_seen: r.get(14)?,
+        late_attempts: r.get(15)?,
+        last_late_attempt: r.get(16)?,
+        kind: kind(r.get(17)?, 17)?,
+        name: r.get(18)?,
     })
 }
 
@@ -77,10 +97,9 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), S
         None => (None, None),
     };
     conn.prepare_cached(
-        "INSERT INTO records (rowid, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, \
-         custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
-         passphrase_required, legacy_receipt, row_in_link) \
-         VALUES (?16, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, 0, 1)",
+        "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, \
+         custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required) \
+         VALUES (?16, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -109,7 +128,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
     let row = conn
         .prepare_cached(
             "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, sealed_verifier \
-             FROM records WHERE rowid = ?1 AND state = 'new' AND sealed IS NOT NULL",
+             FROM records WHERE row_id = ?1 AND state = 'new' AND sealed IS NOT NULL",
         )?
         .query_row([row], |r| {
             let salt: Option<Vec<u8>> = r.get(2)?;
@@ -131,7 +150,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
 
 /// The receipt in row `row`.
 pub(crate) fn receipt_at(conn: &Connection, row: i64) -> Result<Option<ReceiptRecord>, StoreError> {
-    let sql = concat!("SELECT ", receipt_columns!(), " FROM records WHERE rowid = ?1");
+    let sql = concat!("SELECT ", receipt_columns!(), " FROM records WHERE row_id = ?1");
     Ok(conn.prepare_cached(sql)?.query_row([row], receipt_from_row).optional()?)
 }
 
@@ -150,7 +169,7 @@ pub(crate) fn end_secret(
     let sql = concat!(
         "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, ",
         clear_secret!(),
-        " WHERE rowid = ?1 AND state = 'new' AND secret_expires_at > ?2"
+        " WHERE row_id = ?1 AND state = 'new' AND secret_expires_at > ?2"
     );
     let changed = conn.prepare_cached(sql)?.execute(params![
         row,
@@ -170,7 +189,7 @@ pub(crate) fn end_secret(
 /// Protected secrets are left alone (`None`): they must be checked before they are claimed.
 pub(crate) fn take_unprotected(
     conn: &Connection,
-    place: Place,
+    place: Option<i64>,
     id: &SecretId,
     now: UnixTime,
     e2e_ok: bool,
@@ -190,13 +209,13 @@ pub(crate) fn take_unprotected(
     }
     match end_secret(conn, row, now, SecretState::Viewed, None)? {
         true => Ok(Some(record)),
-        false => Err(StoreError::Corrupt("a waiting secret could not be claimed")),
+        false => Err(StoreError::corrupt("a waiting secret could not be claimed")),
     }
 }
 
 pub(crate) fn record_failure(
     conn: &Connection,
-    place: Place,
+    place: Option<i64>,
     id: &SecretId,
     max: u32,
     now: UnixTime,
@@ -206,7 +225,7 @@ pub(crate) fn record_failure(
     };
     let attempts: Option<u32> = conn
         .prepare_cached(
-            "UPDATE records SET attempts = attempts + 1 WHERE rowid = ?1 AND state = 'new' AND secret_expires_at > ?2 \
+            "UPDATE records SET attempts = attempts + 1 WHERE row_id = ?1 AND state = 'new' AND secret_expires_at > ?2 \
              RETURNING attempts",
         )?
         .query_row(params![row, now], |r| r.get(0))
@@ -223,7 +242,7 @@ pub(crate) fn record_failure(
 
 pub(crate) fn tombstone(
     conn: &Connection,
-    place: Place,
+    place: Option<i64>,
     id: &SecretId,
     now: UnixTime,
 ) -> Result<Option<ReceiptRecord>, StoreError> {
@@ -232,7 +251,7 @@ pub(crate) fn tombstone(
     };
     let sql = concat!(
         "UPDATE records SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
-         WHERE rowid = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
+         WHERE row_id = ?1 AND (state != 'new' OR secret_expires_at <= ?2) \
          AND COALESCE(viewed_at, burned_at, secret_expires_at) + ?3 <= ?2 RETURNING ",
         receipt_columns!()
     );
@@ -258,12 +277,12 @@ pub(crate) fn sweep(conn: &Connection, now: UnixTime, batch: u32) -> Result<Swee
     let sql = concat!(
         "UPDATE records SET state = 'expired', updated = secret_expires_at, ",
         clear_secret!(),
-        " WHERE rowid IN (SELECT rowid FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2)"
+        " WHERE row_id IN (SELECT row_id FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2)"
     );
     let expired = conn.prepare_cached(sql)?.execute(params![now, batch])? as u64;
     let receipts_deleted = conn
         .prepare_cached(
-            "DELETE FROM records WHERE rowid IN (SELECT rowid FROM records WHERE expires_at <= ?1 LIMIT ?2)",
+            "DELETE FROM records WHERE row_id IN (SELECT row_id FROM records WHERE expires_at <= ?1 LIMIT ?2)",
         )?
         .execute(params![now, batch])? as u64;
     Ok(SweepStats { secrets_deleted: expired, receipts_expired: expired, receipts_deleted })

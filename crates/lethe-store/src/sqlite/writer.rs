@@ -81,8 +81,8 @@ impl Writer {
             });
             (ok, finish)
         });
-        self.jobs.send(Job { savepoint, run }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        self.jobs.send(Job { savepoint, run }).map_err(|_| closed())?;
+        rx.await.map_err(|_| closed())?
     }
 }
 
@@ -148,7 +148,7 @@ fn apply(conn: &Connection, batch: Vec<Job>) {
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             let err = StoreError::from(e);
             tracing::error!(error = %err, "cannot begin a write transaction");
-            // Dropping the jobs unrun makes each waiting caller see `StoreError::Closed`.
+            // Dropping the jobs unrun makes each waiting caller see the store as unavailable.
             return;
         }
         let started = Instant::now();
@@ -162,15 +162,24 @@ fn apply(conn: &Connection, batch: Vec<Job>) {
             }
         }
         let ran = started.elapsed();
-        let commit =
-            if lost { Err(StoreError::Corrupt("the write transaction was rolled back")) } else { commit(conn) };
+        let commit = if lost {
+            Err(StoreError::Unavailable("the write transaction was rolled back".into()))
+        } else {
+            commit(conn)
+        };
         // Where a write's latency goes: running the batch, or the commit (fsync, checkpoint).
+        let committing = started.elapsed() - ran;
         tracing::debug!(
             jobs = finishes.len(),
             run_us = ran.as_micros() as u64,
-            commit_us = (started.elapsed() - ran).as_micros() as u64,
+            commit_us = committing.as_micros() as u64,
             "write batch"
         );
+        // How well group commit works (jobs per batch) and what a commit costs, for operators.
+        if commit.is_ok() {
+            metrics::histogram!("lethe_sqlite_writer_batch_jobs").record(finishes.len() as f64);
+            metrics::histogram!("lethe_sqlite_writer_commit_seconds").record(committing.as_secs_f64());
+        }
         if let Err(e) = &commit {
             tracing::error!(error = %e, jobs = finishes.len(), "write transaction failed to commit");
         }
@@ -214,3 +223,9 @@ fn statement(conn: &Connection, sql: &str) -> Result<(), StoreError> {
 #[cfg(test)]
 #[path = "writer_tests.rs"]
 mod tests;
+
+/// The error a caller sees once the thread is gone (the store is shutting down, or a write
+/// transaction could not begin).
+fn closed() -> StoreError {
+    StoreError::Unavailable("the store is closed".into())
+}

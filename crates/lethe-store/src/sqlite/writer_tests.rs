@@ -58,7 +58,7 @@ async fn a_failing_job_undoes_only_its_own_changes() {
         w.write(|c| {
             insert(2)(c)?;
             insert(3)(c)?;
-            Err::<(), _>(StoreError::Corrupt("the job gives up"))
+            Err::<(), _>(StoreError::Bug("the job gives up".into()))
         }),
         // One statement that fails (the key exists): it changes nothing by itself.
         w.write_one(insert(10)),
@@ -68,7 +68,7 @@ async fn a_failing_job_undoes_only_its_own_changes() {
         },
     );
     assert!(a.is_ok() && d.is_ok(), "the jobs around the failures commit");
-    assert!(matches!(b, Err(StoreError::Corrupt(_))), "the failing job reports its own error");
+    assert!(matches!(b, Err(StoreError::Bug(_))), "the failing job reports its own error");
     assert!(c.is_err(), "the failing statement reports its error");
     assert_eq!(rows(&path), vec![1, 4, 10]);
 }

@@ -30,6 +30,10 @@ pub struct Options<'a> {
     pub log_filter: Option<&'a str>,
     /// Log as JSON lines (`--log-json`).
     pub log_json: bool,
+    /// `--database URL` (PostgreSQL); `None` keeps the embedded store in the data directory.
+    pub database: Option<&'a str>,
+    /// Further arguments for `lethe serve`.
+    pub args: &'a [&'a str],
 }
 
 impl Server {
@@ -56,6 +60,10 @@ impl Server {
         if opts.log_json {
             cmd.arg("--log-json");
         }
+        if let Some(url) = opts.database {
+            cmd.arg("--database").arg(url);
+        }
+        cmd.args(opts.args);
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::from(log_file));
         let mut child = cmd.spawn().expect("spawn lethe");
         let stdout = child.stdout.take().expect("stdout piped");
@@ -129,7 +137,7 @@ impl Server {
         String::from_utf8_lossy(&std::fs::read(&self.log_path).unwrap_or_default()).into_owned()
     }
 
-    fn log_tail(&self) -> String {
+    pub fn log_tail(&self) -> String {
         let log = self.log();
         let lines: Vec<&str> = log.lines().collect();
         lines[lines.len().saturating_sub(40)..].join("\n")

@@ -1,0 +1,85 @@
+//! The domain error: what the service returns, whichever interface called it. It says what
+//! went wrong in the domain's terms; `crate::errors::AppError` wraps it with the failures of
+//! HTTP itself and decides the status, and each API renders it in its own convention.
+//!
+//! Store failures arrive classified ([`StoreError`]): a database that is unavailable (or a
+//! conflict that survived the backend's retries) becomes [`ServiceError::Unavailable`], which
+//! clients see as 503 with `Retry-After`; anything else is a bug, logged once here and shown
+//! as a generic internal error. Messages never contain secret content, passphrases, tokens
+//! or links (P7).
+
+use lethe_core::state::SecretState;
+use lethe_store::StoreError;
+
+/// A domain operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// No secret or receipt is known under that key (or it was consumed and its receipt expired).
+    #[error("Unknown secret")]
+    Unknown,
+    /// The secret existed but is gone; the state says how it ended.
+    #[error("Unknown secret")]
+    Gone(SecretState),
+    /// The secret needs a passphrase and none was given.
+    #[error("A passphrase is required for this secret")]
+    PassphraseRequired,
+    /// The passphrase did not open the secret; `remaining` attempts are left (0: destroyed).
+    #[error("Unknown secret")]
+    WrongPassphrase { remaining: u32 },
+    /// An end-to-end secret asked for through an interface that cannot decrypt it; nothing
+    /// was consumed.
+    #[error("This secret is end-to-end encrypted: open its full link in a browser or with the lethe CLI")]
+    NeedsEndToEnd,
+    #[error("Not authorized")]
+    NotAuthorized,
+    #[error("You did not provide anything to share")]
+    NothingToShare,
+    #[error("The secret is larger than the limit of {limit} bytes")]
+    SecretTooLarge { limit: usize },
+    #[error("Sending a secret to a recipient requires an account")]
+    RecipientNeedsAccount,
+    /// Input the domain refuses; the message names the parameter.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database is unavailable for now; nothing was done that the caller was told about.
+    #[error("The service is temporarily unavailable; please try again shortly")]
+    Unavailable,
+    /// Something failed on our side; details are in the server log only.
+    #[error("An internal error occurred")]
+    Internal,
+}
+
+impl ServiceError {
+    /// Logs an internal failure (without any request data) and returns [`ServiceError::Internal`].
+    pub fn internal(context: &'static str, err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "{context}");
+        ServiceError::Internal
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        if e.is_transient() {
+            tracing::warn!(error = %e, kind = e.kind(), "storage unavailable");
+            ServiceError::Unavailable
+        } else {
+            ServiceError::internal("storage failure", e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_are_classified() {
+        let down: ServiceError = StoreError::Unavailable("connection refused".into()).into();
+        assert!(matches!(down, ServiceError::Unavailable));
+        let conflict: ServiceError = StoreError::Conflict("40001".into()).into();
+        assert!(matches!(conflict, ServiceError::Unavailable));
+        let bug: ServiceError = StoreError::Bug("disk I/O error at /var/x".into()).into();
+        assert!(matches!(bug, ServiceError::Internal));
+        assert_eq!(bug.to_string(), "An internal error occurred", "the cause stays in the log");
+    }
+}

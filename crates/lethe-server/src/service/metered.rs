@@ -1,0 +1,244 @@
+//! A store that times every call: [`MeteredStore`] wraps any backend, delegates each method
+//! unchanged, and records `lethe_store_operation_duration_seconds{backend,op}` and
+//! `lethe_store_errors_total{backend,op,kind}`.
+//!
+//! Wrapping the trait object, rather than instrumenting each backend, measures both backends
+//! alike and from the caller's side (queueing for the SQLite writer or a pool connection
+//! included). Labels are the backend's name, the method's name and the error's kind: the
+//! arguments (keys, sealed content, effects) never reach a metric (P7).
+
+use async_trait::async_trait;
+use lethe_core::clock::UnixTime;
+use lethe_core::token::{Handle, ReceiptKey, SecretKey};
+use lethe_store::{
+    AttemptOutcome, AuditEntry, Effect, EffectLog, Logged, NewSecret, OutboxMessage, ReceiptRecord, SecretRecord,
+    SecretStore, Store, StoreError, SweepStats,
+};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A [`Store`] that records how long each call took and how it failed.
+pub struct MeteredStore {
+    inner: Arc<dyn Store>,
+    /// The wrapped backend's name, asked once.
+    backend: &'static str,
+}
+
+impl MeteredStore {
+    pub fn new(inner: Arc<dyn Store>) -> Self {
+        let backend = inner.backend();
+        MeteredStore { inner, backend }
+    }
+
+    /// Runs one store call as operation `op`, recording its duration and, if it fails, its kind.
+    async fn timed<T>(
+        &self,
+        op: &'static str,
+        call: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let started = Instant::now();
+        let result = call.await;
+        metrics::histogram!("lethe_store_operation_duration_seconds", "backend" => self.backend, "op" => op)
+            .record(started.elapsed().as_secs_f64());
+        if let Err(e) = &result {
+            metrics::counter!("lethe_store_errors_total", "backend" => self.backend, "op" => op, "kind" => e.kind())
+                .increment(1);
+        }
+        result
+    }
+}
+
+#[async_trait]
+impl SecretStore for MeteredStore {
+    async fn next_handle(&self) -> Result<Handle, StoreError> {
+        self.timed("next_handle", self.inner.next_handle()).await
+    }
+
+    async fn create(&self, new: NewSecret, effects: Vec<Effect>) -> Result<(), StoreError> {
+        self.timed("create", self.inner.create(new, effects)).await
+    }
+
+    async fn secret(&self, key: SecretKey) -> Result<Option<SecretRecord>, StoreError> {
+        self.timed("secret", self.inner.secret(key)).await
+    }
+
+    async fn claim(&self, key: SecretKey, now: UnixTime, effects: Vec<Effect>) -> Result<bool, StoreError> {
+        self.timed("claim", self.inner.claim(key, now, effects)).await
+    }
+
+    async fn take_unprotected(
+        &self,
+        key: SecretKey,
+        now: UnixTime,
+        e2e_ok: bool,
+        effects: Vec<Effect>,
+    ) -> Result<Option<SecretRecord>, StoreError> {
+        self.timed("take_unprotected", self.inner.take_unprotected(key, now, e2e_ok, effects)).await
+    }
+
+    async fn record_failure(
+        &self,
+        key: SecretKey,
+        max_attempts: u32,
+        now: UnixTime,
+        effects: Vec<Effect>,
+        on_destroy: Vec<Effect>,
+    ) -> Result<AttemptOutcome, StoreError> {
+        self.timed("record_failure", self.inner.record_failure(key, max_attempts, now, effects, on_destroy)).await
+    }
+
+    async fn burn(
+        &self,
+        key: ReceiptKey,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.timed("burn", self.inner.burn(key, now, effects)).await
+    }
+
+    async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.timed("receipt", self.inner.receipt(key)).await
+    }
+
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
+        self.timed("mark_receipt_seen", self.inner.mark_receipt_seen(key, now)).await
+    }
+
+    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.timed("tombstone", self.inner.tombstone(key, now)).await
+    }
+
+    async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
+        self.timed("recent", self.inner.recent(custid, limit)).await
+    }
+
+    async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
+        self.timed("sweep", self.inner.sweep(now, batch)).await
+    }
+}
+
+#[async_trait]
+impl EffectLog for MeteredStore {
+    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
+        self.timed("audit_after", self.inner.audit_after(after, limit)).await
+    }
+
+    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
+        self.timed("outbox_after", self.inner.outbox_after(after, limit)).await
+    }
+}
+
+#[async_trait]
+impl Store for MeteredStore {
+    /// The wrapped backend's name: metering is not a backend of its own.
+    fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.timed("ping", self.inner.ping()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A backend whose database is always down.
+    struct Down;
+
+    fn down<T>() -> Result<T, StoreError> {
+        Err(StoreError::Unavailable("connection refused".into()))
+    }
+
+    #[async_trait]
+    impl SecretStore for Down {
+        async fn next_handle(&self) -> Result<Handle, StoreError> {
+            down()
+        }
+        async fn create(&self, _: NewSecret, _: Vec<Effect>) -> Result<(), StoreError> {
+            down()
+        }
+        async fn secret(&self, _: SecretKey) -> Result<Option<SecretRecord>, StoreError> {
+            down()
+        }
+        async fn claim(&self, _: SecretKey, _: UnixTime, _: Vec<Effect>) -> Result<bool, StoreError> {
+            down()
+        }
+        async fn take_unprotected(
+            &self,
+            _: SecretKey,
+            _: UnixTime,
+            _: bool,
+            _: Vec<Effect>,
+        ) -> Result<Option<SecretRecord>, StoreError> {
+            down()
+        }
+        async fn record_failure(
+            &self,
+            _: SecretKey,
+            _: u32,
+            _: UnixTime,
+            _: Vec<Effect>,
+            _: Vec<Effect>,
+        ) -> Result<AttemptOutcome, StoreError> {
+            down()
+        }
+        async fn burn(&self, _: ReceiptKey, _: UnixTime, _: Vec<Effect>) -> Result<Option<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn receipt(&self, _: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn mark_receipt_seen(&self, _: ReceiptKey, _: UnixTime) -> Result<(), StoreError> {
+            down()
+        }
+        async fn tombstone(&self, _: SecretKey, _: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn recent(&self, _: &str, _: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn sweep(&self, _: UnixTime, _: u32) -> Result<SweepStats, StoreError> {
+            down()
+        }
+    }
+
+    #[async_trait]
+    impl EffectLog for Down {
+        async fn audit_after(&self, _: i64, _: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
+            down()
+        }
+        async fn outbox_after(&self, _: i64, _: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
+            down()
+        }
+    }
+
+    #[async_trait]
+    impl Store for Down {
+        fn backend(&self) -> &'static str {
+            "down-for-test"
+        }
+        async fn ping(&self) -> Result<(), StoreError> {
+            down()
+        }
+    }
+
+    #[tokio::test]
+    async fn failures_are_timed_and_counted_by_kind_and_errors_pass_through() {
+        let handle = crate::http::metrics::install().expect("the first recorder of this process is ours");
+        let store = MeteredStore::new(Arc::new(Down));
+        assert_eq!(store.backend(), "down-for-test", "metering is not a backend");
+        for _ in 0..2 {
+            assert!(matches!(store.ping().await, Err(StoreError::Unavailable(_))));
+        }
+        assert!(matches!(store.sweep(0, 10).await, Err(StoreError::Unavailable(_))));
+        let text = handle.render();
+        let line = |needle: &str| text.lines().find(|l| l.starts_with(needle)).map(str::to_owned);
+        let errors = line("lethe_store_errors_total{backend=\"down-for-test\",op=\"ping\",kind=\"unavailable\"}");
+        assert_eq!(errors.as_deref().and_then(|l| l.rsplit(' ').next()), Some("2"), "{text}");
+        let timed = line("lethe_store_operation_duration_seconds_count{backend=\"down-for-test\",op=\"sweep\"}");
+        assert_eq!(timed.as_deref().and_then(|l| l.rsplit(' ').next()), Some("1"), "{text}");
+    }
+}

@@ -1,0 +1,107 @@
+//! Promises about effects: written with the change they belong to, in its transaction, and
+//! never when the change did not happen.
+
+use super::{new_secret, NOW};
+use crate::effects::{AuditEntry, Effect, OutboxMessage};
+use crate::model::AttemptOutcome;
+use crate::Store;
+use std::sync::Arc;
+
+fn audit(action: &str) -> Effect {
+    Effect::Audit(AuditEntry {
+        at: NOW,
+        action: action.into(),
+        actor: "anon".into(),
+        subject: "0123456789".into(),
+        detail: "{}".into(),
+    })
+}
+
+fn outbox(topic: &str) -> Effect {
+    Effect::Outbox(OutboxMessage { created: NOW, topic: topic.into(), payload: format!("{{\"t\":\"{topic}\"}}") })
+}
+
+async fn actions(store: &dyn Store) -> Vec<String> {
+    store.audit_after(0, 1000).await.expect("audit").into_iter().map(|l| l.item.action).collect()
+}
+
+async fn topics(store: &dyn Store) -> Vec<String> {
+    store.outbox_after(0, 1000).await.expect("outbox").into_iter().map(|l| l.item.topic).collect()
+}
+
+pub async fn effects_commit_with_the_change_they_belong_to(store: Arc<dyn Store>) {
+    let a = new_secret(&*store, 3600, false).await;
+    store.create(a.clone(), vec![audit("created"), outbox("created")]).await.expect("create");
+    store.claim(a.secret_key(), NOW, vec![audit("viewed"), outbox("viewed")]).await.expect("claim");
+    let b = new_secret(&*store, 3600, false).await;
+    store.create(b.clone(), vec![]).await.expect("create");
+    store.take_unprotected(b.secret_key(), NOW, false, vec![audit("taken")]).await.expect("take").expect("taken");
+    let c = new_secret(&*store, 3600, false).await;
+    store.create(c.clone(), vec![]).await.expect("create");
+    store.burn(c.key(), NOW, vec![audit("burned"), outbox("burned")]).await.expect("burn");
+    assert_eq!(actions(&*store).await, ["created", "viewed", "taken", "burned"]);
+    assert_eq!(topics(&*store).await, ["created", "viewed", "burned"]);
+    let logged = store.audit_after(0, 1000).await.expect("audit");
+    assert!(logged.windows(2).all(|w| w[0].seq < w[1].seq), "positions grow in commit order");
+    assert_eq!(
+        logged[0].item,
+        AuditEntry {
+            at: NOW,
+            action: "created".into(),
+            actor: "anon".into(),
+            subject: "0123456789".into(),
+            detail: "{}".into()
+        }
+    );
+    let after = store.audit_after(logged[1].seq, 1000).await.expect("audit");
+    assert_eq!(after.len(), 2, "reading resumes after a position");
+    assert_eq!(store.outbox_after(0, 2).await.expect("outbox").len(), 2, "the limit holds");
+    let o = &store.outbox_after(0, 1).await.expect("outbox")[0].item;
+    assert_eq!((o.created, o.payload.as_str()), (NOW, "{\"t\":\"created\"}"));
+}
+
+/// Racers that lose, burns of ended secrets and reads of foreign keys write nothing.
+pub async fn effects_are_not_written_when_nothing_changed(store: Arc<dyn Store>) {
+    let n = new_secret(&*store, 3600, false).await;
+    store.create(n.clone(), vec![]).await.expect("create");
+    let tasks: Vec<_> = (0..6)
+        .map(|i| {
+            let s = store.clone();
+            let key = n.secret_key();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    s.claim(key, NOW, vec![audit("won")]).await.expect("claim");
+                } else {
+                    s.take_unprotected(key, NOW, false, vec![audit("won")]).await.expect("take");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("join");
+    }
+    assert_eq!(actions(&*store).await, ["won"], "only the winner's effect");
+    store.burn(n.key(), NOW, vec![audit("burned"), outbox("burned")]).await.expect("burn");
+    let expired = new_secret(&*store, 60, false).await;
+    store.create(expired.clone(), vec![]).await.expect("create");
+    store.claim(expired.secret_key(), NOW + 60, vec![audit("late")]).await.expect("claim");
+    store.burn(expired.key(), NOW + 60, vec![audit("late burn")]).await.expect("burn");
+    let guarded = new_secret(&*store, 3600, true).await;
+    store.create(guarded.clone(), vec![]).await.expect("create");
+    store.take_unprotected(guarded.secret_key(), NOW, true, vec![audit("skipped")]).await.expect("take");
+    assert_eq!(actions(&*store).await, ["won"]);
+    assert!(topics(&*store).await.is_empty());
+}
+
+pub async fn failure_effects_follow_the_outcome(store: Arc<dyn Store>) {
+    let n = new_secret(&*store, 3600, true).await;
+    store.create(n.clone(), vec![]).await.expect("create");
+    for _ in 0..3 {
+        let o = store.record_failure(n.secret_key(), 3, NOW, vec![audit("failed")], vec![outbox("destroyed")]).await;
+        assert_ne!(o.expect("fail"), AttemptOutcome::Gone);
+    }
+    let gone = store.record_failure(n.secret_key(), 3, NOW, vec![audit("failed")], vec![outbox("destroyed")]).await;
+    assert_eq!(gone.expect("fail"), AttemptOutcome::Gone);
+    assert_eq!(actions(&*store).await, ["failed", "failed", "failed"], "one per counted failure");
+    assert_eq!(topics(&*store).await, ["destroyed"], "once, with the destroying failure");
+}

@@ -1,0 +1,89 @@
+//! The store's promises as tests, written once and run against every backend. A backend's
+//! test module calls [`conformance_tests!`](crate::conformance_tests) with a function that makes
+//! a fresh, empty store (and a guard that cleans it up); each promise becomes one test there.
+//!
+//! - [`secrets`]: creating, exactly-once consumption under races, expiry at the deadline,
+//!   attempt counting and lockout, burning, tombstones and late attempts, recent receipts.
+//! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
+//! - [`effects`]: effects commit with their change, and only then.
+
+// The suite is test code even where it compiles as a module for other crates' tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod effects;
+pub mod secrets;
+pub mod sweeping;
+
+use crate::model::NewSecret;
+use crate::Store;
+use lethe_core::clock::UnixTime;
+use lethe_core::state::ContentKind;
+use lethe_core::token::ReceiptToken;
+
+/// The time the suite's secrets are created at.
+pub const NOW: UnixTime = 1_700_000_000;
+
+/// A secret as the service would create it in `store`: both tokens start with a handle the
+/// store reserved, and the share token derives from the receipt token.
+pub async fn new_secret(store: &dyn Store, ttl: i64, passphrase: bool) -> NewSecret {
+    let handle = store.next_handle().await.expect("a handle");
+    secret_for(&ReceiptToken::generate_at(handle), ttl, passphrase)
+}
+
+/// A secret with the tokens of receipt token `m`.
+pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
+    let t = m.secret_token();
+    NewSecret {
+        handle: m.handle(),
+        id: t.id(),
+        receipt_id: m.id(),
+        sealed: vec![0xAB; 280],
+        kind: ContentKind::Text,
+        sealed_verifier: None,
+        name: Some("ticket 42".into()),
+        kdf: passphrase.then(|| (vec![1; 16], "m=64,t=1,p=1".to_owned())),
+        custid: "anon".into(),
+        ttl,
+        created: NOW,
+        secret_expires_at: NOW + ttl,
+        receipt_expires_at: NOW + 2 * ttl,
+        recipients: vec!["a***@e***.com".into()],
+    }
+}
+
+/// Generates one `#[tokio::test]` per promise. `$make` is an async function returning
+/// `(guard, Arc<dyn Store>)`: a fresh, empty store, and whatever must live as long as it.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:path) => {
+        $crate::conformance_tests!(@each $make;
+            secrets::create_then_claim_exactly_once,
+            secrets::unprotected_secrets_are_taken_in_one_step_and_protected_ones_left_alone,
+            secrets::racing_consumers_have_exactly_one_winner,
+            secrets::nothing_is_consumed_at_or_after_the_deadline,
+            secrets::failures_count_down_then_destroy,
+            secrets::racing_failures_are_all_counted_and_destroy_once,
+            secrets::burn_ends_a_waiting_secret_only,
+            secrets::a_burn_racing_a_reveal_has_one_winner,
+            secrets::tombstones_record_late_attempts_but_not_waiting_secrets,
+            secrets::foreign_keys_find_nothing,
+            secrets::handles_never_repeat_under_concurrency,
+            secrets::recent_lists_an_owners_receipts_newest_first,
+            secrets::a_receipt_is_marked_seen_once,
+            sweeping::sweep_deletes_only_what_expired_in_batches,
+            sweeping::racing_sweepers_never_process_a_row_twice,
+            effects::effects_commit_with_the_change_they_belong_to,
+            effects::effects_are_not_written_when_nothing_changed,
+            effects::failure_effects_follow_the_outcome
+        );
+    };
+    (@each $make:path; $($group:ident :: $name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let (_guard, store) = $make().await;
+                $crate::conformance::$group::$name(store).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,85 @@
+//! Effects: records that a state change causes and that must commit with it, in the same
+//! transaction, or not at all. A reveal and its audit entry, a burn and the notification that
+//! tells the creator: nothing that must happen "because of" a change is written in a second
+//! transaction, so a crash between the two can never leave one without the other.
+//!
+//! The consuming calls of [`crate::SecretStore`] take a list of effects and write them exactly
+//! when they change the secret (a won claim, a burn of a waiting secret, a counted failure),
+//! never when they lose a race or find the secret gone. [`EffectLog`] reads them back, in the
+//! order they committed, for the workers that act on them (audit export, mail, webhooks).
+//!
+//! Effects hold metadata only (short ids, states, times, addresses): never content, a
+//! passphrase, a token or a link (P7).
+
+use async_trait::async_trait;
+use lethe_core::clock::UnixTime;
+
+use crate::StoreError;
+
+/// One record to write together with a state change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// An entry for the audit trail.
+    Audit(AuditEntry),
+    /// A message for a delivery worker (mail, webhook), taken from the outbox after commit.
+    Outbox(OutboxMessage),
+}
+
+/// Who did what to which record, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: UnixTime,
+    /// What happened, e.g. `secret.viewed`, `secret.burned`.
+    pub action: String,
+    /// Who: an account id, or `anon`.
+    pub actor: String,
+    /// Which record, by its short one-way tag (`SecretId::short`).
+    pub subject: String,
+    /// Further metadata as JSON text (never content, passphrases or tokens).
+    pub detail: String,
+}
+
+/// Work for a delivery worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub created: UnixTime,
+    /// Which worker takes it, e.g. `mail`, `webhook`.
+    pub topic: String,
+    /// What to deliver, as JSON text (never content, passphrases or tokens).
+    pub payload: String,
+}
+
+/// A committed effect and its position. Positions are unique and grow in the order effects
+/// were inserted (with gaps). On SQLite, with its single writer, that is also commit order. On
+/// PostgreSQL two concurrent transactions can commit out of position order, so a reader that
+/// resumes "after the last position seen" may miss an effect that committed late: workers that
+/// must see every effect (outbox delivery, audit export) mark what they have processed instead,
+/// or stay a safe interval behind the newest position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged<T> {
+    pub seq: i64,
+    pub item: T,
+}
+
+/// Reading back what the consuming calls committed.
+#[async_trait]
+pub trait EffectLog: Send + Sync + 'static {
+    /// Audit entries with a position above `after`, oldest first, at most `limit`.
+    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError>;
+
+    /// Outbox messages with a position above `after`, oldest first, at most `limit`.
+    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError>;
+}
+
+/// Splits effects by table, keeping their order.
+pub(crate) fn split(effects: &[Effect]) -> (Vec<&AuditEntry>, Vec<&OutboxMessage>) {
+    let mut audit = Vec::new();
+    let mut outbox = Vec::new();
+    for e in effects {
+        match e {
+            Effect::Audit(a) => audit.push(a),
+            Effect::Outbox(o) => outbox.push(o),
+        }
+    }
+    (audit, outbox)
+}

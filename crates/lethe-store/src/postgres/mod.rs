@@ -1,0 +1,141 @@
+//! The shared PostgreSQL backend: a connection pool, one atomic statement per consume, and
+//! effects in the transaction of their change. Several Lethe instances may share one
+//! database; every promise of the contracts holds across them. The SQL stays within what
+//! CockroachDB and YugabyteDB also run (no advisory locks, no LISTEN/NOTIFY, no gap-free
+//! numbers; identity columns, sequences, partial indexes, `FOR UPDATE [SKIP LOCKED]`).
+//!
+//! Built on `tokio-postgres` with a `deadpool-postgres` pool and rustls (`ring`) for TLS,
+//! rather than sqlx, because this backend needs:
+//! - the SQLSTATE of every failure, to retry serialization failures and deadlocks and to tell
+//!   "database unavailable" (503) from a bug (500) (`retry`);
+//! - explicit control of the connect timeout, the pool's waits and the server-side
+//!   statement timeout, so a database that is down makes calls fail fast (`connect`);
+//! - a migrator that does not rely on session advisory locks, which sqlx's uses
+//!   (`pg_advisory_lock`) and CockroachDB lacks (`migrate`);
+//! - a smaller build (no macros, no query-checking toolchain, no second TLS stack).
+//!
+//! Layout: `connect` (URL, TLS, pool), `migrate` (schema and handle key), `consume`
+//! (the statements that change secrets), `rows` (reads and row mapping), `effects`,
+//! `retry` (error classification and bounded retries), `secrets` (the contract's methods).
+
+mod connect;
+mod consume;
+mod effects;
+mod migrate;
+mod retry;
+mod rows;
+mod secrets;
+
+use crate::config::{redact_url, StoreConfig, StoreLocation};
+use crate::effects::{AuditEntry, EffectLog, Logged, OutboxMessage};
+use crate::handles::Handles;
+use crate::{Store, StoreError};
+use async_trait::async_trait;
+use deadpool_postgres::{Object, Pool};
+use lethe_core::token::Handle;
+use retry::Fail;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// The PostgreSQL store. Cloning shares the pool.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+    /// Row numbers come in blocks from the `row_blocks` sequence, shared by every instance.
+    handles: Arc<Handles>,
+    /// The database URL with its password redacted, for logs.
+    shown: Arc<str>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore").field("url", &self.shown).finish()
+    }
+}
+
+/// One try of a step: it owns a pooled connection for as long as it runs.
+type Step<'a, T> = Pin<Box<dyn Future<Output = Result<T, Fail>> + Send + 'a>>;
+
+impl PostgresStore {
+    /// Connects to the database `config` names, applies the schema migrations and loads (or
+    /// creates) the handle key. A database that cannot be reached within the connect timeout
+    /// gives [`StoreError::Unavailable`]; a bad URL or a schema newer than this build,
+    /// [`StoreError::Open`]. No message contains the URL's password.
+    pub async fn connect(config: &StoreConfig) -> Result<Self, StoreError> {
+        let StoreLocation::Postgres(url) = &config.location else {
+            return Err(StoreError::Open("not a PostgreSQL location".into()));
+        };
+        let shown: Arc<str> = redact_url(url).into();
+        let pool = connect::pool(connect::parse(url, config)?, config)?;
+        let mut client = pool.get().await.map_err(|e| match retry::classify_pool(e) {
+            StoreError::Unavailable(m) => StoreError::Unavailable(format!("{shown}: {m}")),
+            other => other,
+        })?;
+        migrate::migrate(&mut client).await?;
+        let handles = Arc::new(Handles::new(migrate::handle_cipher(&client).await?));
+        tracing::info!(url = %shown, pool = config.pool_size, "connected to PostgreSQL");
+        Ok(PostgresStore { pool, handles, shown })
+    }
+
+    /// The row a handle names, if any.
+    fn place(&self, handle: Handle) -> Option<i64> {
+        self.handles.row(handle)
+    }
+
+    /// Runs `step` on a pooled connection, again (with a short random pause) if it lost a
+    /// serialization conflict or a deadlock, up to [`retry::ATTEMPTS`] tries; then
+    /// [`StoreError::Conflict`]. A step that fails drops its transaction, which rolls back.
+    /// Only conflicts are retried: after a lost connection the outcome of a commit is
+    /// unknown, and the caller must be told (unavailable), not have the change run twice.
+    async fn run<'a, T, F>(&self, step: F) -> Result<T, StoreError>
+    where
+        F: Fn(Object) -> Step<'a, T> + Send + Sync + 'a,
+        T: Send + 'a,
+    {
+        let mut attempt = 1;
+        loop {
+            let client = self.pool.get().await.map_err(retry::classify_pool)?;
+            match step(client).await {
+                Ok(v) => return Ok(v),
+                Err(f) if f.is_retryable() && attempt < retry::ATTEMPTS => {
+                    tracing::debug!(attempt, "transaction lost a conflict; trying again");
+                    attempt += 1;
+                    tokio::time::sleep(retry::backoff(attempt)).await;
+                }
+                Err(f) => return Err(f.into_store()),
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl EffectLog for PostgresStore {
+    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
+        self.run(move |c| Box::pin(async move { effects::audit_after(&c, after, limit).await })).await
+    }
+
+    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
+        self.run(move |c| Box::pin(async move { effects::outbox_after(&c, after, limit).await })).await
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                c.simple_query("SELECT 1").await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,196 @@
+//! The secrets contract on PostgreSQL. A call with effects runs its statement and the effect
+//! inserts in one transaction (begin, statement, effects only if it changed the row, commit);
+//! a call without runs its one statement alone, in autocommit. Either way through
+//! [`PostgresStore::run`], which retries lost serialization conflicts.
+
+use super::consume;
+use super::effects;
+use super::rows;
+use super::PostgresStore;
+use crate::effects::Effect;
+use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::{SecretStore, StoreError};
+use async_trait::async_trait;
+use lethe_core::clock::UnixTime;
+use lethe_core::token::{Handle, ReceiptKey, SecretKey};
+
+#[async_trait]
+impl SecretStore for PostgresStore {
+    async fn next_handle(&self) -> Result<Handle, StoreError> {
+        // `nextval` is atomic across sessions and never rolled back: no block is handed out
+        // twice, by any instance.
+        let reserve = || {
+            self.run(|c| {
+                Box::pin(async move {
+                    let st = c.prepare_cached("SELECT nextval('row_blocks')").await?;
+                    Ok(c.query_one(&st, &[]).await?.try_get::<_, i64>(0)?)
+                })
+            })
+        };
+        self.handles.next(reserve).await
+    }
+
+    async fn create(&self, new: NewSecret, fx: Vec<Effect>) -> Result<(), StoreError> {
+        let Some(row) = self.place(new.handle) else {
+            return Err(StoreError::Bug("a handle this store did not hand out".into()));
+        };
+        let (new, fx) = (&new, &fx);
+        self.run(move |mut c| {
+            Box::pin(async move {
+                if fx.is_empty() {
+                    return consume::insert(&c, row, new).await;
+                }
+                let tx = c.transaction().await?;
+                consume::insert(&tx, row, new).await?;
+                effects::write(&tx, fx).await?;
+                Ok(tx.commit().await?)
+            })
+        })
+        .await
+    }
+
+    async fn secret(&self, key: SecretKey) -> Result<Option<SecretRecord>, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(None) };
+        self.run(move |c| Box::pin(async move { rows::secret(&c, row, &key.id).await })).await
+    }
+
+    async fn claim(&self, key: SecretKey, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(false) };
+        let fx = &fx;
+        self.run(move |mut c| {
+            Box::pin(async move {
+                // One conditional UPDATE decides the winner (see `consume::CLAIM`).
+                if fx.is_empty() {
+                    return consume::claim(&c, row, &key.id, now).await;
+                }
+                let tx = c.transaction().await?;
+                let won = consume::claim(&tx, row, &key.id, now).await?;
+                if won {
+                    effects::write(&tx, fx).await?;
+                }
+                tx.commit().await?;
+                Ok(won)
+            })
+        })
+        .await
+    }
+
+    async fn take_unprotected(
+        &self,
+        key: SecretKey,
+        now: UnixTime,
+        e2e_ok: bool,
+        fx: Vec<Effect>,
+    ) -> Result<Option<SecretRecord>, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(None) };
+        let fx = &fx;
+        self.run(move |mut c| {
+            Box::pin(async move {
+                // One UPDATE … FROM (SELECT … FOR UPDATE) both consumes and returns the
+                // content, so there is no read that a racer could also make (`consume::TAKE`).
+                if fx.is_empty() {
+                    return consume::take(&c, row, &key, now, e2e_ok).await;
+                }
+                let tx = c.transaction().await?;
+                let taken = consume::take(&tx, row, &key, now, e2e_ok).await?;
+                if taken.is_some() {
+                    effects::write(&tx, fx).await?;
+                }
+                tx.commit().await?;
+                Ok(taken)
+            })
+        })
+        .await
+    }
+
+    async fn record_failure(
+        &self,
+        key: SecretKey,
+        max_attempts: u32,
+        now: UnixTime,
+        fx: Vec<Effect>,
+        on_destroy: Vec<Effect>,
+    ) -> Result<AttemptOutcome, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(AttemptOutcome::Gone) };
+        let (fx, on_destroy) = (&fx, &on_destroy);
+        self.run(move |mut c| {
+            Box::pin(async move {
+                // The counting UPDATE locks the row until commit, so the failure that reaches
+                // the limit also ends the secret before any other failure is counted: every
+                // failure counts once, and exactly one destroys.
+                let tx = c.transaction().await?;
+                let Some(attempts) = consume::count_failure(&tx, row, &key.id, now).await? else {
+                    return Ok(AttemptOutcome::Gone);
+                };
+                effects::write(&tx, fx).await?;
+                let outcome = if attempts >= max_attempts {
+                    consume::destroy(&tx, row, now).await?;
+                    effects::write(&tx, on_destroy).await?;
+                    AttemptOutcome::Destroyed
+                } else {
+                    AttemptOutcome::Remaining(max_attempts - attempts)
+                };
+                tx.commit().await?;
+                Ok(outcome)
+            })
+        })
+        .await
+    }
+
+    async fn burn(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<Option<ReceiptRecord>, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(None) };
+        let fx = &fx;
+        self.run(move |mut c| {
+            Box::pin(async move {
+                // The conditional UPDATE burns only a waiting secret, and only once.
+                let burned = if fx.is_empty() {
+                    consume::burn(&c, row, &key, now).await?
+                } else {
+                    let tx = c.transaction().await?;
+                    let burned = consume::burn(&tx, row, &key, now).await?;
+                    if burned.is_some() {
+                        effects::write(&tx, fx).await?;
+                    }
+                    tx.commit().await?;
+                    burned
+                };
+                match burned {
+                    Some(r) => Ok(Some(r)),
+                    None => rows::receipt(&c, row, &key.receipt).await,
+                }
+            })
+        })
+        .await
+    }
+
+    async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(None) };
+        self.run(move |c| Box::pin(async move { rows::receipt(&c, row, &key.receipt).await })).await
+    }
+
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(()) };
+        self.run(move |c| Box::pin(async move { consume::mark_seen(&c, row, &key, now).await })).await
+    }
+
+    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(None) };
+        self.run(move |c| {
+            Box::pin(async move {
+                match consume::late_attempt(&c, row, &key.id, now).await? {
+                    Some(r) => Ok(Some(r)),
+                    None => rows::receipt_of_secret(&c, row, &key.id).await,
+                }
+            })
+        })
+        .await
+    }
+
+    async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::recent(&c, custid, limit).await })).await
+    }
+
+    async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
+        self.run(move |c| Box::pin(async move { consume::sweep(&c, now, batch).await })).await
+    }
+}

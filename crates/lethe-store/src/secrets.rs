@@ -1,0 +1,93 @@
+//! The secrets contract: what every backend promises about secrets and their receipts.
+
+use async_trait::async_trait;
+use lethe_core::clock::UnixTime;
+use lethe_core::token::{Handle, ReceiptKey, SecretKey};
+
+use crate::effects::Effect;
+use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::StoreError;
+
+/// Durable storage for secrets and receipts.
+///
+/// Every method that changes data returns only after the change is committed durably, so an
+/// acknowledged create or burn survives a crash, and a reveal that returned content can never
+/// be repeated (P2). The promises hold across threads, and on a shared database across
+/// processes. `effects` are written in the same transaction as the change they accompany, and
+/// only if that change happened (see [`crate::effects`]).
+#[async_trait]
+pub trait SecretStore: Send + Sync + 'static {
+    /// Reserves the place of the next secret: the handle that its tokens begin with and that
+    /// [`SecretStore::create`] stores it at. No two calls ever return the same handle, across
+    /// instances and restarts; a reserved handle that is never used is simply skipped.
+    async fn next_handle(&self) -> Result<Handle, StoreError>;
+
+    /// Stores a new secret and its receipt together, at `new.handle`, with `effects`.
+    async fn create(&self, new: NewSecret, effects: Vec<Effect>) -> Result<(), StoreError>;
+
+    /// Reads a secret that has not been consumed. Expired rows may still be returned until the
+    /// sweeper runs; callers compare `expires_at` with the time.
+    async fn secret(&self, key: SecretKey) -> Result<Option<SecretRecord>, StoreError>;
+
+    /// Consumes a secret: of all concurrent callers, exactly one gets `true`, and none once
+    /// the secret has expired (at `now >= expires_at`). Erases the content and marks the
+    /// receipt viewed, with `effects`, in one transaction.
+    async fn claim(&self, key: SecretKey, now: UnixTime, effects: Vec<Effect>) -> Result<bool, StoreError>;
+
+    /// Consumes a secret that needs no passphrase or proof and returns its sealed content, in
+    /// one atomic step (the common reveal: no separate read). End-to-end envelopes are taken
+    /// only if `e2e_ok`. Returns `None`, consuming nothing and writing no effect, if the secret
+    /// is protected, of the wrong kind, gone or expired; callers then look closer.
+    async fn take_unprotected(
+        &self,
+        key: SecretKey,
+        now: UnixTime,
+        e2e_ok: bool,
+        effects: Vec<Effect>,
+    ) -> Result<Option<SecretRecord>, StoreError>;
+
+    /// Counts a wrong passphrase; the `max_attempts`-th failure destroys the secret (burned,
+    /// reason `passphrase_attempts`). Concurrent failures are all counted. `effects` are written
+    /// with every counted failure (not when the outcome is [`AttemptOutcome::Gone`]);
+    /// `on_destroy` only with the one that destroys the secret.
+    async fn record_failure(
+        &self,
+        key: SecretKey,
+        max_attempts: u32,
+        now: UnixTime,
+        effects: Vec<Effect>,
+        on_destroy: Vec<Effect>,
+    ) -> Result<AttemptOutcome, StoreError>;
+
+    /// Burns the secret of a receipt if it is still waiting (and not expired). Returns the
+    /// receipt as it is after the call, or `None` if there is no such receipt. `effects` are
+    /// written only if this call burned it.
+    async fn burn(
+        &self,
+        key: ReceiptKey,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError>;
+
+    /// Reads a receipt at its handle, confirmed by its own id.
+    async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError>;
+
+    /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state).
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError>;
+
+    /// The tombstone of a secret that can no longer be revealed, found by its share token. Each
+    /// call more than `LATE_ATTEMPT_GRACE_SECS` after the secret ended is recorded as a late
+    /// attempt on the receipt: it can mean the link was intercepted (P6). A waiting secret's
+    /// receipt is returned unchanged.
+    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
+
+    /// The receipts created by `custid`, newest first.
+    async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError>;
+
+    /// Erases the content of up to `batch` expired secrets (their receipts then say expired)
+    /// and deletes up to `batch` receipts past their own expiry. Cost is proportional to what
+    /// expired, not to what is stored; call repeatedly until [`SweepStats::is_empty`]. Several
+    /// sweepers may run at once (one per instance): no row is counted by two of them, and none
+    /// blocks requests for long.
+    async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError>;
+}
