@@ -115,12 +115,25 @@ async fn the_sweeper_counts_what_it_erased() {
     s.clock.advance(61);
     let swept = s.secrets.sweep_expired().await.unwrap();
     assert!(swept.secrets_deleted >= 1, "{swept:?}");
-    let m = s.get("/metrics").await;
-    let text = m.json.as_str().unwrap();
-    let expired = series(text, "lethe_sweeper_secrets_expired_total");
+    let text = scrape(&s).await;
+    let expired = series(&text, "lethe_sweeper_secrets_expired_total");
     let count = expired.first().and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse::<u64>().ok());
     assert!(count.is_some_and(|n| n >= swept.secrets_deleted), "{expired:?}");
-    assert_eq!(series(text, "lethe_sweeper_runs_total").len(), 1, "the start-up sweep ran:\n{text}");
+    // The scheduled sweep at start-up runs in the background: wait for it, bounded.
+    let ran = r#"lethe_sweeper_runs_total{result="ok"} "#;
+    for _ in 0..200 {
+        if scrape(&s).await.lines().any(|l| l.starts_with(ran)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no scheduled sweep was counted:\n{}", scrape(&s).await);
+}
+
+async fn scrape(s: &TestServer) -> String {
+    let m = s.get("/metrics").await;
+    assert_eq!(m.status, StatusCode::OK);
+    m.json.as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

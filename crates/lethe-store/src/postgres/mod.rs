@@ -96,9 +96,15 @@ impl PostgresStore {
         let mut attempt = 1;
         loop {
             let client = self.pool.get().await.map_err(retry::classify_pool)?;
+            // Pool use, for /metrics: connections open, and of those idle, after this checkout.
+            let status = self.pool.status();
+            metrics::gauge!("lethe_postgres_pool_connections").set(status.size as f64);
+            metrics::gauge!("lethe_postgres_pool_idle").set(status.available as f64);
+            metrics::gauge!("lethe_postgres_pool_max").set(status.max_size as f64);
             match step(client).await {
                 Ok(v) => return Ok(v),
                 Err(f) if f.is_retryable() && attempt < retry::ATTEMPTS => {
+                    metrics::counter!("lethe_postgres_conflict_retries_total").increment(1);
                     tracing::debug!(attempt, "transaction lost a conflict; trying again");
                     attempt += 1;
                     tokio::time::sleep(retry::backoff(attempt)).await;
