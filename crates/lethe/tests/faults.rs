@@ -65,3 +65,123 @@ async fn an_outage_gives_503_fails_readiness_and_recovers_without_a_restart() {
     let stored = db.query_count("SELECT count(*) FROM records").await;
     assert_eq!(stored, 2, "only the two acknowledged creates are stored");
 }
+
+/// PostgreSQL crashes (`pg_ctl stop -m immediate`) while creates and reveals are in flight.
+/// After it comes back: every acknowledged create can be revealed, every acknowledged reveal
+/// stays consumed, and no secret is ever revealed twice (P2). A reveal whose answer was lost
+/// with the connection may have consumed its secret unseen: that is allowed, a second reveal
+/// is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_database_crash_under_load_loses_no_acknowledged_change() {
+    let cluster = TestCluster::new().await;
+    let db = cluster.create_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--database-connect-timeout-secs", "2", "--database-statement-timeout-secs", "3"];
+    let server =
+        Server::start_with(dir.path(), Options { database: Some(&db.url), args: &args, ..Options::default() }).await;
+    let http = bounded();
+    let mut waiting = Vec::new();
+    for i in 0..60 {
+        let content = format!("crash-{i}-{}", random());
+        let (status, body) =
+            json(http.post(server.url("/api/v1/share")).form(&[("secret", &content)]).send().await.unwrap()).await;
+        assert_eq!(status, 200, "{body}");
+        waiting.push((field(&body, "secret_key"), content));
+    }
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let mut reveals = Vec::new();
+    for (key, content) in waiting.clone() {
+        let (http, url, done) = (http.clone(), server.url(&format!("/api/v1/secret/{key}")), done_tx.clone());
+        reveals.push(tokio::spawn(async move {
+            let resp = http.post(url).send().await.expect("no hang");
+            let status = resp.status().as_u16();
+            let body: serde_json::Value = resp.json().await.unwrap_or_default();
+            let _ = done.send(());
+            if status == 200 {
+                assert_eq!(body["value"], content.as_str(), "a reveal returns its own secret");
+            }
+            (key, content, status)
+        }));
+    }
+    let mut creates = Vec::new();
+    for i in 0..40 {
+        let (http, url, done) = (http.clone(), server.url("/api/v1/share"), done_tx.clone());
+        creates.push(tokio::spawn(async move {
+            let content = format!("during-crash-{i}-{}", random());
+            let resp = http.post(url).form(&[("secret", content.as_str())]).send().await.expect("no hang");
+            let status = resp.status().as_u16();
+            let body: serde_json::Value = resp.json().await.unwrap_or_default();
+            let _ = done.send(());
+            (status, body["secret_key"].as_str().map(str::to_owned), content)
+        }));
+    }
+    // Crash once a few requests have been answered, while the rest are in flight.
+    for _ in 0..10 {
+        done_rx.recv().await;
+    }
+    cluster.crash().await;
+    let mut revealed = Vec::new();
+    let mut unanswered = Vec::new();
+    for t in reveals {
+        let (key, content, status) = t.await.unwrap();
+        match status {
+            200 => revealed.push(key),
+            503 | 404 => unanswered.push((key, content)),
+            other => panic!("unexpected status {other} for a reveal during a crash"),
+        }
+    }
+    let mut acknowledged = Vec::new();
+    for t in creates {
+        let (status, key, content) = t.await.unwrap();
+        match (status, key) {
+            (200, Some(key)) => acknowledged.push((key, content)),
+            (503, _) => {}
+            (other, _) => panic!("unexpected status {other} for a create during a crash"),
+        }
+    }
+    eprintln!(
+        "during the crash: {} reveals answered 200, {} not; {} creates acknowledged",
+        revealed.len(),
+        unanswered.len(),
+        acknowledged.len()
+    );
+    assert!(!revealed.is_empty(), "some reveals completed before the crash");
+    assert!(!unanswered.is_empty() || acknowledged.len() < 40, "the crash came while requests were in flight");
+
+    cluster.start().await;
+    let mut ready = false;
+    for _ in 0..100 {
+        if http.get(server.url("/readyz")).send().await.map(|r| r.status().as_u16() == 200).unwrap_or(false) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(ready, "readiness recovers; log:\n{}", server.log_tail());
+    let reveal = |key: String| {
+        let http = http.clone();
+        let url = server.url(&format!("/api/v1/secret/{key}"));
+        async move { json(http.post(url).send().await.expect("no hang")).await }
+    };
+    for key in revealed {
+        let (status, body) = reveal(key).await;
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (404, Some("Unknown secret")),
+            "an acknowledged reveal stays consumed"
+        );
+    }
+    for (key, content) in acknowledged {
+        let (status, body) = reveal(key).await;
+        assert_eq!((status, field(&body, "value")), (200, content), "an acknowledged create is durable");
+    }
+    for (key, content) in unanswered {
+        let (status, body) = reveal(key).await;
+        match status {
+            200 => assert_eq!(field(&body, "value"), content),
+            // Consumed by a reveal whose answer was lost: gone, never shown twice.
+            404 => assert_eq!(body["message"], "Unknown secret"),
+            other => panic!("unexpected status {other} after recovery: {body}"),
+        }
+    }
+}
