@@ -83,6 +83,16 @@ pub struct Config {
     pub argon2_iterations: u32,
     /// Seconds between sweeps of expired data.
     pub sweep_interval_secs: u64,
+    /// Seconds a client has to send a request's head, and an idle connection stays open.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's body.
+    pub body_read_timeout_secs: u64,
+    /// Largest request head (request line and headers) in bytes; larger ones get 431.
+    pub max_header_bytes: usize,
+    /// Open connections at most; further ones are closed at once.
+    pub max_connections: usize,
+    /// Open connections per client address at most (0: no cap, e.g. behind a proxy).
+    pub max_connections_per_address: usize,
 }
 
 impl Default for Config {
@@ -105,6 +115,11 @@ impl Default for Config {
             argon2_memory_kib: kdf.m_kib,
             argon2_iterations: kdf.t,
             sweep_interval_secs: 60,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            max_header_bytes: 32 * 1024,
+            max_connections: 4096,
+            max_connections_per_address: 256,
         }
     }
 }
@@ -161,6 +176,21 @@ pub struct ConfigLayer {
     /// Seconds between sweeps of expired data [default: 60]
     #[arg(long, env = "LETHE_SWEEP_INTERVAL_SECS")]
     pub sweep_interval_secs: Option<u64>,
+    /// Seconds to send a request head; also the idle keep-alive timeout [default: 10]
+    #[arg(long, env = "LETHE_HEADER_READ_TIMEOUT_SECS")]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Seconds to send a request body [default: 30]
+    #[arg(long, env = "LETHE_BODY_READ_TIMEOUT_SECS")]
+    pub body_read_timeout_secs: Option<u64>,
+    /// Largest request head in bytes [default: 32768]
+    #[arg(long, env = "LETHE_MAX_HEADER_BYTES")]
+    pub max_header_bytes: Option<usize>,
+    /// Open connections at most [default: 4096, lowered to fit the open-file limit]
+    #[arg(long, env = "LETHE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Open connections per client address (0: no cap, e.g. behind a proxy) [default: 256]
+    #[arg(long, env = "LETHE_MAX_CONNECTIONS_PER_ADDRESS")]
+    pub max_connections_per_address: Option<usize>,
 }
 
 macro_rules! overlay {
@@ -196,7 +226,12 @@ impl Config {
             passphrase_attempts,
             argon2_memory_kib,
             argon2_iterations,
-            sweep_interval_secs
+            sweep_interval_secs,
+            header_read_timeout_secs,
+            body_read_timeout_secs,
+            max_header_bytes,
+            max_connections,
+            max_connections_per_address
         );
         self
     }
@@ -233,6 +268,13 @@ impl Config {
         );
         anyhow::ensure!(self.passphrase_attempts >= 1, "passphrase_attempts must be at least 1");
         anyhow::ensure!(self.sweep_interval_secs >= 1, "sweep_interval_secs must be at least 1");
+        anyhow::ensure!(self.header_read_timeout_secs >= 1, "header_read_timeout_secs must be at least 1");
+        anyhow::ensure!(self.body_read_timeout_secs >= 1, "body_read_timeout_secs must be at least 1");
+        anyhow::ensure!(
+            (8192..=1 << 20).contains(&self.max_header_bytes),
+            "max_header_bytes must be between 8192 and 1048576"
+        );
+        anyhow::ensure!(self.max_connections >= 1, "max_connections must be at least 1");
         self.store_location().map_err(|e| anyhow::anyhow!("database: {e}"))?;
         anyhow::ensure!((1..=1024).contains(&self.database_pool_size), "database_pool_size must be between 1 and 1024");
         anyhow::ensure!(self.database_connect_timeout_secs >= 1, "database_connect_timeout_secs must be at least 1");

@@ -4,12 +4,11 @@
 //! With `metrics_listen` set, `/metrics` has a listener of its own, bound and served alike.
 
 use crate::config::Config;
+use crate::http::serve::ConnLimits;
 use crate::service::metered::MeteredStore;
 use crate::service::{sweeper, Policy, Secrets};
 use crate::state::AppState;
 use anyhow::Context;
-use axum::extract::Request;
-use axum::ServiceExt;
 use lethe_core::clock::{Clock, SystemClock};
 use lethe_store::Store;
 use std::future::Future;
@@ -77,10 +76,9 @@ impl Application {
         let interval = Duration::from_secs(self.state.config.sweep_interval_secs);
         let sweeper = tokio::spawn(sweeper::run(self.state.secrets.clone(), interval, stop_rx.clone()));
         let metrics = self.metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, stop_rx)));
+        let limits = ConnLimits::from(&*self.state.config);
         let app = crate::http::app(self.state);
-        let served = axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = crate::http::serve::serve(self.listener, app, limits, shutdown).await;
         let _ = stop_tx.send(true);
         let _ = sweeper.await;
         let metrics_served = match metrics {

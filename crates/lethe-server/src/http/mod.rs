@@ -6,6 +6,7 @@ pub mod headers;
 pub mod health;
 pub mod links;
 pub mod metrics;
+pub mod serve;
 pub mod trace;
 
 use crate::state::AppState;
@@ -23,9 +24,12 @@ pub fn app(
     state: AppState,
 ) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + Sync + 'static {
     let body_limit = state.config.max_body_bytes;
+    let body_timeout = std::time::Duration::from_secs(state.config.body_read_timeout_secs);
     let inner = ServiceBuilder::new()
         .map_response(headers::add_security_headers as fn(Response) -> Response)
         .layer(DefaultBodyLimit::max(body_limit))
+        // A body that does not arrive in time fails to read, like a truncated one.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
         .service(router(state));
     // Trailing slashes are trimmed before routing: some clients send `share/`.
     NormalizePathLayer::trim_trailing_slash().layer(inner)

@@ -6,6 +6,7 @@ mod errors;
 mod exactly_once;
 mod harness;
 mod lifecycle;
+mod limits;
 mod metrics;
 mod pages;
 mod passphrase;

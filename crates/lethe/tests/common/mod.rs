@@ -101,6 +101,18 @@ impl Server {
         panic!("lethe never became healthy; stderr:\n{}", self.log_tail());
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's resident memory in KiB (`VmRSS`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("read /proc status");
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("a VmRSS line");
+        line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).expect("a number of KiB")
+    }
+
     /// `base` + `path`, e.g. `url("/api/v1/share")`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

@@ -1,0 +1,180 @@
+//! The accept loop, with the limits that keep one client, or many, from holding the server:
+//!
+//! - **header read timeout**: a request head must arrive whole within it, and an idle
+//!   keep-alive connection is closed after it (hyper starts the timer whenever it waits for a
+//!   head), so a client that sends a byte every few seconds cannot hold a connection;
+//! - **body read timeout** (a layer in [`super::app`]): a body must arrive within it;
+//! - **header size**: hyper's read buffer is capped, and a larger head gets 431, so memory per
+//!   connection is bounded and all connections together hold at most
+//!   `max_connections × max_header_bytes` of unfinished heads;
+//! - **connection caps**, in total and per client address: a connection over a cap is closed
+//!   at once, before anything is read; the total stays below the process's descriptor limit,
+//!   and an accept that fails for lack of descriptors is retried after a pause instead of
+//!   ending the server.
+//!
+//! Client addresses come from the socket. Behind a reverse proxy every connection comes from
+//! the proxy, so set `max_connections_per_address` to 0 (no per-address cap) there.
+
+use axum::extract::Request;
+use axum::response::Response;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::{Service, ServiceExt};
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+const DRAIN_LIMIT: Duration = Duration::from_secs(10);
+/// The pause after an accept that failed for want of descriptors or memory.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// Descriptors kept free for the store, logs and outgoing connections.
+const RESERVED_FDS: u64 = 128;
+
+/// Limits on connections, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnLimits {
+    pub header_read_timeout: Duration,
+    pub max_header_bytes: usize,
+    pub max_connections: usize,
+    /// 0: no cap per address.
+    pub max_connections_per_address: usize,
+}
+
+impl From<&crate::config::Config> for ConnLimits {
+    fn from(c: &crate::config::Config) -> Self {
+        ConnLimits {
+            header_read_timeout: Duration::from_secs(c.header_read_timeout_secs),
+            max_header_bytes: c.max_header_bytes,
+            max_connections: c.max_connections,
+            max_connections_per_address: c.max_connections_per_address,
+        }
+    }
+}
+
+impl ConnLimits {
+    /// The total cap, lowered (with a warning) to fit under the descriptor limit.
+    fn effective_max_connections(&self) -> usize {
+        let Ok((soft, _)) = rlimit::getrlimit(rlimit::Resource::NOFILE) else { return self.max_connections };
+        let fit = soft.saturating_sub(RESERVED_FDS).max(1);
+        if (self.max_connections as u64) > fit {
+            tracing::warn!(
+                configured = self.max_connections,
+                descriptor_limit = soft,
+                using = fit,
+                "max_connections lowered to fit the open-file limit"
+            );
+            return fit as usize;
+        }
+        self.max_connections
+    }
+}
+
+/// Counts open connections per client address; a [`Slot`] gives its place back on drop.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<IpAddr, usize>>);
+
+struct Slot(Arc<PerAddress>, IpAddr);
+
+impl PerAddress {
+    fn take(this: &Arc<Self>, ip: IpAddr, cap: usize) -> Option<Slot> {
+        let mut open = this.0.lock().ok()?;
+        let n = open.entry(ip).or_insert(0);
+        if cap > 0 && *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(Slot(this.clone(), ip))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.0 .0.lock() {
+            if let Some(n) = open.get_mut(&self.1) {
+                *n -= 1;
+                if *n == 0 {
+                    open.remove(&self.1);
+                }
+            }
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish
+/// (for at most [`DRAIN_LIMIT`]).
+pub async fn serve<S>(
+    listener: TcpListener,
+    app: S,
+    limits: ConnLimits,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_header_bytes.max(8192));
+    builder.http2().timer(TokioTimer::new()).max_header_list_size(limits.max_header_bytes as u32);
+    let builder = Arc::new(builder);
+    let slots = Arc::new(Semaphore::new(limits.effective_max_connections()));
+    let per_address = Arc::new(PerAddress::default());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(conn) => conn,
+            Err(e) => {
+                // EMFILE, ENFILE, ENOBUFS, ENOMEM: wait for connections to close; the rest
+                // (a connection reset before it was accepted) concern one client only.
+                if !matches!(e.kind(), std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset) {
+                    tracing::warn!(error = %e, "accept failed; pausing");
+                    metrics::counter!("lethe_http_accept_errors_total").increment(1);
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
+                continue;
+            }
+        };
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            metrics::counter!("lethe_http_connections_refused_total", "reason" => "total").increment(1);
+            continue;
+        };
+        let Some(slot) = PerAddress::take(&per_address, peer.ip(), limits.max_connections_per_address) else {
+            metrics::counter!("lethe_http_connections_refused_total", "reason" => "address").increment(1);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper::service::service_fn({
+            let app = app.clone();
+            move |req: hyper::Request<Incoming>| app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // Errors here are one client's (a timeout, a malformed or oversized head).
+            let _ = conn.await;
+            drop((permit, slot));
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN_LIMIT) => tracing::warn!("requests still running after the drain limit; stopping"),
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! Abuse against the real binary: hundreds of connections holding unfinished request heads
+//! neither exhaust the server nor grow its memory without bound, and a normal client is
+//! served meanwhile. (The finer connection limits are tested in-process in lethe-server's
+//! `tests/api/limits.rs`.)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{client, Options, Server};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+
+/// Connections that each send 31,000 bytes of a head and never finish it.
+const HOLDERS: usize = 600;
+const HEAD_BYTES: usize = 31_000;
+/// Resident memory the server may reach meanwhile (the product's target at peak).
+const RSS_LIMIT_KIB: u64 = 64 * 1024;
+
+/// A connection to `addr` from the loopback address 127.0.0.`last`.
+async fn connect_from(last: usize, addr: &str) -> std::io::Result<TcpStream> {
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(format!("127.0.0.{last}:0").parse().expect("address"))?;
+    socket.connect(addr.parse().expect("address")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unfinished_heads_from_many_connections_stay_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--header-read-timeout-secs", "5"];
+    let server = Server::start_with(dir.path(), Options { args: &args, ..Options::default() }).await;
+    let before = server.rss_kib();
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let pad = format!("POST /api/v1/share HTTP/1.1\r\nHost: localhost\r\nX-Pad: {}", "a".repeat(HEAD_BYTES));
+    let mut held = Vec::new();
+    for i in 0..HOLDERS {
+        // From 127.0.0.2-4 (200 each, under the cap per address); the normal client below
+        // comes from 127.0.0.1.
+        let Ok(mut conn) = connect_from(i % 3 + 2, &addr).await else { continue };
+        // Connections over the per-address cap are closed by the server; writing to them fails.
+        if conn.write_all(pad.as_bytes()).await.is_ok() {
+            held.push(conn);
+        }
+    }
+    let ok = client().get(server.url("/healthz")).send().await.map(|r| r.status().as_u16());
+    let during = server.rss_kib();
+    eprintln!("RSS before {before} KiB, with {} connections holding heads {during} KiB", held.len());
+    assert_eq!(ok.ok(), Some(200), "a normal client is served while the heads are held");
+    assert!(held.len() > HOLDERS / 2, "the heads were really held ({} connections)", held.len());
+    assert!(during < RSS_LIMIT_KIB, "RSS grew to {during} KiB holding unfinished heads");
+
+    // Heads far over the limit (200 KB each, 120 MB in all) are cut off, not buffered.
+    let huge = format!("POST /api/v1/share HTTP/1.1\r\nHost: localhost\r\nX-Pad: {}", "a".repeat(200_000));
+    let mut refused = 0;
+    for i in 0..HOLDERS {
+        let Ok(mut conn) = connect_from(i % 3 + 5, &addr).await else { continue };
+        let _ = conn.write_all(huge.as_bytes()).await;
+        // The server answers 431 or resets the connection; it never waits for the rest.
+        let mut buf = [0u8; 64];
+        match tokio::time::timeout(std::time::Duration::from_secs(2), conn.read(&mut buf)).await {
+            Ok(Ok(n)) if n == 0 || buf[..n].starts_with(b"HTTP/1.1 431") => refused += 1,
+            Ok(Err(_)) => refused += 1,
+            _ => held.push(conn),
+        }
+    }
+    let ok = client().get(server.url("/healthz")).send().await.map(|r| r.status().as_u16());
+    let after = server.rss_kib();
+    eprintln!("with {HOLDERS} oversized heads sent: RSS {after} KiB, {refused} cut off");
+    assert_eq!(ok.ok(), Some(200), "a normal client is served while oversized heads arrive");
+    assert!(refused > HOLDERS / 2, "oversized heads are refused ({refused} of {HOLDERS})");
+    assert!(after < RSS_LIMIT_KIB, "RSS grew to {after} KiB from oversized heads");
+    drop(held);
+}
