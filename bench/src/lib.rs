@@ -3,6 +3,7 @@
 //! `docs/benchmarks.md` has the method.
 
 pub mod conn;
+pub mod cpu;
 pub mod phases;
 pub mod record;
 pub mod report;

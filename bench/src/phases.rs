@@ -14,7 +14,7 @@ pub use mixed::{mixed, MixedOutcome};
 use crate::conn::Conn;
 use crate::stats::Window;
 use crate::target::{Flavour, Revealed};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rand::distributions::{Alphanumeric, DistString};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -28,11 +28,26 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Config {
     pub flavour: Flavour,
-    pub addr: SocketAddr,
+    /// The system's loopback addresses (several instances of one system, e.g. two Lethe
+    /// instances on one PostgreSQL database): connection `i` uses address `i % n`.
+    pub addrs: Vec<SocketAddr>,
     pub connections: usize,
     /// Secret size in bytes.
     pub size: usize,
     pub ttl_secs: u64,
+}
+
+impl Config {
+    /// Which address connection `i` uses.
+    pub fn addr_index(&self, i: usize) -> usize {
+        i % self.addrs.len().max(1)
+    }
+
+    /// A connection for worker `i`, to address `i % n`.
+    pub fn conn(&self, i: usize) -> Result<Conn> {
+        let addr = self.addrs.get(self.addr_index(i)).context("no address to load")?;
+        Conn::new(*addr)
+    }
 }
 
 /// A created secret: where to reveal it and what it must contain.
@@ -40,6 +55,8 @@ pub struct Config {
 pub struct Secret {
     pub path: String,
     pub content: String,
+    /// The index of the address that created it (see [`Config::addrs`]).
+    pub via: usize,
 }
 
 /// A phase's merged figures.
@@ -48,6 +65,8 @@ pub struct Outcome {
     pub window: Window,
     pub secs: f64,
     pub unfinished: u64,
+    /// Reveals that succeeded through another address than the one that created the secret.
+    pub crossed: u64,
 }
 
 /// Errors and integrity violations seen by any worker. Violations fail the run.
@@ -131,10 +150,11 @@ pub async fn create(cfg: &Config, plan: CreatePlan, problems: &Arc<Problems>) ->
         })
     });
     let mut tasks = Vec::with_capacity(cfg.connections);
-    for _ in 0..cfg.connections {
+    for i in 0..cfg.connections {
         let (cfg, started, problems) = (cfg.clone(), started.clone(), problems.clone());
         tasks.push(tokio::spawn(async move {
-            let mut conn = Conn::new(cfg.addr)?;
+            let mut conn = cfg.conn(i)?;
+            let via = cfg.addr_index(i);
             let mut rng = StdRng::from_entropy();
             let mut win = Window::new()?;
             let mut kept = Vec::new();
@@ -152,7 +172,7 @@ pub async fn create(cfg: &Config, plan: CreatePlan, problems: &Arc<Problems>) ->
                     Ok(path) => {
                         win.success(t.elapsed());
                         if keep {
-                            kept.push(Secret { path, content });
+                            kept.push(Secret { path, content, via });
                         }
                     }
                     Err(e) => {
@@ -186,7 +206,7 @@ pub async fn create(cfg: &Config, plan: CreatePlan, problems: &Arc<Problems>) ->
     }
     let unfinished = max.saturating_sub(started.load(Ordering::Relaxed).min(max));
     let secs = secs_between(measure_from, end);
-    Ok((Outcome { window, secs, unfinished }, secrets))
+    Ok((Outcome { window, secs, unfinished, crossed: 0 }, secrets))
 }
 
 /// Reveals each secret once, within `limit`. Without `expect_gone` every answer must carry
@@ -205,12 +225,14 @@ pub async fn reveal(
     let start = Instant::now();
     let until = start + limit;
     let mut tasks = Vec::with_capacity(cfg.connections);
-    for _ in 0..cfg.connections {
+    for w in 0..cfg.connections {
         let (cfg, secrets, next, problems) = (cfg.clone(), secrets.clone(), next.clone(), problems.clone());
         tasks.push(tokio::spawn(async move {
-            let mut conn = Conn::new(cfg.addr)?;
+            let mut conn = cfg.conn(w)?;
+            let here = cfg.addr_index(w);
             let mut win = Window::new()?;
             let mut done = Vec::new();
+            let mut crossed = 0u64;
             while Instant::now() < until {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(s) = usize::try_from(i).ok().and_then(|i| secrets.get(i)) else {
@@ -226,6 +248,7 @@ pub async fn reveal(
                             problems.violation(format!("{} revealed wrong content", s.path));
                         } else {
                             win.success(elapsed);
+                            crossed += u64::from(s.via != here);
                             done.push(s.clone());
                         }
                     }
@@ -244,18 +267,20 @@ pub async fn reveal(
                     }
                 }
             }
-            anyhow::Ok((win, done, Instant::now()))
+            anyhow::Ok((win, done, crossed, Instant::now()))
         }));
     }
     let mut window = Window::new()?;
     let mut revealed = Vec::new();
     let mut end = start;
+    let mut crossed = 0;
     for t in tasks {
-        let (win, done, finished) = t.await??;
+        let (win, done, cross, finished) = t.await??;
         window.merge(&win);
         revealed.extend(done);
+        crossed += cross;
         end = end.max(finished);
     }
     let unfinished = total.saturating_sub(next.load(Ordering::Relaxed).min(total));
-    Ok((Outcome { window, secs: secs_between(start, end), unfinished }, revealed))
+    Ok((Outcome { window, secs: secs_between(start, end), unfinished, crossed }, revealed))
 }

@@ -1,6 +1,7 @@
 //! The results file: one JSON object per line, appended by `loadgen` (phase figures) and
 //! `rss` (memory figures), read back by `report`.
 
+use crate::cpu::CpuUse;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -17,7 +18,7 @@ pub enum Record {
 /// The figures of one measured phase against one system.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PhaseRecord {
-    /// `lethe`, `ceiling` or `snappass`.
+    /// `lethe`, `lethe-pg`, `lethe-pg2`, `ceiling`, `floor`, `sqlite-floor` or `snappass`.
     pub system: String,
     /// Which store state was measured: `empty`, `1M live`, `sweep`.
     pub set: String,
@@ -37,6 +38,9 @@ pub struct PhaseRecord {
     pub p50_us: u64,
     pub p99_us: u64,
     pub max_us: u64,
+    /// CPU used during the phase (servers, PostgreSQL, loadgen, machine), when sampled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuUse>,
 }
 
 /// Memory of a system's processes at one moment.

@@ -1,15 +1,20 @@
 //! Turns the results file into the Markdown that `bench/run` prints and writes into
 //! `docs/benchmarks.md`: one table (every system, each secret size, Lethe's ratios and the
-//! floor's), the target checks, and the scale and sweep tables when those modes ran.
+//! floor's, and Lethe on PostgreSQL's when `--postgres` ran), the CPU each phase used, the
+//! target checks, and the scale and sweep tables when those modes ran.
 
 mod targets;
 
 use crate::record::{PhaseRecord, Record, RssRecord};
 use std::fmt::Write;
 
-/// The systems in table order, with their display names.
-const SYSTEMS: [(&str, &str); 5] = [
+/// The systems in table order, with their display names. `lethe` is Lethe on SQLite (its
+/// default store); `lethe-pg` one Lethe instance on PostgreSQL, `lethe-pg2` two instances on
+/// one PostgreSQL database, the load generator's connections alternating between them.
+const SYSTEMS: [(&str, &str); 7] = [
     ("lethe", "Lethe"),
+    ("lethe-pg", "Lethe PG ×1"),
+    ("lethe-pg2", "Lethe PG ×2"),
     ("ceiling", "ceiling"),
     ("floor", "floor"),
     ("sqlite-floor", "SQLite floor"),
@@ -18,14 +23,19 @@ const SYSTEMS: [(&str, &str); 5] = [
 
 /// The ratio rows under each size: numerator, denominator, label. Lethe against the ceiling
 /// splits into what durability costs at best (floor / ceiling), what a SQLite store costs at
-/// best (SQLite floor / ceiling) and what Lethe adds on top of each.
-const RATIOS: [(&str, &str, &str); 6] = [
+/// best (SQLite floor / ceiling) and what Lethe adds on top of each. On PostgreSQL: one
+/// instance against Lethe on SQLite, two instances against one, and each against the ceiling.
+const RATIOS: [(&str, &str, &str); 10] = [
     ("lethe", "ceiling", "Lethe / ceiling"),
     ("floor", "ceiling", "floor / ceiling"),
     ("sqlite-floor", "ceiling", "SQLite floor / ceiling"),
     ("lethe", "floor", "Lethe / floor"),
     ("lethe", "sqlite-floor", "Lethe / SQLite floor"),
     ("lethe", "snappass", "Lethe / Snappass"),
+    ("lethe-pg", "lethe", "Lethe PG ×1 / Lethe (SQLite)"),
+    ("lethe-pg2", "lethe-pg", "Lethe PG ×2 / PG ×1"),
+    ("lethe-pg", "ceiling", "Lethe PG ×1 / ceiling"),
+    ("lethe-pg2", "ceiling", "Lethe PG ×2 / ceiling"),
 ];
 
 /// Every record, split by kind, with lookups.
@@ -94,7 +104,7 @@ pub fn ops(v: f64) -> String {
         let s = n.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -119,7 +129,7 @@ pub fn mib(kib: u64) -> String {
 }
 
 fn size_name(size: usize) -> String {
-    if size >= 1024 && size % 1024 == 0 {
+    if size >= 1024 && size.is_multiple_of(1024) {
         format!("{} KiB", size / 1024)
     } else {
         format!("{size} B")
@@ -178,6 +188,80 @@ pub fn main_table(r: &Results, set: &str) -> String {
                 );
             }
         }
+    }
+    t
+}
+
+/// Microseconds of CPU per successful operation, from `secs` of CPU.
+fn per_op(secs: Option<f64>, ok: u64) -> String {
+    match secs {
+        Some(s) if ok > 0 => format!("{:.0} µs", s * 1e6 / ok as f64),
+        _ => "–".to_owned(),
+    }
+}
+
+/// CPU seconds over `wall` seconds, as cores: "0.42".
+fn cores(secs: Option<f64>, wall: f64) -> String {
+    match secs {
+        Some(s) if wall > 0.0 => format!("{:.2}", s / wall),
+        _ => "–".to_owned(),
+    }
+}
+
+fn percent(f: f64) -> String {
+    format!("{:.0}%", f * 100.0)
+}
+
+/// Where the CPU went in each phase of `set` (the same median rounds as the main table):
+/// the system's own processes, PostgreSQL's, the load generator's, and how busy the whole
+/// machine was. Empty when no phase was sampled.
+pub fn cpu_table(r: &Results, set: &str) -> String {
+    let mut rows = String::new();
+    let mut others: f64 = 0.0;
+    for size in r.sizes(set) {
+        for (sys, name) in SYSTEMS {
+            for phase in ["create", "reveal"] {
+                let Some(p) = r.phase(sys, set, size, phase) else { continue };
+                let Some(c) = &p.cpu else { continue };
+                others = others.max(c.secs("postgres-other").unwrap_or(0.0) / c.wall_secs.max(1e-9));
+                let m = c.machine;
+                let _ = writeln!(
+                    rows,
+                    "| {name} | {} | {phase} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    size_name(size),
+                    ops(p.ops_per_s),
+                    per_op(c.secs("server"), p.ok),
+                    per_op(c.secs("postgres"), p.ok),
+                    per_op(c.secs("loadgen"), p.ok),
+                    cores(c.rest_secs(), c.wall_secs),
+                    percent(m.busy),
+                    percent(m.iowait),
+                    percent(m.steal),
+                );
+            }
+        }
+    }
+    if rows.is_empty() {
+        return rows;
+    }
+    let mut t = String::from(
+        "| system | size | phase | ops/s | server CPU / op | PostgreSQL CPU / op | loadgen CPU / op | other processes (cores) | machine busy | iowait | steal |\n\
+         |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    t.push_str(&rows);
+    t.push_str(
+        "\nCPU is user + system time from `/proc` over each measured phase, per successful operation: \
+         \"server\" is the system's own processes (both instances for Lethe PG ×2; gunicorn and Redis for \
+         Snappass), \"PostgreSQL\" the postmaster, its auxiliary processes and the backends of the run's \
+         database. \"Other processes\" is the machine's busy time that none of these used (a build, someone \
+         else's tests), in cores. Machine figures are shares of all cores' time.\n",
+    );
+    if others >= 0.05 {
+        let _ = writeln!(
+            t,
+            "PostgreSQL backends of other databases used up to {others:.2} cores during these phases \
+             (someone else's load on the shared server)."
+        );
     }
     t
 }
@@ -290,12 +374,23 @@ pub fn render(r: &Results, meta: &[(String, String)]) -> String {
         "\nSnappass figures and memory are gunicorn's master and 2 sync workers plus Redis. \
          Peak RSS is the high-water mark after that size's phases; idle RSS is measured after all load.\n",
     );
+    if r.phases.iter().any(|p| p.system.starts_with("lethe-pg")) {
+        s.push_str(
+            "Lethe PG ×1 is one Lethe instance on PostgreSQL; Lethe PG ×2 is two instances on one \
+             database, the load generator's connections alternating between them (memory is both \
+             instances'; PostgreSQL's own is not counted).\n",
+        );
+    }
     let starts: Vec<String> = SYSTEMS
         .iter()
         .filter_map(|(sys, name)| r.rss(sys, "empty", "idle-start").map(|m| format!("{name} {}", mib(m.rss_kib))))
         .collect();
     if !starts.is_empty() {
         let _ = writeln!(s, "Idle RSS right after start: {}.", starts.join(", "));
+    }
+    let cpu = cpu_table(r, "empty");
+    if !cpu.is_empty() {
+        let _ = write!(s, "\n### Where the CPU goes\n\n{cpu}");
     }
     let _ = write!(s, "\n### Targets\n\n{}", targets::check(r));
     if r.phases.iter().any(|p| p.set == "1M live") {

@@ -4,9 +4,17 @@
 //! than `--max-error-ratio` of the requests failed.
 //!
 //! `loadgen --target lethe --addr 127.0.0.1:7150 --size 256 --phases create,reveal`
+//!
+//! `--addr` may list several loopback addresses of one system (e.g. two Lethe instances on one
+//! PostgreSQL database), comma-separated: connection `i` uses address `i % n`. The reveal
+//! phase hands out the kept secrets to whichever connection is free, so a secret created
+//! through one instance is mostly revealed through another. With `--cpu` and
+//! `--cpu-postgres`, each measured phase also records the CPU its servers, PostgreSQL, the
+//! load generator and the machine used (see `lethe_bench::cpu`).
 
 use anyhow::{bail, Result};
 use clap::{Parser, ValueEnum};
+use lethe_bench::cpu::{CpuUse, Probe, Snapshot, Source};
 use lethe_bench::phases::{self, Config, CreatePlan, Outcome, Problems};
 use lethe_bench::record::{self, PhaseRecord, Record};
 use lethe_bench::target::Flavour;
@@ -14,6 +22,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A CPU sample being taken (the inner error: the sampler panicked).
+type JoinHandle<T> = tokio::task::JoinHandle<Result<T, tokio::task::JoinError>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Phase {
@@ -32,9 +43,13 @@ enum Phase {
 struct Args {
     #[arg(long, value_enum)]
     target: Flavour,
-    /// Loopback address of the server.
+    /// The system's name in the results (default: the target's, e.g. `lethe`).
     #[arg(long)]
-    addr: SocketAddr,
+    system: Option<String>,
+    /// Loopback address of the server; several (comma-separated) spread the connections
+    /// over them, connection i to address i % n.
+    #[arg(long, value_delimiter = ',', required = true)]
+    addr: Vec<SocketAddr>,
     /// Persistent connections, one worker each.
     #[arg(long, default_value_t = 64)]
     connections: usize,
@@ -80,23 +95,61 @@ struct Args {
     /// Results file (JSON lines) to append to.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// `GROUP=PID`: record this process's CPU during each measured phase under GROUP
+    /// (repeatable; processes of one group are summed), e.g. `server=4242`.
+    #[arg(long)]
+    cpu: Vec<String>,
+    /// The pid of a local PostgreSQL server's postmaster: record its CPU (groups `postgres`
+    /// and `postgres-other`, see `lethe_bench::cpu`); needs `--cpu-postgres-db`.
+    #[arg(long, requires = "cpu_postgres_db")]
+    cpu_postgres: Option<u32>,
+    /// The database the system under test uses on that server.
+    #[arg(long, requires = "cpu_postgres")]
+    cpu_postgres_db: Option<String>,
+}
+
+impl Args {
+    fn system(&self) -> String {
+        self.system.clone().unwrap_or_else(|| self.target.name().to_owned())
+    }
+
+    /// The CPU probe for `--cpu`/`--cpu-postgres`, `None` when neither was given.
+    fn probe(&self) -> Result<Option<Probe>> {
+        if self.cpu.is_empty() && self.cpu_postgres.is_none() {
+            return Ok(None);
+        }
+        let mut probe = Probe::default();
+        for spec in &self.cpu {
+            let Some((group, pid)) = spec.split_once('=') else {
+                bail!("--cpu {spec:?}: expected GROUP=PID");
+            };
+            let pid: u32 = pid.parse().map_err(|_| anyhow::anyhow!("--cpu {spec:?}: bad pid"))?;
+            probe.add(group, Source::Pid(pid));
+        }
+        if let (Some(postmaster), Some(database)) = (self.cpu_postgres, &self.cpu_postgres_db) {
+            probe.add("postgres", Source::Postgres { postmaster, database: database.clone() });
+        }
+        probe.add("loadgen", Source::This);
+        Ok(Some(probe))
+    }
 }
 
 struct Run {
     args: Args,
     cfg: Config,
+    probe: Option<Arc<Probe>>,
     problems: Arc<Problems>,
     requests: u64,
     errors: u64,
 }
 
 impl Run {
-    fn emit(&mut self, phase: &str, o: &Outcome) -> Result<()> {
+    fn emit(&mut self, phase: &str, o: &Outcome, cpu: Option<CpuUse>) -> Result<()> {
         let w = &o.window;
         self.requests += w.ok + w.errors;
         self.errors += w.errors;
         let rec = PhaseRecord {
-            system: self.args.target.name().to_owned(),
+            system: self.args.system(),
             set: self.args.set.clone(),
             size: self.args.size,
             phase: phase.to_owned(),
@@ -109,6 +162,7 @@ impl Run {
             p50_us: w.p50_us(),
             p99_us: w.p99_us(),
             max_us: w.max_us(),
+            cpu,
         };
         eprintln!(
             "{:>8} {:>7} {:>5} B {:>12}: {:>9.0} ops/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  ok {} err {} unfinished {} in {:.1} s",
@@ -116,10 +170,44 @@ impl Run {
             rec.p50_us as f64 / 1e3, rec.p99_us as f64 / 1e3, rec.max_us as f64 / 1e3,
             rec.ok, rec.errors, rec.unfinished, rec.secs
         );
+        if let Some(c) = &rec.cpu {
+            let per = |secs: f64| secs * 1e6 / rec.ok.max(1) as f64;
+            let groups: Vec<String> = c
+                .groups
+                .iter()
+                .map(|g| format!("{} {:.0} µs ({:.2} cores)", g.name, per(g.secs), g.secs / c.wall_secs.max(1e-9)))
+                .collect();
+            eprintln!(
+                "   CPU per {}: {}; machine busy {:.0}%, iowait {:.0}%, idle {:.0}%, steal {:.0}%",
+                rec.phase,
+                groups.join(", "),
+                c.machine.busy * 100.0,
+                c.machine.iowait * 100.0,
+                c.machine.idle * 100.0,
+                c.machine.steal * 100.0
+            );
+        }
         if let Some(out) = &self.args.out {
             record::append(out, &Record::Phase(rec))?;
         }
         Ok(())
+    }
+
+    /// Samples the CPU probe after `delay`, off the runtime's workers.
+    fn sample_after(&self, delay: Duration) -> Option<JoinHandle<Snapshot>> {
+        let probe = self.probe.clone()?;
+        Some(tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            tokio::task::spawn_blocking(move || probe.sample()).await
+        }))
+    }
+
+    /// What was used since `start` (a handle from [`Run::sample_after`]); `None` without a
+    /// probe or when a sample failed.
+    async fn used_since(&self, start: Option<JoinHandle<Snapshot>>) -> Option<CpuUse> {
+        let start = start?.await.ok()?.ok()?;
+        let end = self.sample_after(Duration::ZERO)?.await.ok()?.ok()?;
+        Some(end.since(&start))
     }
 
     async fn run(&mut self) -> Result<()> {
@@ -136,14 +224,25 @@ impl Run {
                         keep: true,
                         progress: false,
                     };
+                    // The measured window starts after the warm-up.
+                    let start = self.sample_after(plan.warmup);
                     let (o, s) = phases::create(&self.cfg, plan, &self.problems).await?;
-                    self.emit("create", &o)?;
+                    let cpu = self.used_since(start).await;
+                    self.emit("create", &o, cpu)?;
                     kept = s;
                 }
                 Phase::Reveal => {
                     let secrets = std::mem::take(&mut kept);
+                    let start = self.sample_after(Duration::ZERO);
                     let (o, revealed) = phases::reveal(&self.cfg, secrets, limit, false, &self.problems).await?;
-                    self.emit("reveal", &o)?;
+                    let cpu = self.used_since(start).await;
+                    self.emit("reveal", &o, cpu)?;
+                    if self.cfg.addrs.len() > 1 {
+                        eprintln!(
+                            "   {} of {} reveals went through another address than their create",
+                            o.crossed, o.window.ok
+                        );
+                    }
                     if self.args.target.checkable() && self.args.verify > 0 {
                         let sample: Vec<_> = revealed.into_iter().take(self.args.verify).collect();
                         let (o, _) = phases::reveal(&self.cfg, sample, limit, true, &self.problems).await?;
@@ -163,7 +262,7 @@ impl Run {
                         progress: true,
                     };
                     let (o, _) = phases::create(&self.cfg, plan, &self.problems).await?;
-                    self.emit("preload", &o)?;
+                    self.emit("preload", &o, None)?;
                 }
                 Phase::Sweep => {
                     let Some(log) = self.args.watch_log.clone() else {
@@ -175,8 +274,8 @@ impl Run {
                     if !o.sweep_finished {
                         eprintln!("   the sweep did not finish within {limit:?}");
                     }
-                    self.emit("during-sweep", &o.during)?;
-                    self.emit("after-sweep", &o.after)?;
+                    self.emit("during-sweep", &o.during, None)?;
+                    self.emit("after-sweep", &o.after, None)?;
                 }
             }
         }
@@ -189,14 +288,19 @@ fn main() -> Result<()> {
     if args.connections == 0 {
         bail!("--connections must be at least 1");
     }
+    // Every address, used or not, must be loopback (each connection checks its own too).
+    for addr in &args.addr {
+        lethe_bench::conn::Conn::new(*addr)?;
+    }
+    let probe = args.probe()?.map(Arc::new);
     let cfg = Config {
         flavour: args.target,
-        addr: args.addr,
+        addrs: args.addr.clone(),
         connections: args.connections,
         size: args.size,
         ttl_secs: args.ttl,
     };
-    let mut run = Run { args, cfg, problems: Arc::new(Problems::default()), requests: 0, errors: 0 };
+    let mut run = Run { args, cfg, probe, problems: Arc::new(Problems::default()), requests: 0, errors: 0 };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(run.run())?;
     for note in run.problems.notes() {

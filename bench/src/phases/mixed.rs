@@ -3,7 +3,6 @@
 //! then in an "after" window for `after` more; `limit` bounds the whole phase.
 
 use super::{random_content, secs_between, Config, Outcome, Problems};
-use crate::conn::Conn;
 use crate::stats::Window;
 use crate::target::Revealed;
 use anyhow::Result;
@@ -57,10 +56,10 @@ pub async fn mixed(
     let switch = Arc::new(Switch::default());
     let watcher = tokio::spawn(watch(log, pattern, switch.clone(), until));
     let mut tasks = Vec::with_capacity(cfg.connections);
-    for _ in 0..cfg.connections {
+    for i in 0..cfg.connections {
         let (cfg, switch, problems) = (cfg.clone(), switch.clone(), problems.clone());
         tasks.push(tokio::spawn(async move {
-            let mut conn = Conn::new(cfg.addr)?;
+            let mut conn = cfg.conn(i)?;
             let mut rng = StdRng::from_entropy();
             let (mut during, mut after_win) = (Window::new()?, Window::new()?);
             loop {
@@ -118,8 +117,13 @@ pub async fn mixed(
     let switched = switch.at.get().copied();
     let during_end = switched.unwrap_or(end);
     Ok(MixedOutcome {
-        during: Outcome { window: during, secs: secs_between(start, during_end), unfinished: 0 },
-        after: Outcome { window: after_win, secs: switched.map_or(0.0, |at| secs_between(at, end)), unfinished: 0 },
+        during: Outcome { window: during, secs: secs_between(start, during_end), unfinished: 0, crossed: 0 },
+        after: Outcome {
+            window: after_win,
+            secs: switched.map_or(0.0, |at| secs_between(at, end)),
+            unfinished: 0,
+            crossed: 0,
+        },
         sweep_finished: switched.is_some(),
     })
 }

@@ -50,19 +50,25 @@ fn bounds(parts: Vec<String>) -> String {
     }
 }
 
-/// What fraction of the ceiling a floor reached, worst and best over the sizes, and its worst
-/// p99: not a target, but the most a store of that kind could reach here.
-fn floor_line(r: &Results, floor: &str, what_it_is: &str) -> Option<String> {
-    let mut parts: Vec<String> = [("create", "creates/s"), ("reveal", "reveals/s")]
+/// `system`/`other` on the empty store, worst and best over the sizes, per phase: e.g.
+/// ["creates/s worst 0.50×, best 0.75×", "reveals/s 0.25×"] (one figure when they agree).
+fn spans(r: &Results, system: &str, other: &str) -> Vec<String> {
+    [("create", "creates/s"), ("reveal", "reveals/s")]
         .into_iter()
         .filter_map(|(phase, what)| {
-            let x = ratios(r, floor, "empty", "ceiling", "empty", phase);
+            let x = ratios(r, system, "empty", other, "empty", phase);
             let worst = x.iter().copied().min_by(f64::total_cmp)?;
             let best = x.iter().copied().max_by(f64::total_cmp)?;
             let (worst, best) = (times(Some(worst)), times(Some(best)));
             Some(if worst == best { format!("{what} {worst}") } else { format!("{what} worst {worst}, best {best}") })
         })
-        .collect();
+        .collect()
+}
+
+/// What fraction of the ceiling a floor reached, worst and best over the sizes, and its worst
+/// p99: not a target, but the most a store of that kind could reach here.
+fn floor_line(r: &Results, floor: &str, what_it_is: &str) -> Option<String> {
+    let mut parts = spans(r, floor, "ceiling");
     if parts.is_empty() {
         return None;
     }
@@ -70,6 +76,31 @@ fn floor_line(r: &Results, floor: &str, what_it_is: &str) -> Option<String> {
         parts.push(format!("its own p99 up to {}", ms(p99)));
     }
     Some(format!("For reference, not a target: {what_it_is} {}.", parts.join("; ")))
+}
+
+/// Lethe on PostgreSQL (`bench/run --postgres`): one instance against Lethe on SQLite, two
+/// instances against one, and both instances' p99. A measurement, not a target.
+fn postgres_line(r: &Results) -> Option<String> {
+    let mut parts = Vec::new();
+    let one = spans(r, "lethe-pg", "lethe");
+    if !one.is_empty() {
+        parts.push(format!("one instance / Lethe on SQLite: {}", one.join(", ")));
+    }
+    let two = spans(r, "lethe-pg2", "lethe-pg");
+    if !two.is_empty() {
+        parts.push(format!("two instances / one: {}", two.join(", ")));
+    }
+    let p99: Vec<String> = [("lethe-pg", "one instance"), ("lethe-pg2", "two instances")]
+        .into_iter()
+        .filter_map(|(sys, what)| worst_p99(r, sys).map(|p| format!("{} ({what})", ms(p))))
+        .collect();
+    if !p99.is_empty() {
+        parts.push(format!("p99 up to {}", p99.join(", ")));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!("For reference, not a target: Lethe on PostgreSQL, {}.", parts.join("; ")))
 }
 
 /// One Markdown list line per target that this run measured.
@@ -96,6 +127,9 @@ pub fn check(r: &Results) -> String {
         if let Some(line) = floor_line(r, floor, what_it_is) {
             let _ = writeln!(s, "- {line} {meaning}");
         }
+    }
+    if let Some(line) = postgres_line(r) {
+        let _ = writeln!(s, "- {line}");
     }
     let mut line = |ok: bool, text: String| {
         let _ = writeln!(s, "- {} {text}", mark(ok));

@@ -1,6 +1,7 @@
 //! Tests of the report: the table, ratios, target checks and the splice into the document.
 
 use super::*;
+use crate::cpu::{CpuUse, GroupCpu, MachineCpu};
 use crate::record::{PhaseRecord, Record, RssRecord};
 
 fn phase(system: &str, size: usize, phase: &str, ops: f64, p99_us: u64) -> Record {
@@ -18,6 +19,7 @@ fn phase(system: &str, size: usize, phase: &str, ops: f64, p99_us: u64) -> Recor
         p50_us: p99_us / 2,
         p99_us,
         max_us: p99_us * 2,
+        cpu: None,
     })
 }
 
@@ -210,4 +212,103 @@ fn no_floor_no_floor_lines() {
     let r = sample();
     assert!(!main_table(&r, "empty").contains("floor"));
     assert!(!targets::check(&r).contains("floor"));
+}
+
+#[test]
+fn postgres_rows_ratios_and_reference_line() {
+    let r = Results::new(vec![
+        phase("ceiling", 32, "create", 40_000.0, 3_000),
+        phase("ceiling", 32, "reveal", 40_000.0, 3_000),
+        phase("lethe", 32, "create", 10_000.0, 9_000),
+        phase("lethe", 32, "reveal", 8_000.0, 10_000),
+        phase("lethe-pg", 32, "create", 5_000.0, 20_000),
+        phase("lethe-pg", 32, "reveal", 4_000.0, 24_000),
+        phase("lethe-pg2", 32, "create", 6_000.0, 30_000),
+        phase("lethe-pg2", 32, "reveal", 6_000.0, 28_000),
+        phase("lethe", 256, "create", 10_000.0, 9_000),
+        phase("lethe", 256, "reveal", 8_000.0, 10_000),
+        phase("lethe-pg", 256, "create", 4_000.0, 20_000),
+        phase("lethe-pg", 256, "reveal", 4_000.0, 22_000),
+        rss("lethe-pg2", "idle-start", 20 * 1024, 20 * 1024),
+    ]);
+    let t = main_table(&r, "empty");
+    assert!(t.contains("| Lethe PG ×1 | 32 B | 5,000 | 10.00 ms | 20.00 ms | 4,000 |"), "{t}");
+    assert!(t.contains("| Lethe PG ×2 | 32 B | 6,000 | 15.00 ms | 30.00 ms | 6,000 |"), "{t}");
+    assert!(t.contains("| **Lethe PG ×1 / Lethe (SQLite)** | 32 B | **0.50×** | | | **0.50×** |"), "{t}");
+    assert!(t.contains("| **Lethe PG ×2 / PG ×1** | 32 B | **1.20×** | | | **1.50×** |"), "{t}");
+    assert!(t.contains("| **Lethe PG ×1 / ceiling** | 32 B | **0.12×** | | | **0.10×** |"), "{t}");
+    assert!(t.contains("| **Lethe PG ×2 / ceiling** | 32 B | **0.15×** | | | **0.15×** |"), "{t}");
+    // No two instances and no ceiling at 256 B: only the one ratio both ends of which ran.
+    assert!(t.contains("| **Lethe PG ×1 / Lethe (SQLite)** | 256 B | **0.40×** | | | **0.50×** |"), "{t}");
+    assert!(!t.contains("| **Lethe PG ×2 / PG ×1** | 256 B"), "{t}");
+    assert!(!t.contains("| **Lethe PG ×1 / ceiling** | 256 B"), "{t}");
+    // Lethe on SQLite, then on PostgreSQL (one, two instances), then the peers; the
+    // PostgreSQL ratios after Lethe's own.
+    let at = |s: &str| t.find(s).unwrap_or_else(|| panic!("{s} missing from {t}"));
+    assert!(at("| Lethe | 32 B") < at("| Lethe PG ×1 | 32 B"));
+    assert!(at("| Lethe PG ×1 | 32 B") < at("| Lethe PG ×2 | 32 B"));
+    assert!(at("| Lethe PG ×2 | 32 B") < at("| ceiling | 32 B"));
+    assert!(at("| **Lethe / ceiling** | 32 B") < at("| **Lethe PG ×1 / Lethe (SQLite)** | 32 B"));
+    assert!(at("| **Lethe PG ×2 / PG ×1** | 32 B") < at("| **Lethe PG ×1 / ceiling** | 32 B"));
+
+    let s = targets::check(&r);
+    let line = s.lines().find(|l| l.contains("PostgreSQL")).expect(&s);
+    assert_eq!(
+        line,
+        "- For reference, not a target: Lethe on PostgreSQL, one instance / Lethe on SQLite: creates/s \
+         worst 0.40×, best 0.50×, reveals/s 0.50×; two instances / one: creates/s 1.20×, reveals/s 1.50×; \
+         p99 up to 24.00 ms (one instance), 30.00 ms (two instances)."
+    );
+    assert!(!line.contains('✅') && !line.contains('❌'));
+    // Lethe's own p99 target is Lethe on SQLite's, and says nothing of PostgreSQL.
+    assert!(s.contains("❌ p99 < 5 ms at 64 connections: worst 10.00 ms (the ceiling's own: up to 3.00 ms)\n"), "{s}");
+    let page = render(&r, &[]);
+    assert!(page.contains("Lethe PG ×2 is two instances on one database"), "{page}");
+    assert!(page.contains("Idle RSS right after start: Lethe PG ×2 20.0 MiB."), "{page}");
+    // Without PostgreSQL runs, none of it.
+    let plain = sample();
+    assert!(!main_table(&plain, "empty").contains("PG"));
+    assert!(!targets::check(&plain).contains("PostgreSQL"));
+    assert!(!render(&plain, &[]).contains("PostgreSQL"));
+}
+
+#[test]
+fn cpu_per_operation_table() {
+    let with_cpu = |system: &str, phase_name: &str, ops: f64, groups: &[(&str, f64)]| {
+        let Record::Phase(mut p) = phase(system, 32, phase_name, ops, 10_000) else { unreachable!() };
+        p.ok = 10_000;
+        p.cpu = Some(CpuUse {
+            wall_secs: 2.0,
+            groups: groups.iter().map(|(n, s)| GroupCpu { name: (*n).into(), secs: *s }).collect(),
+            machine: MachineCpu { busy: 0.95, iowait: 0.02, idle: 0.02, steal: 0.01 },
+            cores: 2.0,
+        });
+        Record::Phase(p)
+    };
+    let r = Results::new(vec![
+        with_cpu("lethe", "create", 10_000.0, &[("server", 1.0), ("loadgen", 0.3)]),
+        with_cpu(
+            "lethe-pg",
+            "create",
+            5_000.0,
+            &[("server", 0.8), ("postgres", 1.2), ("postgres-other", 0.0), ("loadgen", 0.3)],
+        ),
+        phase("lethe-pg", 32, "reveal", 4_000.0, 10_000),
+    ]);
+    let t = cpu_table(&r, "empty");
+    // 0.95 × 2 cores × 2 s busy = 3.8 s, of which 1.3 s (0.65 cores) Lethe's and loadgen's.
+    assert!(t.contains("| Lethe | 32 B | create | 10,000 | 100 µs | – | 30 µs | 1.25 | 95% | 2% | 1% |"), "{t}");
+    assert!(
+        t.contains("| Lethe PG ×1 | 32 B | create | 5,000 | 80 µs | 120 µs | 30 µs | 0.75 | 95% | 2% | 1% |"),
+        "{t}"
+    );
+    // A phase without CPU figures has no row; no other database's load, no note.
+    assert!(!t.contains("| reveal |"), "{t}");
+    assert!(!t.contains("other databases"), "{t}");
+    assert!(render(&r, &[]).contains("### Where the CPU goes"));
+    assert!(cpu_table(&sample(), "empty").is_empty());
+    assert!(!render(&sample(), &[]).contains("Where the CPU goes"));
+
+    let busy = Results::new(vec![with_cpu("lethe-pg", "create", 5_000.0, &[("postgres-other", 0.5)])]);
+    assert!(cpu_table(&busy, "empty").contains("other databases used up to 0.25 cores"));
 }
