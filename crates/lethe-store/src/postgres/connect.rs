@@ -110,6 +110,9 @@ pub(crate) fn pool(target: Target, limits: &StoreConfig) -> Result<Pool, StoreEr
     let manager_config = ManagerConfig { recycling_method: RecyclingMethod::Fast };
     let manager = match target.config.get_ssl_mode() {
         SslMode::Disable => Manager::from_config(target.config, tokio_postgres::NoTls, manager_config),
+        SslMode::Prefer if target.root_cert.is_none() => {
+            Manager::from_config(target.config, opportunistic_tls()?, manager_config)
+        }
         _ => Manager::from_config(target.config, tls(target.root_cert.as_deref())?, manager_config),
     };
     let limit = Some(limits.connect_timeout);
@@ -123,12 +126,11 @@ pub(crate) fn pool(target: Target, limits: &StoreConfig) -> Result<Pool, StoreEr
         .map_err(|e| StoreError::Open(format!("building the connection pool: {e}")))
 }
 
-/// TLS for `sslmode=prefer` (the default: TLS if the server offers it) and `require`: rustls
-/// with the `ring` provider, verifying the certificate chain and the host name, against the
-/// CAs of `sslrootcert` if given and the Mozilla roots otherwise. (libpq's `prefer` and
-/// `require` do not verify the certificate; encryption to an unverified peer stops only
-/// passive eavesdroppers, so this backend does not offer it. A server with a self-signed
-/// certificate needs `sslrootcert`, or `sslmode=disable` on a trusted network.)
+/// TLS for `sslmode=require` (and `prefer` with an `sslrootcert`): rustls with the `ring`
+/// provider, verifying the certificate chain and the host name, against the CAs of
+/// `sslrootcert` if given and the Mozilla roots otherwise. Stricter than libpq, whose
+/// `require` does not verify: here `require` means a verified server. A server with a
+/// self-signed certificate needs `sslrootcert`.
 fn tls(root_cert: Option<&str>) -> Result<MakeRustlsConnect, StoreError> {
     let mut roots = rustls::RootCertStore::empty();
     match root_cert {
@@ -150,6 +152,64 @@ fn tls(root_cert: Option<&str>) -> Result<MakeRustlsConnect, StoreError> {
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(MakeRustlsConnect::new(config))
+}
+
+/// TLS for `sslmode=prefer` (the default) without `sslrootcert`, as libpq does it: encrypted
+/// if the server offers TLS, plain text if it does not, and the certificate not verified.
+/// `prefer` already accepts plain text, so it can promise nothing against an active attacker;
+/// encrypting to an unverified peer still keeps passive listeners out. Use `require` for a
+/// verified server.
+fn opportunistic_tls() -> Result<MakeRustlsConnect, StoreError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = Arc::new(Unverified(provider.clone()));
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| StoreError::Open(format!("TLS set-up: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
+}
+
+/// Accepts any server certificate (for `prefer` only, see [`opportunistic_tls`]); the
+/// handshake's signatures are still checked, so the session is encrypted to whoever holds the
+/// key of the certificate presented.
+#[derive(Debug)]
+struct Unverified(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for Unverified {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 #[cfg(test)]

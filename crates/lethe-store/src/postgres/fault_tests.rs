@@ -58,6 +58,20 @@ async fn require_never_connects_without_verified_tls() {
     assert_eq!(e.kind(), "unavailable", "{e}");
 }
 
+/// `sslmode=prefer` (the default) connects as libpq does: encrypted when the server offers
+/// TLS, whatever its certificate (the local test server's is self-signed), plain otherwise.
+#[tokio::test]
+async fn prefer_encrypts_when_offered_without_verifying() {
+    let db = TestDatabase::create().await;
+    let url = db.url.replace("sslmode=disable", "sslmode=prefer");
+    let store = PostgresStore::connect(&super::config(&url)).await.expect("prefer connects");
+    let client = store.pool.get().await.expect("connection");
+    let offered: String = client.query_one("SHOW ssl", &[]).await.expect("show ssl").get(0);
+    let row = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).await;
+    let encrypted: bool = row.expect("pg_stat_ssl").get(0);
+    assert_eq!(encrypted, offered == "on", "encrypted exactly when the server offers TLS");
+}
+
 /// A statement stuck behind a lock is cancelled by the server's statement timeout, and the
 /// caller hears "unavailable" (not a bug); the row is then consumed normally.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
