@@ -15,6 +15,17 @@ fn bounded() -> reqwest::Client {
     reqwest::Client::builder().timeout(Duration::from_secs(20)).no_proxy().build().unwrap()
 }
 
+/// Polls `/readyz` (bounded: 100 tries, 200 ms apart) until the server is ready again.
+async fn ready_again(http: &reqwest::Client, server: &Server) -> bool {
+    for _ in 0..100 {
+        if http.get(server.url("/readyz")).send().await.map(|r| r.status().as_u16() == 200).unwrap_or(false) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outage_gives_503_fails_readiness_and_recovers_without_a_restart() {
     let cluster = TestCluster::new().await;
@@ -49,14 +60,7 @@ async fn an_outage_gives_503_fails_readiness_and_recovers_without_a_restart() {
     assert_eq!(live.status().as_u16(), 200, "the process itself is alive");
 
     cluster.start().await;
-    let mut ready = false;
-    for _ in 0..100 {
-        if http.get(server.url("/readyz")).send().await.map(|r| r.status().as_u16() == 200).unwrap_or(false) {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let ready = ready_again(&http, &server).await;
     assert!(ready, "readiness recovers without a restart; log:\n{}", server.log_tail());
     let (status, body) = json(http.post(server.url(&format!("/api/v1/secret/{kept_key}"))).send().await.unwrap()).await;
     assert_eq!((status, field(&body, "value")), (200, kept), "the secret from before the outage is intact");
@@ -149,14 +153,7 @@ async fn a_database_crash_under_load_loses_no_acknowledged_change() {
     assert!(!unanswered.is_empty() || acknowledged.len() < 40, "the crash came while requests were in flight");
 
     cluster.start().await;
-    let mut ready = false;
-    for _ in 0..100 {
-        if http.get(server.url("/readyz")).send().await.map(|r| r.status().as_u16() == 200).unwrap_or(false) {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let ready = ready_again(&http, &server).await;
     assert!(ready, "readiness recovers; log:\n{}", server.log_tail());
     let reveal = |key: String| {
         let http = http.clone();
