@@ -73,6 +73,7 @@ impl SqliteStore {
         create_private_dir(data_dir)?;
         let lock = lock_data_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
+        private_file(&path)?;
         let mut conn = Connection::open(&path).map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
@@ -127,6 +128,7 @@ fn handle_cipher(conn: &Connection) -> Result<HandleCipher, StoreError> {
 /// advisory `flock` on [`LOCK_FILE`]; it goes away with the process, however that ends.
 fn lock_data_dir(dir: &Path) -> Result<File, StoreError> {
     let path = dir.join(LOCK_FILE);
+    private_file(&path)?;
     let file = File::options()
         .create(true)
         .truncate(false)
@@ -142,6 +144,25 @@ fn lock_data_dir(dir: &Path) -> Result<File, StoreError> {
         ))),
         Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Open(format!("locking {}: {e}", path.display()))),
     }
+}
+
+/// Creates `path` readable and writable by its owner only (0600) if it does not exist yet, and
+/// makes an existing one so. SQLite gives the WAL and shared-memory files the database
+/// file's permissions, so they are private too.
+fn private_file(path: &Path) -> Result<(), StoreError> {
+    let failed = |e: std::io::Error| StoreError::Open(format!("{}: {e}", path.display()));
+    let mut options = File::options();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path).map_err(failed)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
+    }
+    #[cfg(not(unix))]
+    options.open(path).map_err(failed)?;
+    Ok(())
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {

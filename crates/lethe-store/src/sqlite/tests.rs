@@ -50,6 +50,26 @@ async fn a_second_process_on_the_same_data_directory_is_refused() {
     SqliteStore::open(dir.path()).expect("the lock goes with the store");
 }
 
+/// The data directory is the owner's alone: 0700, and every file in it 0600 (the database,
+/// its WAL and shared memory, the lock), even under a permissive umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn data_files_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, store) = open();
+    store.create(new_secret(&store, 3600, false).await, vec![]).await.expect("create");
+    let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(dir.path()), 0o700);
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        names.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        assert_eq!(mode(&path), 0o600, "{} is mode {:o}", path.display(), mode(&path));
+    }
+    names.sort();
+    assert_eq!(names, ["lethe.db", "lethe.db-shm", "lethe.db-wal", "lethe.lock"], "every file was checked");
+}
+
 /// The sweeper's cost must follow what expired, not what is stored: every query it (and the
 /// hot paths) runs must search an index, never scan a whole table.
 #[tokio::test]
