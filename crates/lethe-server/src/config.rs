@@ -67,6 +67,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Serve /metrics on this separate address instead of the main listener.
     pub metrics_listen: Option<SocketAddr>,
+    /// Host names requests may name when `public_url` is unset (loopback names always may).
+    pub allowed_hosts: Vec<String>,
     /// Largest secret, in bytes of UTF-8.
     pub max_secret_bytes: usize,
     /// Largest request body; larger requests get 413 before the body is read.
@@ -106,6 +108,7 @@ impl Default for Config {
             database_connect_timeout_secs: 5,
             database_statement_timeout_secs: 10,
             public_url: None,
+            allowed_hosts: Vec::new(),
             metrics_listen: None,
             max_secret_bytes: policy::DEFAULT_MAX_SECRET_BYTES,
             max_body_bytes: 64 * 1024,
@@ -152,6 +155,9 @@ pub struct ConfigLayer {
     /// Serve /metrics on this separate address instead of the main listener
     #[arg(long, env = "LETHE_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Host names (host or host:port, comma-separated) answered without public_url [default: loopback only]
+    #[arg(long, env = "LETHE_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Option<Vec<String>>,
     /// Largest secret in bytes [default: 10000]
     #[arg(long, env = "LETHE_MAX_SECRET_BYTES")]
     pub max_secret_bytes: Option<usize>,
@@ -216,6 +222,7 @@ impl Config {
             layer,
             listen,
             data_dir,
+            allowed_hosts,
             database_pool_size,
             database_connect_timeout_secs,
             database_statement_timeout_secs,

@@ -39,6 +39,13 @@ impl Application {
     /// Like [`Application::build`] with a given store and clock (tests use a manual clock).
     pub async fn build_with(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         config.validate()?;
+        if config.public_url.is_none() {
+            tracing::warn!(
+                allowed_hosts = ?config.allowed_hosts,
+                "public_url is not set: links are built from the request's Host, which is accepted only for \
+                 loopback names and allowed_hosts; set public_url in production"
+            );
+        }
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         // Bound now, like the main listener, so a bad address fails at start-up.
         let metrics_listener = match config.metrics_listen {

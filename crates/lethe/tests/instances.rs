@@ -136,7 +136,20 @@ async fn two_sweepers_share_the_work_without_doubling_or_blocking_requests() {
             .filter_map(|v| v["fields"]["secrets"].as_i64())
             .sum()
     };
+    // Each sweeper logs its totals when its pass ends, which can be a moment after the last
+    // row changed: wait (bounded) for both, then once more past a sweep interval, so that a
+    // row counted twice would show.
+    let mut counts = (0, 0);
+    for _ in 0..100 {
+        counts = (swept(a.log()), swept(b.log()));
+        if counts.0 + counts.1 >= 3000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let (by_a, by_b) = (swept(a.log()), swept(b.log()));
+    assert_eq!((by_a, by_b), counts, "nothing more was swept afterwards");
     assert_eq!(by_a + by_b, 3000, "each row is expired by exactly one sweeper ({by_a} + {by_b})");
     assert!(answered >= 2, "requests were answered while sweeping");
 }

@@ -35,6 +35,16 @@ pub fn add_security_headers(mut resp: Response) -> Response {
     resp
 }
 
+/// Tells browsers to use only https for this host from now on (two years). Added by
+/// [`crate::http::app`] when the public URL is https: a server reached over plain http must
+/// not send it, and browsers ignore it there anyway.
+pub fn add_hsts(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .entry(axum::http::header::STRICT_TRANSPORT_SECURITY)
+        .or_insert(HeaderValue::from_static("max-age=63072000"));
+    resp
+}
+
 /// [`SECURITY_HEADERS`], parsed once.
 static PARSED: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
     SECURITY_HEADERS.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect()

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod headers;
 pub mod health;
+pub mod hosts;
 pub mod links;
 pub mod metrics;
 pub mod serve;
@@ -24,9 +25,13 @@ pub fn app(
     state: AppState,
 ) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + Sync + 'static {
     let body_limit = state.config.max_body_bytes;
+    let allowed_hosts = hosts::AllowedHosts::from_config(&state.config);
+    let hsts = state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let body_timeout = std::time::Duration::from_secs(state.config.body_read_timeout_secs);
     let inner = ServiceBuilder::new()
         .map_response(headers::add_security_headers as fn(Response) -> Response)
+        .option_layer(hsts.then(|| tower::util::MapResponseLayer::new(headers::add_hsts as fn(Response) -> Response)))
+        .layer(axum::middleware::from_fn_with_state(allowed_hosts, hosts::check_host))
         .layer(DefaultBodyLimit::max(body_limit))
         // A body that does not arrive in time fails to read, like a truncated one.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))

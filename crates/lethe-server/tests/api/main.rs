@@ -5,6 +5,7 @@
 mod errors;
 mod exactly_once;
 mod harness;
+mod hosts;
 mod lifecycle;
 mod limits;
 mod metrics;

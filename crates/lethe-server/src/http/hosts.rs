@@ -1,0 +1,103 @@
+//! Which `Host` the server answers to. Without a configured `public_url`, links in responses
+//! are built from the request's `Host` (see [`super::links`]), so a request for
+//! `Host: evil.example.com` would get share links to that host. Such requests are refused
+//! with 421 unless the host is a loopback name or listed in `allowed_hosts`. With a
+//! `public_url`, links never use `Host`, and every host is answered. Health checks and
+//! metrics are answered whatever the host: load balancers often probe by address.
+
+use crate::config::Config;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The hosts (lower case, with or without a port) that requests may name.
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    /// `None`: a `public_url` is set, every host is answered.
+    names: Option<Arc<Vec<String>>>,
+}
+
+impl AllowedHosts {
+    pub fn from_config(c: &Config) -> Self {
+        match c.public_url {
+            Some(_) => AllowedHosts { names: None },
+            None => {
+                AllowedHosts { names: Some(Arc::new(c.allowed_hosts.iter().map(|h| h.to_ascii_lowercase()).collect())) }
+            }
+        }
+    }
+
+    /// Whether a request naming `authority` (`host` or `host:port`) is answered.
+    pub fn allows(&self, authority: &str) -> bool {
+        let Some(names) = &self.names else { return true };
+        let authority = authority.to_ascii_lowercase();
+        let host = host_part(&authority);
+        is_loopback(host) || names.iter().any(|n| *n == authority || *n == host)
+    }
+}
+
+/// The host of `host[:port]` or `[v6]:port`, without the port.
+fn host_part(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.ends_with(".localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Middleware: refuses a request whose host is not allowed (see the module doc).
+pub async fn check_host(State(allowed): State<AllowedHosts>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        return next.run(req).await;
+    }
+    let authority = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()));
+    match authority {
+        Some(a) if !allowed.allows(&a) => {
+            tracing::info!(target: "lethe::http", "request for an unknown host refused");
+            let message =
+                "This server does not answer for that host name (its operator can set public_url or allowed_hosts)";
+            (StatusCode::MISDIRECTED_REQUEST, Json(serde_json::json!({ "message": message }))).into_response()
+        }
+        // No Host at all (HTTP/1.0): links fall back to the listen address.
+        _ => next.run(req).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_and_listed_hosts_are_answered_others_not() {
+        let mut c = Config::default();
+        let a = AllowedHosts::from_config(&c);
+        for ok in ["127.0.0.1:7143", "localhost", "LOCALHOST:80", "[::1]:7143", "127.9.9.9", "app.localhost:1"] {
+            assert!(a.allows(ok), "{ok}");
+        }
+        for refused in ["evil.example.com", "evil.example.com:7143", "10.0.0.1:7143", "[::2]:1", "localhost.evil.com"] {
+            assert!(!a.allows(refused), "{refused}");
+        }
+        c.allowed_hosts = vec!["Secrets.Example.com".into(), "lb.internal:8443".into()];
+        let a = AllowedHosts::from_config(&c);
+        assert!(a.allows("secrets.example.com:7143") && a.allows("lb.internal:8443"));
+        assert!(!a.allows("lb.internal:9000"), "a listed host:port allows that port only");
+        c.public_url = Some("https://secrets.example.com".into());
+        assert!(AllowedHosts::from_config(&c).allows("anything.example"), "links never use Host then");
+    }
+}

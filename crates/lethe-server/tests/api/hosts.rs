@@ -1,0 +1,55 @@
+//! Links cannot be pointed at another host: without a public URL, requests naming an unknown
+//! `Host` are refused (421) and links use only loopback or allowed hosts; with an https public
+//! URL, links use it and responses carry HSTS.
+
+use crate::harness::TestServer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Sends one request with the given `Host` over a fresh connection; returns the raw response.
+async fn raw(s: &TestServer, method: &str, path: &str, host: &str, body: &str) -> String {
+    let mut conn = TcpStream::connect(s.base.trim_start_matches("http://")).await.unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    conn.write_all(req.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), conn.read_to_end(&mut out)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn unknown_hosts_are_refused_without_a_public_url() {
+    let s = TestServer::start().await;
+    let before = s.receipt_count().await;
+    let r = raw(&s, "POST", "/api/v2/conceal", "evil.example.com", "secret=x").await;
+    assert!(r.starts_with("HTTP/1.1 421"), "{r}");
+    assert!(!r.contains("evil.example.com"), "the refused host is not echoed: {r}");
+    assert_eq!(s.receipt_count().await, before, "nothing was stored");
+    let page = raw(&s, "POST", "/", "evil.example.com:7143", "secret=x&ttl=3600").await;
+    assert!(page.starts_with("HTTP/1.1 421"), "the pages too: {page}");
+    let health = raw(&s, "GET", "/healthz", "10.1.2.3:7143", "").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "health checks answer any host: {health}");
+    let local = raw(&s, "POST", "/", "localhost:7143", "secret=x&ttl=3600").await;
+    assert!(local.starts_with("HTTP/1.1 200") && local.contains("http://localhost:7143/secret/"), "{local}");
+    assert!(!local.to_ascii_lowercase().contains("strict-transport-security"), "no HSTS over plain http");
+}
+
+#[tokio::test]
+async fn allowed_hosts_are_answered_and_used_in_links() {
+    let s = TestServer::start_with(|c| c.allowed_hosts = vec!["secrets.internal".into()]).await;
+    let r = raw(&s, "POST", "/", "secrets.internal:7143", "secret=x&ttl=3600").await;
+    assert!(r.starts_with("HTTP/1.1 200") && r.contains("http://secrets.internal:7143/secret/"), "{r}");
+    assert!(raw(&s, "POST", "/", "other.internal", "secret=x").await.starts_with("HTTP/1.1 421"));
+}
+
+#[tokio::test]
+async fn an_https_public_url_is_used_whatever_the_host_and_sends_hsts() {
+    let s = TestServer::start_with(|c| c.public_url = Some("https://secrets.example.org".into())).await;
+    let r = raw(&s, "POST", "/", "evil.example.com", "secret=x&ttl=3600").await;
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    assert!(r.contains("https://secrets.example.org/secret/") && !r.contains("evil.example.com"), "{r}");
+    assert!(r.to_ascii_lowercase().contains("strict-transport-security: max-age=63072000"), "{r}");
+}
