@@ -79,6 +79,8 @@ pub struct Config {
     pub anonymous_max_ttl: i64,
     /// Wrong passphrases tolerated before the secret is destroyed.
     pub passphrase_attempts: u32,
+    /// Passphrase derivations (Argon2id) that may wait for a core; more get 503.
+    pub passphrase_queue: usize,
     /// Argon2id memory cost in KiB.
     pub argon2_memory_kib: u32,
     /// Argon2id passes.
@@ -115,6 +117,7 @@ impl Default for Config {
             max_ttl: policy::DEFAULT_MAX_TTL,
             anonymous_max_ttl: policy::DEFAULT_ANONYMOUS_MAX_TTL,
             passphrase_attempts: 5,
+            passphrase_queue: 32,
             argon2_memory_kib: kdf.m_kib,
             argon2_iterations: kdf.t,
             sweep_interval_secs: 60,
@@ -173,6 +176,9 @@ pub struct ConfigLayer {
     /// Wrong passphrases before a secret is destroyed [default: 5]
     #[arg(long, env = "LETHE_PASSPHRASE_ATTEMPTS")]
     pub passphrase_attempts: Option<u32>,
+    /// Passphrase derivations that may wait for a core before 503 [default: 32]
+    #[arg(long, env = "LETHE_PASSPHRASE_QUEUE")]
+    pub passphrase_queue: Option<usize>,
     /// Argon2id memory cost in KiB [default: 19456]
     #[arg(long, env = "LETHE_ARGON2_MEMORY_KIB")]
     pub argon2_memory_kib: Option<u32>,
@@ -231,6 +237,7 @@ impl Config {
             max_ttl,
             anonymous_max_ttl,
             passphrase_attempts,
+            passphrase_queue,
             argon2_memory_kib,
             argon2_iterations,
             sweep_interval_secs,

@@ -58,7 +58,7 @@ impl AppError {
                 ServiceError::PassphraseRequired | ServiceError::NotAuthorized => StatusCode::UNAUTHORIZED,
                 ServiceError::WrongPassphrase { .. } | ServiceError::RecipientNeedsAccount => StatusCode::FORBIDDEN,
                 ServiceError::SecretTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-                ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                ServiceError::Unavailable | ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             },
             AppError::NoRoute => StatusCode::NOT_FOUND,
@@ -71,7 +71,11 @@ impl AppError {
 
     /// Seconds after which the client may retry, for errors that are worth retrying.
     pub fn retry_after(&self) -> Option<u64> {
-        matches!(self, AppError::Service(ServiceError::Unavailable)).then_some(RETRY_AFTER_SECS)
+        match self {
+            AppError::Service(ServiceError::Unavailable) => Some(RETRY_AFTER_SECS),
+            AppError::Service(ServiceError::Busy) => Some(1),
+            _ => None,
+        }
     }
 
     /// Adds `Retry-After` to a rendered response of this error, where it applies.
@@ -114,6 +118,7 @@ mod tests {
             (AppError::NoRoute, 404),
             (AppError::MethodNotAllowed, 405),
             (ServiceError::Unavailable.into(), 503),
+            (ServiceError::Busy.into(), 503),
             (ServiceError::Internal.into(), 500),
         ];
         for (err, status) in cases {

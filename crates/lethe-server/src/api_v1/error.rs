@@ -34,7 +34,7 @@ impl IntoResponse for V1Error {
         let intended = self.0.status();
         let status = match self.0 {
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Service(ServiceError::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Service(ServiceError::Unavailable | ServiceError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::NOT_FOUND,
         };
         let body = Json(serde_json::json!({ "message": self.0.to_string() }));

@@ -40,6 +40,7 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
     match e {
         AppError::Service(ServiceError::Invalid(_)) => ("bad-request", "Bad request"),
         AppError::Service(ServiceError::Unavailable) => ("unavailable", "Temporarily unavailable"),
+        AppError::Service(ServiceError::Busy) => ("busy", "Busy"),
         AppError::Service(ServiceError::Internal) => ("internal", "Internal error"),
         AppError::Service(ServiceError::Unknown) => ("unknown-secret", "No such secret"),
         AppError::Service(ServiceError::Gone(_)) => ("gone", "The secret is no longer available"),

@@ -44,6 +44,9 @@ pub enum ServiceError {
     /// The database is unavailable for now; nothing was done that the caller was told about.
     #[error("The service is temporarily unavailable; please try again shortly")]
     Unavailable,
+    /// Too many passphrase derivations are waiting; nothing was done.
+    #[error("The server is busy; please try again shortly")]
+    Busy,
     /// Something failed on our side; details are in the server log only.
     #[error("An internal error occurred")]
     Internal,

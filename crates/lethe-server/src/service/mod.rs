@@ -35,6 +35,8 @@ pub struct Policy {
     pub max_ttl: i64,
     pub anonymous_max_ttl: i64,
     pub passphrase_attempts: u32,
+    /// Derivations that may wait for a free core; beyond, callers are told to come back.
+    pub passphrase_queue: usize,
     pub kdf: KdfParams,
 }
 
@@ -45,6 +47,7 @@ impl From<&Config> for Policy {
             max_ttl: c.max_ttl,
             anonymous_max_ttl: c.anonymous_max_ttl.min(c.max_ttl),
             passphrase_attempts: c.passphrase_attempts,
+            passphrase_queue: c.passphrase_queue,
             kdf: c.kdf(),
         }
     }
@@ -58,12 +61,22 @@ pub struct Secrets {
     policy: Arc<Policy>,
     /// Bounds concurrent Argon2id runs: each takes ~19 MiB and a core for tens of ms.
     kdf_slots: Arc<Semaphore>,
+    /// Bounds the derivations running or waiting (cores + `passphrase_queue`), so the wait for
+    /// a slot stays bounded: a caller that finds no place gets [`ServiceError::Busy`] at once.
+    kdf_admission: Arc<Semaphore>,
 }
 
 impl Secrets {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: Policy) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Secrets { store, clock, policy: Arc::new(policy), kdf_slots: Arc::new(Semaphore::new(cores)) }
+        let admission = Arc::new(Semaphore::new(cores + policy.passphrase_queue));
+        Secrets {
+            store,
+            clock,
+            policy: Arc::new(policy),
+            kdf_slots: Arc::new(Semaphore::new(cores)),
+            kdf_admission: admission,
+        }
     }
 
     pub fn policy(&self) -> &Policy {
@@ -85,6 +98,11 @@ impl Secrets {
         passphrase: &str,
         salt: Vec<u8>,
     ) -> Result<Zeroizing<[u8; 32]>, ServiceError> {
+        let Ok(_admitted) = self.kdf_admission.try_acquire() else {
+            metrics::counter!("lethe_passphrase_queue_full_total").increment(1);
+            tracing::info!("passphrase queue full; asked to retry");
+            return Err(ServiceError::Busy);
+        };
         let _slot = self.kdf_slots.acquire().await.map_err(|e| ServiceError::internal("kdf semaphore closed", e))?;
         let passphrase = Zeroizing::new(passphrase.as_bytes().to_vec());
         tokio::task::spawn_blocking(move || params.stretch(&passphrase, &salt))

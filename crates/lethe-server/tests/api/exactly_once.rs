@@ -9,9 +9,16 @@ const RACERS: usize = 8;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_secret_is_revealed_exactly_once_under_races() {
-    // 1,600 requests at once from one address: more connections than the default cap per
-    // address allows, which is not what this test is about.
-    let s = Arc::new(TestServer::start_with(|c| c.max_connections_per_address = 0).await);
+    // 1,600 requests at once from one address, 160 of them needing a passphrase derivation:
+    // more connections than the default cap per address and more derivations than the default
+    // queue allow, neither of which is what this test is about.
+    let s = Arc::new(
+        TestServer::start_with(|c| {
+            c.max_connections_per_address = 0;
+            c.passphrase_queue = 1_000;
+        })
+        .await,
+    );
     let mut created = Vec::with_capacity(SECRETS);
     for i in 0..SECRETS {
         let content = format!("secret number {i}");

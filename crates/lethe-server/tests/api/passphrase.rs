@@ -76,3 +76,40 @@ async fn passphrase_in_json_body_works() {
     .await;
     assert_eq!(r.json["value"], "json secret");
 }
+
+/// The passphrase queue is bounded: with derivations slowed down (64 MiB, 8 passes) and room
+/// for one waiter, a burst of 10 passphrase creates gets 503 with `Retry-After` for those
+/// that find no place, at once, and stores nothing for them; the admitted ones succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_passphrase_queue_answers_503_at_once_and_stores_nothing() {
+    let s = std::sync::Arc::new(
+        TestServer::start_with(|c| {
+            c.passphrase_queue = 1;
+            c.argon2_memory_kib = 65_536;
+            c.argon2_iterations = 8;
+        })
+        .await,
+    );
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let form = [("secret", format!("queued {i}")), ("passphrase", "slow down".to_owned())];
+                let r = s.http.post(s.url("/api/v1/share")).form(&form).send().await.unwrap();
+                (r.status().as_u16(), r.headers().get("retry-after").is_some())
+            })
+        })
+        .collect();
+    let (mut ok, mut busy) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            (200, _) => ok += 1,
+            (503, true) => busy += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    assert!(ok >= 1 && ok <= cores + 1, "at most the cores and the one waiter are admitted: {ok} ok, {busy} busy");
+    assert_eq!(ok + busy, 10);
+    assert_eq!(s.receipt_count().await, ok, "nothing is stored for a refused create");
+}
