@@ -69,6 +69,43 @@ impl KdfParams {
 }
 
 /// A fresh random salt.
+/// Working memory for [`KdfParams::stretch_in`]: Argon2's blocks, kept between calls so that
+/// a server reuses a fixed amount of memory instead of allocating (and, with glibc, keeping)
+/// a fresh 19 MiB for every derivation.
+#[derive(Default)]
+pub struct KdfMemory(Vec<argon2::Block>);
+
+impl KdfMemory {
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.0.len() * argon2::Block::SIZE
+    }
+}
+
+impl KdfParams {
+    /// Like [`KdfParams::stretch`], in `memory` (grown to the size these parameters need,
+    /// never shrunk), which is wiped before this returns: it held material derived from the
+    /// passphrase.
+    pub fn stretch_in(
+        &self,
+        memory: &mut KdfMemory,
+        passphrase: &[u8],
+        salt: &[u8],
+    ) -> Result<Zeroizing<[u8; 32]>, KdfError> {
+        use zeroize::Zeroize;
+        let argon = self.argon2()?;
+        let blocks = argon.params().block_count();
+        if memory.0.len() < blocks {
+            memory.0.resize(blocks, argon2::Block::default());
+        }
+        let mut out = Zeroizing::new([0u8; 32]);
+        let result = argon.hash_password_into_with_memory(passphrase, salt, out.as_mut(), &mut memory.0[..blocks]);
+        memory.0[..blocks].iter_mut().for_each(Zeroize::zeroize);
+        result.map_err(|_| KdfError)?;
+        Ok(out)
+    }
+}
+
 pub fn new_salt() -> [u8; SALT_LEN] {
     let mut salt = [0u8; SALT_LEN];
     OsRng.fill_bytes(&mut salt);
@@ -80,6 +117,21 @@ mod tests {
     use super::*;
 
     const CHEAP: KdfParams = KdfParams { m_kib: 64, t: 1, p: 1 };
+
+    #[test]
+    fn pooled_memory_gives_the_same_key_and_is_wiped() {
+        let mut memory = KdfMemory::default();
+        let a = CHEAP.stretch(b"pass", b"saltsaltsaltsalt").expect("stretch");
+        let b = CHEAP.stretch_in(&mut memory, b"pass", b"saltsaltsaltsalt").expect("stretch");
+        assert_eq!(*a, *b);
+        assert_eq!(memory.bytes(), 64 * 1024, "64 KiB of blocks");
+        assert!(memory.0.iter().all(|blk| blk.as_ref().iter().all(|w| *w == 0)), "wiped after use");
+        let bigger = KdfParams { m_kib: 128, t: 1, p: 1 };
+        let c = bigger.stretch_in(&mut memory, b"pass", b"saltsaltsaltsalt").expect("stretch");
+        assert_eq!(*c, *bigger.stretch(b"pass", b"saltsaltsaltsalt").expect("stretch"), "grown as needed");
+        let d = CHEAP.stretch_in(&mut memory, b"pass", b"saltsaltsaltsalt").expect("stretch");
+        assert_eq!(*d, *a, "a larger buffer still gives the same key");
+    }
 
     #[test]
     fn params_round_trip_and_reject_nonsense() {

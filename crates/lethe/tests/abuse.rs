@@ -70,3 +70,39 @@ async fn unfinished_heads_from_many_connections_stay_bounded() {
     assert!(after < RSS_LIMIT_KIB, "RSS grew to {after} KiB from oversized heads");
     drop(held);
 }
+
+/// Passphrase load: 40 creates and 40 reveals with passphrases, 8 at a time, at the default
+/// Argon2id cost (19 MiB each). Working memory is reused, one buffer per core, so resident
+/// memory stays bounded (it used to grow by the 19 MiB of every derivation the allocator kept).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn passphrase_load_keeps_memory_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let before = server.rss_kib();
+    let mut peak = before;
+    for batch in 0..5 {
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let url = server.url("/api/v1/share");
+                let base = server.url("");
+                tokio::spawn(async move {
+                    let secret = format!("memory-{batch}-{i}");
+                    let form = [("secret", secret.as_str()), ("passphrase", "correct horse")];
+                    let (status, body) = common::json(client().post(url).form(&form).send().await.unwrap()).await;
+                    assert_eq!(status, 200, "{body}");
+                    let key = common::field(&body, "secret_key");
+                    let reveal =
+                        client().post(format!("{base}/api/v1/secret/{key}")).form(&[("passphrase", "correct horse")]);
+                    let (status, body) = common::json(reveal.send().await.unwrap()).await;
+                    assert_eq!((status, common::field(&body, "value")), (200, secret));
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        peak = peak.max(server.rss_kib());
+    }
+    eprintln!("RSS before {before} KiB, highest after a batch of 8 passphrase creates and reveals {peak} KiB");
+    assert!(peak < RSS_LIMIT_KIB + 16 * 1024, "RSS grew to {peak} KiB under passphrase load");
+}

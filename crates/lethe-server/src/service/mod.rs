@@ -17,9 +17,9 @@ pub mod sweeper;
 use crate::config::Config;
 
 use lethe_core::clock::{Clock, UnixTime};
-use lethe_core::kdf::KdfParams;
+use lethe_core::kdf::{KdfMemory, KdfParams};
 use lethe_store::Store;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
@@ -64,6 +64,9 @@ pub struct Secrets {
     /// Bounds the derivations running or waiting (cores + `passphrase_queue`), so the wait for
     /// a slot stays bounded: a caller that finds no place gets [`ServiceError::Busy`] at once.
     kdf_admission: Arc<Semaphore>,
+    /// Argon2 working memory, kept between derivations (see `lethe_core::kdf::KdfMemory`):
+    /// memory use stays at one buffer per core however many passphrases are derived.
+    kdf_memory: Arc<Mutex<Vec<KdfMemory>>>,
 }
 
 impl Secrets {
@@ -76,6 +79,7 @@ impl Secrets {
             policy: Arc::new(policy),
             kdf_slots: Arc::new(Semaphore::new(cores)),
             kdf_admission: admission,
+            kdf_memory: Arc::new(Mutex::new(Vec::with_capacity(cores))),
         }
     }
 
@@ -105,9 +109,17 @@ impl Secrets {
         };
         let _slot = self.kdf_slots.acquire().await.map_err(|e| ServiceError::internal("kdf semaphore closed", e))?;
         let passphrase = Zeroizing::new(passphrase.as_bytes().to_vec());
-        tokio::task::spawn_blocking(move || params.stretch(&passphrase, &salt))
-            .await
-            .map_err(|e| ServiceError::internal("kdf task failed", e))?
-            .map_err(|e| ServiceError::internal("kdf failed", e))
+        // One working memory per slot, reused: at most `cores` of them ever exist.
+        let mut memory = self.kdf_memory.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        let (memory, result) = tokio::task::spawn_blocking(move || {
+            let result = params.stretch_in(&mut memory, &passphrase, &salt);
+            (memory, result)
+        })
+        .await
+        .map_err(|e| ServiceError::internal("kdf task failed", e))?;
+        if let Ok(mut pool) = self.kdf_memory.lock() {
+            pool.push(memory);
+        }
+        result.map_err(|e| ServiceError::internal("kdf failed", e))
     }
 }
