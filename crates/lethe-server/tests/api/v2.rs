@@ -136,6 +136,9 @@ async fn invalid_requests_get_problems_and_store_nothing() {
         ),
         (json!({"secret": "a", "unknown": 1}), 422, "invalid-body"),
         (json!({"secret": 5}), 422, "invalid-body"),
+        (json!({"secret": "a", "ttl": "1h"}), 422, "invalid-body"),
+        (json!({"secret": "a", "ttl": "abc"}), 422, "invalid-body"),
+        (json!({"secret": "a", "ttl": 3600.5}), 422, "invalid-body"),
         (json!({"secret": "a", "name": "n".repeat(101)}), 400, "bad-request"),
         (json!({"secret": "x".repeat(10_001)}), 413, "secret-too-large"),
     ];
