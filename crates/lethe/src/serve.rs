@@ -37,6 +37,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     init_logging(args.log_json);
+    disable_core_dumps();
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let data = match config.store_location() {
@@ -52,6 +53,15 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// A core dump of this process could hold a secret that was in memory when it crashed (a
+/// revealed plaintext, a passphrase): the server asks for none. Failing to is logged, not
+/// fatal (some sandboxes forbid changing limits).
+fn disable_core_dumps() {
+    if let Err(e) = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0) {
+        tracing::warn!(error = %e, "could not disable core dumps");
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM, starting a graceful shutdown.

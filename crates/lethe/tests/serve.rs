@@ -127,3 +127,15 @@ fn the_database_password_is_redacted_in_print_config_and_errors() {
     assert!(all.contains("postgres://lethe:***@127.0.0.1:1/lethe"), "{all}");
     assert!(!all.contains("hunter2-secret"), "{all}");
 }
+
+/// The server disables core dumps for itself: a dump could hold a secret that was in memory.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_server_disables_its_core_dumps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path()).await;
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.pid())).unwrap();
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).expect("a core limit line");
+    let values: Vec<&str> = core.split_whitespace().skip(4).take(2).collect();
+    assert_eq!(values, ["0", "0"], "soft and hard core limits: {core}");
+}
