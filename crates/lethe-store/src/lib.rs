@@ -9,12 +9,14 @@
 //!   the [`EffectLog`] that reads them back.
 //! - [`model`]: the records that cross the contracts.
 //! - [`error`]: the one error type, classified as unavailable, conflict or bug.
+//! - `columns`: the schema text both backends share (receipt columns, cleared columns).
 //! - [`config`]: which backend, from the database URL; pool and timeouts; URL redaction.
 //! - [`handles`]: row numbers in links (FF1) and the block allocator that hands them out.
 //! - `sqlite/`: the embedded backend (writer thread with group commit, reader pool).
 //! - `postgres/`: the shared backend (a connection pool, one statement per consume).
 //! - [`conformance`]: the promises as tests, run against every backend.
 
+mod columns;
 pub mod config;
 pub mod effects;
 pub mod error;

@@ -8,7 +8,8 @@
 //! version (PostgreSQL's EvalPlanQual; CockroachDB, being SERIALIZABLE, instead fails one of
 //! them with 40001, which the caller retries and then finds the row ended).
 
-use super::rows::{clear_secret, count, id32, kind, receipt_columns, receipt_from};
+use super::rows::{count, id32, kind, receipt_from};
+use crate::columns::{clear_secret, join_recipients, receipt_columns};
 use crate::model::{NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
@@ -107,7 +108,7 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
         None => (None, None),
     };
     let st = c.prepare_cached(INSERT).await?;
-    let recipients = n.recipients.join("\n");
+    let recipients = join_recipients(&n.recipients);
     c.execute(
         &st,
         &[

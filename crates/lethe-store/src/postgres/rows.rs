@@ -2,6 +2,7 @@
 //! SQLite; every statement names the row a link's handle encrypts and checks the stored id
 //! in the same `WHERE`, so a lookup is one primary-key probe.
 
+use crate::columns::{receipt_columns, split_recipients};
 use crate::model::{ReceiptRecord, SecretRecord};
 use crate::postgres::retry::Fail;
 use crate::StoreError;
@@ -9,25 +10,6 @@ use deadpool_postgres::GenericClient;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
 use tokio_postgres::Row;
-
-/// The receipt columns in the order [`receipt`] reads them. A macro, so that statements are
-/// `&'static str`s built at compile time.
-macro_rules! receipt_columns {
-    () => {
-        "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
-         burned_at, secret_expires_at, expires_at, recipients, passphrase_required, \
-         receipt_seen, late_attempts, last_late_attempt, kind, name"
-    };
-}
-pub(crate) use receipt_columns;
-
-/// The columns an ending clears: the content and everything only a waiting secret needs.
-macro_rules! clear_secret {
-    () => {
-        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL"
-    };
-}
-pub(crate) use clear_secret;
 
 pub(super) const SECRET: &str = "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, \
      sealed_verifier FROM records WHERE row_id = $1 AND id = $2 AND state = 'new' AND sealed IS NOT NULL";
@@ -97,7 +79,7 @@ pub(crate) fn receipt_from(r: &Row) -> Result<ReceiptRecord, Fail> {
         burned_at: r.try_get(9)?,
         secret_expires_at: r.try_get(10)?,
         expires_at: r.try_get(11)?,
-        recipients: recipients.split('\n').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        recipients: split_recipients(&recipients),
         passphrase_required: r.try_get(13)?,
         receipt_seen: r.try_get(14)?,
         late_attempts: count(r.try_get(15)?)?,

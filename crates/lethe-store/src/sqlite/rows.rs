@@ -3,6 +3,7 @@
 //! on the row a link's handle names and checks the stored id ([`locate_secret`],
 //! [`locate_receipt`]).
 
+use crate::columns::{clear_secret, join_recipients, receipt_columns, split_recipients};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
@@ -31,24 +32,6 @@ pub(crate) fn locate_receipt(
         .prepare_cached("SELECT row_id FROM records WHERE row_id = ?1 AND receipt_id = ?2")?
         .query_row(params![row, receipt.as_bytes()], |r| r.get(0))
         .optional()?)
-}
-
-/// The receipt columns in the order `receipt_from_row` reads them. Macros rather than
-/// consts, so every statement below is one `&'static str` built at compile time.
-macro_rules! receipt_columns {
-    () => {
-        "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
-     burned_at, secret_expires_at, expires_at, recipients, passphrase_required, \
-     receipt_seen, late_attempts, last_late_attempt, kind, name"
-    };
-}
-
-/// The columns an ending clears: the content and everything only a waiting secret needs. With
-/// `secure_delete` on, SQLite overwrites the old bytes in the page.
-macro_rules! clear_secret {
-    () => {
-        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL"
-    };
 }
 
 fn id32<T>(bytes: Vec<u8>, make: fn(&[u8]) -> Option<T>) -> rusqlite::Result<T> {
@@ -80,7 +63,7 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
         burned_at: r.get(9)?,
         secret_expires_at: r.get(10)?,
         expires_at: r.get(11)?,
-        recipients: recipients.split('\n').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        recipients: split_recipients(&recipients),
         passphrase_required: r.get(13)?,
         receipt_seen: r.get(14)?,
         late_attempts: r.get(15)?,
@@ -115,7 +98,7 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), S
         n.created,
         n.secret_expires_at,
         n.receipt_expires_at,
-        n.recipients.join("\n"),
+        join_recipients(&n.recipients),
         n.kdf.is_some(),
         row,
     ])?;
