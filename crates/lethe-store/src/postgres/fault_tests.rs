@@ -127,3 +127,23 @@ async fn hot_statements_use_indexes() {
         assert!(!plan.iter().any(|l| l.contains("Seq Scan")), "{sql}\n{}", plan.join("\n"));
     }
 }
+
+/// A server error's DETAIL can quote the failing row (here sealed bytes the test recognises):
+/// the store error keeps the message and the SQLSTATE, never the row.
+#[tokio::test]
+async fn database_errors_do_not_quote_rows() {
+    let db = TestDatabase::create().await;
+    let store = PostgresStore::connect(&super::config(&db.url)).await.expect("connects");
+    let client = store.pool.get().await.expect("connection");
+    let marker = "5eca1ed05eca1ed05eca1ed05eca1ed0";
+    let sql = format!(
+        "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, custid, ttl, created, updated, \
+         secret_expires_at, expires_at, passphrase_required) \
+         VALUES (1, '\\x00', '\\x01', 'text', 'new', '\\x{marker}', NULL, 60, 1, 1, 61, 121, false)"
+    );
+    let e = client.batch_execute(&sql).await.expect_err("custid is NOT NULL");
+    assert!(e.to_string().contains("db error") && format!("{e:?}").contains(marker), "the server did quote the row");
+    let text = super::super::retry::classify(&e).to_string();
+    assert!(text.contains("null value in column") && text.contains("23502"), "{text}");
+    assert!(!text.contains(marker), "the row leaked into the error: {text}");
+}

@@ -115,12 +115,18 @@ fn is_connection_failure(e: &tokio_postgres::Error) -> bool {
 /// An error and its causes, `: `-separated. The driver's own text names only the kind of
 /// failure ("db error"); the server's message, and the I/O error under a lost connection, are
 /// its source. (None of them holds the password: the driver never puts it in an error.)
+/// Of a server error only the severity and message are kept: its DETAIL can quote the row
+/// ("Failing row contains (…)": sealed content, salts, ids), which has no place in a log.
 pub(crate) fn describe(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
+    let shown = |e: &(dyn std::error::Error + 'static)| match e.downcast_ref::<tokio_postgres::error::DbError>() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
+    };
+    let mut text = shown(e);
     let mut source = e.source();
     while let Some(s) = source {
         text.push_str(": ");
-        text.push_str(&s.to_string());
+        text.push_str(&shown(s));
         source = s.source();
     }
     text
