@@ -31,12 +31,17 @@ impl AllowedHosts {
         }
     }
 
-    /// Whether a request naming `authority` (`host` or `host:port`) is answered.
+    /// Whether every host is answered (a `public_url` is set): no check is needed.
+    fn answers_any(&self) -> bool {
+        self.names.is_none()
+    }
+
+    /// Whether a request naming `authority` (`host` or `host:port`) is answered. Compares
+    /// without allocating: this runs on every request.
     pub fn allows(&self, authority: &str) -> bool {
         let Some(names) = &self.names else { return true };
-        let authority = authority.to_ascii_lowercase();
-        let host = host_part(&authority);
-        is_loopback(host) || names.iter().any(|n| *n == authority || *n == host)
+        let host = host_part(authority);
+        is_loopback(host) || names.iter().any(|n| n.eq_ignore_ascii_case(authority) || n.eq_ignore_ascii_case(host))
     }
 }
 
@@ -52,31 +57,30 @@ fn host_part(authority: &str) -> &str {
 }
 
 fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.ends_with(".localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    let suffix = host.len().checked_sub(".localhost".len()).and_then(|at| host.get(at..));
+    host.eq_ignore_ascii_case("localhost")
+        || suffix.is_some_and(|s| s.eq_ignore_ascii_case(".localhost"))
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Middleware: refuses a request whose host is not allowed (see the module doc).
 pub async fn check_host(State(allowed): State<AllowedHosts>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+    if allowed.answers_any() || matches!(req.uri().path(), "/healthz" | "/readyz" | "/metrics") {
         return next.run(req).await;
     }
     let authority = req
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()));
-    match authority {
-        Some(a) if !allowed.allows(&a) => {
-            tracing::info!(target: "lethe::http", "request for an unknown host refused");
-            let message =
-                "This server does not answer for that host name (its operator can set public_url or allowed_hosts)";
-            (StatusCode::MISDIRECTED_REQUEST, Json(serde_json::json!({ "message": message }))).into_response()
-        }
-        // No Host at all (HTTP/1.0): links fall back to the listen address.
-        _ => next.run(req).await,
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    // No Host at all (HTTP/1.0) is answered: links then fall back to the listen address.
+    if authority.is_some_and(|a| !allowed.allows(a)) {
+        tracing::info!(target: "lethe::http", "request for an unknown host refused");
+        let message =
+            "This server does not answer for that host name (its operator can set public_url or allowed_hosts)";
+        return (StatusCode::MISDIRECTED_REQUEST, Json(serde_json::json!({ "message": message }))).into_response();
     }
+    next.run(req).await
 }
 
 #[cfg(test)]
