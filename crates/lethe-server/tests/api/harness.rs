@@ -103,6 +103,9 @@ impl TestServer {
         let app = Application::build_with(config, store, Arc::new(clock.clone())).await.unwrap();
         let base = format!("http://{}", app.local_addr().unwrap());
         let secrets = app.secrets();
+        // The run tests the backend it was asked for, never a silent fallback.
+        let expected = if dir.database.is_some() { "postgres" } else { "sqlite" };
+        assert_eq!(secrets.store().backend(), expected, "LETHE_TEST_BACKEND asked for {expected}");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             app.run(async {
