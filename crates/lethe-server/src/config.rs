@@ -5,6 +5,8 @@
 //! fills from the file, so every setting has the same name everywhere: `--max-secret-bytes`,
 //! `LETHE_MAX_SECRET_BYTES`, `max_secret_bytes = …`.
 
+use crate::limits::client::ProxyNet;
+use crate::limits::{RateRules, Rule, Switch};
 use anyhow::Context;
 use lethe_core::kdf::KdfParams;
 use lethe_core::policy;
@@ -95,8 +97,21 @@ pub struct Config {
     pub max_header_bytes: usize,
     /// Open connections at most; further ones are closed at once.
     pub max_connections: usize,
-    /// Open connections per client address at most (0: no cap, e.g. behind a proxy).
+    /// Open connections per client address at most (0: no cap). Trusted proxies are exempt.
     pub max_connections_per_address: usize,
+    /// Rate limits and per-address quotas: `on`, or `off` for benchmarks and load tests.
+    pub rate_limits: Switch,
+    /// Creates per client address (`COUNT/WINDOW`).
+    pub rate_limit_create: Rule,
+    /// Reveal attempts per client address, whether the secret exists or not.
+    pub rate_limit_reveal: Rule,
+    /// Receipt and status lookups and burns per client address.
+    pub rate_limit_lookup: Rule,
+    /// Wrong passphrases per client address, across all secrets; then no reveals until they
+    /// age out.
+    pub rate_limit_passphrase_failures: Rule,
+    /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ProxyNet>,
 }
 
 impl Default for Config {
@@ -126,6 +141,12 @@ impl Default for Config {
             max_header_bytes: 32 * 1024,
             max_connections: 4096,
             max_connections_per_address: 256,
+            rate_limits: Switch::On,
+            rate_limit_create: Rule::new(250, 1200),
+            rate_limit_reveal: Rule::new(1000, 1200),
+            rate_limit_lookup: Rule::new(1000, 1200),
+            rate_limit_passphrase_failures: Rule::new(15, 1200),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -200,9 +221,27 @@ pub struct ConfigLayer {
     /// Open connections at most [default: 4096, lowered to fit the open-file limit]
     #[arg(long, env = "LETHE_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
-    /// Open connections per client address (0: no cap, e.g. behind a proxy) [default: 256]
+    /// Open connections per client address (0: no cap; trusted proxies are exempt) [default: 256]
     #[arg(long, env = "LETHE_MAX_CONNECTIONS_PER_ADDRESS")]
     pub max_connections_per_address: Option<usize>,
+    /// Rate limits and per-address quotas: on, or off for benchmarks and load tests [default: on]
+    #[arg(long, env = "LETHE_RATE_LIMITS", value_enum)]
+    pub rate_limits: Option<Switch>,
+    /// Creates per client address, COUNT/WINDOW [default: 250/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_CREATE")]
+    pub rate_limit_create: Option<Rule>,
+    /// Reveal attempts per client address [default: 1000/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_REVEAL")]
+    pub rate_limit_reveal: Option<Rule>,
+    /// Receipt and status lookups and burns per client address [default: 1000/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_LOOKUP")]
+    pub rate_limit_lookup: Option<Rule>,
+    /// Wrong passphrases per client address across all secrets [default: 15/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_PASSPHRASE_FAILURES")]
+    pub rate_limit_passphrase_failures: Option<Rule>,
+    /// Trusted proxies, comma-separated addresses or networks (10.0.0.0/8); their X-Forwarded-For names the client
+    #[arg(long, env = "LETHE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<ProxyNet>>,
 }
 
 macro_rules! overlay {
@@ -245,7 +284,13 @@ impl Config {
             body_read_timeout_secs,
             max_header_bytes,
             max_connections,
-            max_connections_per_address
+            max_connections_per_address,
+            rate_limits,
+            rate_limit_create,
+            rate_limit_reveal,
+            rate_limit_lookup,
+            rate_limit_passphrase_failures,
+            trusted_proxies
         );
         self
     }
@@ -318,6 +363,19 @@ impl Config {
             connect_timeout: Duration::from_secs(self.database_connect_timeout_secs),
             statement_timeout: Duration::from_secs(self.database_statement_timeout_secs),
         })
+    }
+
+    /// The rate limits in force: none when `rate_limits` is off.
+    pub fn rate_rules(&self) -> RateRules {
+        if self.rate_limits == Switch::Off {
+            return RateRules::default();
+        }
+        RateRules {
+            create: Some(self.rate_limit_create),
+            reveal: Some(self.rate_limit_reveal),
+            lookup: Some(self.rate_limit_lookup),
+            passphrase_failure: Some(self.rate_limit_passphrase_failures),
+        }
     }
 
     /// The Argon2id cost for new secrets.

@@ -43,6 +43,9 @@ pub enum AppError {
     NoRoute,
     #[error("This route does not accept that method")]
     MethodNotAllowed,
+    /// The client has used up a rate limit; the wording is Onetime Secret's.
+    #[error("Rate limit exceeded. Please try again later.")]
+    RateLimited { retry_after: u64 },
 }
 
 impl AppError {
@@ -66,6 +69,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -74,14 +78,19 @@ impl AppError {
         match self {
             AppError::Service(ServiceError::Unavailable) => Some(RETRY_AFTER_SECS),
             AppError::Service(ServiceError::Busy) => Some(1),
+            AppError::RateLimited { retry_after } => Some(*retry_after),
             _ => None,
         }
     }
 
-    /// Adds `Retry-After` to a rendered response of this error, where it applies.
+    /// Finishes a rendered response of this error, whatever the interface: `Retry-After` where
+    /// it applies, and the mark by which the rate limiter counts a wrong passphrase.
     pub fn add_retry_after(&self, resp: &mut axum::response::Response) {
         if let Some(secs) = self.retry_after() {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        if matches!(self, AppError::Service(ServiceError::WrongPassphrase { .. })) {
+            resp.extensions_mut().insert(crate::limits::PassphraseFailed);
         }
     }
 }
@@ -120,11 +129,12 @@ mod tests {
             (ServiceError::Unavailable.into(), 503),
             (ServiceError::Busy.into(), 503),
             (ServiceError::Internal.into(), 500),
+            (AppError::RateLimited { retry_after: 9 }, 429),
         ];
         for (err, status) in cases {
             let err: AppError = err;
             assert_eq!(err.status().as_u16(), status, "{err:?}");
-            assert_eq!(err.retry_after().is_some(), status == 503, "{err:?}");
+            assert_eq!(err.retry_after().is_some(), status == 503 || status == 429, "{err:?}");
         }
     }
 

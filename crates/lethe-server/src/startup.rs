@@ -5,6 +5,8 @@
 
 use crate::config::Config;
 use crate::http::serve::ConnLimits;
+use crate::limits::layer::LimitState;
+use crate::limits::{Limiter, Switch, TrustedProxies};
 use crate::service::metered::MeteredStore;
 use crate::service::{sweeper, Policy, Secrets};
 use crate::state::AppState;
@@ -57,8 +59,13 @@ impl Application {
         // Before anything records: metrics recorded without a recorder are lost.
         crate::http::metrics::install();
         let store: Arc<dyn Store> = Arc::new(MeteredStore::new(store));
+        let limiter = Limiter::new(store.clone(), clock.clone(), config.rate_rules());
+        if config.rate_limits == Switch::Off {
+            tracing::warn!("rate limits and per-address quotas are off (rate_limits = off)");
+        }
+        let limits = LimitState { limiter, proxies: Arc::new(TrustedProxies::from_config(&config.trusted_proxies)) };
         let secrets = Secrets::new(store, clock, Policy::from(&config));
-        Ok(Application { listener, metrics_listener, state: AppState { secrets, config: Arc::new(config) } })
+        Ok(Application { listener, metrics_listener, state: AppState { secrets, config: Arc::new(config), limits } })
     }
 
     /// The bound address (useful when the configured port was 0).
@@ -81,9 +88,14 @@ impl Application {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let interval = Duration::from_secs(self.state.config.sweep_interval_secs);
-        let sweeper = tokio::spawn(sweeper::run(self.state.secrets.clone(), interval, stop_rx.clone()));
+        let sweeper = tokio::spawn(sweeper::run(
+            self.state.secrets.clone(),
+            self.state.limits.limiter.clone(),
+            interval,
+            stop_rx.clone(),
+        ));
         let metrics = self.metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, stop_rx)));
-        let limits = ConnLimits::from(&*self.state.config);
+        let limits = ConnLimits::new(&self.state.config, self.state.limits.proxies.clone());
         let app = crate::http::app(self.state);
         let served = crate::http::serve::serve(self.listener, app, limits, shutdown).await;
         let _ = stop_tx.send(true);

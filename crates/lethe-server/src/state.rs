@@ -1,6 +1,7 @@
 //! The state every handler receives.
 
 use crate::config::Config;
+use crate::limits::layer::LimitState;
 use crate::service::Secrets;
 use std::sync::Arc;
 
@@ -8,4 +9,6 @@ use std::sync::Arc;
 pub struct AppState {
     pub secrets: Secrets,
     pub config: Arc<Config>,
+    /// Rate limits and who the client is.
+    pub limits: LimitState,
 }

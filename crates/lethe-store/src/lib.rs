@@ -7,6 +7,7 @@
 //!   sweep).
 //! - [`effects`]: records that commit with a state change (audit entries, outbox messages), and
 //!   the [`EffectLog`] that reads them back.
+//! - [`hits`]: counters behind the rate limits ([`HitCounter`]), shared across instances.
 //! - [`model`]: the records that cross the contracts.
 //! - [`error`]: the one error type, classified as unavailable, conflict or bug.
 //! - `columns`: the schema text both backends share (receipt columns, cleared columns).
@@ -21,6 +22,7 @@ pub mod config;
 pub mod effects;
 pub mod error;
 pub mod handles;
+pub mod hits;
 pub mod model;
 pub mod secrets;
 
@@ -34,6 +36,7 @@ pub mod sqlite;
 pub use config::{StoreConfig, StoreLocation};
 pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 pub use error::StoreError;
+pub use hits::{Bucket, HitCounter, MemoryHits, WindowHits};
 pub use model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -46,7 +49,7 @@ use std::sync::Arc;
 
 /// Everything a backend offers: every contract, plus health.
 #[async_trait]
-pub trait Store: SecretStore + EffectLog {
+pub trait Store: SecretStore + EffectLog + HitCounter {
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
 

@@ -2,7 +2,9 @@
 //! `X-OTS-Intended-Status`, as Onetime Secret clients expect. The exceptions: a body over the
 //! size limit is refused with a real 413 before it is read, and while the database is
 //! unavailable the answer is a real 503 with `Retry-After`, so that clients and load
-//! balancers back off instead of taking it for a missing secret.
+//! balancers back off instead of taking it for a missing secret; and a rate limit is a real 429
+//! with `Retry-After` and `{"message": "Rate limit exceeded. Please try again later."}`, as
+//! Onetime Secret's own server answers it.
 
 use crate::errors::AppError;
 use crate::service::ServiceError;
@@ -35,6 +37,7 @@ impl IntoResponse for V1Error {
         let status = match self.0 {
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Service(ServiceError::Unavailable | ServiceError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::NOT_FOUND,
         };
         let body = Json(serde_json::json!({ "message": self.0.to_string() }));
@@ -69,6 +72,14 @@ mod tests {
         assert_eq!((status, intended.as_str()), (404, "500"));
         let r = V1Error(ServiceError::Unavailable.into()).into_response();
         assert_eq!((r.status().as_u16(), r.headers().get("retry-after").map(|v| v.as_bytes())), (503, Some(&b"5"[..])));
+    }
+
+    #[tokio::test]
+    async fn rate_limits_get_a_real_429_in_onetime_secrets_words() {
+        let r = V1Error(AppError::RateLimited { retry_after: 42 }).into_response();
+        assert_eq!((r.status().as_u16(), r.headers()["retry-after"].as_bytes()), (429, &b"42"[..]));
+        let (_, _, body) = render(AppError::RateLimited { retry_after: 42 }).await;
+        assert_eq!(body, serde_json::json!({"message": "Rate limit exceeded. Please try again later."}));
     }
 
     #[tokio::test]

@@ -60,6 +60,7 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::Unprocessable(_) => ("invalid-body", "Invalid request body"),
         AppError::NoRoute => ("no-route", "Not found"),
         AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
+        AppError::RateLimited { .. } => ("rate-limited", "Too many requests"),
     }
 }
 
@@ -74,6 +75,9 @@ impl Problem {
             }
             AppError::Service(ServiceError::WrongPassphrase { remaining }) => {
                 format!("Wrong passphrase. {remaining} attempts left.")
+            }
+            AppError::RateLimited { retry_after } => {
+                format!("Rate limit exceeded. Please try again in {retry_after} seconds.")
             }
             other => other.to_string(),
         };

@@ -32,6 +32,7 @@ pub fn app(
         .map_response(headers::add_security_headers as fn(Response) -> Response)
         .option_layer(hsts.then(|| tower::util::MapResponseLayer::new(headers::add_hsts as fn(Response) -> Response)))
         .layer(axum::middleware::from_fn_with_state(allowed_hosts, hosts::check_host))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::layer::rate_limit))
         .layer(DefaultBodyLimit::max(body_limit))
         // A body that does not arrive in time fails to read, like a truncated one.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))

@@ -12,9 +12,11 @@
 //!   and an accept that fails for lack of descriptors is retried after a pause instead of
 //!   ending the server.
 //!
-//! Client addresses come from the socket. Behind a reverse proxy every connection comes from
-//! the proxy, so set `max_connections_per_address` to 0 (no per-address cap) there.
+//! Client addresses come from the socket, and each request carries its peer's address
+//! ([`PeerAddr`]) for the rate limits. Connections from a trusted proxy are exempt from the
+//! per-address cap: behind a reverse proxy every connection comes from the proxy.
 
+use crate::limits::{PeerAddr, TrustedProxies};
 use axum::extract::Request;
 use axum::response::Response;
 use hyper::body::Incoming;
@@ -39,22 +41,25 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 const RESERVED_FDS: u64 = 128;
 
 /// Limits on connections, from the configuration.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ConnLimits {
     pub header_read_timeout: Duration,
     pub max_header_bytes: usize,
     pub max_connections: usize,
     /// 0: no cap per address.
     pub max_connections_per_address: usize,
+    /// Peers exempt from the per-address cap.
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
-impl From<&crate::config::Config> for ConnLimits {
-    fn from(c: &crate::config::Config) -> Self {
+impl ConnLimits {
+    pub fn new(c: &crate::config::Config, trusted_proxies: Arc<TrustedProxies>) -> Self {
         ConnLimits {
             header_read_timeout: Duration::from_secs(c.header_read_timeout_secs),
             max_header_bytes: c.max_header_bytes,
             max_connections: c.max_connections,
             max_connections_per_address: c.max_connections_per_address,
+            trusted_proxies,
         }
     }
 }
@@ -154,14 +159,18 @@ where
             metrics::counter!("lethe_http_connections_refused_total", "reason" => "total").increment(1);
             continue;
         };
-        let Some(slot) = PerAddress::take(&per_address, peer.ip(), limits.max_connections_per_address) else {
+        let cap = if limits.trusted_proxies.contains(peer.ip()) { 0 } else { limits.max_connections_per_address };
+        let Some(slot) = PerAddress::take(&per_address, peer.ip(), cap) else {
             metrics::counter!("lethe_http_connections_refused_total", "reason" => "address").increment(1);
             continue;
         };
         let _ = stream.set_nodelay(true);
         let service = hyper::service::service_fn({
             let app = app.clone();
-            move |req: hyper::Request<Incoming>| app.clone().oneshot(req.map(axum::body::Body::new))
+            move |mut req: hyper::Request<Incoming>| {
+                req.extensions_mut().insert(PeerAddr(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            }
         });
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let conn = graceful.watch(conn);

@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use lethe_store::{
-    AttemptOutcome, AuditEntry, Effect, EffectLog, Logged, NewSecret, OutboxMessage, ReceiptRecord, SecretRecord,
-    SecretStore, Store, StoreError, SweepStats,
+    AttemptOutcome, AuditEntry, Bucket, Effect, EffectLog, HitCounter, Logged, NewSecret, OutboxMessage, ReceiptRecord,
+    SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -130,6 +130,17 @@ impl EffectLog for MeteredStore {
 }
 
 #[async_trait]
+impl HitCounter for MeteredStore {
+    async fn count_hits(&self, bucket: Bucket, window: i64, length: i64, add: u32) -> Result<WindowHits, StoreError> {
+        self.timed("count_hits", self.inner.count_hits(bucket, window, length, add)).await
+    }
+
+    async fn forget_hits(&self, before: i64) -> Result<u64, StoreError> {
+        self.timed("forget_hits", self.inner.forget_hits(before)).await
+    }
+}
+
+#[async_trait]
 impl Store for MeteredStore {
     /// The wrapped backend's name: metering is not a backend of its own.
     fn backend(&self) -> &'static str {
@@ -211,6 +222,16 @@ mod tests {
             down()
         }
         async fn outbox_after(&self, _: i64, _: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
+            down()
+        }
+    }
+
+    #[async_trait]
+    impl HitCounter for Down {
+        async fn count_hits(&self, _: Bucket, _: i64, _: i64, _: u32) -> Result<WindowHits, StoreError> {
+            down()
+        }
+        async fn forget_hits(&self, _: i64) -> Result<u64, StoreError> {
             down()
         }
     }

@@ -4,6 +4,7 @@
 //! and its scheduled runs (`lethe_sweeper_runs_total{result}`).
 
 use super::Secrets;
+use crate::limits::Limiter;
 use lethe_store::SweepStats;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -39,8 +40,9 @@ impl Secrets {
     }
 }
 
-/// Runs [`Secrets::sweep_expired`] every `interval` until `shutdown` fires.
-pub async fn run(secrets: Secrets, interval: Duration, mut shutdown: watch::Receiver<bool>) {
+/// Runs [`Secrets::sweep_expired`] every `interval` until `shutdown` fires, and forgets the
+/// rate-limit windows no rule looks at any more.
+pub async fn run(secrets: Secrets, limiter: Limiter, interval: Duration, mut shutdown: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -60,6 +62,9 @@ pub async fn run(secrets: Secrets, interval: Duration, mut shutdown: watch::Rece
             ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "sweep failed; will retry"),
+        }
+        if let Err(e) = limiter.forget_old().await {
+            tracing::warn!(error = %e, "forgetting old rate-limit windows failed; will retry");
         }
     }
 }

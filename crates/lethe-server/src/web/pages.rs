@@ -66,6 +66,14 @@ impl IntoResponse for PageError {
                 "unknown",
             ),
             AppError::Service(ServiceError::Gone(s)) => return ended_page(*s, None),
+            AppError::RateLimited { retry_after } => (
+                "Too many requests",
+                format!(
+                    "You have made many requests in a short time. Please wait {} and try again.",
+                    views::wait(*retry_after)
+                ),
+                "limited",
+            ),
             other => ("Something went wrong", other.to_string(), "error"),
         };
         let page = views::Ended { state, title, message, when_label: "", when: None };

@@ -21,6 +21,14 @@ pub fn duration(secs: i64) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
+/// A wait as words, rounded up to whole minutes past the first one: `40 seconds`, `3 minutes`.
+pub fn wait(secs: u64) -> String {
+    if secs <= 60 {
+        return format!("{secs} second{}", if secs == 1 { "" } else { "s" });
+    }
+    format!("{} minutes", secs.div_ceil(60))
+}
+
 /// One choice in the lifetime menu.
 pub struct Lifetime {
     pub secs: i64,
@@ -121,6 +129,7 @@ mod tests {
         assert_eq!(duration(3_600), "1 hour");
         assert_eq!(duration(86_400), "1 day");
         assert_eq!(duration(61), "61 seconds");
+        assert_eq!((wait(1).as_str(), wait(40).as_str(), wait(61).as_str()), ("1 second", "40 seconds", "2 minutes"));
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub fn test_config(data: &Data) -> Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: data.dir.path().to_path_buf(),
         database: data.database.as_ref().map(|d| d.url.parse().unwrap()),
+        // Tests send many requests from one address; the rate-limit tests turn them on.
+        rate_limits: lethe_server::limits::Switch::Off,
         ..Config::default()
     }
 }

@@ -11,5 +11,6 @@ mod limits;
 mod metrics;
 mod pages;
 mod passphrase;
+mod rate_limits;
 mod routes;
 mod v2;

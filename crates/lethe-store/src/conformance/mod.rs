@@ -6,11 +6,13 @@
 //!   attempt counting and lockout, burning, tombstones and late attempts, recent receipts.
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
+//! - [`hits`]: rate-limit counters count every hit, per bucket and window.
 
 // The suite is test code even where it compiles as a module for other crates' tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod effects;
+pub mod hits;
 pub mod secrets;
 pub mod sweeping;
 
@@ -74,7 +76,10 @@ macro_rules! conformance_tests {
             sweeping::racing_sweepers_never_process_a_row_twice,
             effects::effects_commit_with_the_change_they_belong_to,
             effects::effects_are_not_written_when_nothing_changed,
-            effects::failure_effects_follow_the_outcome
+            effects::failure_effects_follow_the_outcome,
+            hits::hits_count_per_bucket_and_window,
+            hits::concurrent_hits_are_all_counted,
+            hits::old_windows_are_forgotten
         );
     };
     (@each $make:path; $($group:ident :: $name:ident),* $(,)?) => {

@@ -13,7 +13,10 @@ use tokio_postgres::error::SqlState;
 use zeroize::Zeroizing;
 
 /// Every migration in order; `lethe_schema.version` is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_rate_hits.sql"),
+];
 
 /// Longest the migrating transaction may take, or another instance may wait for it (the
 /// configured statement timeout is for requests, not for building indexes).

@@ -21,6 +21,7 @@
 mod connect;
 mod consume;
 mod effects;
+mod hits;
 mod migrate;
 mod retry;
 mod rows;
@@ -29,6 +30,7 @@ mod secrets;
 use crate::config::{redact_url, StoreConfig, StoreLocation};
 use crate::effects::{AuditEntry, EffectLog, Logged, OutboxMessage};
 use crate::handles::Handles;
+use crate::hits::{Bucket, HitCounter, WindowHits};
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use deadpool_postgres::{Object, Pool};
@@ -123,6 +125,17 @@ impl EffectLog for PostgresStore {
 
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
         self.run(move |c| Box::pin(async move { effects::outbox_after(&c, after, limit).await })).await
+    }
+}
+
+#[async_trait]
+impl HitCounter for PostgresStore {
+    async fn count_hits(&self, bucket: Bucket, window: i64, length: i64, add: u32) -> Result<WindowHits, StoreError> {
+        self.run(move |c| Box::pin(async move { hits::count(&c, bucket, window, length, add).await })).await
+    }
+
+    async fn forget_hits(&self, before: i64) -> Result<u64, StoreError> {
+        self.run(move |c| Box::pin(async move { hits::forget(&c, before).await })).await
     }
 }
 

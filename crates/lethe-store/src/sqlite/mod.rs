@@ -13,6 +13,7 @@ mod writer;
 
 use crate::effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 use crate::handles::{HandleCipher, Handles};
+use crate::hits::{Bucket, HitCounter, MemoryHits, WindowHits};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::{SecretStore, Store, StoreError};
 use async_trait::async_trait;
@@ -45,6 +46,8 @@ pub struct SqliteStore {
     readers: Readers,
     path: PathBuf,
     _checkpointer: Arc<Checkpointer>,
+    /// Rate-limit counters: this process owns the directory, so they live in its memory.
+    hits: Arc<MemoryHits>,
     /// Held (locked) until the last clone of the store is dropped.
     _lock: Arc<File>,
 }
@@ -103,6 +106,7 @@ impl SqliteStore {
             readers: Readers::start(readers)?,
             path,
             _checkpointer: Arc::new(Checkpointer::start(checkpoint_conn)?),
+            hits: Arc::default(),
             _lock: Arc::new(lock),
         })
     }
@@ -341,6 +345,17 @@ impl EffectLog for SqliteStore {
 
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
         self.readers.read(move |c| effects::outbox_after(c, after, limit)).await
+    }
+}
+
+#[async_trait]
+impl HitCounter for SqliteStore {
+    async fn count_hits(&self, bucket: Bucket, window: i64, length: i64, add: u32) -> Result<WindowHits, StoreError> {
+        self.hits.count_hits(bucket, window, length, add).await
+    }
+
+    async fn forget_hits(&self, before: i64) -> Result<u64, StoreError> {
+        self.hits.forget_hits(before).await
     }
 }
 

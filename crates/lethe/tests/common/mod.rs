@@ -34,6 +34,9 @@ pub struct Options<'a> {
     pub database: Option<&'a str>,
     /// Further arguments for `lethe serve`.
     pub args: &'a [&'a str],
+    /// Keep the default rate limits. Off unless asked: most of these tests send far more
+    /// requests from one address than the limits allow.
+    pub rate_limits: bool,
 }
 
 impl Server {
@@ -62,6 +65,9 @@ impl Server {
         }
         if let Some(url) = opts.database {
             cmd.arg("--database").arg(url);
+        }
+        if !opts.rate_limits {
+            cmd.args(["--rate-limits", "off"]);
         }
         cmd.args(opts.args);
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::from(log_file));

@@ -1,0 +1,132 @@
+//! The limiter: counts a client's hits for an action in the store's shared counters and
+//! decides with the sliding-window estimate. Buckets are named by a hash of the action and the
+//! client, so the store never holds an address in clear (though an IPv4 address can be found
+//! again by hashing all of them: the names are pseudonyms, and live two windows at most).
+
+use super::client::client_bytes;
+use super::rules::{Action, Rule};
+use super::window::{decide, window_of, Decision};
+use lethe_core::clock::Clock;
+use lethe_store::{Bucket, Store, WindowHits};
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The rule for each action; an action without one is not limited.
+#[derive(Debug, Clone, Default)]
+pub struct RateRules {
+    pub create: Option<Rule>,
+    pub reveal: Option<Rule>,
+    pub lookup: Option<Rule>,
+    pub passphrase_failure: Option<Rule>,
+}
+
+impl RateRules {
+    pub fn rule(&self, action: Action) -> Option<Rule> {
+        match action {
+            Action::Create => self.create,
+            Action::Reveal => self.reveal,
+            Action::Lookup => self.lookup,
+            Action::PassphraseFailure => self.passphrase_failure,
+        }
+    }
+
+    /// True if any action is limited.
+    pub fn any(&self) -> bool {
+        Action::ALL.iter().any(|a| self.rule(*a).is_some())
+    }
+
+    /// The longest window, which the sweeper keeps two of.
+    pub fn longest_window(&self) -> Option<u32> {
+        Action::ALL.iter().filter_map(|a| self.rule(*a)).map(|r| r.window_secs).max()
+    }
+}
+
+/// Counts and decides. Cheap to clone.
+#[derive(Clone)]
+pub struct Limiter {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    rules: Arc<RateRules>,
+}
+
+impl Limiter {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, rules: RateRules) -> Self {
+        Limiter { store, clock, rules: Arc::new(rules) }
+    }
+
+    pub fn rules(&self) -> &RateRules {
+        &self.rules
+    }
+
+    /// Counts one hit of `action` by `client` and decides on it; `None` if the action is not
+    /// limited. Refused hits count too: a client that ignores `Retry-After` stays refused.
+    /// If the counters cannot be reached the hit is let through (the request will meet the
+    /// same outage and fail on its own), and counted in a metric.
+    pub async fn hit(&self, action: Action, client: IpAddr) -> Option<Decision> {
+        self.count(action, client, 1).await
+    }
+
+    /// Decides whether one more hit would be allowed, without counting one.
+    pub async fn peek(&self, action: Action, client: IpAddr) -> Option<Decision> {
+        self.count(action, client, 0).await
+    }
+
+    async fn count(&self, action: Action, client: IpAddr, add: u32) -> Option<Decision> {
+        let rule = self.rules.rule(action)?;
+        let (window, elapsed) = window_of(self.clock.now(), rule);
+        let bucket = bucket(action, client);
+        match self.store.count_hits(bucket, window, i64::from(rule.window_secs), add).await {
+            Ok(hits) => {
+                // A peek asks about the hit that would come next.
+                let hits = WindowHits { current: hits.current + u64::from(add == 0), ..hits };
+                let decision = decide(hits, rule, elapsed);
+                if !decision.allowed && add > 0 {
+                    metrics::counter!("lethe_rate_limited_total", "action" => action.name()).increment(1);
+                }
+                Some(decision)
+            }
+            Err(e) => {
+                metrics::counter!("lethe_rate_limit_errors_total").increment(1);
+                tracing::warn!(error = %e, action = action.name(), "rate-limit counters unavailable; request let through");
+                None
+            }
+        }
+    }
+
+    /// Forgets windows no rule can still look at (the sweeper calls this).
+    pub async fn forget_old(&self) -> Result<u64, lethe_store::StoreError> {
+        let Some(longest) = self.rules.longest_window() else { return Ok(0) };
+        let before = self.clock.now() - 2 * i64::from(longest);
+        self.store.forget_hits(before).await
+    }
+}
+
+/// The bucket of `client` for `action`: a hash, so the counters never hold the address.
+fn bucket(action: Action, client: IpAddr) -> Bucket {
+    let mut h = Sha256::new();
+    h.update(b"lethe rate-limit bucket v1\0");
+    h.update(action.name().as_bytes());
+    h.update([0]);
+    h.update(client_bytes(client));
+    let digest = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_differ_by_action_and_client_but_not_within_a_64() {
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        assert_ne!(bucket(Action::Create, a), bucket(Action::Create, b));
+        assert_ne!(bucket(Action::Create, a), bucket(Action::Reveal, a));
+        let v6a: IpAddr = "2001:db8::1".parse().unwrap();
+        let v6b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
+        assert_eq!(bucket(Action::Lookup, v6a), bucket(Action::Lookup, v6b));
+    }
+}
