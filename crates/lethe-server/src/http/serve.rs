@@ -16,6 +16,7 @@
 //! ([`PeerAddr`]) for the rate limits. Connections from a trusted proxy are exempt from the
 //! per-address cap: behind a reverse proxy every connection comes from the proxy.
 
+use crate::limits::places::Places;
 use crate::limits::{PeerAddr, TrustedProxies};
 use axum::extract::Request;
 use axum::response::Response;
@@ -23,11 +24,9 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -82,37 +81,6 @@ impl ConnLimits {
     }
 }
 
-/// Counts open connections per client address; a [`Slot`] gives its place back on drop.
-#[derive(Default)]
-struct PerAddress(Mutex<HashMap<IpAddr, usize>>);
-
-struct Slot(Arc<PerAddress>, IpAddr);
-
-impl PerAddress {
-    fn take(this: &Arc<Self>, ip: IpAddr, cap: usize) -> Option<Slot> {
-        let mut open = this.0.lock().ok()?;
-        let n = open.entry(ip).or_insert(0);
-        if cap > 0 && *n >= cap {
-            return None;
-        }
-        *n += 1;
-        Some(Slot(this.clone(), ip))
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        if let Ok(mut open) = self.0 .0.lock() {
-            if let Some(n) = open.get_mut(&self.1) {
-                *n -= 1;
-                if *n == 0 {
-                    open.remove(&self.1);
-                }
-            }
-        }
-    }
-}
-
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish
 /// (for at most [`DRAIN_LIMIT`]).
 pub async fn serve<S>(
@@ -134,7 +102,7 @@ where
     builder.http2().timer(TokioTimer::new()).max_header_list_size(limits.max_header_bytes as u32);
     let builder = Arc::new(builder);
     let slots = Arc::new(Semaphore::new(limits.effective_max_connections()));
-    let per_address = Arc::new(PerAddress::default());
+    let per_address = Arc::new(Places::default());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -160,7 +128,7 @@ where
             continue;
         };
         let cap = if limits.trusted_proxies.contains(peer.ip()) { 0 } else { limits.max_connections_per_address };
-        let Some(slot) = PerAddress::take(&per_address, peer.ip(), cap) else {
+        let Some(slot) = Places::take(&per_address, peer.ip(), cap) else {
             metrics::counter!("lethe_http_connections_refused_total", "reason" => "address").increment(1);
             continue;
         };

@@ -67,7 +67,9 @@ pub async fn rate_limit(State(state): State<LimitState>, mut req: Request, next:
     let Some(peer) = req.extensions().get::<PeerAddr>().copied() else { return next.run(req).await };
     let client = state.proxies.client_of(peer.0.ip(), req.headers());
     req.extensions_mut().insert(ClientIp(client));
-    let Some((action, style)) = classify(req.method(), req.uri().path()) else { return next.run(req).await };
+    let Some((action, style)) = classify(req.method(), req.uri().path()) else {
+        return super::serving(client, next.run(req)).await;
+    };
     if action == Action::Reveal {
         // An address that has used up its wrong passphrases may not try again for a while.
         if let Some(d) = state.limiter.peek(Action::PassphraseFailure, client).await.filter(|d| !d.allowed) {
@@ -79,7 +81,7 @@ pub async fn rate_limit(State(state): State<LimitState>, mut req: Request, next:
     if let Some(d) = decision.filter(|d| !d.allowed) {
         return refuse(style, action, d);
     }
-    let mut resp = next.run(req).await;
+    let mut resp = super::serving(client, next.run(req)).await;
     if resp.extensions().get::<PassphraseFailed>().is_some() {
         state.limiter.hit(Action::PassphraseFailure, client).await;
     }

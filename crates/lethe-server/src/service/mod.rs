@@ -15,6 +15,7 @@ pub mod reveal;
 pub mod sweeper;
 
 use crate::config::Config;
+use crate::limits::places::Places;
 
 use lethe_core::clock::{Clock, UnixTime};
 use lethe_core::kdf::{KdfMemory, KdfParams};
@@ -35,7 +36,8 @@ pub struct Policy {
     pub max_ttl: i64,
     pub anonymous_max_ttl: i64,
     pub passphrase_attempts: u32,
-    /// Derivations that may wait for a free core; beyond, callers are told to come back.
+    /// Derivations that may wait for a free core; beyond, callers are told to come back. One
+    /// client address may hold a quarter of the places (running and waiting) at most.
     pub passphrase_queue: usize,
     pub kdf: KdfParams,
 }
@@ -64,6 +66,11 @@ pub struct Secrets {
     /// Bounds the derivations running or waiting (cores + `passphrase_queue`), so the wait for
     /// a slot stays bounded: a caller that finds no place gets [`ServiceError::Busy`] at once.
     kdf_admission: Arc<Semaphore>,
+    /// Places in `kdf_admission` held per client address, and the most one address may hold
+    /// (a quarter of them): one address flooding passphrases cannot take the queue from the
+    /// rest, whose wait stays bounded by the queue's length.
+    kdf_places: Arc<Places>,
+    kdf_share: usize,
     /// Argon2 working memory, kept between derivations (see `lethe_core::kdf::KdfMemory`):
     /// memory use stays at one buffer per core however many passphrases are derived.
     kdf_memory: Arc<Mutex<Vec<KdfMemory>>>,
@@ -72,13 +79,16 @@ pub struct Secrets {
 impl Secrets {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: Policy) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let admission = Arc::new(Semaphore::new(cores + policy.passphrase_queue));
+        let places = cores + policy.passphrase_queue;
+        let admission = Arc::new(Semaphore::new(places));
         Secrets {
             store,
             clock,
             policy: Arc::new(policy),
             kdf_slots: Arc::new(Semaphore::new(cores)),
             kdf_admission: admission,
+            kdf_places: Arc::default(),
+            kdf_share: (places / 4).max(1),
             kdf_memory: Arc::new(Mutex::new(Vec::with_capacity(cores))),
         }
     }
@@ -102,8 +112,21 @@ impl Secrets {
         passphrase: &str,
         salt: Vec<u8>,
     ) -> Result<Zeroizing<[u8; 32]>, ServiceError> {
+        // The address's share first, then a place in the queue: a flooding address is turned
+        // away without taking a place from anyone.
+        let _share = match crate::limits::current_client() {
+            Some(ip) => match Places::take(&self.kdf_places, ip, self.kdf_share) {
+                Some(place) => Some(place),
+                None => {
+                    metrics::counter!("lethe_passphrase_queue_full_total", "reason" => "address").increment(1);
+                    tracing::info!("passphrase share of this address used up; asked to retry");
+                    return Err(ServiceError::Busy);
+                }
+            },
+            None => None,
+        };
         let Ok(_admitted) = self.kdf_admission.try_acquire() else {
-            metrics::counter!("lethe_passphrase_queue_full_total").increment(1);
+            metrics::counter!("lethe_passphrase_queue_full_total", "reason" => "total").increment(1);
             tracing::info!("passphrase queue full; asked to retry");
             return Err(ServiceError::Busy);
         };
