@@ -112,6 +112,10 @@ pub struct Config {
     pub rate_limit_passphrase_failures: Rule,
     /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ProxyNet>,
+    /// Secrets one client address may have waiting to be read (anonymous callers; 0: no quota).
+    pub max_waiting_secrets_per_address: u32,
+    /// Bytes the stored secrets may take in all; creates beyond are refused (0: no cap).
+    pub max_storage_bytes: u64,
 }
 
 impl Default for Config {
@@ -147,6 +151,8 @@ impl Default for Config {
             rate_limit_lookup: Rule::new(1000, 1200),
             rate_limit_passphrase_failures: Rule::new(15, 1200),
             trusted_proxies: Vec::new(),
+            max_waiting_secrets_per_address: 1000,
+            max_storage_bytes: 8 << 30,
         }
     }
 }
@@ -242,6 +248,12 @@ pub struct ConfigLayer {
     /// Trusted proxies, comma-separated addresses or networks (10.0.0.0/8); their X-Forwarded-For names the client
     #[arg(long, env = "LETHE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<ProxyNet>>,
+    /// Secrets one client address may have waiting (anonymous; 0: no quota) [default: 1000]
+    #[arg(long, env = "LETHE_MAX_WAITING_SECRETS_PER_ADDRESS")]
+    pub max_waiting_secrets_per_address: Option<u32>,
+    /// Bytes all stored secrets may take (0: no cap) [default: 8589934592, 8 GiB]
+    #[arg(long, env = "LETHE_MAX_STORAGE_BYTES")]
+    pub max_storage_bytes: Option<u64>,
 }
 
 macro_rules! overlay {
@@ -290,7 +302,9 @@ impl Config {
             rate_limit_reveal,
             rate_limit_lookup,
             rate_limit_passphrase_failures,
-            trusted_proxies
+            trusted_proxies,
+            max_waiting_secrets_per_address,
+            max_storage_bytes
         );
         self
     }

@@ -62,6 +62,8 @@ impl AppError {
                 ServiceError::WrongPassphrase { .. } | ServiceError::RecipientNeedsAccount => StatusCode::FORBIDDEN,
                 ServiceError::SecretTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 ServiceError::Unavailable | ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                ServiceError::QuotaExceeded { .. } => StatusCode::FORBIDDEN,
+                ServiceError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
                 ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             },
             AppError::NoRoute => StatusCode::NOT_FOUND,
@@ -130,6 +132,8 @@ mod tests {
             (ServiceError::Busy.into(), 503),
             (ServiceError::Internal.into(), 500),
             (AppError::RateLimited { retry_after: 9 }, 429),
+            (ServiceError::QuotaExceeded { limit: 3 }.into(), 403),
+            (ServiceError::StorageFull.into(), 507),
         ];
         for (err, status) in cases {
             let err: AppError = err;

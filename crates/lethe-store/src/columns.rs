@@ -18,10 +18,27 @@ pub(crate) use receipt_columns;
 /// only a waiting secret needs. On SQLite, `secure_delete` overwrites the old bytes.
 macro_rules! clear_secret {
     () => {
-        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL"
+        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL, quota_tag = NULL"
     };
 }
 pub(crate) use clear_secret;
+
+/// How many waiting secrets carry a quota tag, counted up to the quota (so the count costs at
+/// most that many index entries). Parameters: tag, now, max.
+macro_rules! count_quota {
+    ($tag:literal, $now:literal, $max:literal) => {
+        concat!(
+            "SELECT count(*) FROM (SELECT 1 FROM records WHERE quota_tag = ",
+            $tag,
+            " AND state = 'new' AND secret_expires_at > ",
+            $now,
+            " LIMIT ",
+            $max,
+            ") AS waiting"
+        )
+    };
+}
+pub(crate) use count_quota;
 
 /// The obscured recipient addresses as stored: one per line (an address has no newline).
 pub(crate) fn join_recipients(recipients: &[String]) -> String {

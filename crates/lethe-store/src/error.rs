@@ -23,6 +23,10 @@ pub enum StoreError {
     /// data directory, a schema newer than this build).
     #[error("cannot open the store: {0}")]
     Open(String),
+    /// A create was refused: its creator has as many secrets waiting as its quota allows.
+    /// Nothing was written.
+    #[error("live-secret quota reached")]
+    QuotaExceeded,
 }
 
 impl StoreError {
@@ -43,6 +47,7 @@ impl StoreError {
             StoreError::Conflict(_) => "conflict",
             StoreError::Bug(_) => "bug",
             StoreError::Open(_) => "open",
+            StoreError::QuotaExceeded => "quota",
         }
     }
 }

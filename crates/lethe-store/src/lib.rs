@@ -37,7 +37,7 @@ pub use config::{StoreConfig, StoreLocation};
 pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 pub use error::StoreError;
 pub use hits::{Bucket, HitCounter, MemoryHits, WindowHits};
-pub use model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+pub use model::{AttemptOutcome, LiveQuota, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use secrets::SecretStore;
@@ -55,6 +55,10 @@ pub trait Store: SecretStore + EffectLog + HitCounter {
 
     /// Succeeds if the database answers now (readiness).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Bytes the stored secrets and receipts take (on SQLite the database's pages in use, on
+    /// PostgreSQL the records table with its indexes and TOAST), for the storage cap.
+    async fn stored_bytes(&self) -> Result<u64, StoreError>;
 }
 
 /// Opens the backend that `config` names, running its migrations.

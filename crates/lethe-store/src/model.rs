@@ -30,6 +30,18 @@ pub struct NewSecret {
     pub receipt_expires_at: UnixTime,
     /// Obscured recipient addresses, for display only.
     pub recipients: Vec<String>,
+    /// The creator's quota of waiting secrets, if one applies.
+    pub quota: Option<LiveQuota>,
+}
+
+/// A cap on the secrets one creator may have waiting. The store refuses the create
+/// ([`crate::StoreError::QuotaExceeded`]) if `max` secrets with the same `tag` wait already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveQuota {
+    /// An opaque name of the creator (a keyed hash the server makes); cleared with the
+    /// content when the secret ends.
+    pub tag: [u8; 16],
+    pub max: u32,
 }
 
 impl NewSecret {

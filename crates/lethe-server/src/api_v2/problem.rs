@@ -61,6 +61,8 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::NoRoute => ("no-route", "Not found"),
         AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
         AppError::RateLimited { .. } => ("rate-limited", "Too many requests"),
+        AppError::Service(ServiceError::QuotaExceeded { .. }) => ("quota-exceeded", "Quota of waiting secrets reached"),
+        AppError::Service(ServiceError::StorageFull) => ("storage-full", "Storage full"),
     }
 }
 

@@ -6,7 +6,7 @@ use lethe_core::policy::Ttl;
 use lethe_core::state::ContentKind;
 use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_core::{crypto, e2e, kdf, padding};
-use lethe_store::{NewSecret, ReceiptRecord};
+use lethe_store::{NewSecret, ReceiptRecord, StoreError};
 
 use zeroize::Zeroizing;
 
@@ -135,6 +135,8 @@ impl Secrets {
         if !req.recipients.is_empty() && req.owner.is_none() {
             return Err(ServiceError::RecipientNeedsAccount);
         }
+        self.check_storage().await?;
+        let quota = self.waiting_quota(req.owner.as_deref());
         let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
         // Both tokens begin with the handle of the row the store reserved; the share token
@@ -182,9 +184,16 @@ impl Secrets {
             secret_expires_at: now + ttl.secs(),
             receipt_expires_at: now + ttl.receipt_secs(),
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
+            quota,
         };
         let receipt = new.receipt();
-        self.store.create(new, vec![]).await?;
+        self.store.create(new, vec![]).await.map_err(|e| match e {
+            StoreError::QuotaExceeded => {
+                metrics::counter!("lethe_quota_refusals_total", "quota" => "waiting").increment(1);
+                ServiceError::QuotaExceeded { limit: self.policy.max_waiting_per_address }
+            }
+            other => other.into(),
+        })?;
         tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), kind = kind.as_str(), "secret created");
         Ok(Concealed { secret, receipt_token, receipt })
     }

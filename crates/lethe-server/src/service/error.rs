@@ -41,6 +41,12 @@ pub enum ServiceError {
     /// Input the domain refuses; the message names the parameter.
     #[error("{0}")]
     Invalid(String),
+    /// The caller has as many secrets waiting as its quota allows; nothing was stored.
+    #[error("You have {limit} secrets waiting to be read, the most allowed: burn some, or wait until they are read or expire")]
+    QuotaExceeded { limit: u32 },
+    /// The server's storage cap is reached; nothing was stored.
+    #[error("The server cannot store more secrets right now; please try again later")]
+    StorageFull,
     /// The database is unavailable for now; nothing was done that the caller was told about.
     #[error("The service is temporarily unavailable; please try again shortly")]
     Unavailable,

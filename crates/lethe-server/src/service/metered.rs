@@ -150,6 +150,10 @@ impl Store for MeteredStore {
     async fn ping(&self) -> Result<(), StoreError> {
         self.timed("ping", self.inner.ping()).await
     }
+
+    async fn stored_bytes(&self) -> Result<u64, StoreError> {
+        self.timed("stored_bytes", self.inner.stored_bytes()).await
+    }
 }
 
 #[cfg(test)]
@@ -242,6 +246,9 @@ mod tests {
             "down-for-test"
         }
         async fn ping(&self) -> Result<(), StoreError> {
+            down()
+        }
+        async fn stored_bytes(&self) -> Result<u64, StoreError> {
             down()
         }
     }

@@ -4,12 +4,14 @@
 //! - [`conceal`]: creating a secret and its receipt.
 //! - [`reveal`]: revealing once, passphrase attempts and lockout.
 //! - [`receipts`]: the creator's receipt, burning, recent receipts.
+//! - [`quotas`]: waiting secrets per address and the storage cap, checked before writing.
 //! - [`sweeper`]: the background task that deletes expired data.
 //! - [`error`]: the domain error, [`ServiceError`].
 
 pub mod conceal;
 pub mod error;
 pub mod metered;
+pub mod quotas;
 pub mod receipts;
 pub mod reveal;
 pub mod sweeper;
@@ -40,6 +42,10 @@ pub struct Policy {
     /// client address may hold a quarter of the places (running and waiting) at most.
     pub passphrase_queue: usize,
     pub kdf: KdfParams,
+    /// Secrets one client address may have waiting (anonymous callers; 0: no quota).
+    pub max_waiting_per_address: u32,
+    /// Bytes all stored secrets may take (0: no cap).
+    pub max_storage_bytes: u64,
 }
 
 impl From<&Config> for Policy {
@@ -51,6 +57,11 @@ impl From<&Config> for Policy {
             passphrase_attempts: c.passphrase_attempts,
             passphrase_queue: c.passphrase_queue,
             kdf: c.kdf(),
+            max_waiting_per_address: match c.rate_limits {
+                crate::limits::Switch::On => c.max_waiting_secrets_per_address,
+                crate::limits::Switch::Off => 0,
+            },
+            max_storage_bytes: c.max_storage_bytes,
         }
     }
 }
@@ -74,6 +85,7 @@ pub struct Secrets {
     /// Argon2 working memory, kept between derivations (see `lethe_core::kdf::KdfMemory`):
     /// memory use stays at one buffer per core however many passphrases are derived.
     kdf_memory: Arc<Mutex<Vec<KdfMemory>>>,
+    quotas: Arc<quotas::Quotas>,
 }
 
 impl Secrets {
@@ -81,6 +93,7 @@ impl Secrets {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let places = cores + policy.passphrase_queue;
         let admission = Arc::new(Semaphore::new(places));
+        let quotas = Arc::new(quotas::Quotas::new(policy.max_waiting_per_address, policy.max_storage_bytes));
         Secrets {
             store,
             clock,
@@ -90,6 +103,7 @@ impl Secrets {
             kdf_places: Arc::default(),
             kdf_share: (places / 4).max(1),
             kdf_memory: Arc::new(Mutex::new(Vec::with_capacity(cores))),
+            quotas,
         }
     }
 

@@ -11,6 +11,7 @@ mod limits;
 mod metrics;
 mod pages;
 mod passphrase;
+mod quotas;
 mod rate_limits;
 mod routes;
 mod v2;

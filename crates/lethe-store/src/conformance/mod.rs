@@ -7,12 +7,14 @@
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
 //! - [`hits`]: rate-limit counters count every hit, per bucket and window.
+//! - [`quota`]: live-secret quotas refuse before writing, and ended secrets make room.
 
 // The suite is test code even where it compiles as a module for other crates' tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod effects;
 pub mod hits;
+pub mod quota;
 pub mod secrets;
 pub mod sweeping;
 
@@ -50,6 +52,7 @@ pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
         secret_expires_at: NOW + ttl,
         receipt_expires_at: NOW + 2 * ttl,
         recipients: vec!["a***@e***.com".into()],
+        quota: None,
     }
 }
 
@@ -79,7 +82,9 @@ macro_rules! conformance_tests {
             effects::failure_effects_follow_the_outcome,
             hits::hits_count_per_bucket_and_window,
             hits::concurrent_hits_are_all_counted,
-            hits::old_windows_are_forgotten
+            hits::old_windows_are_forgotten,
+            quota::creates_over_the_quota_are_refused_and_store_nothing,
+            quota::expired_and_burned_secrets_do_not_count
         );
     };
     (@each $make:path; $($group:ident :: $name:ident),* $(,)?) => {

@@ -9,7 +9,7 @@
 //! them with 40001, which the caller retries and then finds the row ended).
 
 use super::rows::{count, id32, kind, receipt_from};
-use crate::columns::{clear_secret, join_recipients, receipt_columns};
+use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns};
 use crate::model::{NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
@@ -18,7 +18,8 @@ use lethe_core::token::{ReceiptId, ReceiptKey, SecretId, SecretKey};
 
 const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, \
      sealed_verifier, custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
-     passphrase_required) VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16)";
+     passphrase_required, quota_tag) \
+     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17)";
 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
 /// consume: only one caller can move the row out of `new` (P2).
@@ -101,8 +102,18 @@ fn bytes(b: &[u8; 32]) -> &[u8] {
     b.as_slice()
 }
 
-/// Stores a new secret at `row`, the row its handle names.
+/// Stores a new secret at `row`, the row its handle names, unless its creator's quota of
+/// waiting secrets is full. The count and the insert are two statements: creates from one
+/// creator that run at the same moment can pass together, exceeding the quota by at most the
+/// number running at once (bounded by the connection cap per address).
 pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> Result<(), Fail> {
+    if let Some(q) = n.quota {
+        let st = c.prepare_cached(count_quota!("$1", "$2", "$3")).await?;
+        let waiting: i64 = c.query_one(&st, &[&&q.tag[..], &n.created, &i64::from(q.max)]).await?.try_get(0)?;
+        if waiting >= i64::from(q.max) {
+            return Err(Fail::Store(crate::StoreError::QuotaExceeded));
+        }
+    }
     let (salt, params) = match &n.kdf {
         Some((s, p)) => (Some(s.as_slice()), Some(p.as_str())),
         None => (None, None),
@@ -128,6 +139,7 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
             &n.receipt_expires_at,
             &recipients,
             &n.kdf.is_some(),
+            &n.quota.map(|q| q.tag.to_vec()),
         ],
     )
     .await?;

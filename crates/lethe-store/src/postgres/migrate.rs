@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_rate_hits.sql"),
+    include_str!("../../migrations/postgres/0003_quota.sql"),
 ];
 
 /// Longest the migrating transaction may take, or another instance may wait for it (the

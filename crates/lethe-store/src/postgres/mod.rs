@@ -154,6 +154,17 @@ impl Store for PostgresStore {
         })
         .await
     }
+
+    async fn stored_bytes(&self) -> Result<u64, StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                let row = c.query_one("SELECT pg_total_relation_size('records')", &[]).await?;
+                let bytes: i64 = row.try_get(0)?;
+                Ok(bytes.max(0) as u64)
+            })
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

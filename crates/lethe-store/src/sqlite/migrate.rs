@@ -4,7 +4,8 @@ use crate::StoreError;
 use rusqlite::Connection;
 
 /// Every migration in order; the database's `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../migrations/sqlite/0001_init.sql"), include_str!("../../migrations/sqlite/0002_quota.sql")];
 
 /// Applies the migrations the database has not seen yet, each in its own transaction.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -368,6 +368,16 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         self.readers.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
     }
+
+    async fn stored_bytes(&self) -> Result<u64, StoreError> {
+        self.readers
+            .read(|c| {
+                let pragma = |name: &str| c.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
+                let in_use = (pragma("page_count")? - pragma("freelist_count")?) * pragma("page_size")?;
+                Ok(in_use.max(0) as u64)
+            })
+            .await
+    }
 }
 
 #[cfg(test)]

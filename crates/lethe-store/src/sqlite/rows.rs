@@ -3,7 +3,7 @@
 //! on the row a link's handle names and checks the stored id ([`locate_secret`],
 //! [`locate_receipt`]).
 
-use crate::columns::{clear_secret, join_recipients, receipt_columns, split_recipients};
+use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns, split_recipients};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
@@ -73,16 +73,25 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
     })
 }
 
-/// Stores a new secret at `row`, the row its handle names.
+/// Stores a new secret at `row`, the row its handle names, unless its creator's quota of
+/// waiting secrets is full. Runs on the one writer, so the count and the insert are one step.
 pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), StoreError> {
+    if let Some(q) = n.quota {
+        let waiting: i64 = conn
+            .prepare_cached(count_quota!("?1", "?2", "?3"))?
+            .query_row(params![&q.tag[..], n.created, q.max], |r| r.get(0))?;
+        if waiting >= i64::from(q.max) {
+            return Err(StoreError::QuotaExceeded);
+        }
+    }
     let (salt, params) = match &n.kdf {
         Some((s, p)) => (Some(s.as_slice()), Some(p.as_str())),
         None => (None, None),
     };
     conn.prepare_cached(
         "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, \
-         custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required) \
-         VALUES (?16, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15)",
+         custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required, \
+         quota_tag) VALUES (?16, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?17)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -101,6 +110,7 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), S
         join_recipients(&n.recipients),
         n.kdf.is_some(),
         row,
+        n.quota.map(|q| q.tag.to_vec()),
     ])?;
     Ok(())
 }
