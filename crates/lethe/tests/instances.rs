@@ -153,3 +153,25 @@ async fn two_sweepers_share_the_work_without_doubling_or_blocking_requests() {
     assert_eq!(by_a + by_b, 3000, "each row is expired by exactly one sweeper ({by_a} + {by_b})");
     assert!(answered >= 2, "requests were answered while sweeping");
 }
+
+/// Rate limits count on the database, so two instances share one allowance per address: a
+/// client that spreads its creates over both gets no more than from one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_hold_across_instances() {
+    let db = TestDatabase::create().await;
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let args = ["--rate-limit-create", "4/1h"];
+    let opts = || Options { database: Some(&db.url), args: &args, rate_limits: true, ..Options::default() };
+    let a = Server::start_with(dirs.0.path(), opts()).await;
+    let b = Server::start_with(dirs.1.path(), opts()).await;
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        let resp = client().post(format!("{base}/api/v1/share")).form(&[("secret", "counted once")]).send().await;
+        let resp = resp.expect("request");
+        let remaining = resp.headers().get("ratelimit-remaining").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        statuses.push((resp.status().as_u16(), remaining));
+    }
+    let s = |n: u16, r: &str| (n, Some(r.to_owned()));
+    assert_eq!(statuses, vec![s(200, "3"), s(200, "2"), s(200, "1"), s(200, "0"), s(429, "0"), s(429, "0")]);
+}

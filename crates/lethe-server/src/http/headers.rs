@@ -45,6 +45,28 @@ pub fn add_hsts(mut resp: Response) -> Response {
     resp
 }
 
+/// HSTS for requests that a trusted proxy received over https (`X-Forwarded-Proto: https`),
+/// when the public URL does not already say https. From any other peer the header is the
+/// client's own claim and changes nothing.
+pub async fn hsts_behind_proxy(
+    axum::extract::State(proxies): axum::extract::State<std::sync::Arc<crate::limits::TrustedProxies>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let from_proxy = req.extensions().get::<crate::limits::PeerAddr>().is_some_and(|p| proxies.contains(p.0.ip()));
+    let https = req
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    let resp = next.run(req).await;
+    if from_proxy && https {
+        add_hsts(resp)
+    } else {
+        resp
+    }
+}
+
 /// [`SECURITY_HEADERS`], parsed once.
 static PARSED: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
     SECURITY_HEADERS.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect()

@@ -28,9 +28,12 @@ pub fn app(
     let allowed_hosts = hosts::AllowedHosts::from_config(&state.config);
     let hsts = state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let body_timeout = std::time::Duration::from_secs(state.config.body_read_timeout_secs);
+    let proxied_hsts = !hsts && !state.config.trusted_proxies.is_empty();
+    let proxies = state.limits.proxies.clone();
     let inner = ServiceBuilder::new()
         .map_response(headers::add_security_headers as fn(Response) -> Response)
         .option_layer(hsts.then(|| tower::util::MapResponseLayer::new(headers::add_hsts as fn(Response) -> Response)))
+        .option_layer(proxied_hsts.then(|| axum::middleware::from_fn_with_state(proxies, headers::hsts_behind_proxy)))
         .layer(axum::middleware::from_fn_with_state(allowed_hosts, hosts::check_host))
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::layer::rate_limit))
         .layer(DefaultBodyLimit::max(body_limit))

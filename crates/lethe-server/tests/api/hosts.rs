@@ -53,3 +53,15 @@ async fn an_https_public_url_is_used_whatever_the_host_and_sends_hsts() {
     assert!(r.contains("https://secrets.example.org/secret/") && !r.contains("evil.example.com"), "{r}");
     assert!(r.to_ascii_lowercase().contains("strict-transport-security: max-age=63072000"), "{r}");
 }
+
+#[tokio::test]
+async fn hsts_follows_a_trusted_proxys_forwarded_proto_only() {
+    let hsts = |resp: &reqwest::Response| resp.headers().contains_key("strict-transport-security");
+    let proxied = TestServer::start_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let get =
+        |s: &TestServer, proto: &str| s.http.get(s.url("/api/v1/status")).header("x-forwarded-proto", proto.to_owned());
+    assert!(hsts(&get(&proxied, "https").send().await.unwrap()), "a trusted proxy received it over https");
+    assert!(!hsts(&get(&proxied, "http").send().await.unwrap()));
+    let direct = TestServer::start().await;
+    assert!(!hsts(&get(&direct, "https").send().await.unwrap()), "an untrusted peer's claim changes nothing");
+}
