@@ -1,0 +1,84 @@
+//! Tests of the configuration: layering, validation, redaction, defaults, the rate rules.
+
+use super::*;
+
+#[test]
+fn layers_override_in_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("lethe.toml");
+    std::fs::write(&file, "max_secret_bytes = 2000\nmax_ttl = 86400\nlisten = \"127.0.0.1:9000\"\n").expect("write");
+    let flags = ConfigLayer { max_secret_bytes: Some(3000), ..Default::default() };
+    let c = Config::load(Some(&file), flags).expect("loads");
+    assert_eq!(c.max_secret_bytes, 3000, "flag beats file");
+    assert_eq!(c.max_ttl, 86400, "file beats default");
+    assert_eq!(c.listen.port(), 9000);
+    assert_eq!(c.passphrase_attempts, 5, "default stays");
+    assert_eq!(crate::service::Policy::from(&c).anonymous_max_ttl, 86400, "anonymous cap follows max_ttl down");
+}
+
+#[test]
+fn bad_settings_are_refused_with_their_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("lethe.toml");
+    std::fs::write(&file, "max_secrets_bytes = 1\n").expect("write");
+    let e = Config::load(Some(&file), ConfigLayer::default()).err().map(|e| format!("{e:#}"));
+    assert!(e.is_some_and(|e| e.contains("max_secrets_bytes")));
+    let tiny_body = ConfigLayer { max_body_bytes: Some(10), ..Default::default() };
+    let e = Config::load(None, tiny_body).err().map(|e| e.to_string());
+    assert!(e.is_some_and(|e| e.contains("max_body_bytes")));
+    let zero = ConfigLayer { passphrase_attempts: Some(0), ..Default::default() };
+    assert!(Config::load(None, zero).is_err());
+}
+
+#[test]
+fn the_database_url_picks_the_backend_and_its_password_is_never_printed() {
+    let c = Config::default();
+    assert_eq!(c.store_location(), Ok(StoreLocation::Sqlite("lethe-data".into())));
+    let pg = ConfigLayer {
+        database: Some("postgres://lethe:hunter2@db.internal/lethe?sslmode=require".parse().expect("url")),
+        database_pool_size: Some(4),
+        ..Default::default()
+    };
+    let c = Config::load(None, pg).expect("loads");
+    assert!(matches!(c.store_location(), Ok(StoreLocation::Postgres(_))));
+    let sc = c.store_config().expect("store config");
+    assert_eq!((sc.pool_size, sc.connect_timeout.as_secs(), sc.statement_timeout.as_secs()), (4, 5, 10));
+    let shown = c.to_toml();
+    assert!(shown.contains("database = \"postgres://lethe:***@db.internal/lethe?sslmode=require\""), "{shown}");
+    assert!(!shown.contains("hunter2") && !format!("{c:?}").contains("hunter2"), "{shown}");
+    let bad = ConfigLayer { database: Some("mysql://root:hunter2@h/db".parse().expect("url")), ..Default::default() };
+    let e = Config::load(None, bad).err().map(|e| format!("{e:#}")).unwrap_or_default();
+    assert!(e.contains("database") && !e.contains("hunter2"), "{e}");
+    let zero = ConfigLayer { database_pool_size: Some(0), ..Default::default() };
+    assert!(Config::load(None, zero).is_err());
+}
+
+#[test]
+fn defaults_match_the_documentation() {
+    let c = Config::default();
+    assert_eq!(c.listen.to_string(), "127.0.0.1:7143");
+    assert_eq!(c.data_dir, PathBuf::from("lethe-data"));
+    assert_eq!((c.max_secret_bytes, c.max_ttl, c.anonymous_max_ttl), (10_000, 2_592_000, 604_800));
+    assert!(c.to_toml().contains("max_secret_bytes = 10000"));
+}
+
+#[test]
+fn rate_limit_settings_come_from_the_file_and_switch_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("lethe.toml");
+    let text = "rate_limit_create = \"10/1h\"\ntrusted_proxies = [\"10.0.0.0/8\", \"192.0.2.7\"]\nmax_waiting_secrets_per_address = 7\n";
+    std::fs::write(&file, text).expect("write");
+    let c = Config::load(Some(&file), ConfigLayer::default()).expect("loads");
+    assert_eq!(c.rate_rules().create, Some(Rule::new(10, 3600)));
+    assert_eq!(c.trusted_proxies.len(), 2);
+    assert_eq!(crate::service::Policy::from(&c).max_waiting_per_address, 7);
+    let shown = c.to_toml();
+    assert!(shown.contains("rate_limit_create = \"10/3600s\"") && shown.contains("\"192.0.2.7/32\""), "{shown}");
+    let off =
+        Config::load(Some(&file), ConfigLayer { rate_limits: Some(Switch::Off), ..Default::default() }).expect("off");
+    assert!(!off.rate_rules().any(), "off limits nothing");
+    assert_eq!(crate::service::Policy::from(&off).max_waiting_per_address, 0, "nor the per-address quota");
+    std::fs::write(&file, "rate_limit_create = \"lots\"\n").expect("write");
+    let e = Config::load(Some(&file), ConfigLayer::default()).err().map(|e| format!("{e:#}")).unwrap_or_default();
+    assert!(e.contains("not a rate rule"), "{e}");
+}
