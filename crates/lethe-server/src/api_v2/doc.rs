@@ -143,10 +143,20 @@ fn problem_example(kind: (&str, &str), detail: &str) -> Value {
     json!({ "type": problem::type_uri(kind.0), "title": kind.1, "status": 503, "detail": detail })
 }
 
-/// `ConcealRequest` as generated, plus: exactly one of `secret` and `ciphertext`, a string.
+/// `ConcealRequest` as generated, plus: exactly one of `secret` (a string, with no `kdf` or
+/// `proof_verifier`) and `ciphertext` (a string, with no `passphrase`); the fields that do not
+/// go with the chosen one may only be absent or null.
 fn one_of_secret_or_ciphertext(object: Value) -> Value {
-    let field = |name: &str| json!({ "required": [name], "properties": { name: { "type": "string" } } });
-    json!({ "allOf": [object, { "oneOf": [field("secret"), field("ciphertext")] }] })
+    let only_null = json!({ "type": "null" });
+    let text = json!({
+        "required": ["secret"],
+        "properties": { "secret": { "type": "string" }, "kdf": only_null, "proof_verifier": only_null },
+    });
+    let envelope = json!({
+        "required": ["ciphertext"],
+        "properties": { "ciphertext": { "type": "string" }, "passphrase": only_null },
+    });
+    json!({ "allOf": [object, { "oneOf": [text, envelope] }] })
 }
 
 fn openapi_path_item() -> Value {

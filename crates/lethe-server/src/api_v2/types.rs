@@ -9,7 +9,12 @@ use utoipa::ToSchema;
 /// End-to-end passphrase parameters: what the recipient's browser needs to derive the proof.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct KdfParams {
-    /// PBKDF2 salt, base64url without padding.
+    /// PBKDF2 salt, 8 to 64 bytes, base64url without padding.
+    #[schema(
+        pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$",
+        min_length = 11,
+        max_length = 86
+    )]
     pub salt: String,
     /// PBKDF2-HMAC-SHA256 iterations (100,000 to 10,000,000).
     #[schema(minimum = 100_000, maximum = 10_000_000)]
@@ -28,13 +33,14 @@ pub struct ConcealRequest {
     /// For `secret`: an optional passphrase, stretched with Argon2id by the server.
     #[schema(value_type = Option<String>)]
     pub passphrase: Option<Sensitive>,
-    /// An end-to-end envelope (base64url); the server never sees the key.
-    #[schema(value_type = Option<String>)]
+    /// An end-to-end envelope (base64url without padding); the server never sees the key.
+    #[schema(value_type = Option<String>, pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
     pub ciphertext: Option<Sensitive>,
     /// For `ciphertext` with a passphrase: PBKDF2 parameters.
     pub kdf: Option<KdfParams>,
     /// For `ciphertext`: SHA-256 of the proof, base64url. Required with `kdf`; recommended
     /// always, so that a link with a damaged key cannot consume the secret.
+    #[schema(pattern = r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")]
     pub proof_verifier: Option<String>,
     /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
     pub ttl: Option<i64>,
@@ -112,8 +118,8 @@ pub struct RevealRequest {
     /// For secrets the server encrypted.
     #[schema(value_type = Option<String>)]
     pub passphrase: Option<Sensitive>,
-    /// For end-to-end secrets with a passphrase: the proof, base64url.
-    #[schema(value_type = Option<String>)]
+    /// For end-to-end secrets with a passphrase: the proof, base64url without padding.
+    #[schema(value_type = Option<String>, pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
     pub proof: Option<Sensitive>,
 }
 

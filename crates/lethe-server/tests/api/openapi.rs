@@ -101,6 +101,18 @@ async fn conceal_needs_secret_or_ciphertext_in_the_document_and_in_the_server() 
     let one_of = schema["allOf"][1]["oneOf"].as_array().expect("a oneOf of the two fields");
     let required: Vec<&Value> = one_of.iter().map(|b| &b["required"][0]).collect();
     assert_eq!(required, [&json!("secret"), &json!("ciphertext")]);
+    // The fields that go with the other choice may only be absent or null; the server refuses
+    // them with 400, which the document lists.
+    assert_eq!(one_of[0]["properties"]["kdf"], json!({"type": "null"}));
+    assert_eq!(one_of[1]["properties"]["passphrase"], json!({"type": "null"}));
+    let env = lethe_core::e2e::seal(&[1; 32], b"x");
+    for body in [
+        json!({"secret": "a", "proof_verifier": lethe_core::e2e::b64(&[0; 32])}),
+        json!({"ciphertext": env, "passphrase": "p"}),
+    ] {
+        let r = call(&s, "post", "/api/v2/conceal", Some(body)).await;
+        assert_documented(&doc, "post", "/api/v2/conceal", &r, Some("bad-request"));
+    }
     assert_eq!(schema["allOf"][0]["properties"]["name"]["maxLength"], 100);
     // What the schema refuses, the server refuses with the documented 422 ...
     for body in [json!({}), json!({"ttl": 60, "name": "x"}), json!({"secret": null})] {
