@@ -144,17 +144,20 @@ fn problem_example(kind: (&str, &str), detail: &str) -> Value {
 }
 
 /// `ConcealRequest` as generated, plus: exactly one of `secret` (a string, with no `kdf` or
-/// `proof_verifier`) and `ciphertext` (a string, with no `passphrase`); the fields that do not
-/// go with the chosen one may only be absent or null.
+/// `proof_verifier`) and `ciphertext` (a string, with no `passphrase`); the other one, and the
+/// fields that do not go with the chosen one, may only be absent or null.
 fn one_of_secret_or_ciphertext(object: Value) -> Value {
     let only_null = json!({ "type": "null" });
     let text = json!({
         "required": ["secret"],
-        "properties": { "secret": { "type": "string" }, "kdf": only_null, "proof_verifier": only_null },
+        "properties": {
+            "secret": { "type": "string" },
+            "ciphertext": only_null, "kdf": only_null, "proof_verifier": only_null,
+        },
     });
     let envelope = json!({
         "required": ["ciphertext"],
-        "properties": { "ciphertext": { "type": "string" }, "passphrase": only_null },
+        "properties": { "ciphertext": { "type": "string" }, "secret": only_null, "passphrase": only_null },
     });
     json!({ "allOf": [object, { "oneOf": [text, envelope] }] })
 }

@@ -22,8 +22,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for V2Json<T> {
             return Err(AppError::BadRequest("Send a JSON body with Content-Type: application/json".into()).into());
         }
         // A POST with no body means "no options", e.g. a reveal without a passphrase (the
-        // document marks those bodies optional), with or without a JSON content type. Where
-        // a body is required (conceal), `{}` then gets that operation's answer to "nothing".
+        // document marks those bodies optional, and their handlers take an `Option`, which
+        // `null` also gives), with or without a JSON content type. Where a body is required
+        // (conceal), `{}` then gets that operation's answer to "nothing".
         let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
         std::str::from_utf8(bytes).map_err(|_| AppError::InvalidUtf8)?;
         serde_json::from_slice(bytes).map(V2Json).map_err(|e| {

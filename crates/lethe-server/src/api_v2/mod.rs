@@ -5,7 +5,8 @@
 //! - [`secrets`]: conceal, generate, status, reveal.
 //! - [`receipts`]: receipt, burn, recent.
 //! - [`types`]: request and response bodies; [`problem`]: errors; [`json`]: the body extractor.
-//! - [`doc`]: the served OpenAPI document (the generated one, completed).
+//! - [`doc`]: the served OpenAPI document (the generated one, completed); [`whole`]: integer
+//!   fields that accept what JSON Schema calls an integer.
 
 pub mod doc;
 pub mod json;
@@ -13,6 +14,7 @@ pub mod problem;
 pub mod receipts;
 pub mod secrets;
 pub mod types;
+pub mod whole;
 
 use crate::errors::AppError;
 use crate::state::AppState;

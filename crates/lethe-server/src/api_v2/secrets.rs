@@ -113,8 +113,10 @@ pub async fn conceal(
 pub async fn generate(
     State(app): State<AppState>,
     headers: HeaderMap,
-    V2Json(req): V2Json<GenerateRequest>,
+    V2Json(req): V2Json<Option<GenerateRequest>>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
+    // Optional, as documented: no body, or `null`, means the defaults.
+    let req = req.unwrap_or_default();
     let d = Charsets::default();
     let sets = Charsets {
         lowercase: req.lowercase.unwrap_or(d.lowercase),
@@ -186,8 +188,9 @@ pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Res
 pub async fn reveal(
     State(app): State<AppState>,
     Path(key): Path<String>,
-    V2Json(req): V2Json<RevealRequest>,
+    V2Json(req): V2Json<Option<RevealRequest>>,
 ) -> Result<Json<Revealed>, V2Error> {
+    let req = req.unwrap_or_default();
     let token = secret_token(&key)?;
     let proof = req.proof.as_ref().map(|p| b64_field(p.expose(), "proof").map(Zeroizing::new)).transpose()?;
     let credential = Credential::Proof {

@@ -18,6 +18,7 @@ pub struct KdfParams {
     pub salt: String,
     /// PBKDF2-HMAC-SHA256 iterations (100,000 to 10,000,000).
     #[schema(minimum = 100_000, maximum = 10_000_000)]
+    #[serde(deserialize_with = "super::whole::whole")]
     pub iterations: u32,
 }
 
@@ -27,14 +28,15 @@ pub struct KdfParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConcealRequest {
-    /// Plain text; the server encrypts it at rest.
-    #[schema(value_type = Option<String>)]
+    /// Plain text; the server encrypts it at rest. Not empty, and not white space only.
+    #[schema(value_type = Option<String>, min_length = 1)]
     pub secret: Option<Sensitive>,
     /// For `secret`: an optional passphrase, stretched with Argon2id by the server.
     #[schema(value_type = Option<String>)]
     pub passphrase: Option<Sensitive>,
     /// An end-to-end envelope (base64url without padding); the server never sees the key.
-    #[schema(value_type = Option<String>, pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
+    #[schema(value_type = Option<String>, min_length = 1,
+        pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
     pub ciphertext: Option<Sensitive>,
     /// For `ciphertext` with a passphrase: PBKDF2 parameters.
     pub kdf: Option<KdfParams>,
@@ -43,6 +45,7 @@ pub struct ConcealRequest {
     #[schema(pattern = r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")]
     pub proof_verifier: Option<String>,
     /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
+    #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub ttl: Option<i64>,
     /// A label for the creator's receipts (at most 100 characters).
     #[schema(max_length = 100)]
@@ -55,6 +58,7 @@ pub struct ConcealRequest {
 pub struct GenerateRequest {
     /// 4 to 128 characters; 12 by default.
     #[schema(minimum = 4, maximum = 128)]
+    #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub length: Option<usize>,
     pub lowercase: Option<bool>,
     pub uppercase: Option<bool>,
@@ -64,6 +68,7 @@ pub struct GenerateRequest {
     #[schema(value_type = Option<String>)]
     pub passphrase: Option<Sensitive>,
     /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
+    #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub ttl: Option<i64>,
     /// A label for the creator's receipts (at most 100 characters).
     #[schema(max_length = 100)]

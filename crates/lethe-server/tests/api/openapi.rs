@@ -105,6 +105,8 @@ async fn conceal_needs_secret_or_ciphertext_in_the_document_and_in_the_server() 
     // them with 400, which the document lists.
     assert_eq!(one_of[0]["properties"]["kdf"], json!({"type": "null"}));
     assert_eq!(one_of[1]["properties"]["passphrase"], json!({"type": "null"}));
+    assert_eq!(one_of[0]["properties"]["ciphertext"], json!({"type": "null"}), "both at once fit neither choice");
+    assert_eq!(one_of[1]["properties"]["secret"], json!({"type": "null"}));
     let env = lethe_core::e2e::seal(&[1; 32], b"x");
     for body in [
         json!({"secret": "a", "proof_verifier": lethe_core::e2e::b64(&[0; 32])}),
@@ -115,7 +117,8 @@ async fn conceal_needs_secret_or_ciphertext_in_the_document_and_in_the_server() 
     }
     assert_eq!(schema["allOf"][0]["properties"]["name"]["maxLength"], 100);
     // What the schema refuses, the server refuses with the documented 422 ...
-    for body in [json!({}), json!({"ttl": 60, "name": "x"}), json!({"secret": null})] {
+    assert_eq!(schema["allOf"][0]["properties"]["ciphertext"]["minLength"], 1);
+    for body in [json!({}), json!({"ttl": 60, "name": "x"}), json!({"secret": null}), json!({"ciphertext": ""})] {
         let r = call(&s, "post", "/api/v2/conceal", Some(body)).await;
         assert_documented(&doc, "post", "/api/v2/conceal", &r, Some("empty-secret"));
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -127,6 +130,14 @@ async fn conceal_needs_secret_or_ciphertext_in_the_document_and_in_the_server() 
     let ok = call(&s, "post", "/api/v2/conceal", Some(json!({"secret": "a", "ciphertext": null}))).await;
     assert_documented(&doc, "post", "/api/v2/conceal", &ok, None);
     assert_eq!(ok.status, StatusCode::CREATED);
+    // JSON Schema's integers include 3600.0; the server takes it as 3600 (and still refuses 3600.5).
+    assert_eq!(schema["allOf"][0]["properties"]["ttl"]["type"], json!(["integer", "null"]));
+    let whole = call(&s, "post", "/api/v2/conceal", Some(json!({"secret": "a", "ttl": 3600.0}))).await;
+    assert_eq!((whole.status, whole.json["ttl"].as_i64()), (StatusCode::CREATED, Some(3600)), "{}", whole.json);
+    let g = call(&s, "post", "/api/v2/generate", Some(json!({"length": 16.0, "ttl": 60.0}))).await;
+    assert_eq!((g.status, g.str("value").len()), (StatusCode::CREATED, 16), "{}", g.json);
+    let half = call(&s, "post", "/api/v2/conceal", Some(json!({"secret": "a", "ttl": 3600.5}))).await;
+    assert_documented(&doc, "post", "/api/v2/conceal", &half, Some("invalid-body"));
 }
 
 #[tokio::test]
@@ -147,6 +158,11 @@ async fn generate_and_reveal_take_an_optional_body() {
     )
     .await;
     assert_eq!(empty.status, StatusCode::CREATED, "{}", empty.json);
+    // And so is `null`, which the optional body's schema allows.
+    let null = call(&s, "post", "/api/v2/generate", Some(Value::Null)).await;
+    assert_eq!(null.status, StatusCode::CREATED, "{}", null.json);
+    let conceal_null = call(&s, "post", "/api/v2/conceal", Some(Value::Null)).await;
+    assert_documented(&doc, "post", "/api/v2/conceal", &conceal_null, Some("invalid-body"));
     let reveal = format!("/api/v2/secret/{}/reveal", empty.str("secret_key"));
     let r =
         Reply::from(s.http.post(s.url(&reveal)).header("content-type", "application/json").send().await.unwrap()).await;
