@@ -47,8 +47,8 @@ pub struct ConcealRequest {
     /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
     #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub ttl: Option<i64>,
-    /// A label for the creator's receipts (at most 100 characters).
-    #[schema(max_length = 100)]
+    /// A label for the creator's receipts: at most 100 characters, no control characters.
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub name: Option<String>,
 }
 
@@ -70,8 +70,8 @@ pub struct GenerateRequest {
     /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
     #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub ttl: Option<i64>,
-    /// A label for the creator's receipts (at most 100 characters).
-    #[schema(max_length = 100)]
+    /// A label for the creator's receipts: at most 100 characters, no control characters.
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub name: Option<String>,
 }
 

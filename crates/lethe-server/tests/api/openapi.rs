@@ -116,6 +116,8 @@ async fn conceal_needs_secret_or_ciphertext_in_the_document_and_in_the_server() 
         assert_documented(&doc, "post", "/api/v2/conceal", &r, Some("bad-request"));
     }
     assert_eq!(schema["allOf"][0]["properties"]["name"]["maxLength"], 100);
+    // Names without control characters (what the server refuses with 400).
+    assert_eq!(schema["allOf"][0]["properties"]["name"]["pattern"], "^[^\\x00-\\x1f\\x7f-\\x9f]*$");
     // What the schema refuses, the server refuses with the documented 422 ...
     assert_eq!(schema["allOf"][0]["properties"]["ciphertext"]["minLength"], 1);
     for body in [json!({}), json!({"ttl": 60, "name": "x"}), json!({"secret": null}), json!({"ciphertext": ""})] {
@@ -180,6 +182,8 @@ async fn every_error_the_server_gives_is_a_documented_problem() {
         ("/api/v2/conceal", Some(json!({"secret": "a", "unknown": 1})), "invalid-body"),
         ("/api/v2/conceal", Some(json!({"secret": "x".repeat(10_001)})), "secret-too-large"),
         ("/api/v2/conceal", Some(json!({"secret": " "})), "empty-secret"),
+        ("/api/v2/conceal", Some(json!({"secret": "a", "name": "tab\there"})), "bad-request"),
+        ("/api/v2/generate", Some(json!({"name": "bell\u{7}"})), "bad-request"),
         ("/api/v2/generate", Some(json!({"length": 200})), "bad-request"),
         ("/api/v2/generate", Some(json!({"length": -1})), "invalid-body"),
         ("/api/v2/generate", Some(json!({"digits": "yes"})), "invalid-body"),
