@@ -12,6 +12,9 @@
 //! whoever holds the receipt link can compute the share link (the receipt page shows it
 //! anyway while the secret waits), but not the other way round.
 
+mod pattern;
+
+pub use pattern::token_pattern;
 use rand::rngs::OsRng;
 use rand::RngCore;
 use sha2::{Digest, Sha256};

@@ -1,17 +1,19 @@
 //! The v1 receipt ("metadata") JSON, field for field as Onetime Secret clients read it.
 
+use crate::http::sensitive::Sensitive;
 use crate::service::ReceiptView;
 use lethe_core::state::SecretState;
 use lethe_core::token::ReceiptToken;
 use serde::Serialize;
 
-/// A receipt on the v1 wire. Times are Unix seconds; TTLs are seconds remaining.
+/// A receipt on the v1 wire. Times are Unix seconds; TTLs are seconds remaining. The two
+/// keys are link tokens: [`Sensitive`], so `Debug` does not show them.
 #[derive(Debug, Serialize)]
 pub struct V1Receipt {
     pub custid: String,
-    pub metadata_key: String,
+    pub metadata_key: Sensitive,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret_key: Option<String>,
+    pub secret_key: Option<Sensitive>,
     pub ttl: i64,
     pub metadata_ttl: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,8 +53,8 @@ impl V1Receipt {
         let waiting = view.state == SecretState::New;
         V1Receipt {
             custid: r.custid.clone(),
-            metadata_key: token.expose().to_owned(),
-            secret_key: view.secret.as_ref().filter(|_| with_secret_key && waiting).map(|t| t.expose().to_owned()),
+            metadata_key: token.expose().into(),
+            secret_key: view.secret.as_ref().filter(|_| with_secret_key && waiting).map(|t| t.expose().into()),
             ttl: r.ttl,
             metadata_ttl: (r.expires_at - view.now).max(0),
             secret_ttl: waiting.then(|| (r.secret_expires_at - view.now).max(0)),
@@ -80,5 +82,31 @@ mod tests {
         assert_eq!(v1_state(SecretState::Viewed, true), "received");
         assert_eq!(v1_state(SecretState::Burned, false), "burned");
         assert_eq!(v1_state(SecretState::Expired, false), "expired");
+    }
+
+    #[test]
+    fn debug_does_not_show_the_keys() {
+        let (m, t) = ("MetadataKey0123456789abcdefghij", "SecretKey0123456789abcdefghijkl");
+        let r = V1Receipt {
+            custid: "anon".into(),
+            metadata_key: m.into(),
+            secret_key: Some(t.into()),
+            ttl: 60,
+            metadata_ttl: 120,
+            secret_ttl: Some(60),
+            state: "new",
+            created: 0,
+            updated: 0,
+            received: None,
+            burned: None,
+            burn_reason: None,
+            recipient: vec![],
+            share_domain: "",
+            passphrase_required: false,
+        };
+        let shown = format!("{r:?}");
+        assert!(!shown.contains(m) && !shown.contains(t), "{shown}");
+        let wire = serde_json::to_string(&r).expect("serialises");
+        assert!(wire.contains(m) && wire.contains(t), "{wire}");
     }
 }

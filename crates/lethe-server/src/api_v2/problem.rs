@@ -9,10 +9,30 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// A problem document.
+/// Prefix of every problem `type`.
+const TYPE_PREFIX: &str = "urn:lethe:problem:";
+
+/// `(slug, title)` of the problem types that any operation can answer with; the OpenAPI
+/// document lists them on every operation (see `api_v2::doc`).
+pub const RATE_LIMITED: (&str, &str) = ("rate-limited", "Too many requests");
+pub const UNAVAILABLE: (&str, &str) = ("unavailable", "Temporarily unavailable");
+pub const BUSY: (&str, &str) = ("busy", "Busy");
+
+/// The `type` of the problem named `slug`, e.g. `urn:lethe:problem:gone`.
+pub fn type_uri(slug: &str) -> String {
+    format!("{TYPE_PREFIX}{slug}")
+}
+
+/// A problem document (RFC 9457), served as `application/problem+json`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
-    /// A URN naming the kind of problem, e.g. `urn:lethe:problem:gone`.
+    /// A URN naming the kind of problem: `urn:lethe:problem:` and one of `bad-request`,
+    /// `invalid-body`, `invalid-utf8`, `body-too-large`, `malformed-key`, `unknown-secret`,
+    /// `gone`, `passphrase-required`, `wrong-passphrase`, `not-authorized`, `empty-secret`,
+    /// `secret-too-large`, `needs-end-to-end`, `recipient-needs-account`, `no-route`,
+    /// `method-not-allowed`, `rate-limited`, `quota-exceeded`, `storage-full`, `unavailable`,
+    /// `busy`, `internal`. Clients act
+    /// on `type` and `status`, not on `detail`.
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
@@ -39,8 +59,8 @@ impl<E: Into<AppError>> From<E> for V2Error {
 fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
     match e {
         AppError::Service(ServiceError::Invalid(_)) => ("bad-request", "Bad request"),
-        AppError::Service(ServiceError::Unavailable) => ("unavailable", "Temporarily unavailable"),
-        AppError::Service(ServiceError::Busy) => ("busy", "Busy"),
+        AppError::Service(ServiceError::Unavailable) => UNAVAILABLE,
+        AppError::Service(ServiceError::Busy) => BUSY,
         AppError::Service(ServiceError::Internal) => ("internal", "Internal error"),
         AppError::Service(ServiceError::Unknown) => ("unknown-secret", "No such secret"),
         AppError::Service(ServiceError::Gone(_)) => ("gone", "The secret is no longer available"),
@@ -60,7 +80,7 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::Unprocessable(_) => ("invalid-body", "Invalid request body"),
         AppError::NoRoute => ("no-route", "Not found"),
         AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
-        AppError::RateLimited { .. } => ("rate-limited", "Too many requests"),
+        AppError::RateLimited { .. } => RATE_LIMITED,
         AppError::Service(ServiceError::QuotaExceeded { .. }) => ("quota-exceeded", "Quota of waiting secrets reached"),
         AppError::Service(ServiceError::StorageFull) => ("storage-full", "Storage full"),
     }
@@ -84,7 +104,7 @@ impl Problem {
             other => other.to_string(),
         };
         Problem {
-            kind: format!("urn:lethe:problem:{slug}"),
+            kind: type_uri(slug),
             title: title.to_owned(),
             status: e.status().as_u16(),
             detail,

@@ -1,6 +1,7 @@
 //! v2 handlers for the creator's receipt: read, burn, recent.
 
 use super::problem::{Problem, V2Error};
+use super::secrets::{GONE, MALFORMED_KEY};
 use super::types::{Receipt, Status};
 use crate::errors::AppError;
 use crate::service::ReceiptView;
@@ -18,8 +19,8 @@ fn receipt_token(key: &str) -> Result<ReceiptToken, AppError> {
 pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken) -> Receipt {
     let r = &view.record;
     Receipt {
-        receipt_key: token.expose().to_owned(),
-        secret_key: view.secret.as_ref().map(|t| t.expose().to_owned()),
+        receipt_key: token.expose().into(),
+        secret_key: view.secret.as_ref().map(|t| t.expose().into()),
         state: view.state.as_str().to_owned(),
         burn_reason: r.burn_reason.map(|b| b.as_str().to_owned()),
         name: r.name.clone(),
@@ -37,7 +38,9 @@ pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken) -> Receipt 
 
 /// The creator's receipt: state, times, and the share key while the secret waits.
 #[utoipa::path(get, path = "/api/v2/receipt/{key}", tag = "receipts", params(("key" = String, Path)),
-    responses((status = 200, body = Receipt), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The receipt", body = Receipt),
+              (status = 400, description = MALFORMED_KEY, body = Problem),
+              (status = 404, description = "`unknown-secret`: no receipt is known under this key", body = Problem)))]
 pub async fn receipt(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<Receipt>, V2Error> {
     let token = receipt_token(&key)?;
     let view = app.secrets.receipt(&token).await?;
@@ -46,7 +49,10 @@ pub async fn receipt(State(app): State<AppState>, Path(key): Path<String>) -> Re
 
 /// Burns a secret nobody has read yet.
 #[utoipa::path(post, path = "/api/v2/receipt/{key}/burn", tag = "receipts", params(("key" = String, Path)),
-    responses((status = 200, body = Receipt), (status = 404, body = Problem), (status = 410, body = Problem)))]
+    responses((status = 200, description = "Burned: the receipt", body = Receipt),
+              (status = 400, description = MALFORMED_KEY, body = Problem),
+              (status = 404, description = "`unknown-secret`: no receipt is known under this key", body = Problem),
+              (status = 410, description = GONE, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<Receipt>, V2Error> {
     let token = receipt_token(&key)?;
@@ -56,14 +62,16 @@ pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> Resul
 
 /// The caller's receipts. Needs an account (not available yet: always 401).
 #[utoipa::path(get, path = "/api/v2/receipt/recent", tag = "receipts",
-    responses((status = 200, body = [Receipt]), (status = 401, body = Problem)))]
+    responses((status = 200, description = "The caller's receipts", body = [Receipt]),
+              (status = 401, description = "`not-authorized`", body = Problem)))]
 pub async fn recent(headers: HeaderMap) -> Result<Json<Vec<Receipt>>, V2Error> {
     crate::api_v1::auth::require_account(&headers)?;
     Ok(Json(Vec::new()))
 }
 
 /// Liveness of the API.
-#[utoipa::path(get, path = "/api/v2/status", tag = "meta", responses((status = 200, body = Status)))]
+#[utoipa::path(get, path = "/api/v2/status", operation_id = "api_status", tag = "meta",
+    responses((status = 200, description = "The API is up", body = Status)))]
 pub async fn status() -> Json<Status> {
     Json(Status { status: "nominal".into(), version: env!("CARGO_PKG_VERSION").into() })
 }

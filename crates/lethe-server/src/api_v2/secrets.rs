@@ -6,6 +6,7 @@ use super::problem::{Problem, V2Error};
 use super::types::{ConcealRequest, Created, GenerateRequest, KdfParams, RevealRequest, Revealed, SecretStatusBody};
 use crate::errors::AppError;
 use crate::http::links::base_url;
+use crate::http::sensitive::Sensitive;
 use crate::service::ServiceError;
 use crate::service::{Conceal, Concealed, Credential, Payload};
 use crate::state::AppState;
@@ -17,6 +18,16 @@ use lethe_core::generate::{self, Charsets};
 use lethe_core::state::{ContentKind, SecretState};
 use lethe_core::token::SecretToken;
 use zeroize::Zeroizing;
+
+/// Descriptions of responses that several operations share.
+pub(super) const MALFORMED_KEY: &str = "`malformed-key`: the key cannot be a Lethe key";
+pub(super) const UNKNOWN: &str = "`unknown-secret`: no secret is known under this key";
+pub(super) const GONE: &str = "`gone`: the secret was viewed, burned or expired (see `state`)";
+const BAD_BODY: &str = "`bad-request` (not JSON, or values that do not go together), or `invalid-utf8`";
+const INVALID_BODY: &str = "`invalid-body`: unknown fields or values of the wrong type";
+const QUOTA: &str =
+    "`quota-exceeded`: this client address has as many secrets waiting as its quota allows; nothing stored";
+const STORAGE_FULL: &str = "`storage-full`: the server's storage cap is reached; nothing stored";
 
 fn b64_field(value: &str, field: &str) -> Result<Vec<u8>, AppError> {
     e2e::unb64(value).ok_or_else(|| AppError::BadRequest(format!("'{field}' must be base64url without padding")))
@@ -30,7 +41,10 @@ fn payload(req: &mut ConcealRequest) -> Result<Payload, AppError> {
             if req.kdf.is_some() || req.proof_verifier.is_some() {
                 return Err(AppError::BadRequest("'kdf' and 'proof_verifier' go with 'ciphertext'".into()));
             }
-            Ok(Payload::Text { content: Zeroizing::new(text), passphrase: req.passphrase.take().map(Zeroizing::new) })
+            Ok(Payload::Text {
+                content: text.into_inner(),
+                passphrase: req.passphrase.take().map(Sensitive::into_inner),
+            })
         }
         (None, Some(envelope)) => {
             if req.passphrase.is_some() {
@@ -50,19 +64,21 @@ fn payload(req: &mut ConcealRequest) -> Result<Payload, AppError> {
                 ),
                 None => None,
             };
+            // Moved out of its wiped buffer, not copied: the service keeps it as a `String`.
+            let envelope = std::mem::take(&mut *envelope.into_inner());
             Ok(Payload::E2e { envelope, kdf, verifier })
         }
     }
 }
 
-fn created(app: &AppState, headers: &HeaderMap, c: &Concealed, value: Option<String>) -> Created {
+fn created(app: &AppState, headers: &HeaderMap, c: &Concealed, value: Option<Sensitive>) -> Created {
     let base = base_url(&app.config, headers);
     let r = &c.receipt;
     Created {
-        secret_key: c.secret.expose().to_owned(),
-        receipt_key: c.receipt_token.expose().to_owned(),
-        share_url: format!("{base}/secret/{}", c.secret.expose()),
-        receipt_url: format!("{base}/private/{}", c.receipt_token.expose()),
+        secret_key: c.secret.expose().into(),
+        receipt_key: c.receipt_token.expose().into(),
+        share_url: format!("{base}/secret/{}", c.secret.expose()).into(),
+        receipt_url: format!("{base}/private/{}", c.receipt_token.expose()).into(),
         ttl: r.ttl,
         expires_at: r.secret_expires_at,
         passphrase_required: r.passphrase_required,
@@ -74,8 +90,13 @@ fn created(app: &AppState, headers: &HeaderMap, c: &Concealed, value: Option<Str
 
 /// Stores a secret.
 #[utoipa::path(post, path = "/api/v2/conceal", tag = "secrets", request_body = ConcealRequest,
-    responses((status = 201, body = Created), (status = 400, body = Problem), (status = 413, body = Problem),
-              (status = 422, body = Problem)))]
+    responses((status = 201, description = "Stored: the links, handed out once", body = Created),
+              (status = 400, description = BAD_BODY, body = Problem),
+              (status = 403, description = QUOTA, body = Problem),
+              (status = 413, description = "`body-too-large` or `secret-too-large`", body = Problem),
+              (status = 422, description = "`invalid-body`, or `empty-secret`: neither `secret` nor `ciphertext`, \
+                                            or a `secret` of white space only", body = Problem),
+              (status = 507, description = STORAGE_FULL, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn conceal(
     State(app): State<AppState>,
@@ -86,15 +107,23 @@ pub async fn conceal(
     store(&app, &headers, payload, req.ttl, req.name, None).await
 }
 
-/// Generates a password and stores it as a secret; the response carries it in `value`.
-#[utoipa::path(post, path = "/api/v2/generate", tag = "secrets", request_body = GenerateRequest,
-    responses((status = 201, body = Created), (status = 400, body = Problem)))]
+/// Generates a password and stores it as a secret; the response carries it in `value`. The body
+/// is optional: without one, the defaults apply.
+#[utoipa::path(post, path = "/api/v2/generate", tag = "secrets", request_body = Option<GenerateRequest>,
+    responses((status = 201, description = "Stored: the links and the generated `value`", body = Created),
+              (status = 400, description = BAD_BODY, body = Problem),
+              (status = 403, description = QUOTA, body = Problem),
+              (status = 413, description = "`body-too-large`", body = Problem),
+              (status = 422, description = INVALID_BODY, body = Problem),
+              (status = 507, description = STORAGE_FULL, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn generate(
     State(app): State<AppState>,
     headers: HeaderMap,
-    V2Json(req): V2Json<GenerateRequest>,
+    V2Json(req): V2Json<Option<GenerateRequest>>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
+    // Optional, as documented: no body, or `null`, means the defaults.
+    let req = req.unwrap_or_default();
     let d = Charsets::default();
     let sets = Charsets {
         lowercase: req.lowercase.unwrap_or(d.lowercase),
@@ -104,8 +133,9 @@ pub async fn generate(
     };
     let value = generate::password(req.length.unwrap_or(generate::DEFAULT_LENGTH), sets)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let payload = Payload::Text { content: value.clone(), passphrase: req.passphrase.map(Zeroizing::new) };
-    store(&app, &headers, payload, req.ttl, req.name, Some(value.to_string())).await
+    let shown = Sensitive::from(value.clone());
+    let payload = Payload::Text { content: value, passphrase: req.passphrase.map(Sensitive::into_inner) };
+    store(&app, &headers, payload, req.ttl, req.name, Some(shown)).await
 }
 
 /// Conceals `payload` (anonymously, until accounts exist) and answers 201 with its links.
@@ -115,7 +145,7 @@ async fn store(
     payload: Payload,
     ttl: Option<i64>,
     name: Option<String>,
-    value: Option<String>,
+    value: Option<Sensitive>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let req = Conceal { payload, ttl: ttl.map(|t| t.to_string()), owner: None, recipients: vec![], name };
     let c = app.secrets.conceal(req).await?;
@@ -127,8 +157,12 @@ pub(super) fn secret_token(key: &str) -> Result<SecretToken, AppError> {
 }
 
 /// Whether a secret is waiting, and what opening it needs. Never consumes it.
-#[utoipa::path(get, path = "/api/v2/secret/{key}", tag = "secrets", params(("key" = String, Path)),
-    responses((status = 200, body = SecretStatusBody), (status = 404, body = Problem), (status = 410, body = Problem)))]
+#[utoipa::path(get, path = "/api/v2/secret/{key}", operation_id = "secret_status", tag = "secrets",
+    params(("key" = String, Path)),
+    responses((status = 200, description = "The secret is waiting", body = SecretStatusBody),
+              (status = 400, description = MALFORMED_KEY, body = Problem),
+              (status = 404, description = UNKNOWN, body = Problem),
+              (status = 410, description = GONE, body = Problem)))]
 pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<SecretStatusBody>, V2Error> {
     let s = app.secrets.status(&secret_token(&key)?).await?;
     if s.state != SecretState::New {
@@ -145,23 +179,37 @@ pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Res
 }
 
 /// Reveals a secret, once. Wrong passphrases are counted; the last allowed one destroys it.
+/// The body is optional: a secret without a passphrase opens with a bare POST.
 #[utoipa::path(post, path = "/api/v2/secret/{key}/reveal", tag = "secrets", params(("key" = String, Path)),
-    request_body = RevealRequest,
-    responses((status = 200, body = Revealed), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 410, body = Problem)))]
+    request_body = Option<RevealRequest>,
+    responses((status = 200, description = "The content, once", body = Revealed),
+              (status = 400, description = "`malformed-key`, or `bad-request` (a `proof` that is not base64url), \
+                                            or `invalid-utf8`", body = Problem),
+              (status = 401, description = "`passphrase-required`", body = Problem),
+              (status = 403, description = "`wrong-passphrase`, with `attempts_remaining`", body = Problem),
+              (status = 404, description = UNKNOWN, body = Problem),
+              (status = 410, description = GONE, body = Problem),
+              (status = 413, description = "`body-too-large`", body = Problem),
+              (status = 422, description = INVALID_BODY, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn reveal(
     State(app): State<AppState>,
     Path(key): Path<String>,
-    V2Json(req): V2Json<RevealRequest>,
+    V2Json(req): V2Json<Option<RevealRequest>>,
 ) -> Result<Json<Revealed>, V2Error> {
+    let req = req.unwrap_or_default();
     let token = secret_token(&key)?;
-    let proof = req.proof.as_deref().map(|p| b64_field(p, "proof")).transpose()?;
-    let passphrase = req.passphrase.map(Zeroizing::new);
-    let credential =
-        Credential::Proof { proof: proof.as_deref(), passphrase: passphrase.as_deref().map(|p| p.as_str()) };
+    let proof = req.proof.as_ref().map(|p| b64_field(p.expose(), "proof").map(Zeroizing::new)).transpose()?;
+    let credential = Credential::Proof {
+        proof: proof.as_ref().map(|p| p.as_slice()),
+        passphrase: req.passphrase.as_ref().map(Sensitive::expose),
+    };
     let r = app.secrets.reveal(&token, credential).await?;
     let e2e = r.kind == ContentKind::E2e;
-    let content = r.content.to_string();
-    Ok(Json(Revealed { e2e, secret: (!e2e).then(|| content.clone()), ciphertext: e2e.then_some(content) }))
+    let content = Some(Sensitive::from(r.content));
+    Ok(Json(if e2e {
+        Revealed { e2e, secret: None, ciphertext: content }
+    } else {
+        Revealed { e2e, secret: content, ciphertext: None }
+    }))
 }

@@ -1,51 +1,77 @@
-//! Request and response bodies of the v2 API, with their OpenAPI schemas.
+//! Request and response bodies of the v2 API, with their OpenAPI schemas. Every field that
+//! carries a secret (content, passphrase, proof, link token, link) is [`Sensitive`]: wiped on
+//! drop and `[redacted]` in `Debug`, so a stray `{:?}` cannot log it.
 
+use crate::http::sensitive::Sensitive;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// End-to-end passphrase parameters: what the recipient's browser needs to derive the proof.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct KdfParams {
-    /// PBKDF2 salt, base64url without padding.
+    /// PBKDF2 salt, 8 to 64 bytes, base64url without padding.
+    #[schema(
+        pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$",
+        min_length = 11,
+        max_length = 86
+    )]
     pub salt: String,
     /// PBKDF2-HMAC-SHA256 iterations (100,000 to 10,000,000).
+    #[schema(minimum = 100_000, maximum = 10_000_000)]
+    #[serde(deserialize_with = "super::whole::whole")]
     pub iterations: u32,
 }
 
-/// A secret to store: either `secret` (the server encrypts it) or `ciphertext` (an end-to-end
-/// envelope, see docs/crypto.md).
+/// A secret to store: exactly one of `secret` (the server encrypts it) and `ciphertext` (an
+/// end-to-end envelope, see docs/crypto.md). A body with neither, or with only white space in
+/// `secret`, gets 422 `empty-secret`; one with both gets 400 `bad-request`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConcealRequest {
-    /// Plain text; the server encrypts it at rest.
-    pub secret: Option<String>,
+    /// Plain text; the server encrypts it at rest. Not empty, and not white space only.
+    #[schema(value_type = Option<String>, min_length = 1)]
+    pub secret: Option<Sensitive>,
     /// For `secret`: an optional passphrase, stretched with Argon2id by the server.
-    pub passphrase: Option<String>,
-    /// An end-to-end envelope (base64url); the server never sees the key.
-    pub ciphertext: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub passphrase: Option<Sensitive>,
+    /// An end-to-end envelope (base64url without padding); the server never sees the key.
+    #[schema(value_type = Option<String>, min_length = 1,
+        pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
+    pub ciphertext: Option<Sensitive>,
     /// For `ciphertext` with a passphrase: PBKDF2 parameters.
     pub kdf: Option<KdfParams>,
     /// For `ciphertext`: SHA-256 of the proof, base64url. Required with `kdf`; recommended
     /// always, so that a link with a damaged key cannot consume the secret.
+    #[schema(pattern = r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")]
     pub proof_verifier: Option<String>,
     /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
+    #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub ttl: Option<i64>,
-    /// A label for the creator's receipts (at most 100 characters).
+    /// A label for the creator's receipts: at most 100 characters, no control characters.
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub name: Option<String>,
 }
 
-/// Options for a generated password.
+/// Options for a generated password. Every field is optional, and so is the body itself.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateRequest {
     /// 4 to 128 characters; 12 by default.
+    #[schema(minimum = 4, maximum = 128)]
+    #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub length: Option<usize>,
     pub lowercase: Option<bool>,
     pub uppercase: Option<bool>,
     pub digits: Option<bool>,
     pub symbols: Option<bool>,
-    pub passphrase: Option<String>,
+    /// An optional passphrase, stretched with Argon2id by the server.
+    #[schema(value_type = Option<String>)]
+    pub passphrase: Option<Sensitive>,
+    /// Lifetime in seconds; clamped to the allowed range, 7 days when omitted.
+    #[serde(default, deserialize_with = "super::whole::whole_opt")]
     pub ttl: Option<i64>,
+    /// A label for the creator's receipts: at most 100 characters, no control characters.
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub name: Option<String>,
 }
 
@@ -53,13 +79,17 @@ pub struct GenerateRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
     /// `T`: reveal with `POST /api/v2/secret/{secret_key}/reveal`.
-    pub secret_key: String,
+    #[schema(value_type = String)]
+    pub secret_key: Sensitive,
     /// `M`: the creator's receipt, `GET /api/v2/receipt/{receipt_key}`. Do not share it.
-    pub receipt_key: String,
+    #[schema(value_type = String)]
+    pub receipt_key: Sensitive,
     /// Absolute share link (for end-to-end secrets, append `#` and the key).
-    pub share_url: String,
+    #[schema(value_type = String)]
+    pub share_url: Sensitive,
     /// Absolute receipt link.
-    pub receipt_url: String,
+    #[schema(value_type = String)]
+    pub receipt_url: Sensitive,
     /// Granted lifetime in seconds.
     pub ttl: i64,
     /// Unix time at which the secret expires.
@@ -69,7 +99,8 @@ pub struct Created {
     pub name: Option<String>,
     /// The generated password (only from `generate`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub value: Option<Sensitive>,
 }
 
 /// A secret's status, read without consuming it.
@@ -90,9 +121,11 @@ pub struct SecretStatusBody {
 #[serde(deny_unknown_fields)]
 pub struct RevealRequest {
     /// For secrets the server encrypted.
-    pub passphrase: Option<String>,
-    /// For end-to-end secrets with a passphrase: the proof, base64url.
-    pub proof: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub passphrase: Option<Sensitive>,
+    /// For end-to-end secrets with a passphrase: the proof, base64url without padding.
+    #[schema(value_type = Option<String>, pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
+    pub proof: Option<Sensitive>,
 }
 
 /// A revealed secret: `secret` (text) or `ciphertext` (an end-to-end envelope to decrypt).
@@ -100,17 +133,21 @@ pub struct RevealRequest {
 pub struct Revealed {
     pub e2e: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub secret: Option<Sensitive>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ciphertext: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub ciphertext: Option<Sensitive>,
 }
 
 /// The creator's receipt.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Receipt {
-    pub receipt_key: String,
+    #[schema(value_type = String)]
+    pub receipt_key: Sensitive,
     /// Present while the secret waits.
-    pub secret_key: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub secret_key: Option<Sensitive>,
     /// `new`, `viewed`, `burned` or `expired`.
     pub state: String,
     /// Why it was burned: `creator` or `passphrase_attempts`.
@@ -133,4 +170,67 @@ pub struct Receipt {
 pub struct Status {
     pub status: String,
     pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "hunter2-correct-horse";
+
+    fn hidden(shown: String) {
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn requests_do_not_show_secrets_in_debug() {
+        let c: ConcealRequest = serde_json::from_value(serde_json::json!({"secret": SECRET, "passphrase": SECRET}))
+            .expect("a conceal body");
+        hidden(format!("{c:?}"));
+        let e: ConcealRequest = serde_json::from_value(serde_json::json!({"ciphertext": SECRET})).expect("e2e body");
+        hidden(format!("{e:?}"));
+        let g: GenerateRequest = serde_json::from_value(serde_json::json!({"passphrase": SECRET})).expect("generate");
+        hidden(format!("{g:?}"));
+        let r: RevealRequest =
+            serde_json::from_value(serde_json::json!({"passphrase": SECRET, "proof": SECRET})).expect("reveal");
+        hidden(format!("{r:?}"));
+    }
+
+    #[test]
+    fn responses_do_not_show_secrets_in_debug() {
+        let created = Created {
+            secret_key: SECRET.into(),
+            receipt_key: SECRET.into(),
+            share_url: format!("https://x/secret/{SECRET}").into(),
+            receipt_url: format!("https://x/private/{SECRET}").into(),
+            ttl: 60,
+            expires_at: 0,
+            passphrase_required: false,
+            e2e: false,
+            name: None,
+            value: Some(SECRET.into()),
+        };
+        hidden(format!("{created:?}"));
+        assert!(serde_json::to_string(&created).expect("serialises").contains(SECRET), "the wire carries it");
+        hidden(format!("{:?}", Revealed { e2e: false, secret: Some(SECRET.into()), ciphertext: None }));
+        hidden(format!("{:?}", Revealed { e2e: true, secret: None, ciphertext: Some(SECRET.into()) }));
+        let receipt = Receipt {
+            receipt_key: SECRET.into(),
+            secret_key: Some(SECRET.into()),
+            state: "new".into(),
+            burn_reason: None,
+            name: None,
+            e2e: false,
+            passphrase_required: false,
+            ttl: 60,
+            created: 0,
+            expires_at: 0,
+            receipt_expires_at: 0,
+            viewed_at: None,
+            burned_at: None,
+            late_attempts: 0,
+        };
+        hidden(format!("{receipt:?}"));
+    }
 }

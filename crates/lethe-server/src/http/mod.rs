@@ -7,6 +7,7 @@ pub mod health;
 pub mod hosts;
 pub mod links;
 pub mod metrics;
+pub mod sensitive;
 pub mod serve;
 pub mod trace;
 

@@ -9,6 +9,7 @@ mod hosts;
 mod lifecycle;
 mod limits;
 mod metrics;
+mod openapi;
 mod pages;
 mod passphrase;
 mod quotas;
