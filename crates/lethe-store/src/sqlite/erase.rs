@@ -7,13 +7,14 @@
 //! the writer, which is the only connection that writes, runs a `TRUNCATE` checkpoint a short,
 //! fixed time after the first commit that the last one did not cover: every frame is copied
 //! into `lethe.db` (where `secure_delete` has already zeroed the cleared bytes) and the WAL is
-//! cut to zero bytes. At most [`ERASE_AFTER`]⁻¹ times a second, however heavy the load.
+//! cut to zero bytes: at most twice a second, however heavy the load, and once after a burst.
 
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
 /// How long after a commit its old page images may stay in the WAL. The bound promised in
-/// docs/crypto.md is this plus one batch, one checkpoint and a retry: 1 s.
+/// docs/crypto.md is this plus one batch and one checkpoint (an fsync each): 1 s on a disk
+/// whose fsyncs take less than about 200 ms.
 pub(crate) const ERASE_AFTER: Duration = Duration::from_millis(500);
 /// How soon a checkpoint that could not finish (a reader on an older snapshot, or the
 /// background checkpointer holding the checkpoint lock) is tried again.
