@@ -1,11 +1,13 @@
 //! The embedded SQLite backend: one file in the data directory, WAL mode, `synchronous=FULL`
 //! so every commit is on disk before it is acknowledged, `secure_delete` so removed sealed
-//! content is overwritten in the file. One process at a time: it holds an exclusive lock on
+//! content is overwritten in the file, and the WAL emptied within a bound after every commit
+//! (`erase`) so that no old page image keeps it either. One process at a time: it holds an exclusive lock on
 //! `lethe.lock` in the data directory for as long as it runs, because its single writer
 //! thread is what serialises every change.
 
 mod checkpoint;
 mod effects;
+mod erase;
 mod migrate;
 mod readers;
 mod rows;
@@ -81,6 +83,14 @@ impl SqliteStore {
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
         let handles = Arc::new(Handles::new(handle_cipher(&conn)?));
+        // After a crash the WAL can still hold old images of pages whose secrets have ended
+        // (and, in frames past its last commit, of transactions that never committed):
+        // recovery has just run, so copy what is committed and cut the WAL before serving.
+        // Only another process reading the file (a backup tool) can stop it; then the writer
+        // tries again at once and keeps trying (docs/crypto.md, "Erasure").
+        if !erase::truncate_wal(&conn) {
+            tracing::warn!("could not empty the WAL at start-up; another process has the database open");
+        }
         // Most checkpoint work runs on its own thread (see `checkpoint`); a 4 MiB page cache
         // keeps hot index pages out of pread within the RSS budget.
         // The background checkpointer does the bulk of the copying; the writer still runs its
@@ -380,6 +390,8 @@ impl Store for SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod erasure_bound_tests;
 #[cfg(test)]
 mod erasure_tests;
 #[cfg(test)]

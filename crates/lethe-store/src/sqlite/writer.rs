@@ -9,7 +9,10 @@
 //! the savepoint ([`Writer::write_one`]): SQLite makes each statement atomic on its own, and a
 //! savepoint would copy every page the job touches into a sub-journal first (docs/benchmarks.md,
 //! "Fourth session"). A job's result is delivered only after the whole transaction has committed.
+//! Within [`super::erase::ERASE_AFTER`] of a commit the writer empties the WAL, so the old page
+//! images of ended secrets do not outlive the erasure bound (`erase`).
 
+use super::erase::Erasure;
 use crate::StoreError;
 use rusqlite::Connection;
 use std::sync::mpsc;
@@ -94,11 +97,14 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(20);
 fn run(conn: Connection, rx: mpsc::Receiver<Job>) {
     let mut cache_warm = false;
     let mut last_checkpoint = Instant::now();
+    let mut erasure = Erasure::due_now();
     loop {
-        let first = match rx.recv_timeout(IDLE_AFTER) {
+        let first = match rx.recv_timeout(erasure.wait(IDLE_AFTER)) {
             Ok(job) => job,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if std::mem::take(&mut cache_warm) {
+                if erasure.is_due() {
+                    erasure.run(&conn);
+                } else if std::mem::take(&mut cache_warm) {
                     // Frees the cached pages; they are read back from the OS page cache later.
                     let _ = conn.execute_batch("PRAGMA shrink_memory");
                 }
@@ -115,7 +121,12 @@ fn run(conn: Connection, rx: mpsc::Receiver<Job>) {
             }
         }
         apply(&conn, batch);
-        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+        erasure.committed();
+        if erasure.is_due() {
+            // Also a checkpoint, and the one that empties the WAL (see `erase`).
+            erasure.run(&conn);
+            last_checkpoint = Instant::now();
+        } else if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
             checkpoint(&conn);
             last_checkpoint = Instant::now();
         }
