@@ -205,6 +205,13 @@ pub struct ConfigLayer {
     pub max_connections_per_address: Option<usize>,
 }
 
+impl ConfigLayer {
+    /// Reads the settings of a configuration file (TOML); unknown settings are refused.
+    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
 macro_rules! overlay {
     ($cfg:ident, $layer:ident, $($field:ident),*) => {
         $( if let Some(v) = $layer.$field { $cfg.$field = v; } )*
@@ -252,10 +259,21 @@ impl Config {
 
     /// Defaults, then the TOML file (if any), then `flags_and_env`; validated.
     pub fn load(file: Option<&Path>, flags_and_env: ConfigLayer) -> anyhow::Result<Self> {
+        let file_layer = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                Some(ConfigLayer::from_toml(&text).with_context(|| format!("parsing {}", path.display()))?)
+            }
+            None => None,
+        };
+        Self::from_layers(file_layer, flags_and_env)
+    }
+
+    /// Defaults, then `file`, then `flags_and_env`; validated. [`Config::load`] without the
+    /// file system, which is what the configuration fuzz target drives.
+    pub fn from_layers(file: Option<ConfigLayer>, flags_and_env: ConfigLayer) -> anyhow::Result<Self> {
         let mut config = Config::default();
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let layer: ConfigLayer = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        if let Some(layer) = file {
             config = config.overlay(layer);
         }
         config = config.overlay(flags_and_env);
@@ -275,6 +293,11 @@ impl Config {
             self.max_secret_bytes
         );
         anyhow::ensure!(self.max_ttl >= policy::MIN_TTL, "max_ttl must be at least {} seconds", policy::MIN_TTL);
+        anyhow::ensure!(
+            self.max_ttl <= policy::MAX_CONFIGURABLE_TTL,
+            "max_ttl must be at most {} seconds (100 years)",
+            policy::MAX_CONFIGURABLE_TTL
+        );
         anyhow::ensure!(
             self.anonymous_max_ttl >= policy::MIN_TTL,
             "anonymous_max_ttl must be at least {} seconds",
@@ -363,6 +386,18 @@ mod tests {
         assert!(e.is_some_and(|e| e.contains("max_body_bytes")));
         let zero = ConfigLayer { passphrase_attempts: Some(0), ..Default::default() };
         assert!(Config::load(None, zero).is_err());
+    }
+
+    #[test]
+    fn a_lifetime_that_would_overflow_expiry_times_is_refused() {
+        // Found by the config fuzz target: now + twice this overflowed an i64 expiry.
+        let huge = ConfigLayer::from_toml("max_ttl = 922720368533792100\n").expect("parses");
+        let e = Config::from_layers(Some(huge), ConfigLayer::default()).err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("max_ttl")));
+        let century = ConfigLayer { max_ttl: Some(policy::MAX_CONFIGURABLE_TTL), ..Default::default() };
+        assert_eq!(Config::load(None, century).map(|c| c.max_ttl).ok(), Some(policy::MAX_CONFIGURABLE_TTL));
+        let over = ConfigLayer { max_ttl: Some(policy::MAX_CONFIGURABLE_TTL + 1), ..Default::default() };
+        assert!(Config::load(None, over).is_err());
     }
 
     #[test]

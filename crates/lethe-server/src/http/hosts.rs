@@ -45,10 +45,16 @@ impl AllowedHosts {
     }
 }
 
-/// The host of `host[:port]` or `[v6]:port`, without the port.
+/// The host of `host[:port]` or `[v6]:port`, without the port. Anything else after a `]`
+/// (`[::1]evil.example.com`) is no port: the whole authority is then the host, which is
+/// neither loopback nor, in any sane configuration, listed.
 fn host_part(authority: &str) -> &str {
     if let Some(rest) = authority.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or(rest);
+        return match rest.split_once(']') {
+            Some((host, "")) => host,
+            Some((host, port)) if port.strip_prefix(':').is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) => host,
+            _ => authority,
+        };
     }
     match authority.rsplit_once(':') {
         Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
@@ -97,6 +103,12 @@ mod tests {
         for refused in ["evil.example.com", "evil.example.com:7143", "10.0.0.1:7143", "[::2]:1", "localhost.evil.com"] {
             assert!(!a.allows(refused), "{refused}");
         }
+        // Found by the keys_links fuzz target: text after the bracket is not a port, and the
+        // link built from such a Host would not point at a loopback address.
+        for refused in ["[::1]evil.example.com", "[::1]:80evil", "[::1]]", "[::1]:80:81", "[::1"] {
+            assert!(!a.allows(refused), "{refused}");
+        }
+        assert!(a.allows("[::1]:") && a.allows("[::1]"), "an empty port, as in localhost:, is still loopback");
         c.allowed_hosts = vec!["Secrets.Example.com".into(), "lb.internal:8443".into()];
         let a = AllowedHosts::from_config(&c);
         assert!(a.allows("secrets.example.com:7143") && a.allows("lb.internal:8443"));
