@@ -64,8 +64,11 @@ fn host_part(authority: &str) -> &str {
 
 fn is_loopback(host: &str) -> bool {
     let suffix = host.len().checked_sub(".localhost".len()).and_then(|at| host.get(at..));
+    // A name under .localhost must be a host name (letters, digits, '-', '.'): `p].localhost`
+    // is not one, and a link built on it is no link at all (found by the keys_links target).
+    let name = host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
     host.eq_ignore_ascii_case("localhost")
-        || suffix.is_some_and(|s| s.eq_ignore_ascii_case(".localhost"))
+        || (name && suffix.is_some_and(|s| s.eq_ignore_ascii_case(".localhost")))
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
@@ -105,7 +108,7 @@ mod tests {
         }
         // Found by the keys_links fuzz target: text after the bracket is not a port, and the
         // link built from such a Host would not point at a loopback address.
-        for refused in ["[::1]evil.example.com", "[::1]:80evil", "[::1]]", "[::1]:80:81", "[::1"] {
+        for refused in ["[::1]evil.example.com", "[::1]:80evil", "[::1]]", "[::1]:80:81", "[::1", "p].localhost:1"] {
             assert!(!a.allows(refused), "{refused}");
         }
         assert!(a.allows("[::1]:") && a.allows("[::1]"), "an empty port, as in localhost:, is still loopback");
