@@ -52,14 +52,20 @@ fn host_part(authority: &str) -> &str {
     if let Some(rest) = authority.strip_prefix('[') {
         return match rest.split_once(']') {
             Some((host, "")) => host,
-            Some((host, port)) if port.strip_prefix(':').is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) => host,
+            Some((host, port)) if port.strip_prefix(':').is_some_and(is_port) => host,
             _ => authority,
         };
     }
     match authority.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some((host, port)) if is_port(port) => host,
         _ => authority,
     }
+}
+
+/// Digits of a TCP port (0 to 65535), or nothing (`localhost:` means the default port). A
+/// longer number is no port, and a link built on it would not parse (found by fuzzing).
+fn is_port(p: &str) -> bool {
+    p.bytes().all(|b| b.is_ascii_digit()) && (p.is_empty() || p.parse::<u16>().is_ok())
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -108,7 +114,16 @@ mod tests {
         }
         // Found by the keys_links fuzz target: text after the bracket is not a port, and the
         // link built from such a Host would not point at a loopback address.
-        for refused in ["[::1]evil.example.com", "[::1]:80evil", "[::1]]", "[::1]:80:81", "[::1", "p].localhost:1"] {
+        for refused in [
+            "[::1]evil.example.com",
+            "[::1]:80evil",
+            "[::1]]",
+            "[::1]:80:81",
+            "[::1",
+            "p].localhost:1",
+            "[::1]:76666",
+            "localhost:65536",
+        ] {
             assert!(!a.allows(refused), "{refused}");
         }
         assert!(a.allows("[::1]:") && a.allows("[::1]"), "an empty port, as in localhost:, is still loopback");
