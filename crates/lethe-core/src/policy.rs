@@ -11,6 +11,10 @@ pub const DEFAULT_TTL: i64 = 7 * 24 * 3600;
 pub const DEFAULT_MAX_TTL: i64 = 30 * 24 * 3600;
 /// Longest lifetime for anonymous callers by default: 7 days.
 pub const DEFAULT_ANONYMOUS_MAX_TTL: i64 = 7 * 24 * 3600;
+/// Longest lifetime an operator may configure: 100 years. Expiry times are Unix seconds in
+/// JSON, where readers that hold numbers as doubles are exact only below 2^53, and adding a
+/// larger lifetime (or twice it, for the receipt) to the current time would overflow.
+pub const MAX_CONFIGURABLE_TTL: i64 = 100 * 365 * 24 * 3600;
 /// Largest secret accepted by default, in bytes of UTF-8.
 pub const DEFAULT_MAX_SECRET_BYTES: usize = 10_000;
 /// Opening a link within this many seconds after it ended (a recipient reloading the page

@@ -85,7 +85,9 @@ impl StoreConfig {
 /// Replaces the password of a database URL with `***`: the user-info part of
 /// `scheme://user:password@host/…` and any `password=` parameter.
 pub fn redact_url(url: &str) -> String {
-    let mut out = url.to_owned();
+    // Parameters first: a password value can itself hold `://`, which would otherwise be
+    // taken for the URL's scheme and leave the real user-info unredacted (found by fuzzing).
+    let mut out = redact_param(url, "password");
     if let Some(scheme_end) = out.find("://") {
         let rest = scheme_end + 3;
         let authority_end = out[rest..].find(['/', '?']).map_or(out.len(), |i| rest + i);
@@ -96,7 +98,7 @@ pub fn redact_url(url: &str) -> String {
             }
         }
     }
-    redact_param(&out, "password")
+    out
 }
 
 fn redact_param(url: &str, name: &str) -> String {
@@ -144,6 +146,11 @@ mod tests {
         );
         assert_eq!(redact_url("host=db password=hunter2 user=u"), "host=db password=*** user=u");
         assert_eq!(redact_url("postgres://db/x?notpassword=1"), "postgres://db/x?notpassword=1");
+        // Found by the config fuzz target: a `password=` value that holds `://` hid the real
+        // user-info from the first pass, and redacting the output again found more.
+        let tricky = "password=p://q postgres://lethe:hunter2@db";
+        assert_eq!(redact_url(tricky), "password=*** postgres://lethe:***@db");
+        assert_eq!(redact_url(&redact_url(tricky)), redact_url(tricky));
         let shown = format!("{:?}", StoreLocation::Postgres("postgres://a:hunter2@h/d".into()));
         assert!(!shown.contains("hunter2"), "{shown}");
     }

@@ -33,7 +33,10 @@ fn b64_field(value: &str, field: &str) -> Result<Vec<u8>, AppError> {
     e2e::unb64(value).ok_or_else(|| AppError::BadRequest(format!("'{field}' must be base64url without padding")))
 }
 
-fn payload(req: &mut ConcealRequest) -> Result<Payload, AppError> {
+/// What a conceal request asks to store, with its base64 fields decoded. Public (hidden) for
+/// the v2 fuzz target.
+#[doc(hidden)]
+pub fn payload(req: &mut ConcealRequest) -> Result<Payload, AppError> {
     match (req.secret.take(), req.ciphertext.take()) {
         (Some(_), Some(_)) => Err(AppError::BadRequest("Send either 'secret' or 'ciphertext', not both".into())),
         (None, None) => Err(AppError::Service(ServiceError::NothingToShare)),

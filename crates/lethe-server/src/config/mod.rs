@@ -256,6 +256,13 @@ pub struct ConfigLayer {
     pub max_storage_bytes: Option<u64>,
 }
 
+impl ConfigLayer {
+    /// Reads the settings of a configuration file (TOML); unknown settings are refused.
+    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
 macro_rules! overlay {
     ($cfg:ident, $layer:ident, $($field:ident),*) => {
         $( if let Some(v) = $layer.$field { $cfg.$field = v; } )*
@@ -311,10 +318,21 @@ impl Config {
 
     /// Defaults, then the TOML file (if any), then `flags_and_env`; validated.
     pub fn load(file: Option<&Path>, flags_and_env: ConfigLayer) -> anyhow::Result<Self> {
+        let file_layer = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                Some(ConfigLayer::from_toml(&text).with_context(|| format!("parsing {}", path.display()))?)
+            }
+            None => None,
+        };
+        Self::from_layers(file_layer, flags_and_env)
+    }
+
+    /// Defaults, then `file`, then `flags_and_env`; validated. [`Config::load`] without the
+    /// file system, which is what the configuration fuzz target drives.
+    pub fn from_layers(file: Option<ConfigLayer>, flags_and_env: ConfigLayer) -> anyhow::Result<Self> {
         let mut config = Config::default();
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let layer: ConfigLayer = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        if let Some(layer) = file {
             config = config.overlay(layer);
         }
         config = config.overlay(flags_and_env);
@@ -334,6 +352,11 @@ impl Config {
             self.max_secret_bytes
         );
         anyhow::ensure!(self.max_ttl >= policy::MIN_TTL, "max_ttl must be at least {} seconds", policy::MIN_TTL);
+        anyhow::ensure!(
+            self.max_ttl <= policy::MAX_CONFIGURABLE_TTL,
+            "max_ttl must be at most {} seconds (100 years)",
+            policy::MAX_CONFIGURABLE_TTL
+        );
         anyhow::ensure!(
             self.anonymous_max_ttl >= policy::MIN_TTL,
             "anonymous_max_ttl must be at least {} seconds",

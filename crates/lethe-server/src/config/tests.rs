@@ -31,6 +31,18 @@ fn bad_settings_are_refused_with_their_name() {
 }
 
 #[test]
+fn a_lifetime_that_would_overflow_expiry_times_is_refused() {
+    // Found by the config fuzz target: now + twice this overflowed an i64 expiry.
+    let huge = ConfigLayer::from_toml("max_ttl = 922720368533792100\n").expect("parses");
+    let e = Config::from_layers(Some(huge), ConfigLayer::default()).err().map(|e| e.to_string());
+    assert!(e.is_some_and(|e| e.contains("max_ttl")));
+    let century = ConfigLayer { max_ttl: Some(policy::MAX_CONFIGURABLE_TTL), ..Default::default() };
+    assert_eq!(Config::load(None, century).map(|c| c.max_ttl).ok(), Some(policy::MAX_CONFIGURABLE_TTL));
+    let over = ConfigLayer { max_ttl: Some(policy::MAX_CONFIGURABLE_TTL + 1), ..Default::default() };
+    assert!(Config::load(None, over).is_err());
+}
+
+#[test]
 fn the_database_url_picks_the_backend_and_its_password_is_never_printed() {
     let c = Config::default();
     assert_eq!(c.store_location(), Ok(StoreLocation::Sqlite("lethe-data".into())));

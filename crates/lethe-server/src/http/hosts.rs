@@ -45,21 +45,36 @@ impl AllowedHosts {
     }
 }
 
-/// The host of `host[:port]` or `[v6]:port`, without the port.
+/// The host of `host[:port]` or `[v6]:port`, without the port. Anything else after a `]`
+/// (`[::1]evil.example.com`) is no port: the whole authority is then the host, which is
+/// neither loopback nor, in any sane configuration, listed.
 fn host_part(authority: &str) -> &str {
     if let Some(rest) = authority.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or(rest);
+        return match rest.split_once(']') {
+            Some((host, "")) => host,
+            Some((host, port)) if port.strip_prefix(':').is_some_and(is_port) => host,
+            _ => authority,
+        };
     }
     match authority.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some((host, port)) if is_port(port) => host,
         _ => authority,
     }
 }
 
+/// Digits of a TCP port (0 to 65535), or nothing (`localhost:` means the default port). A
+/// longer number is no port, and a link built on it would not parse (found by fuzzing).
+fn is_port(p: &str) -> bool {
+    p.bytes().all(|b| b.is_ascii_digit()) && (p.is_empty() || p.parse::<u16>().is_ok())
+}
+
 fn is_loopback(host: &str) -> bool {
     let suffix = host.len().checked_sub(".localhost".len()).and_then(|at| host.get(at..));
+    // A name under .localhost must be a host name (letters, digits, '-', '.'): `p].localhost`
+    // is not one, and a link built on it is no link at all (found by the keys_links target).
+    let name = host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
     host.eq_ignore_ascii_case("localhost")
-        || suffix.is_some_and(|s| s.eq_ignore_ascii_case(".localhost"))
+        || (name && suffix.is_some_and(|s| s.eq_ignore_ascii_case(".localhost")))
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
@@ -97,6 +112,21 @@ mod tests {
         for refused in ["evil.example.com", "evil.example.com:7143", "10.0.0.1:7143", "[::2]:1", "localhost.evil.com"] {
             assert!(!a.allows(refused), "{refused}");
         }
+        // Found by the keys_links fuzz target: text after the bracket is not a port, and the
+        // link built from such a Host would not point at a loopback address.
+        for refused in [
+            "[::1]evil.example.com",
+            "[::1]:80evil",
+            "[::1]]",
+            "[::1]:80:81",
+            "[::1",
+            "p].localhost:1",
+            "[::1]:76666",
+            "localhost:65536",
+        ] {
+            assert!(!a.allows(refused), "{refused}");
+        }
+        assert!(a.allows("[::1]:") && a.allows("[::1]"), "an empty port, as in localhost:, is still loopback");
         c.allowed_hosts = vec!["Secrets.Example.com".into(), "lb.internal:8443".into()];
         let a = AllowedHosts::from_config(&c);
         assert!(a.allows("secrets.example.com:7143") && a.allows("lb.internal:8443"));
