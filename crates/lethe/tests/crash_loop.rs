@@ -1,10 +1,10 @@
 //! A crash loop (P1, P2, P4, P9): twenty rounds of mixed load (creates through v1 and v2, some
-//! with a passphrase; reveals, burns, wrong passphrases, reads) from several client tasks,
-//! each ended by `kill -9` at a random moment. After every restart on the same data directory:
-//! the raw data files hold nothing consumed that decrypts with its link (and passphrase),
-//! every operation the kill cut off happened entirely or not at all, acknowledged reveals,
-//! burns and wrong-passphrase counts are not undone, and acknowledged creates are still there.
-//! At the end every waiting secret reveals exactly once with its content.
+//! with a passphrase, some end to end; reveals, burns, wrong passphrases, reads) from several
+//! client tasks, each ended by `kill -9` at a random moment. After every restart on the same
+//! data directory: the raw data files hold nothing consumed that decrypts with its link (and
+//! passphrase), every operation the kill cut off happened entirely or not at all, acknowledged
+//! reveals, burns and wrong-passphrase counts are not undone, and acknowledged creates are
+//! still there. At the end every waiting secret reveals exactly once with its content.
 //!
 //! The choices (operations, kill delays, samples) come from a seed printed at the start;
 //! `CRASH_LOOP_SEED=<n>` repeats them (the kill's timing against the load still varies).
@@ -141,9 +141,10 @@ async fn kill_9_under_mixed_load_loses_nothing_undoes_nothing_and_leaves_nothing
     assert!(entries.iter().all(|e| e.fate.consumed()), "every secret has ended");
     let passphrase = entries.iter().filter(|e| e.passphrase.is_some()).count();
     let destroyed = entries.iter().filter(|e| e.fate == Fate::Destroyed).count();
+    let e2e = entries.iter().filter(|e| e.e2e.is_some()).count();
     eprintln!(
-        "{ROUNDS} rounds, {} operations acknowledged ({} creates, {passphrase} with a passphrase, {destroyed} destroyed \
-         by wrong passphrases), {} workers cut off, in {:.1} s",
+        "{ROUNDS} rounds, {} operations acknowledged ({} creates, {passphrase} with a passphrase, {e2e} end to end, \
+         {destroyed} destroyed by wrong passphrases), {} workers cut off, in {:.1} s",
         total.total(),
         total.creates,
         total.cut,

@@ -49,6 +49,8 @@ pub struct Entry {
     pub metadata_key: String,
     pub content: String,
     pub passphrase: Option<String>,
+    /// For an end-to-end secret: what the server stores and must return, and the reveal proof.
+    pub e2e: Option<E2e>,
     pub fate: Fate,
     /// Wrong passphrases answered by the server.
     pub wrong_acked: u32,
@@ -73,6 +75,36 @@ impl Entry {
     /// Whether the test is unsure what the server did with it.
     pub fn uncertain(&self) -> bool {
         matches!(self.fate, Fate::InFlight(_)) || self.wrong_acked != self.wrong_sent
+    }
+}
+
+/// An end-to-end secret's envelope (base64url) and proof (base64url), as a browser makes them.
+#[derive(Clone, Debug)]
+pub struct E2e {
+    pub envelope: String,
+    pub proof: String,
+}
+
+impl Entry {
+    /// The length of what the server sealed.
+    pub fn sealed_len(&self) -> usize {
+        self.e2e.as_ref().map_or(self.content.len(), |e| e.envelope.len())
+    }
+
+    /// The body of a v2 reveal that opens it.
+    pub fn v2_reveal(&self) -> serde_json::Value {
+        match &self.e2e {
+            Some(e) => serde_json::json!({"proof": e.proof}),
+            None => serde_json::json!({"passphrase": self.passphrase}),
+        }
+    }
+
+    /// Whether a v2 reveal's answer carries exactly what was stored.
+    pub fn revealed_by(&self, body: &serde_json::Value) -> bool {
+        match &self.e2e {
+            Some(e) => body["ciphertext"].as_str() == Some(e.envelope.as_str()),
+            None => body["secret"].as_str() == Some(self.content.as_str()),
+        }
     }
 }
 

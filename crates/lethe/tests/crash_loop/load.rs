@@ -1,8 +1,9 @@
-//! The crash loop's load: one client task mixing creates (v1 and v2, some with a passphrase),
+//! The crash loop's load: one client task mixing creates (v1, v2, end to end; some with a passphrase),
 //! reveals, burns, wrong passphrases and reads on its own secrets until the kill cuts it off.
 
-use super::ledger::{Counts, Entry, Fate, Ledger, Op, Rng, ATTEMPTS};
+use super::ledger::{Counts, E2e, Entry, Fate, Ledger, Op, Rng, ATTEMPTS};
 use crate::common::{field, random};
+use lethe_core::e2e;
 use serde_json::{json, Value};
 
 /// Upper bound on operations per worker and round; the kill comes long before.
@@ -75,9 +76,19 @@ impl Worker {
     async fn create(&mut self, i: usize) -> Result<(), Cut> {
         let (r, w) = (self.round, self.id);
         let content = format!("loop-r{r}-w{w}-i{i}-{}", random());
-        let passphrase = (self.rng.below(100) < 30).then(|| format!("loop-pass-r{r}-w{w}-i{i}-{}", random()));
-        let v2 = self.rng.below(2) == 1;
-        let (status, body) = if v2 {
+        let kind = self.rng.below(100);
+        let passphrase = (kind < 30).then(|| format!("loop-pass-r{r}-w{w}-i{i}-{}", random()));
+        let v2 = kind >= 85 || self.rng.below(2) == 1;
+        let mut e2e_made = None;
+        let (status, body) = if kind >= 85 {
+            // End to end, as the browser does it: the server only ever sees the envelope.
+            let derived = e2e::derive(&e2e::new_key(), None);
+            let envelope = e2e::seal(&derived.key, content.as_bytes());
+            let verifier = e2e::b64(&e2e::verifier(derived.proof.as_ref()));
+            let req = json!({"ciphertext": envelope, "proof_verifier": verifier, "ttl": 3600});
+            e2e_made = Some(E2e { envelope, proof: e2e::b64(derived.proof.as_ref()) });
+            send(self.client.post(format!("{}/api/v2/conceal", self.base)).json(&req)).await?
+        } else if v2 {
             let mut req = json!({"secret": content, "ttl": 3600});
             if let Some(p) = &passphrase {
                 req["passphrase"] = json!(p);
@@ -96,11 +107,18 @@ impl Worker {
             metadata_key: field(&body, if v2 { "receipt_key" } else { "metadata_key" }),
             content,
             passphrase,
+            api: if e2e_made.is_some() {
+                "v2 e2e"
+            } else if v2 {
+                "v2"
+            } else {
+                "v1"
+            },
+            e2e: e2e_made,
             fate: Fate::Waiting,
             wrong_acked: 0,
             wrong_sent: 0,
             touched: self.round,
-            api: if v2 { "v2" } else { "v1" },
         };
         let mut l = self.ledger.lock().unwrap();
         l.push(entry);
@@ -113,17 +131,17 @@ impl Worker {
         let idx = self.mine[pick];
         let e = self.entry(idx);
         self.update(idx, |e| e.fate = Fate::InFlight(op));
-        let v2 = self.rng.below(2) == 1;
+        // End-to-end secrets open only through v2, with their proof.
+        let v2 = e.e2e.is_some() || self.rng.below(2) == 1;
         let base = &self.base;
         let req = match (op, v2) {
             (Op::Reveal, false) => {
                 let form: Vec<(&str, &str)> = e.passphrase.iter().map(|p| ("passphrase", p.as_str())).collect();
                 self.client.post(format!("{base}/api/v1/secret/{}", e.secret_key)).form(&form)
             }
-            (Op::Reveal, true) => self
-                .client
-                .post(format!("{base}/api/v2/secret/{}/reveal", e.secret_key))
-                .json(&json!({"passphrase": e.passphrase})),
+            (Op::Reveal, true) => {
+                self.client.post(format!("{base}/api/v2/secret/{}/reveal", e.secret_key)).json(&e.v2_reveal())
+            }
             (Op::Burn, false) => self.client.post(format!("{base}/api/v1/private/{}/burn", e.metadata_key)),
             (Op::Burn, true) => self.client.post(format!("{base}/api/v2/receipt/{}/burn", e.metadata_key)),
         };
@@ -131,8 +149,8 @@ impl Worker {
         let ctx = e.label(idx);
         assert_eq!(status, 200, "{op:?} of {ctx} failed before the kill: {body}");
         if op == Op::Reveal {
-            let value = if v2 { field(&body, "secret") } else { field(&body, "value") };
-            assert!(value == e.content, "{ctx}: reveal returned other content");
+            let exact = if v2 { e.revealed_by(&body) } else { field(&body, "value") == e.content };
+            assert!(exact, "{ctx}: reveal returned other content");
             self.counts.reveals += 1;
         } else {
             self.counts.burns += 1;
