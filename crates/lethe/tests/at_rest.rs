@@ -1,10 +1,12 @@
 //! Nothing readable at rest (P1, P4): no content, passphrase, generated value or token appears
 //! in any file of the data directory (database, WAL, shared memory), live or after a stop; nor,
-//! on PostgreSQL, in a `pg_dump` of the database (what a backup holds).
+//! on PostgreSQL, in a `pg_dump` of the database (what a backup holds). Driven through API v1,
+//! and through API v2, end-to-end envelopes, the web forms and the CLI (`common::interfaces`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
+use common::interfaces::{reveal_leftovers, workload as every_interface};
 use common::{client, contains_bytes, field, files_under, json, random, Options, Server};
 use lethe_testkit::TestDatabase;
 use std::path::Path;
@@ -169,6 +171,28 @@ async fn nothing_readable_in_the_data_dir() {
     scan(dir, &needles, "live, after late reveals", true);
     server.kill();
     scan(dir, &needles, "final", false);
+}
+
+/// The same through API v2 (text, generated, end-to-end with and without passphrase), the web
+/// forms without JavaScript and the CLI's end-to-end mode: no content, passphrase, envelope,
+/// proof, fragment key, token or link at rest, live, after `kill -9`, after the waiting
+/// secrets are revealed, and after a graceful stop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_readable_after_v2_end_to_end_web_forms_and_cli() {
+    let data = tempfile::tempdir().expect("data dir");
+    let dir = data.path();
+    let mut server = Server::start(dir).await;
+    let (needles, left) = every_interface(&server).await;
+    assert!(needles.len() > 80, "the workload records what it must not find ({} needles)", needles.len());
+    scan(dir, &needles, "v2/e2e/web/cli, live", true);
+    server.kill();
+    scan(dir, &needles, "v2/e2e/web/cli, after kill -9", false);
+    let mut server = Server::start(dir).await;
+    reveal_leftovers(&server, &left).await;
+    scan(dir, &needles, "v2/e2e/web/cli, live, after late reveals", true);
+    let exit = server.terminate().await;
+    assert!(exit.success(), "graceful stop failed: {exit}");
+    scan(dir, &needles, "v2/e2e/web/cli, after graceful stop", false);
 }
 
 /// What `pg_dump` writes of the database after the same workload: a backup of it. The scan

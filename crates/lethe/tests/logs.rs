@@ -1,9 +1,12 @@
 //! No secrets in logs (P7): with `LETHE_LOG=trace`, exercising every v1 route (error paths too)
-//! logs no content, passphrase, generated value, token, malformed key or API key.
+//! logs no content, passphrase, generated value, token, malformed key or API key; nor does
+//! driving API v2 (text and end-to-end), the web forms and the CLI's end-to-end mode log any
+//! content, passphrase, envelope, proof, fragment key, token or link.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
+use common::interfaces::{reveal_leftovers, workload as every_interface};
 use common::{client, field, json, random, strip_ansi, Options, Server};
 use reqwest::Method;
 use serde_json::json;
@@ -142,15 +145,41 @@ async fn check_trace_log(log_json: bool) {
         assert!(log.contains(route), "{fmt} log has no request line for {route}:\n{log}");
     }
     eprintln!("{fmt} log: {} lines, {} needles", log.lines().count(), needles.len());
+    let leaks = leaks(&log, fmt, needles.iter().map(|(l, n)| (*l, n.as_str())));
+    assert!(leaks.is_empty(), "{} secret(s) in the trace log:\n{}", leaks.len(), leaks.join("\n"));
+}
+
+/// One line per needle found in `log`, with the needle masked by its label.
+fn leaks<'a>(log: &str, fmt: &str, needles: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let mut leaks = Vec::new();
-    for (label, needle) in &needles {
-        let found = log.lines().enumerate().find(|(_, l)| l.contains(needle.as_str()));
+    for (label, needle) in needles {
+        let found = log.lines().enumerate().find(|(_, l)| l.contains(needle));
         if let Some((i, line)) = found {
-            let masked = line.replace(needle.as_str(), &format!("<{label}>"));
+            let masked = line.replace(needle, &format!("<{label}>"));
             let masked: String = masked.chars().take(400).collect();
             leaks.push(format!("{label} leaked ({fmt} log, line {}): {masked}", i + 1));
         }
     }
+    leaks
+}
+
+/// The trace log while API v2, end-to-end secrets, the web forms and the CLI are driven.
+async fn check_interfaces_log(log_json: bool) {
+    let data = tempfile::tempdir().expect("data dir");
+    let opts = Options { log_filter: Some("trace"), log_json, ..Options::default() };
+    let mut server = Server::start_with(data.path(), opts).await;
+    let (needles, left) = every_interface(&server).await;
+    reveal_leftovers(&server, &left).await;
+    server.kill();
+    let log = strip_ansi(&server.log());
+    let fmt = if log_json { "JSON" } else { "text" };
+    assert!(log.contains("TRACE") || log.contains("DEBUG"), "LETHE_LOG=trace had no effect ({fmt}):\n{log}");
+    for route in ["/api/v2/conceal", "/api/v2/secret/{key}/reveal", "/api/v2/receipt/{key}/burn", "/private/{key}/burn"]
+    {
+        assert!(log.contains(route), "{fmt} log has no request line for {route}:\n{log}");
+    }
+    eprintln!("{fmt} log (v2/e2e/web/cli): {} lines, {} needles", log.lines().count(), needles.len());
+    let leaks = leaks(&log, fmt, needles.iter().map(|(l, n)| (l.as_str(), n.as_str())));
     assert!(leaks.is_empty(), "{} secret(s) in the trace log:\n{}", leaks.len(), leaks.join("\n"));
 }
 
@@ -162,4 +191,14 @@ async fn trace_text_log_has_no_secrets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trace_json_log_has_no_secrets() {
     check_trace_log(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_text_log_of_v2_end_to_end_web_forms_and_cli_has_no_secrets() {
+    check_interfaces_log(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_json_log_of_v2_end_to_end_web_forms_and_cli_has_no_secrets() {
+    check_interfaces_log(true).await;
 }

@@ -7,6 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+pub mod interfaces;
+pub mod sealed;
+
 /// How long the server may take to print its "listening" line.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// Polls of `/healthz` before giving up, and the pause between them.
@@ -37,6 +40,8 @@ pub struct Options<'a> {
     /// Keep the default rate limits. Off unless asked: most of these tests send far more
     /// requests from one address than the limits allow.
     pub rate_limits: bool,
+    /// Environment variables for the server (set after the test's own `LETHE_*` are removed).
+    pub env: &'a [(&'a str, &'a str)],
 }
 
 impl Server {
@@ -70,6 +75,7 @@ impl Server {
             cmd.args(["--rate-limits", "off"]);
         }
         cmd.args(opts.args);
+        cmd.envs(opts.env.iter().copied());
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::from(log_file));
         let mut child = cmd.spawn().expect("spawn lethe");
         let stdout = child.stdout.take().expect("stdout piped");
