@@ -87,3 +87,22 @@ pub(crate) fn truncate_wal(conn: &Connection) -> bool {
         }
     }
 }
+
+/// Rewrites `lethe.db` page by page from its live rows (`VACUUM`), then empties the WAL again.
+///
+/// When SQLite rebalances a B-tree it may rebuild a page from scratch (`rebuildPage` in
+/// SQLite's `btree.c`), and the bytes between the new cell pointer array and the new cell
+/// content area keep whatever the page held there before: copies of cells that moved to a
+/// sibling page. `secure_delete` zeroes cells that are deleted or rewritten, never these gaps,
+/// so a secret that was waiting when its cell moved leaves a stale copy that outlives its end.
+/// `VACUUM` copies only live rows into fresh pages, so afterwards no page holds such a copy.
+/// It costs one pass over the file (and temporary memory of its size) at start-up.
+pub(crate) fn rebuild_file(conn: &Connection) -> Result<(), crate::StoreError> {
+    let started = Instant::now();
+    conn.execute_batch("PRAGMA temp_store = MEMORY; VACUUM;")?;
+    if !truncate_wal(conn) {
+        tracing::warn!("could not empty the WAL after rebuilding the file; another process has the database open");
+    }
+    tracing::debug!(us = started.elapsed().as_micros() as u64, "rebuilt the database file");
+    Ok(())
+}

@@ -91,6 +91,10 @@ impl SqliteStore {
         if !erase::truncate_wal(&conn) {
             tracing::warn!("could not empty the WAL at start-up; another process has the database open");
         }
+        // Cells that SQLite moved between pages while their secret still waited can leave stale
+        // copies in a page's unallocated space, which `secure_delete` never zeroes; rebuilding
+        // the file removes them (see `erase::rebuild_file`).
+        erase::rebuild_file(&conn)?;
         // Most checkpoint work runs on its own thread (see `checkpoint`); a 4 MiB page cache
         // keeps hot index pages out of pread within the RSS budget.
         // The background checkpointer does the bulk of the copying; the writer still runs its
@@ -390,6 +394,8 @@ impl Store for SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod erasure_balance_tests;
 #[cfg(test)]
 mod erasure_bound_tests;
 #[cfg(test)]
