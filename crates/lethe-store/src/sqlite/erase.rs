@@ -88,6 +88,9 @@ pub(crate) fn truncate_wal(conn: &Connection) -> bool {
     }
 }
 
+/// The most live data rebuilt at start-up: the rebuild holds a copy of it in memory.
+pub const REBUILD_LIMIT_BYTES: i64 = 256 << 20;
+
 /// Rewrites `lethe.db` page by page from its live rows (`VACUUM`), then empties the WAL again.
 ///
 /// When SQLite rebalances a B-tree it may rebuild a page from scratch (`rebuildPage` in
@@ -96,11 +99,35 @@ pub(crate) fn truncate_wal(conn: &Connection) -> bool {
 /// sibling page. `secure_delete` zeroes cells that are deleted or rewritten, never these gaps,
 /// so a secret that was waiting when its cell moved leaves a stale copy that outlives its end.
 /// `VACUUM` copies only live rows into fresh pages, so afterwards no page holds such a copy.
-/// It costs one pass over the file (and temporary memory of its size) at start-up.
+/// It costs one pass over the file and temporary memory of the live data at start-up, so it
+/// runs only while the live data fits in [`REBUILD_LIMIT_BYTES`] (a temporary file would put a
+/// copy of every waiting secret's sealed content elsewhere on disk); a larger database is left
+/// as it is, with a warning, and stale copies can then stay until SQLite reuses their pages.
 pub(crate) fn rebuild_file(conn: &Connection) -> Result<(), crate::StoreError> {
     let started = Instant::now();
+    let pragma = |name: &str| conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
+    let live = (pragma("page_count")? - pragma("freelist_count")?) * pragma("page_size")?;
+    if live > REBUILD_LIMIT_BYTES {
+        tracing::warn!(
+            live_bytes = live,
+            limit = REBUILD_LIMIT_BYTES,
+            "database too large to rebuild in memory at start-up; stale copies of moved rows may remain \
+             until their pages are reused (docs/crypto.md, Erasure)"
+        );
+        return Ok(());
+    }
     conn.execute_batch("PRAGMA temp_store = MEMORY; VACUUM;")?;
-    if !truncate_wal(conn) {
+    // The rebuilt pages reach `lethe.db` only through the checkpoint: try for up to a second
+    // (a connection of a previous store in this process may still be closing).
+    let mut emptied = truncate_wal(conn);
+    for _ in 0..20 {
+        if emptied {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        emptied = truncate_wal(conn);
+    }
+    if !emptied {
         tracing::warn!("could not empty the WAL after rebuilding the file; another process has the database open");
     }
     tracing::debug!(us = started.elapsed().as_micros() as u64, "rebuilt the database file");
