@@ -41,7 +41,11 @@ impl AllowedHosts {
     pub fn allows(&self, authority: &str) -> bool {
         let Some(names) = &self.names else { return true };
         let host = host_part(authority);
-        is_loopback(host) || names.iter().any(|n| n.eq_ignore_ascii_case(authority) || n.eq_ignore_ascii_case(host))
+        // An IPv6 address in an authority must be bracketed: `::1:1` is no host a link can
+        // name (found by the keys_links fuzz target).
+        let bare_ipv6 = !authority.starts_with('[') && host.contains(':');
+        (is_loopback(host) && !bare_ipv6)
+            || names.iter().any(|n| n.eq_ignore_ascii_case(authority) || n.eq_ignore_ascii_case(host))
     }
 }
 
@@ -123,6 +127,8 @@ mod tests {
             "p].localhost:1",
             "[::1]:76666",
             "localhost:65536",
+            "::1:1",
+            "::1",
         ] {
             assert!(!a.allows(refused), "{refused}");
         }
