@@ -4,7 +4,7 @@
 
 use axum::http::HeaderMap;
 use ipnet::IpNet;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 
 /// The socket's peer, put in every request's extensions by the accept loop.
 #[derive(Debug, Clone, Copy)]
@@ -97,15 +97,21 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// The bytes a client is counted under: an IPv4 address whole, an IPv6 address's /64 network.
-pub fn client_bytes(ip: IpAddr) -> Vec<u8> {
+/// The bytes a client is counted under: an IPv4 address whole, an IPv6 address's /64 network,
+/// after a byte that says which (no allocation: this runs for every limited request).
+pub fn client_bytes(ip: IpAddr) -> [u8; 9] {
+    let mut out = [0u8; 9];
     match canonical(ip) {
-        IpAddr::V4(v4) => v4.octets().to_vec(),
+        IpAddr::V4(v4) => {
+            out[0] = 4;
+            out[1..5].copy_from_slice(&v4.octets());
+        }
         IpAddr::V6(v6) => {
-            let network = u128::from(v6) & (u128::MAX << 64);
-            Ipv6Addr::from(network).octets()[..8].to_vec()
+            out[0] = 6;
+            out[1..].copy_from_slice(&v6.octets()[..8]);
         }
     }
+    out
 }
 
 #[cfg(test)]
