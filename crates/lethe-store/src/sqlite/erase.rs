@@ -92,14 +92,16 @@ pub(crate) fn truncate_wal(conn: &Connection) -> bool {
 pub const REBUILD_LIMIT_BYTES: i64 = 256 << 20;
 
 /// Rewrites `lethe.db` page by page from its live rows (`VACUUM`), then empties the WAL again.
+/// Run once, when a database of the layout that kept sealed bodies inside `records` cells is
+/// migrated to the one that keeps them on overflow pages (`overflow`), where this cannot happen.
 ///
 /// When SQLite rebalances a B-tree it may rebuild a page from scratch (`rebuildPage` in
 /// SQLite's `btree.c`), and the bytes between the new cell pointer array and the new cell
 /// content area keep whatever the page held there before: copies of cells that moved to a
 /// sibling page. `secure_delete` zeroes cells that are deleted or rewritten, never these gaps,
-/// so a secret that was waiting when its cell moved leaves a stale copy that outlives its end.
+/// so a secret that was waiting when its cell moved left a stale copy that outlived its end.
 /// `VACUUM` copies only live rows into fresh pages, so afterwards no page holds such a copy.
-/// It costs one pass over the file and temporary memory of the live data at start-up, so it
+/// It costs one pass over the file and temporary memory of the live data, so it
 /// runs only while the live data fits in [`REBUILD_LIMIT_BYTES`] (a temporary file would put a
 /// copy of every waiting secret's sealed content elsewhere on disk); a larger database is left
 /// as it is, with a warning, and stale copies can then stay until SQLite reuses their pages.

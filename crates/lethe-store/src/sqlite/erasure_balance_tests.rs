@@ -1,6 +1,8 @@
-//! Test that ended secrets leave no stale copy in the unallocated space of a page: SQLite can
+//! Tests that ended secrets leave no stale copy in the unallocated space of a page: SQLite can
 //! rebuild a page while rebalancing and keep old cell bytes in the gap between its cell
-//! pointers and its cells (`erase::rebuild_file`), out of `secure_delete`'s reach.
+//! pointers and its cells, out of `secure_delete`'s reach. Sealed bodies therefore live only on
+//! overflow pages (`overflow`); these tests hold a running store to that, and check that a
+//! database of the earlier layout is moved to it and cleaned when opened.
 
 use super::*;
 use crate::conformance::{new_secret, NOW};
@@ -8,7 +10,8 @@ use crate::conformance::{new_secret, NOW};
 /// Every test secret's sealed bytes start with this, then its number in five digits.
 const MARK: &[u8] = b"lethe-balance-test:";
 const SECRETS: usize = 3000;
-/// The workload's choices; with this one, 2 stale copies stayed in page gaps before the fix.
+/// The workload's choices; with this one, 2 stale copies stayed in page gaps while bodies were
+/// kept in the `records` cells.
 const SEED: u64 = 7;
 
 fn sealed(i: usize, len: usize) -> Vec<u8> {
@@ -86,26 +89,102 @@ async fn workload(store: &SqliteStore) -> Vec<bool> {
     ended
 }
 
+/// Every place in the files of `dir` where a test secret's mark is: whether it is an ended one
+/// (or a partial copy), and where in its page it lies. Also counts the waiting ones found.
+fn stale_copies(dir: &Path, ended: &[bool]) -> (Vec<String>, usize) {
+    let (mut stale, mut waiting) = (Vec::new(), 0);
+    for name in [DB_FILE, "lethe.db-wal"] {
+        let Ok(bytes) = std::fs::read(dir.join(name)) else { continue };
+        let mut at = 0;
+        while let Some(p) = bytes[at..].windows(MARK.len()).position(|w| w == MARK) {
+            let start = at + p + MARK.len();
+            let digits = bytes.get(start..start + 5).and_then(|d| std::str::from_utf8(d).ok());
+            let here = || if name == DB_FILE { place(&bytes, at + p) } else { format!("{name} offset {}", at + p) };
+            match digits.and_then(|d| d.parse::<usize>().ok()) {
+                Some(i) if ended[i] => stale.push(format!("#{i}: {}", here())),
+                Some(_) => waiting += 1,
+                None => stale.push(format!("a partial copy: {}", here())),
+            }
+            at = start;
+        }
+    }
+    (stale, waiting)
+}
+
+/// Polls until the files hold no stale copy (the WAL is emptied within the erasure bound), for
+/// at most ten seconds; returns what is left.
+fn wait_for_no_stale_copies(dir: &Path, ended: &[bool]) -> (Vec<String>, usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = stale_copies(dir, ended);
+        if found.0.is_empty() || std::time::Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Every B-tree page (table or index, leaf or interior) of the file that holds a test mark:
+/// with bodies on overflow pages there must be none.
+fn marks_in_btree_pages(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).expect("read the database file");
+    let size = match be16(&bytes, 16) {
+        1 => 65536,
+        s => s,
+    };
+    let mut found = Vec::new();
+    for (n, page) in bytes.chunks(size).enumerate() {
+        let hdr = if n == 0 { 100 } else { 0 };
+        let btree = [0x02, 0x05, 0x0a, 0x0d].contains(&page[hdr]);
+        if btree && page.windows(MARK.len()).any(|w| w == MARK) {
+            found.push(place(&bytes, n * size + hdr));
+        }
+    }
+    found
+}
+
 #[tokio::test]
-async fn secrets_ended_after_their_cells_moved_leave_no_copy_after_a_restart() {
+async fn secrets_ended_after_their_neighbours_moved_leave_no_copy_in_a_running_store() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SqliteStore::open(dir.path()).expect("open");
     let ended = workload(&store).await;
-    drop(store);
-    let store = SqliteStore::open(dir.path()).expect("reopen");
-    let bytes = std::fs::read(&store.path).expect("read the database file");
-    let (mut at, mut stale, mut waiting) = (0, Vec::new(), 0);
-    while let Some(p) = bytes[at..].windows(MARK.len()).position(|w| w == MARK) {
-        let start = at + p + MARK.len();
-        let digits = bytes.get(start..start + 5).and_then(|d| std::str::from_utf8(d).ok());
-        match digits.and_then(|d| d.parse::<usize>().ok()) {
-            Some(i) if ended[i] => stale.push(format!("#{i}: {}", place(&bytes, at + p))),
-            Some(_) => waiting += 1,
-            None => stale.push(format!("a partial copy: {}", place(&bytes, at + p))),
-        }
-        at = start;
-    }
+    // The store stays open: this is what a copy of a running server's files would hold.
+    let (stale, waiting) = wait_for_no_stale_copies(dir.path(), &ended);
     let left = ended.iter().filter(|e| !**e).count();
     assert!(waiting >= left, "the scan must find the {left} waiting secrets, found {waiting}");
-    assert!(stale.is_empty(), "{} stale copies of ended secrets in lethe.db: {stale:?}", stale.len());
+    assert!(stale.is_empty(), "{} stale copies of ended secrets: {stale:?}", stale.len());
+    // The layout itself: no body byte in any B-tree page, only on overflow pages.
+    let in_cells = marks_in_btree_pages(&store.path);
+    assert!(in_cells.is_empty(), "sealed bodies inside B-tree pages: {in_cells:?}");
+}
+
+#[tokio::test]
+async fn a_database_of_the_earlier_layout_is_moved_and_cleaned_when_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(dir.path()).expect("open");
+    let ended = workload(&store).await;
+    let path = store.path.clone();
+    drop(store);
+    // Back to schema 2: bodies inside `records`, as a database written by an earlier build.
+    let conn = Connection::open(&path).expect("open the file");
+    conn.execute_batch(
+        "BEGIN; UPDATE records SET sealed = (SELECT body FROM sealed_content AS s WHERE s.row_id = records.row_id); \
+         DROP TRIGGER sealed_content_end; DROP TRIGGER sealed_content_gone; DROP TABLE sealed_content; \
+         PRAGMA user_version = 2; COMMIT; PRAGMA wal_checkpoint(TRUNCATE);",
+    )
+    .expect("downgrade");
+    let bodies: i64 =
+        conn.query_row("SELECT count(*) FROM records WHERE sealed IS NOT NULL", [], |r| r.get(0)).expect("count");
+    drop(conn);
+    assert_eq!(bodies as usize, ended.iter().filter(|e| !**e).count(), "the downgrade keeps the waiting bodies");
+
+    let store = SqliteStore::open(dir.path()).expect("reopen");
+    let version: i64 =
+        store.readers.read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?)).await.expect("version");
+    assert!(version >= 3, "migrated");
+    let in_cells = marks_in_btree_pages(&store.path);
+    assert!(in_cells.is_empty(), "bodies left inside B-tree pages after the migration: {in_cells:?}");
+    let (stale, waiting) = stale_copies(dir.path(), &ended);
+    assert!(stale.is_empty(), "{} stale copies after the migration: {stale:?}", stale.len());
+    assert_eq!(waiting, bodies as usize, "every waiting body is kept, once");
 }

@@ -9,6 +9,7 @@ mod checkpoint;
 mod effects;
 mod erase;
 mod migrate;
+mod overflow;
 mod readers;
 mod rows;
 mod writer;
@@ -45,6 +46,8 @@ pub struct SqliteStore {
     /// Rows are numbered in the order secrets are created, so every insert lands at the end of
     /// the table; the numbers come in blocks from the `counters` table.
     handles: Arc<Handles>,
+    /// The usable bytes of a page, for the layout of sealed bodies (`overflow`).
+    usable_page: usize,
     readers: Readers,
     path: PathBuf,
     _checkpointer: Arc<Checkpointer>,
@@ -81,8 +84,9 @@ impl SqliteStore {
         private_file(&path)?;
         let mut conn = Connection::open(&path).map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
         configure(&conn)?;
-        migrate::migrate(&mut conn)?;
+        let rebuild = migrate::migrate(&mut conn)?;
         let handles = Arc::new(Handles::new(handle_cipher(&conn)?));
+        let usable_page = migrate::usable_page_size(&conn)?;
         // After a crash the WAL can still hold old images of pages whose secrets have ended
         // (and, in frames past its last commit, of transactions that never committed):
         // recovery has just run, so copy what is committed and cut the WAL before serving.
@@ -91,10 +95,12 @@ impl SqliteStore {
         if !erase::truncate_wal(&conn) {
             tracing::warn!("could not empty the WAL at start-up; another process has the database open");
         }
-        // Cells that SQLite moved between pages while their secret still waited can leave stale
-        // copies in a page's unallocated space, which `secure_delete` never zeroes; rebuilding
-        // the file removes them (see `erase::rebuild_file`).
-        erase::rebuild_file(&conn)?;
+        // A database written before sealed bodies moved to overflow pages (`overflow`) can hold
+        // stale copies of cells in the unallocated space of its pages, which `secure_delete`
+        // never zeroes: the migration that moved the bodies asks for one rebuild of the file.
+        if rebuild {
+            erase::rebuild_file(&conn)?;
+        }
         // Most checkpoint work runs on its own thread (see `checkpoint`); a 4 MiB page cache
         // keeps hot index pages out of pread within the RSS budget.
         // The background checkpointer does the bulk of the copying; the writer still runs its
@@ -117,6 +123,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Writer::start(conn)?,
             handles,
+            usable_page,
             readers: Readers::start(readers)?,
             path,
             _checkpointer: Arc::new(Checkpointer::start(checkpoint_conn)?),
@@ -225,8 +232,9 @@ impl SecretStore for SqliteStore {
         let Some(row) = self.place(new.handle) else {
             return Err(StoreError::Bug("a handle this store did not hand out".into()));
         };
+        let usable = self.usable_page;
         self.change(!fx.is_empty(), move |c| {
-            rows::insert(c, row, &new)?;
+            rows::insert(c, row, &new, usable)?;
             effects::write(c, &fx)
         })
         .await

@@ -1,8 +1,10 @@
-//! Row mapping and the SQL statements of the SQLite backend. One `records` row per secret:
-//! the sealed content while it waits, then the receipt and tombstone. Every statement works
+//! Row mapping and the SQL statements of the SQLite backend. One `records` row per secret
+//! (the receipt, then the tombstone) and, while it waits, one `sealed_content` row with its
+//! body, which the schema's triggers delete in the statement that ends the secret. Every statement works
 //! on the row a link's handle names and checks the stored id ([`locate_secret`],
 //! [`locate_receipt`]).
 
+use super::overflow::pad_for;
 use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns, split_recipients};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
@@ -75,7 +77,12 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
 
 /// Stores a new secret at `row`, the row its handle names, unless its creator's quota of
 /// waiting secrets is full. Runs on the one writer, so the count and the insert are one step.
-pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), StoreError> {
+/// The sealed body goes into its own `sealed_content` row, padded for pages of `usable` bytes
+/// so that it lies wholly on overflow pages (`overflow`); the record itself holds none of it.
+/// Two statements without a savepoint (`Writer::write_one`): should the second fail, the first
+/// is undone by hand, and SQLite rolls back the whole transaction on the errors where it
+/// cannot undo a statement (full disk, I/O), which the writer then reports to every job.
+pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) -> Result<(), StoreError> {
     if let Some(q) = n.quota {
         let waiting: i64 = conn
             .prepare_cached(count_quota!("?1", "?2", "?3"))?
@@ -89,15 +96,14 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), S
         None => (None, None),
     };
     conn.prepare_cached(
-        "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, sealed_verifier, \
+        "INSERT INTO records (row_id, id, receipt_id, kind, state, kdf_salt, kdf_params, sealed_verifier, \
          custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required, \
-         quota_tag) VALUES (?16, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?17)",
+         quota_tag) VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16)",
     )?
     .execute(params![
         n.id.as_bytes(),
         n.receipt_id.as_bytes(),
         n.kind.as_str(),
-        n.sealed,
         salt,
         params,
         n.sealed_verifier,
@@ -112,16 +118,27 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret) -> Result<(), S
         row,
         n.quota.map(|q| q.tag.to_vec()),
     ])?;
+    let pad = pad_for(n.sealed.len(), usable) as i64;
+    let body = conn
+        .prepare_cached("INSERT INTO sealed_content (row_id, pad, body) VALUES (?1, zeroblob(?2), ?3)")?
+        .execute(params![row, pad, n.sealed]);
+    if let Err(e) = body {
+        if !conn.is_autocommit() {
+            conn.prepare_cached("DELETE FROM records WHERE row_id = ?1")?.execute([row])?;
+        }
+        return Err(e.into());
+    }
     Ok(())
 }
 
-/// A waiting secret: its row still holds sealed content. Expiry is the caller's to check
+/// A waiting secret: its row is new and its sealed body still stored. Expiry is the caller's to check
 /// (`expires_at`), so that an expired secret is told apart from a missing one.
 pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Option<SecretRecord>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, sealed_verifier \
-             FROM records WHERE row_id = ?1 AND state = 'new' AND sealed IS NOT NULL",
+            "SELECT r.receipt_id, s.body, r.kdf_salt, r.kdf_params, r.attempts, r.secret_expires_at, r.kind, \
+             r.sealed_verifier FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
+             WHERE r.row_id = ?1 AND r.state = 'new'",
         )?
         .query_row([row], |r| {
             let salt: Option<Vec<u8>> = r.get(2)?;
