@@ -6,6 +6,7 @@
 //! - [`token`]: link tokens (`T`, `M`), their parsing, and the lookup ids derived from them.
 //! - [`crypto`]: sealing secret content and share links under keys derived from tokens.
 //! - [`e2e`]: the end-to-end format the browser and CLI encrypt with (key in the URL fragment).
+//! - [`keyring`]: an account's key pair; links sealed to it, its private key wrapped.
 //! - [`kdf`]: Argon2id passphrase stretching, with its parameters recorded per secret.
 //! - [`padding`]: length-hiding frames, so ciphertext sizes fall into buckets (P8).
 //! - [`policy`]: TTL clamping and size limits, applied once at the edge.
@@ -20,6 +21,7 @@ mod doc_vectors;
 pub mod e2e;
 pub mod generate;
 pub mod kdf;
+pub mod keyring;
 pub mod padding;
 pub mod policy;
 pub mod state;
