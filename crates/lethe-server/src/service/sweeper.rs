@@ -1,11 +1,12 @@
 //! The sweeper: deletes expired secrets and receipts in small batches, so expiry never holds
 //! the writer for long and its cost follows what expired, not what is stored (P9). It counts
 //! what it removed (`lethe_sweeper_secrets_expired_total`, `lethe_sweeper_receipts_deleted_total`)
-//! and its scheduled runs (`lethe_sweeper_runs_total{result}`).
+//! and its scheduled runs (`lethe_sweeper_runs_total{result}`). Expired sessions and
+//! single-use tokens of accounts go in the same runs (`lethe_sweeper_sessions_deleted_total`).
 
 use super::Secrets;
 use crate::limits::Limiter;
-use lethe_store::SweepStats;
+use lethe_store::{AccountSweep, SweepStats};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -38,6 +39,24 @@ impl Secrets {
         }
         Ok(total)
     }
+
+    /// Deletes expired sessions and single-use tokens until none is left, in batches paced
+    /// like [`Secrets::sweep_expired`]; returns the totals.
+    pub async fn sweep_accounts(&self) -> Result<AccountSweep, lethe_store::StoreError> {
+        let mut total = AccountSweep::default();
+        loop {
+            let started = Instant::now();
+            let s = self.store.sweep_accounts(self.now(), BATCH).await?;
+            if s.is_empty() {
+                break;
+            }
+            total.sessions += s.sessions;
+            total.tokens += s.tokens;
+            metrics::counter!("lethe_sweeper_sessions_deleted_total").increment(s.sessions);
+            tokio::time::sleep(started.elapsed().max(MIN_PAUSE)).await;
+        }
+        Ok(total)
+    }
 }
 
 /// Runs [`Secrets::sweep_expired`] every `interval` until `shutdown` fires, and forgets the
@@ -62,6 +81,13 @@ pub async fn run(secrets: Secrets, limiter: Limiter, interval: Duration, mut shu
             ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "sweep failed; will retry"),
+        }
+        match secrets.sweep_accounts().await {
+            Ok(s) if !s.is_empty() => {
+                tracing::info!(sessions = s.sessions, tokens = s.tokens, "swept expired sessions and tokens")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "sweeping sessions failed; will retry"),
         }
         if let Err(e) = limiter.forget_old().await {
             tracing::warn!(error = %e, "forgetting old rate-limit windows failed; will retry");
