@@ -94,3 +94,62 @@ pub async fn run(secrets: Secrets, limiter: Limiter, interval: Duration, mut shu
         }
     }
 }
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::*;
+    use crate::service::Policy;
+    use lethe_core::account::{Email, PasswordHash};
+    use lethe_core::clock::ManualClock;
+    use lethe_store::{AccountStore, NewAccount, NewSession, NewToken, SqliteStore, Store, TokenKind};
+    use std::sync::Arc;
+
+    const NOW: i64 = 1_700_000_000;
+
+    fn session(n: u32, account: i64, ttl: i64) -> NewSession {
+        let mut id = [0u8; 32];
+        id[..4].copy_from_slice(&n.to_be_bytes());
+        NewSession {
+            id,
+            account,
+            created: NOW,
+            idle_expires_at: NOW + ttl,
+            expires_at: NOW + ttl,
+            user_agent: String::new(),
+            client_addr: String::new(),
+        }
+    }
+
+    /// More expired sessions than one batch, a live one, and an expired token: the sweep takes
+    /// every expired one, batch after batch, and keeps the live one.
+    #[tokio::test]
+    async fn expired_sessions_and_tokens_are_swept_and_live_ones_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("open"));
+        let clock = ManualClock::new(NOW);
+        let secrets = Secrets::new(store.clone(), Arc::new(clock.clone()), Policy::from(&crate::Config::default()));
+        let email = Email::parse("ann@example.com").expect("email");
+        let new =
+            NewAccount { email, password_hash: PasswordHash::from_stored("x".into()), admin: false, created: NOW };
+        let ann = store.create_account(new).await.expect("account");
+        let expiring = BATCH + 50;
+        for n in 0..expiring {
+            assert!(store.create_session(session(n, ann.id, 10)).await.expect("session"));
+        }
+        assert!(store.create_session(session(expiring, ann.id, 3600)).await.expect("session"));
+        let token = NewToken {
+            hash: [7; 32],
+            kind: TokenKind::Invite,
+            account: ann.id,
+            email: None,
+            created: NOW,
+            expires_at: NOW + 10,
+        };
+        assert!(store.create_token(token).await.expect("token"));
+        assert!(secrets.sweep_accounts().await.expect("sweep").is_empty(), "nothing has expired yet");
+        clock.advance(10);
+        let swept = secrets.sweep_accounts().await.expect("sweep");
+        assert_eq!((swept.sessions, swept.tokens), (u64::from(expiring), 1));
+        assert_eq!(store.sessions(ann.id).await.expect("list").len(), 1, "the live session stays");
+    }
+}
