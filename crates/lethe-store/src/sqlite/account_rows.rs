@@ -68,10 +68,19 @@ fn session_at(r: &Row, i: usize) -> Result<SessionRecord, StoreError> {
     })
 }
 
-/// A unique constraint refused the insert: the record exists.
+/// A unique or primary-key constraint refused the insert: the record exists. (Other
+/// constraint failures stay errors.)
 fn exists(e: rusqlite::Error, what: &'static str) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(ErrorCode::ConstraintViolation) => StoreError::AlreadyExists(what),
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == ErrorCode::ConstraintViolation
+                && matches!(
+                    f.extended_code,
+                    rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                ) =>
+        {
+            StoreError::AlreadyExists(what)
+        }
         _ => e.into(),
     }
 }

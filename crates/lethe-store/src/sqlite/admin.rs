@@ -16,6 +16,10 @@
 //! - never rebuilds the file at start-up (the server did, and a `VACUUM` would stall it);
 //! - hands out no handles and so can store no secret (`next_handle` and `create` fail), which
 //!   keeps the row numbering and the erasure of secrets the server's alone.
+//!
+//! Its writer thread is the ordinary one, so it also empties the WAL shortly after its own
+//! commits (a `TRUNCATE` checkpoint, as the server's writer does): the server's next write
+//! waits for that one checkpoint, as it would for its own.
 
 use super::{configure, create_private_dir, migrate, private_file, try_lock_data_dir, SqliteStore, DB_FILE};
 use super::{readers::Readers, writer::Writer};
