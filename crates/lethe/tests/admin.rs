@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const PASSWORD: &str = "correct horse battery staple";
+const NEW_PASSWORD: &str = "Tr0ub4dor&3 renewed";
 
 struct Run {
     code: i32,
@@ -112,6 +113,13 @@ fn every_command(place: Place) -> String {
     assert_eq!(user_line(place, "bob@example.com")[2], "yes", "disabled");
     ok(admin(place, &["enable-user", "bob@example.com"], ""));
     assert_eq!(user_line(place, "bob@example.com")[2], "no", "enabled again");
+
+    let reset =
+        ok(admin(place, &["reset-password", "bob@example.com", "--password-stdin"], &format!("{NEW_PASSWORD}\n")));
+    assert!(reset.stdout.contains("set a new password for bob@example.com"), "{}", reset.stdout);
+    assert!(!reset.stdout.contains(NEW_PASSWORD) && !reset.stderr.contains(NEW_PASSWORD));
+    fails(admin(place, &["reset-password", "bob@example.com", "--password-stdin"], "short"), 2, "too short");
+    fails(admin(place, &["reset-password", "nobody@example.com", "--password-stdin"], NEW_PASSWORD), 3, "no account");
     key
 }
 
@@ -119,7 +127,26 @@ fn every_command(place: Place) -> String {
 fn every_command_on_the_embedded_store() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    every_command(Place::Dir(&data));
+    let key = every_command(Place::Dir(&data));
+    // What the commands stored works as the server will use it.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        use lethe_core::account::{ApiKey, Email};
+        use lethe_store::AccountStore;
+        let store = lethe_store::SqliteStore::open_admin(&data).unwrap();
+        let ann = store.account_by_email(&Email::parse("ann@example.com").unwrap()).await.unwrap().unwrap();
+        assert!(ann.password_hash.verify(PASSWORD) && !ann.password_hash.verify(NEW_PASSWORD));
+        let bob = store.account_by_email(&Email::parse("bob@example.com").unwrap()).await.unwrap().unwrap();
+        assert!(bob.password_hash.verify(NEW_PASSWORD) && !bob.password_hash.verify(PASSWORD), "the reset took");
+        let key = ApiKey::parse(&key).unwrap();
+        let (record, owner) = store
+            .api_key(&key.key_id(), lethe_core::clock::Clock::now(&lethe_core::clock::SystemClock))
+            .await
+            .unwrap()
+            .expect("usable");
+        assert!(key.matches(&record.key_hash) && owner.id == ann.id);
+        assert!(record.expires_at.is_some(), "--expires-in was kept");
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

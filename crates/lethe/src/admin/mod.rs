@@ -4,7 +4,7 @@
 //! `SqliteStore::open_admin`, which writes beside the running server (SQLite serialises the
 //! two) and never touches secrets.
 //!
-//! - [`users`]: `create-user`, `list-users`, `disable-user`, `enable-user`.
+//! - [`users`]: `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
 //! - [`keys`]: `create-api-key`, `list-api-keys`, `revoke-api-key`.
 //! - [`password`]: reading a new password from the terminal (twice, hidden) or stdin.
 //!
@@ -63,6 +63,14 @@ enum AdminCommand {
     DisableUser { email: String },
     /// Enable a disabled account again.
     EnableUser { email: String },
+    /// Set a new password for an account (asked twice, hidden, or read from stdin) and end its
+    /// sessions.
+    ResetPassword {
+        email: String,
+        /// Read the password from the first line of stdin instead of asking
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Create an API key for an account and print it, once.
     CreateApiKey {
         email: String,
@@ -93,6 +101,9 @@ pub fn run(args: AdminArgs) -> Result<(), Failure> {
             AdminCommand::ListUsers => users::list(&*store).await,
             AdminCommand::DisableUser { email } => users::set_disabled(&*store, &email, true, now).await,
             AdminCommand::EnableUser { email } => users::set_disabled(&*store, &email, false, now).await,
+            AdminCommand::ResetPassword { email, password_stdin } => {
+                users::reset_password(&*store, &email, password_stdin, now).await
+            }
             AdminCommand::CreateApiKey { email, name, expires_in } => {
                 keys::create(&*store, &email, name, expires_in, now).await
             }

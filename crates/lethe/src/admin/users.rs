@@ -1,9 +1,18 @@
-//! `create-user`, `list-users`, `disable-user`, `enable-user`.
+//! `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
 
 use super::{account, parse_email, password, store_failure, when};
 use crate::cli::output::{Failure, OTHER};
 use anyhow::anyhow;
+use lethe_core::account::{Password, PasswordHash};
 use lethe_store::{AccountChange, NewAccount, Store, StoreError};
+
+/// Hashes `password` off the runtime's thread (Argon2id is slow on purpose).
+async fn hash(password: Password) -> Result<PasswordHash, Failure> {
+    tokio::task::spawn_blocking(move || password.hash())
+        .await
+        .map_err(Failure::other)?
+        .map_err(|e| Failure::other(anyhow!(e)))
+}
 
 pub async fn create(
     store: &dyn Store,
@@ -14,12 +23,7 @@ pub async fn create(
 ) -> Result<(), Failure> {
     let email = parse_email(email)?;
     let password = password::read(password_stdin)?;
-    // Argon2id is slow on purpose; off the runtime's thread.
-    let hash = tokio::task::spawn_blocking(move || password.hash())
-        .await
-        .map_err(Failure::other)?
-        .map_err(|e| Failure::other(anyhow!(e)))?;
-    let new = NewAccount { email: email.clone(), password_hash: hash, admin, created: now };
+    let new = NewAccount { email: email.clone(), password_hash: hash(password).await?, admin, created: now };
     match store.create_account(new).await {
         Ok(a) => {
             let role = if a.admin { "administrator" } else { "account" };
@@ -71,5 +75,20 @@ pub async fn set_disabled(store: &dyn Store, email: &str, disabled: bool, now: i
     } else {
         println!("enabled {}", a.email);
     }
+    Ok(())
+}
+
+pub async fn reset_password(store: &dyn Store, email: &str, password_stdin: bool, now: i64) -> Result<(), Failure> {
+    let a = account(store, email).await?;
+    let password = password::read(password_stdin)?;
+    let change = AccountChange::PasswordHash(hash(password).await?);
+    store.update_account(a.id, change, now).await.map_err(store_failure)?;
+    // Whoever knew the old password may be signed in: end every session.
+    let ended = store.delete_sessions(a.id, None).await.map_err(|e| {
+        let error =
+            anyhow::Error::new(e).context("the password was changed, but its sessions could not be ended: run again");
+        Failure { code: OTHER, error }
+    })?;
+    println!("set a new password for {} and ended its {ended} session(s)", a.email);
     Ok(())
 }
