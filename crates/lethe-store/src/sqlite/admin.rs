@@ -8,11 +8,13 @@
 //! that needs the server's writer: SQLite itself serialises writers across processes (one
 //! write transaction at a time on a WAL database, the loser waiting up to its
 //! `busy_timeout`), and readers in WAL mode never block. So the administration store:
-//! - takes the lock if it is free (no server runs), and then may create or migrate the
-//!   schema as a server would;
-//! - otherwise opens the file beside the server without the lock, and refuses unless the
-//!   schema is exactly the version this build knows (the running server migrated it; a
-//!   different build must not change a schema under it);
+//! - takes the lock if it is free (no server runs), and then creates the schema of a new
+//!   database, so a first administrator can be made before the first start;
+//! - otherwise opens the file beside the server without the lock;
+//! - either way refuses an existing database whose schema is not exactly the version this
+//!   build knows: beside a server, a different build must not change the schema under it;
+//!   alone, migrating is left to `lethe serve`, because a migration can come with start-up
+//!   work of the server (rebuilding the file after moving content) that this store skips;
 //! - never rebuilds the file at start-up (the server did, and a `VACUUM` would stall it);
 //! - hands out no handles and so can store no secret (`next_handle` and `create` fail), which
 //!   keeps the row numbering and the erasure of secrets the server's alone.
@@ -31,7 +33,8 @@ use std::sync::Arc;
 impl SqliteStore {
     /// Opens the database in `data_dir` for account administration, whether or not a server
     /// is running on it (see the module documentation for why that is safe). Creates the
-    /// directory and database if there are none yet.
+    /// directory and database if there are none yet; refuses a database whose schema is not
+    /// this build's.
     pub fn open_admin(data_dir: &Path) -> Result<Self, StoreError> {
         create_private_dir(data_dir)?;
         let lock = try_lock_data_dir(data_dir)?;
@@ -39,11 +42,11 @@ impl SqliteStore {
         private_file(&path)?;
         let mut conn = Connection::open(&path).map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
         configure(&conn)?;
-        if lock.is_some() {
+        let fresh = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? == 0;
+        if lock.is_some() && fresh {
             migrate::migrate(&mut conn)?;
         } else {
             migrate::require_current(&conn)?;
-            tracing::debug!("data directory in use by a server; administering beside it");
         }
         let reader =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;

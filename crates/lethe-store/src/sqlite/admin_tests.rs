@@ -71,3 +71,16 @@ async fn beside_a_server_only_the_same_schema_version_is_accepted() {
     let refused = SqliteStore::open_admin(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(refused.contains("schema version 99"), "{refused}");
 }
+
+#[tokio::test]
+async fn alone_an_admin_store_leaves_migrating_an_existing_database_to_the_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(SqliteStore::open(dir.path()).expect("a server ran once"));
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    conn.execute_batch(&format!("PRAGMA user_version = {}", current - 1)).expect("pretend an older schema");
+    drop(conn);
+    let refused = SqliteStore::open_admin(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(refused.contains(&format!("schema version {}", current - 1)), "{refused}");
+    assert!(refused.contains("started once"), "it says what to do: {refused}");
+}

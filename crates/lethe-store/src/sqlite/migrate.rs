@@ -38,8 +38,9 @@ pub(crate) fn require_current(conn: &Connection) -> Result<(), StoreError> {
     let applied: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     if applied != MIGRATIONS.len() {
         return Err(StoreError::Open(format!(
-            "the running server's database has schema version {applied} and this build knows {}: \
-             run the administration command of the same Lethe version as the server",
+            "the database has schema version {applied} and this build knows {}: run the administration \
+             command of the same Lethe version as the server, after that server has started once on it \
+             (it migrates the schema)",
             MIGRATIONS.len()
         )));
     }
