@@ -92,25 +92,45 @@ pub fn run(args: AdminArgs) -> Result<(), Failure> {
     let config = Config::load(args.config.as_deref(), layer)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(Failure::other)?;
     runtime.block_on(async move {
+        // A new password is asked for (and hashed) before the store is opened: alone on the
+        // embedded store, the admin holds the data directory's lock while it is open.
+        let new_password = match &args.command {
+            AdminCommand::CreateUser { email, password_stdin, .. }
+            | AdminCommand::ResetPassword { email, password_stdin } => {
+                parse_email(email)?;
+                Some(users::hash(password::read(*password_stdin)?).await?)
+            }
+            _ => None,
+        };
         let store = open(&config).await?;
         let now = SystemClock.now();
-        match args.command {
-            AdminCommand::CreateUser { email, admin, password_stdin } => {
-                users::create(&*store, &email, admin, password_stdin, now).await
+        match (args.command, new_password) {
+            (AdminCommand::CreateUser { email, admin, .. }, Some(hash)) => {
+                users::create(&*store, &email, admin, hash, now).await
             }
-            AdminCommand::ListUsers => users::list(&*store).await,
-            AdminCommand::DisableUser { email } => users::set_disabled(&*store, &email, true, now).await,
-            AdminCommand::EnableUser { email } => users::set_disabled(&*store, &email, false, now).await,
-            AdminCommand::ResetPassword { email, password_stdin } => {
-                users::reset_password(&*store, &email, password_stdin, now).await
+            (AdminCommand::ResetPassword { email, .. }, Some(hash)) => {
+                users::reset_password(&*store, &email, hash, now).await
             }
-            AdminCommand::CreateApiKey { email, name, expires_in } => {
-                keys::create(&*store, &email, name, expires_in, now).await
-            }
-            AdminCommand::ListApiKeys { email } => keys::list(&*store, &email, now).await,
-            AdminCommand::RevokeApiKey { email, key_id } => keys::revoke(&*store, &email, &key_id, now).await,
+            (command, _) => run_other(&*store, command, now).await,
         }
     })
+}
+
+/// The commands that need no new password.
+async fn run_other(store: &dyn Store, command: AdminCommand, now: UnixTime) -> Result<(), Failure> {
+    match command {
+        AdminCommand::ListUsers => users::list(store).await,
+        AdminCommand::DisableUser { email } => users::set_disabled(store, &email, true, now).await,
+        AdminCommand::EnableUser { email } => users::set_disabled(store, &email, false, now).await,
+        AdminCommand::CreateApiKey { email, name, expires_in } => {
+            keys::create(store, &email, name, expires_in, now).await
+        }
+        AdminCommand::ListApiKeys { email } => keys::list(store, &email, now).await,
+        AdminCommand::RevokeApiKey { email, key_id } => keys::revoke(store, &email, &key_id, now).await,
+        AdminCommand::CreateUser { .. } | AdminCommand::ResetPassword { .. } => {
+            Err(Failure::other(anyhow!("no new password was read")))
+        }
+    }
 }
 
 /// Opens the configured store for administration (see the module documentation).

@@ -1,29 +1,22 @@
 //! `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
 
-use super::{account, parse_email, password, store_failure, when};
+use super::{account, parse_email, store_failure, when};
 use crate::cli::output::{Failure, OTHER};
 use anyhow::anyhow;
 use lethe_core::account::{Password, PasswordHash};
 use lethe_store::{AccountChange, NewAccount, Store, StoreError};
 
 /// Hashes `password` off the runtime's thread (Argon2id is slow on purpose).
-async fn hash(password: Password) -> Result<PasswordHash, Failure> {
+pub async fn hash(password: Password) -> Result<PasswordHash, Failure> {
     tokio::task::spawn_blocking(move || password.hash())
         .await
         .map_err(Failure::other)?
         .map_err(|e| Failure::other(anyhow!(e)))
 }
 
-pub async fn create(
-    store: &dyn Store,
-    email: &str,
-    admin: bool,
-    password_stdin: bool,
-    now: i64,
-) -> Result<(), Failure> {
+pub async fn create(store: &dyn Store, email: &str, admin: bool, hash: PasswordHash, now: i64) -> Result<(), Failure> {
     let email = parse_email(email)?;
-    let password = password::read(password_stdin)?;
-    let new = NewAccount { email: email.clone(), password_hash: hash(password).await?, admin, created: now };
+    let new = NewAccount { email: email.clone(), password_hash: hash, admin, created: now };
     match store.create_account(new).await {
         Ok(a) => {
             let role = if a.admin { "administrator" } else { "account" };
@@ -78,11 +71,9 @@ pub async fn set_disabled(store: &dyn Store, email: &str, disabled: bool, now: i
     Ok(())
 }
 
-pub async fn reset_password(store: &dyn Store, email: &str, password_stdin: bool, now: i64) -> Result<(), Failure> {
+pub async fn reset_password(store: &dyn Store, email: &str, hash: PasswordHash, now: i64) -> Result<(), Failure> {
     let a = account(store, email).await?;
-    let password = password::read(password_stdin)?;
-    let change = AccountChange::PasswordHash(hash(password).await?);
-    store.update_account(a.id, change, now).await.map_err(store_failure)?;
+    store.update_account(a.id, AccountChange::PasswordHash(hash), now).await.map_err(store_failure)?;
     // Whoever knew the old password may be signed in: end every session.
     let ended = store.delete_sessions(a.id, None).await.map_err(|e| {
         let error =
