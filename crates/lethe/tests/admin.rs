@@ -172,3 +172,51 @@ async fn every_command_on_postgresql() {
     let url = db.url.clone();
     tokio::task::spawn_blocking(move || every_command(Place::Url(&url))).await.unwrap();
 }
+
+/// Without `--password-stdin`, `create-user` asks twice on the terminal, without echo, and
+/// refuses two different answers. A pseudo-terminal comes from util-linux's `script`.
+#[test]
+fn the_password_is_asked_twice_on_a_terminal_without_echo() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let converse = |email: &str, second: &str| -> (i32, String) {
+        let command =
+            format!("{} admin --data-dir {} create-user {email}", env!("CARGO_BIN_EXE_lethe"), dir.path().display());
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_remove("LETHE_DATA_DIR")
+            .env_remove("LETHE_DATABASE_URL")
+            .env_remove("LETHE_CONFIG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` runs (it provides the terminal)");
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = String::new();
+        // Answers each prompt once it has appeared.
+        for (prompt, answer) in [("New password (hidden): ", PASSWORD), ("The same password again: ", second)] {
+            while !seen.contains(prompt) {
+                let mut buf = [0u8; 256];
+                let n = stdout.read(&mut buf).unwrap();
+                assert!(n > 0, "the command ended before asking {prompt:?}: {seen}");
+                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+            // rpassword writes the prompt, then turns echo off: give it that moment (the one
+            // pause here; a person types long after it).
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            writeln!(stdin, "{answer}").unwrap();
+        }
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        seen.push_str(&rest);
+        let code = child.wait().unwrap().code().unwrap_or(-1);
+        assert!(!seen.contains(PASSWORD) && !seen.contains(second), "the password was echoed: {seen}");
+        (code, seen)
+    };
+    let (code, out) = converse("tty@example.com", PASSWORD);
+    assert!(code == 0 && out.contains("created account tty@example.com"), "{code}: {out}");
+    let (code, out) = converse("typo@example.com", NEW_PASSWORD);
+    assert!(code == 2 && out.contains("the two passwords differ"), "{code}: {out}");
+    assert!(!ok(admin(Place::Dir(dir.path()), &["list-users"], "")).stdout.contains("typo@example.com"));
+}
