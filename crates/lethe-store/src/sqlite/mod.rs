@@ -411,6 +411,8 @@ impl Store for SqliteStore {
 }
 
 #[cfg(test)]
+mod account_index_tests;
+#[cfg(test)]
 mod admin_tests;
 #[cfg(test)]
 mod erasure_balance_tests;
