@@ -101,7 +101,7 @@ mod tests {
     use crate::service::Policy;
     use lethe_core::account::{Email, PasswordHash};
     use lethe_core::clock::ManualClock;
-    use lethe_store::{AccountStore, NewAccount, NewSession, NewToken, SqliteStore, Store, TokenKind};
+    use lethe_store::{NewAccount, NewSession, NewToken, SqliteStore, Store, TokenKind};
     use std::sync::Arc;
 
     const NOW: i64 = 1_700_000_000;
