@@ -106,6 +106,8 @@ pub trait AccountStore: Send + Sync + 'static {
     ) -> Result<Option<TokenRecord>, StoreError>;
 
     /// Replaces the account's recovery codes (their hashes) with `hashes`, in one transaction.
+    /// The hash is the caller's choice; codes short enough to type are short enough to guess
+    /// from a plain SHA-256 in a stolen database, so key the hash (or make the codes 128 bits).
     async fn replace_recovery_codes(&self, account: AccountId, hashes: Vec<[u8; 32]>) -> Result<(), StoreError>;
 
     /// Consumes one recovery code of `account`, atomically: `true` exactly once per code.
