@@ -27,6 +27,10 @@ pub enum StoreError {
     /// Nothing was written.
     #[error("live-secret quota reached")]
     QuotaExceeded,
+    /// A create was refused because a record with the same unique name exists (an account's
+    /// e-mail, an API key's id). Nothing was written.
+    #[error("already exists: {0}")]
+    AlreadyExists(&'static str),
 }
 
 impl StoreError {
@@ -48,6 +52,7 @@ impl StoreError {
             StoreError::Bug(_) => "bug",
             StoreError::Open(_) => "open",
             StoreError::QuotaExceeded => "quota",
+            StoreError::AlreadyExists(_) => "exists",
         }
     }
 }

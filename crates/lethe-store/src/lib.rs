@@ -5,6 +5,8 @@
 //! Layout:
 //! - [`secrets`]: the [`SecretStore`] contract (create, reveal once, attempts, burn, receipts,
 //!   sweep).
+//! - [`accounts`]: the [`AccountStore`] contract (accounts, API keys, sessions, single-use
+//!   tokens, recovery codes), with its records in [`accounts_model`].
 //! - [`effects`]: records that commit with a state change (audit entries, outbox messages), and
 //!   the [`EffectLog`] that reads them back.
 //! - [`hits`]: counters behind the rate limits ([`HitCounter`]), shared across instances.
@@ -17,6 +19,8 @@
 //! - `postgres/`: the shared backend (a connection pool, one statement per consume).
 //! - [`conformance`]: the promises as tests, run against every backend.
 
+pub mod accounts;
+pub mod accounts_model;
 mod columns;
 pub mod config;
 pub mod effects;
@@ -33,6 +37,11 @@ pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
+pub use accounts::AccountStore;
+pub use accounts_model::{
+    AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
+    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+};
 pub use config::{StoreConfig, StoreLocation};
 pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 pub use error::StoreError;
@@ -49,7 +58,7 @@ use std::sync::Arc;
 
 /// Everything a backend offers: every contract, plus health.
 #[async_trait]
-pub trait Store: SecretStore + EffectLog + HitCounter {
+pub trait Store: SecretStore + EffectLog + HitCounter + AccountStore {
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
 

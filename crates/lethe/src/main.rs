@@ -1,7 +1,8 @@
-//! The `lethe` binary: `lethe serve` runs the server; `share`, `generate`, `reveal`, `receipt`,
-//! `burn`, `recent`, `status` and `config` are a client for any Lethe server (and for the v1
-//! API of onetimesecret.com).
+//! The `lethe` binary: `lethe serve` runs the server; `lethe admin` manages its accounts and
+//! API keys; `share`, `generate`, `reveal`, `receipt`, `burn`, `recent`, `status` and
+//! `config` are a client for any Lethe server (and for the v1 API of onetimesecret.com).
 
+mod admin;
 mod cli;
 mod serve;
 
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Run the server (embedded store in ./lethe-data by default).
     Serve(serve::ServeArgs),
+    /// Manage accounts and API keys on the server's store (works while it runs).
+    Admin(admin::AdminArgs),
     #[command(flatten)]
     Client(cli::ClientCommand),
 }
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
     let parsed = Cli::parse();
     let result = match parsed.command {
         Command::Serve(args) => serve::serve(args).map_err(cli::Failure::from),
+        Command::Admin(args) => admin::run(args),
         Command::Client(cmd) => cli::run(cmd),
     };
     match result {

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 /// A [`Store`] that records how long each call took and how it failed.
 pub struct MeteredStore {
-    inner: Arc<dyn Store>,
+    pub(super) inner: Arc<dyn Store>,
     /// The wrapped backend's name, asked once.
     backend: &'static str,
 }
@@ -32,7 +32,7 @@ impl MeteredStore {
     }
 
     /// Runs one store call as operation `op`, recording its duration and, if it fails, its kind.
-    async fn timed<T>(
+    pub(super) async fn timed<T>(
         &self,
         op: &'static str,
         call: impl Future<Output = Result<T, StoreError>>,
@@ -239,6 +239,22 @@ mod tests {
             down()
         }
     }
+
+    /// Every accounts call fails the same way.
+    macro_rules! down_accounts {
+        ($($name:ident($($arg:ident: $ty:ty),*) -> $ok:ty;)*) => {
+            #[async_trait]
+            impl lethe_store::AccountStore for Down {
+                $(async fn $name(&self, $(_: $ty),*) -> Result<$ok, StoreError> { down() })*
+            }
+        };
+    }
+    use lethe_core::account::{Email, KeyId};
+    use lethe_store::{
+        AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
+        NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+    };
+    lethe_store::account_store_methods!(down_accounts);
 
     #[async_trait]
     impl Store for Down {

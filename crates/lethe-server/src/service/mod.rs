@@ -11,6 +11,7 @@
 pub mod conceal;
 pub mod error;
 pub mod metered;
+mod metered_accounts;
 pub mod quotas;
 pub mod receipts;
 pub mod reveal;

@@ -7,15 +7,20 @@
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
 //! - [`hits`]: rate-limit counters count every hit, per bucket and window.
+//! - [`accounts`]: unique e-mails, paged listings, cascading deletes, usable API keys.
+//! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
+//!   races, recovery codes, the account sweep.
 //! - [`quota`]: live-secret quotas refuse before writing, and ended secrets make room.
 
 // The suite is test code even where it compiles as a module for other crates' tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod accounts;
 pub mod effects;
 pub mod hits;
 pub mod quota;
 pub mod secrets;
+pub mod sessions;
 pub mod sweeping;
 
 use crate::model::NewSecret;
@@ -84,7 +89,20 @@ macro_rules! conformance_tests {
             hits::concurrent_hits_are_all_counted,
             hits::old_windows_are_forgotten,
             quota::creates_over_the_quota_are_refused_and_store_nothing,
-            quota::expired_and_burned_secrets_do_not_count
+            quota::expired_and_burned_secrets_do_not_count,
+            accounts::emails_are_unique_in_normalised_form,
+            accounts::changes_apply_to_one_account,
+            accounts::accounts_are_listed_in_pages_by_id_with_their_key_counts,
+            accounts::deleting_an_account_deletes_everything_of_it,
+            accounts::only_usable_keys_are_found,
+            accounts::key_use_is_written_at_most_once_a_minute,
+            sessions::only_live_sessions_of_enabled_accounts_are_found,
+            sessions::session_activity_is_written_at_most_once_a_minute,
+            sessions::sign_outs_end_exactly_the_sessions_asked,
+            sessions::a_token_is_taken_once_and_never_after_expiry,
+            sessions::racing_takers_of_one_token_have_exactly_one_winner,
+            sessions::recovery_codes_are_replaced_and_used_once,
+            sessions::the_account_sweep_removes_what_expired_in_batches
         );
     };
     (@each $make:path; $($group:ident :: $name:ident),* $(,)?) => {

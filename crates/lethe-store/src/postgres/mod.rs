@@ -18,6 +18,8 @@
 //! (the statements that change secrets), `rows` (reads and row mapping), `effects`,
 //! `retry` (error classification and bounded retries), `secrets` (the contract's methods).
 
+mod account_rows;
+mod accounts;
 mod connect;
 mod consume;
 mod effects;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("../../migrations/sqlite/0001_init.sql"), then: None },
     Migration { sql: include_str!("../../migrations/sqlite/0002_quota.sql"), then: None },
     Migration { sql: include_str!("../../migrations/sqlite/0003_sealed_apart.sql"), then: Some(move_sealed) },
+    Migration { sql: include_str!("../../migrations/sqlite/0004_accounts.sql"), then: None },
 ];
 
 /// Applies the migrations the database has not seen yet, each in its own transaction. Returns
@@ -71,4 +72,19 @@ fn move_sealed(tx: &Transaction<'_>) -> Result<bool, StoreError> {
 pub(crate) fn usable_page_size(conn: &Connection) -> Result<usize, StoreError> {
     let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
     Ok(size.max(512) as usize)
+}
+
+/// Refuses a database whose schema is not exactly the one this build knows, without changing
+/// it (another process owns the schema).
+pub(crate) fn require_current(conn: &Connection) -> Result<(), StoreError> {
+    let applied: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    if applied != MIGRATIONS.len() {
+        return Err(StoreError::Open(format!(
+            "the database has schema version {applied} and this build knows {}: run the administration \
+             command of the same Lethe version as the server, after that server has started once on it \
+             (it migrates the schema)",
+            MIGRATIONS.len()
+        )));
+    }
+    Ok(())
 }

@@ -3,8 +3,12 @@
 //! content is overwritten in the file, and the WAL emptied within a bound after every commit
 //! (`erase`) so that no old page image keeps it either. One process at a time: it holds an exclusive lock on
 //! `lethe.lock` in the data directory for as long as it runs, because its single writer
-//! thread is what serialises every change.
+//! thread is what serialises every change. Account administration (`lethe admin`) opens the
+//! same database beside it with [`SqliteStore::open_admin`] (see `admin` for why that is safe).
 
+mod account_rows;
+mod accounts;
+mod admin;
 mod checkpoint;
 mod effects;
 mod erase;
@@ -44,17 +48,19 @@ const READERS: usize = 2;
 pub struct SqliteStore {
     writer: Writer,
     /// Rows are numbered in the order secrets are created, so every insert lands at the end of
-    /// the table; the numbers come in blocks from the `counters` table.
-    handles: Arc<Handles>,
+    /// the table; the numbers come in blocks from the `counters` table. `None` in an
+    /// administration store ([`SqliteStore::open_admin`]), which stores no secrets.
+    handles: Option<Arc<Handles>>,
     /// The usable bytes of a page, for the layout of sealed bodies (`overflow`).
     usable_page: usize,
     readers: Readers,
     path: PathBuf,
-    _checkpointer: Arc<Checkpointer>,
+    _checkpointer: Option<Arc<Checkpointer>>,
     /// Rate-limit counters: this process owns the directory, so they live in its memory.
     hits: Arc<MemoryHits>,
-    /// Held (locked) until the last clone of the store is dropped.
-    _lock: Arc<File>,
+    /// Held (locked) until the last clone of the store is dropped; `None` for an
+    /// administration store that found the directory in use.
+    _lock: Option<Arc<File>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -122,19 +128,19 @@ impl SqliteStore {
         }
         Ok(SqliteStore {
             writer: Writer::start(conn)?,
-            handles,
+            handles: Some(handles),
             usable_page,
             readers: Readers::start(readers)?,
             path,
-            _checkpointer: Arc::new(Checkpointer::start(checkpoint_conn)?),
+            _checkpointer: Some(Arc::new(Checkpointer::start(checkpoint_conn)?)),
             hits: Arc::default(),
-            _lock: Arc::new(lock),
+            _lock: Some(Arc::new(lock)),
         })
     }
 
     /// The row a handle names, if any.
     fn place(&self, handle: Handle) -> Option<i64> {
-        self.handles.row(handle)
+        self.handles.as_ref()?.row(handle)
     }
 }
 
@@ -152,6 +158,17 @@ fn handle_cipher(conn: &Connection) -> Result<HandleCipher, StoreError> {
 /// Takes the data directory's exclusive lock, or explains who holds it. The lock is an
 /// advisory `flock` on [`LOCK_FILE`]; it goes away with the process, however that ends.
 fn lock_data_dir(dir: &Path) -> Result<File, StoreError> {
+    try_lock_data_dir(dir)?.ok_or_else(|| {
+        StoreError::Open(format!(
+            "another Lethe process is using the data directory {} (its {LOCK_FILE} is locked). \
+             One process serves an embedded store; to run several instances, use PostgreSQL (--database postgres://…)",
+            dir.display()
+        ))
+    })
+}
+
+/// Takes the data directory's exclusive lock if it is free; `None` if another process holds it.
+fn try_lock_data_dir(dir: &Path) -> Result<Option<File>, StoreError> {
     let path = dir.join(LOCK_FILE);
     private_file(&path)?;
     let file = File::options()
@@ -161,12 +178,8 @@ fn lock_data_dir(dir: &Path) -> Result<File, StoreError> {
         .open(&path)
         .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Open(format!(
-            "another Lethe process is using the data directory {} (its {LOCK_FILE} is locked). \
-             One process serves an embedded store; to run several instances, use PostgreSQL (--database postgres://…)",
-            dir.display()
-        ))),
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
         Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Open(format!("locking {}: {e}", path.display()))),
     }
 }
@@ -225,7 +238,10 @@ impl SecretStore for SqliteStore {
                 Ok(c.prepare_cached(sql)?.query_row([], |r| r.get::<_, i64>(0))?)
             })
         };
-        self.handles.next(reserve).await
+        let Some(handles) = &self.handles else {
+            return Err(StoreError::Bug("an administration store hands out no handles".into()));
+        };
+        handles.next(reserve).await
     }
 
     async fn create(&self, new: NewSecret, fx: Vec<Effect>) -> Result<(), StoreError> {
@@ -402,6 +418,10 @@ impl Store for SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod account_index_tests;
+#[cfg(test)]
+mod admin_tests;
 #[cfg(test)]
 mod erasure_balance_tests;
 #[cfg(test)]

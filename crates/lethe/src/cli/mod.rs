@@ -6,8 +6,8 @@
 //! - [`commands`]: one function per command.
 
 mod commands;
-mod input;
-mod output;
+pub(crate) mod input;
+pub(crate) mod output;
 mod settings;
 
 pub use output::Failure;

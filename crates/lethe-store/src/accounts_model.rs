@@ -1,0 +1,196 @@
+//! Records exchanged through the accounts contract ([`crate::AccountStore`]). Credentials
+//! appear only as hashes: password PHC strings, SHA-256 of API keys and of session, invite,
+//! reset and recovery tokens.
+
+use lethe_core::account::{Email, KeyId, PasswordHash};
+use lethe_core::clock::UnixTime;
+
+/// An account's number, given by the store.
+pub type AccountId = i64;
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: Email,
+    pub password_hash: PasswordHash,
+    pub admin: bool,
+    pub created: UnixTime,
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub id: AccountId,
+    pub email: Email,
+    pub password_hash: PasswordHash,
+    pub admin: bool,
+    /// A disabled account cannot sign in or use its keys (its sessions were ended when it was
+    /// disabled).
+    pub disabled: bool,
+    pub created: UnixTime,
+    pub updated: UnixTime,
+    /// The TOTP secret, sealed by the server (for second-factor sign-in, not used yet).
+    pub totp_sealed: Option<Vec<u8>>,
+    pub totp_enabled_at: Option<UnixTime>,
+}
+
+/// A line of the account listing: the account and how many API keys it has (revoked ones
+/// included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    pub account: AccountRecord,
+    pub api_keys: u64,
+}
+
+/// One change to an account, see [`crate::AccountStore::update_account`].
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    PasswordHash(PasswordHash),
+    /// Disabling also ends every session of the account, in the same transaction.
+    Disabled(bool),
+    Admin(bool),
+}
+
+/// A new API key.
+#[derive(Debug, Clone)]
+pub struct NewApiKey {
+    pub account: AccountId,
+    pub key_id: KeyId,
+    /// SHA-256 of the whole key.
+    pub key_hash: [u8; 32],
+    /// The owner's label ("CI", "help desk").
+    pub name: String,
+    pub created: UnixTime,
+    pub expires_at: Option<UnixTime>,
+}
+
+/// An API key as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    pub key_id: KeyId,
+    pub account: AccountId,
+    pub key_hash: [u8; 32],
+    pub name: String,
+    pub created: UnixTime,
+    pub expires_at: Option<UnixTime>,
+    pub last_used: Option<UnixTime>,
+    pub revoked_at: Option<UnixTime>,
+}
+
+impl ApiKeyRecord {
+    /// Whether the key itself still works at `now`: not revoked, not expired. (The account
+    /// must also be enabled; [`crate::AccountStore::api_key`] checks both.)
+    pub fn is_active(&self, now: UnixTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|t| now < t)
+    }
+}
+
+/// Longest user agent kept with a session, in bytes; longer ones are cut at a character
+/// boundary.
+pub const MAX_USER_AGENT: usize = 256;
+/// Longest client address text kept with a session, in bytes.
+pub const MAX_CLIENT_ADDR: usize = 64;
+
+/// A new session (a signed-in browser).
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// SHA-256 of the session token; the token itself lives only in the browser's cookie.
+    pub id: [u8; 32],
+    pub account: AccountId,
+    pub created: UnixTime,
+    /// Ends unless the session is used before then; pushed back by
+    /// [`crate::AccountStore::touch_session`].
+    pub idle_expires_at: UnixTime,
+    /// Ends at the latest then, however busy.
+    pub expires_at: UnixTime,
+    /// Cut to [`MAX_USER_AGENT`] bytes by the store.
+    pub user_agent: String,
+    /// Cut to [`MAX_CLIENT_ADDR`] bytes by the store.
+    pub client_addr: String,
+}
+
+/// A session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: [u8; 32],
+    pub account: AccountId,
+    pub created: UnixTime,
+    pub last_seen: UnixTime,
+    pub idle_expires_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub user_agent: String,
+    pub client_addr: String,
+}
+
+impl SessionRecord {
+    /// Whether the session still works at `now`.
+    pub fn is_active(&self, now: UnixTime) -> bool {
+        now < self.idle_expires_at && now < self.expires_at
+    }
+}
+
+/// What a single-use token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Lets its holder create an account (for [`NewToken::email`] if set); `account` is the
+    /// admin who invited.
+    Invite,
+    /// Lets its holder set `account`'s password.
+    PasswordReset,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Invite => "invite",
+            TokenKind::PasswordReset => "password_reset",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "invite" => Some(TokenKind::Invite),
+            "password_reset" => Some(TokenKind::PasswordReset),
+            _ => None,
+        }
+    }
+}
+
+/// A new single-use token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    /// SHA-256 of the token.
+    pub hash: [u8; 32],
+    pub kind: TokenKind,
+    /// The account reset, or the account that invited.
+    pub account: AccountId,
+    /// For an invite: the address it is for, if it is for one.
+    pub email: Option<Email>,
+    pub created: UnixTime,
+    pub expires_at: UnixTime,
+}
+
+/// What a taken token was for (it no longer exists).
+pub type TokenRecord = NewToken;
+
+/// What one account sweep removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountSweep {
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+impl AccountSweep {
+    pub fn is_empty(&self) -> bool {
+        self.sessions == 0 && self.tokens == 0
+    }
+}
+
+/// Cuts `s` to at most `max` bytes, at a character boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_owned()
+}

@@ -1,0 +1,212 @@
+//! The accounts contract on PostgreSQL: one statement per call in autocommit, except where a
+//! change has a consequence that must commit with it (disabling ends the sessions; replacing
+//! recovery codes), which run in one transaction. Deleting an account removes its
+//! dependants by `ON DELETE CASCADE`. Every call goes through [`PostgresStore::run`].
+
+use super::account_rows as rows;
+use super::retry::Fail;
+use super::PostgresStore;
+use crate::accounts_model::{
+    AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
+    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+};
+use crate::{AccountStore, StoreError};
+use async_trait::async_trait;
+use deadpool_postgres::GenericClient;
+use lethe_core::account::{Email, KeyId};
+use lethe_core::clock::UnixTime;
+
+/// Runs one change statement; the number of rows it changed.
+async fn exec(
+    c: &impl GenericClient,
+    sql: &str,
+    p: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<u64, Fail> {
+    let st = c.prepare_cached(sql).await?;
+    Ok(c.execute(&st, p).await?)
+}
+
+#[async_trait]
+impl AccountStore for PostgresStore {
+    async fn create_account(&self, new: NewAccount) -> Result<AccountRecord, StoreError> {
+        let new = &new;
+        self.run(move |c| Box::pin(async move { rows::create_account(&c, new).await })).await
+    }
+
+    async fn account(&self, id: AccountId) -> Result<Option<AccountRecord>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::account_by_id(&c, id).await })).await
+    }
+
+    async fn account_by_email(&self, email: &Email) -> Result<Option<AccountRecord>, StoreError> {
+        let email = email.as_str();
+        self.run(move |c| Box::pin(async move { rows::account_by_email(&c, email).await })).await
+    }
+
+    async fn list_accounts(&self, after: AccountId, limit: u32) -> Result<Vec<AccountSummary>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::list_accounts(&c, after, limit).await })).await
+    }
+
+    async fn update_account(&self, id: AccountId, change: AccountChange, now: UnixTime) -> Result<bool, StoreError> {
+        let change = &change;
+        self.run(move |mut c| {
+            Box::pin(async move {
+                let set = "UPDATE accounts SET updated = $2, ";
+                match change {
+                    AccountChange::PasswordHash(h) => {
+                        let sql = format!("{set}password_hash = $3 WHERE id = $1");
+                        Ok(exec(&c, &sql, &[&id, &now, &h.as_str()]).await? == 1)
+                    }
+                    AccountChange::Admin(admin) => {
+                        Ok(exec(&c, &format!("{set}admin = $3 WHERE id = $1"), &[&id, &now, admin]).await? == 1)
+                    }
+                    AccountChange::Disabled(disabled) => {
+                        let tx = c.transaction().await?;
+                        let sql = format!("{set}disabled = $3 WHERE id = $1");
+                        let found = exec(&tx, &sql, &[&id, &now, disabled]).await? == 1;
+                        if found && *disabled {
+                            exec(&tx, "DELETE FROM sessions WHERE account = $1", &[&id]).await?;
+                        }
+                        tx.commit().await?;
+                        Ok(found)
+                    }
+                }
+            })
+        })
+        .await
+    }
+
+    async fn delete_account(&self, id: AccountId) -> Result<bool, StoreError> {
+        self.run(move |c| {
+            Box::pin(async move { Ok(exec(&c, "DELETE FROM accounts WHERE id = $1", &[&id]).await? == 1) })
+        })
+        .await
+    }
+
+    async fn create_api_key(&self, new: NewApiKey) -> Result<bool, StoreError> {
+        let new = &new;
+        self.run(move |c| Box::pin(async move { rows::create_api_key(&c, new).await })).await
+    }
+
+    async fn api_key(
+        &self,
+        key_id: &KeyId,
+        now: UnixTime,
+    ) -> Result<Option<(ApiKeyRecord, AccountRecord)>, StoreError> {
+        let key_id = key_id.as_str();
+        self.run(move |c| Box::pin(async move { rows::api_key(&c, key_id, now).await })).await
+    }
+
+    async fn api_keys(&self, account: AccountId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::api_keys(&c, account).await })).await
+    }
+
+    async fn revoke_api_key(&self, account: AccountId, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
+        let key_id = key_id.as_str();
+        let sql = "UPDATE api_keys SET revoked_at = $3 WHERE account = $1 AND key_id = $2 AND revoked_at IS NULL";
+        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&account, &key_id, &now]).await? == 1) })).await
+    }
+
+    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
+        let key_id = key_id.as_str();
+        self.run(move |c| Box::pin(async move { rows::touch_api_key(&c, key_id, now).await })).await
+    }
+
+    async fn create_session(&self, new: NewSession) -> Result<bool, StoreError> {
+        let new = &new;
+        self.run(move |c| Box::pin(async move { rows::create_session(&c, new).await })).await
+    }
+
+    async fn session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+    ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::session(&c, id, now).await })).await
+    }
+
+    async fn touch_session(&self, id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> Result<bool, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::touch_session(&c, id, now, idle_expires_at).await })).await
+    }
+
+    async fn delete_session(&self, id: &[u8; 32]) -> Result<bool, StoreError> {
+        let sql = "DELETE FROM sessions WHERE id = $1";
+        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&&id[..]]).await? == 1) })).await
+    }
+
+    async fn delete_sessions(&self, account: AccountId, keep: Option<[u8; 32]>) -> Result<u64, StoreError> {
+        let keep = keep.as_ref().map(|k| k.to_vec());
+        let keep = &keep;
+        let sql = "DELETE FROM sessions WHERE account = $1 AND ($2::bytea IS NULL OR id <> $2)";
+        self.run(move |c| Box::pin(async move { exec(&c, sql, &[&account, keep]).await })).await
+    }
+
+    async fn sessions(&self, account: AccountId) -> Result<Vec<SessionRecord>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::sessions(&c, account).await })).await
+    }
+
+    async fn create_token(&self, new: NewToken) -> Result<bool, StoreError> {
+        let new = &new;
+        self.run(move |c| Box::pin(async move { rows::create_token(&c, new).await })).await
+    }
+
+    async fn take_token(
+        &self,
+        hash: &[u8; 32],
+        kind: TokenKind,
+        now: UnixTime,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::take_token(&c, hash, kind, now).await })).await
+    }
+
+    async fn replace_recovery_codes(&self, account: AccountId, hashes: Vec<[u8; 32]>) -> Result<(), StoreError> {
+        let hashes = &hashes;
+        self.run(move |mut c| {
+            Box::pin(async move {
+                let tx = c.transaction().await?;
+                exec(&tx, "DELETE FROM recovery_codes WHERE account = $1", &[&account]).await?;
+                let insert = "INSERT INTO recovery_codes (account, hash) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+                for h in hashes {
+                    exec(&tx, insert, &[&account, &&h[..]]).await?;
+                }
+                Ok(tx.commit().await?)
+            })
+        })
+        .await
+    }
+
+    async fn use_recovery_code(&self, account: AccountId, hash: &[u8; 32]) -> Result<bool, StoreError> {
+        let sql = "DELETE FROM recovery_codes WHERE account = $1 AND hash = $2";
+        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&account, &&hash[..]]).await? == 1) })).await
+    }
+
+    async fn recovery_codes_left(&self, account: AccountId) -> Result<u64, StoreError> {
+        let sql = "SELECT count(*) FROM recovery_codes WHERE account = $1";
+        self.run(move |c| {
+            Box::pin(async move {
+                let st = c.prepare_cached(sql).await?;
+                let n: i64 = c.query_one(&st, &[&account]).await?.try_get(0)?;
+                Ok(n.max(0) as u64)
+            })
+        })
+        .await
+    }
+
+    /// Several instances may sweep at once: `SKIP LOCKED` lets each take rows the others are
+    /// not deleting, so none waits and no row is counted twice.
+    async fn sweep_accounts(&self, now: UnixTime, batch: u32) -> Result<AccountSweep, StoreError> {
+        let batch = i64::from(batch);
+        self.run(move |c| {
+            Box::pin(async move {
+                let sessions = "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions \
+                                WHERE idle_expires_at <= $1 OR expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+                let tokens = "DELETE FROM account_tokens WHERE hash IN (SELECT hash FROM account_tokens \
+                              WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+                Ok(AccountSweep {
+                    sessions: exec(&c, sessions, &[&now, &batch]).await?,
+                    tokens: exec(&c, tokens, &[&now, &batch]).await?,
+                })
+            })
+        })
+        .await
+    }
+}

@@ -1,0 +1,176 @@
+//! The accounts contract on SQLite: lookups on the reader pool, changes on the writer thread
+//! (one statement without a savepoint; several, such as a delete with its dependants, in the
+//! job's own savepoint), so they are committed with the writer's next group commit.
+
+use super::account_rows as rows;
+use super::SqliteStore;
+use crate::accounts_model::{
+    AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
+    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+};
+use crate::{AccountStore, StoreError};
+use async_trait::async_trait;
+use lethe_core::account::{Email, KeyId};
+use lethe_core::clock::UnixTime;
+use rusqlite::params;
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_account(&self, new: NewAccount) -> Result<AccountRecord, StoreError> {
+        self.writer.write_one(move |c| rows::create_account(c, &new)).await
+    }
+
+    async fn account(&self, id: AccountId) -> Result<Option<AccountRecord>, StoreError> {
+        self.readers.read(move |c| rows::account_where(c, "a.id = ?1", id)).await
+    }
+
+    async fn account_by_email(&self, email: &Email) -> Result<Option<AccountRecord>, StoreError> {
+        let email = email.as_str().to_owned();
+        self.readers.read(move |c| rows::account_where(c, "a.email = ?1", email)).await
+    }
+
+    async fn list_accounts(&self, after: AccountId, limit: u32) -> Result<Vec<AccountSummary>, StoreError> {
+        self.readers.read(move |c| rows::list_accounts(c, after, limit)).await
+    }
+
+    async fn update_account(&self, id: AccountId, change: AccountChange, now: UnixTime) -> Result<bool, StoreError> {
+        self.writer
+            .write(move |c| {
+                let set = |column: &str, value: &dyn rusqlite::ToSql| {
+                    let sql = format!("UPDATE accounts SET {column} = ?2, updated = ?3 WHERE id = ?1");
+                    Ok::<_, StoreError>(rows::exec(c, &sql, params![id, value, now])? == 1)
+                };
+                match change {
+                    AccountChange::PasswordHash(h) => set("password_hash", &h.as_str()),
+                    AccountChange::Admin(admin) => set("admin", &admin),
+                    AccountChange::Disabled(disabled) => {
+                        let found = set("disabled", &disabled)?;
+                        if found && disabled {
+                            rows::exec(c, "DELETE FROM sessions WHERE account = ?1", [id])?;
+                        }
+                        Ok(found)
+                    }
+                }
+            })
+            .await
+    }
+
+    async fn delete_account(&self, id: AccountId) -> Result<bool, StoreError> {
+        self.writer.write(move |c| rows::delete_account(c, id)).await
+    }
+
+    async fn create_api_key(&self, new: NewApiKey) -> Result<bool, StoreError> {
+        self.writer.write_one(move |c| rows::create_api_key(c, &new)).await
+    }
+
+    async fn api_key(
+        &self,
+        key_id: &KeyId,
+        now: UnixTime,
+    ) -> Result<Option<(ApiKeyRecord, AccountRecord)>, StoreError> {
+        let key_id = key_id.as_str().to_owned();
+        self.readers.read(move |c| rows::api_key(c, &key_id, now)).await
+    }
+
+    async fn api_keys(&self, account: AccountId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        self.readers.read(move |c| rows::api_keys(c, account)).await
+    }
+
+    async fn revoke_api_key(&self, account: AccountId, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
+        let key_id = key_id.as_str().to_owned();
+        let sql = "UPDATE api_keys SET revoked_at = ?3 WHERE account = ?1 AND key_id = ?2 AND revoked_at IS NULL";
+        self.writer.write_one(move |c| Ok(rows::exec(c, sql, params![account, key_id, now])? == 1)).await
+    }
+
+    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
+        let key_id = key_id.as_str().to_owned();
+        self.writer.write_one(move |c| rows::touch_api_key(c, &key_id, now)).await
+    }
+
+    async fn create_session(&self, new: NewSession) -> Result<bool, StoreError> {
+        self.writer.write_one(move |c| rows::create_session(c, &new)).await
+    }
+
+    async fn session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+    ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError> {
+        let id = *id;
+        self.readers.read(move |c| rows::session(c, &id, now)).await
+    }
+
+    async fn touch_session(&self, id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> Result<bool, StoreError> {
+        let id = *id;
+        self.writer.write_one(move |c| rows::touch_session(c, &id, now, idle_expires_at)).await
+    }
+
+    async fn delete_session(&self, id: &[u8; 32]) -> Result<bool, StoreError> {
+        let id = *id;
+        self.writer.write_one(move |c| Ok(rows::exec(c, "DELETE FROM sessions WHERE id = ?1", [&id[..]])? == 1)).await
+    }
+
+    async fn delete_sessions(&self, account: AccountId, keep: Option<[u8; 32]>) -> Result<u64, StoreError> {
+        let sql = "DELETE FROM sessions WHERE account = ?1 AND id IS NOT ?2";
+        self.writer
+            .write_one(move |c| Ok(rows::exec(c, sql, params![account, keep.as_ref().map(|k| &k[..])])? as u64))
+            .await
+    }
+
+    async fn sessions(&self, account: AccountId) -> Result<Vec<SessionRecord>, StoreError> {
+        self.readers.read(move |c| rows::sessions(c, account)).await
+    }
+
+    async fn create_token(&self, new: NewToken) -> Result<bool, StoreError> {
+        self.writer.write_one(move |c| rows::create_token(c, &new)).await
+    }
+
+    async fn take_token(
+        &self,
+        hash: &[u8; 32],
+        kind: TokenKind,
+        now: UnixTime,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        let hash = *hash;
+        self.writer.write_one(move |c| rows::take_token(c, &hash, kind, now)).await
+    }
+
+    async fn replace_recovery_codes(&self, account: AccountId, hashes: Vec<[u8; 32]>) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| {
+                rows::exec(c, "DELETE FROM recovery_codes WHERE account = ?1", [account])?;
+                for h in &hashes {
+                    let sql = "INSERT OR IGNORE INTO recovery_codes (account, hash) VALUES (?1, ?2)";
+                    rows::exec(c, sql, params![account, &h[..]])?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    async fn use_recovery_code(&self, account: AccountId, hash: &[u8; 32]) -> Result<bool, StoreError> {
+        let hash = *hash;
+        let sql = "DELETE FROM recovery_codes WHERE account = ?1 AND hash = ?2";
+        self.writer.write_one(move |c| Ok(rows::exec(c, sql, params![account, &hash[..]])? == 1)).await
+    }
+
+    async fn recovery_codes_left(&self, account: AccountId) -> Result<u64, StoreError> {
+        let sql = "SELECT count(*) FROM recovery_codes WHERE account = ?1";
+        self.readers.read(move |c| Ok(c.query_row(sql, [account], |r| r.get::<_, i64>(0))?.max(0) as u64)).await
+    }
+
+    async fn sweep_accounts(&self, now: UnixTime, batch: u32) -> Result<AccountSweep, StoreError> {
+        self.writer
+            .write(move |c| {
+                let sessions = "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions \
+                                WHERE idle_expires_at <= ?1 OR expires_at <= ?1 LIMIT ?2)";
+                let tokens = "DELETE FROM account_tokens WHERE hash IN (SELECT hash FROM account_tokens \
+                              WHERE expires_at <= ?1 LIMIT ?2)";
+                Ok(AccountSweep {
+                    sessions: rows::exec(c, sessions, params![now, batch])? as u64,
+                    tokens: rows::exec(c, tokens, params![now, batch])? as u64,
+                })
+            })
+            .await
+    }
+}

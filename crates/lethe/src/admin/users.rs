@@ -1,0 +1,85 @@
+//! `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
+
+use super::{account, parse_email, store_failure, when};
+use crate::cli::output::{Failure, OTHER};
+use anyhow::anyhow;
+use lethe_core::account::{Password, PasswordHash};
+use lethe_store::{AccountChange, NewAccount, Store, StoreError};
+
+/// Hashes `password` off the runtime's thread (Argon2id is slow on purpose).
+pub async fn hash(password: Password) -> Result<PasswordHash, Failure> {
+    tokio::task::spawn_blocking(move || password.hash())
+        .await
+        .map_err(Failure::other)?
+        .map_err(|e| Failure::other(anyhow!(e)))
+}
+
+pub async fn create(store: &dyn Store, email: &str, admin: bool, hash: PasswordHash, now: i64) -> Result<(), Failure> {
+    let email = parse_email(email)?;
+    let new = NewAccount { email: email.clone(), password_hash: hash, admin, created: now };
+    match store.create_account(new).await {
+        Ok(a) => {
+            let role = if a.admin { "administrator" } else { "account" };
+            println!("created {role} {}", a.email);
+            Ok(())
+        }
+        Err(StoreError::AlreadyExists(_)) => {
+            Err(Failure { code: OTHER, error: anyhow!("an account with the e-mail address {email} exists already") })
+        }
+        Err(e) => Err(store_failure(e)),
+    }
+}
+
+/// Accounts per page of the listing.
+const PAGE: u32 = 500;
+
+pub async fn list(store: &dyn Store) -> Result<(), Failure> {
+    let mut after = 0;
+    let mut rows = Vec::new();
+    loop {
+        let page = store.list_accounts(after, PAGE).await.map_err(store_failure)?;
+        let Some(last) = page.last() else { break };
+        after = last.account.id;
+        rows.extend(page);
+    }
+    let width = rows.iter().map(|r| r.account.email.as_str().chars().count()).max().unwrap_or(0).max(5);
+    println!("{:<width$}  {:<5}  {:<8}  {:<20}  KEYS", "EMAIL", "ADMIN", "DISABLED", "CREATED");
+    for r in &rows {
+        let a = &r.account;
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        println!(
+            "{:<width$}  {:<5}  {:<8}  {:<20}  {}",
+            a.email.as_str(),
+            yes(a.admin),
+            yes(a.disabled),
+            when(Some(a.created)),
+            r.api_keys
+        );
+    }
+    Ok(())
+}
+
+pub async fn set_disabled(store: &dyn Store, email: &str, disabled: bool, now: i64) -> Result<(), Failure> {
+    let a = account(store, email).await?;
+    // Disabling also ends the account's sessions, in the same transaction (AccountStore).
+    store.update_account(a.id, AccountChange::Disabled(disabled), now).await.map_err(store_failure)?;
+    if disabled {
+        println!("disabled {}: it can no longer sign in or use its API keys, and its sessions have ended", a.email);
+    } else {
+        println!("enabled {}", a.email);
+    }
+    Ok(())
+}
+
+pub async fn reset_password(store: &dyn Store, email: &str, hash: PasswordHash, now: i64) -> Result<(), Failure> {
+    let a = account(store, email).await?;
+    store.update_account(a.id, AccountChange::PasswordHash(hash), now).await.map_err(store_failure)?;
+    // Whoever knew the old password may be signed in: end every session.
+    let ended = store.delete_sessions(a.id, None).await.map_err(|e| {
+        let error =
+            anyhow::Error::new(e).context("the password was changed, but its sessions could not be ended: run again");
+        Failure { code: OTHER, error }
+    })?;
+    println!("set a new password for {} and ended its {ended} session(s)", a.email);
+    Ok(())
+}
