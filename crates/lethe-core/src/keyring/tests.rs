@@ -78,8 +78,9 @@ fn print_vector() {
     let context = [0x44u8; 32];
     let seed = [0x55u8; 32];
     let link = "00000000001ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq";
-    let sealed = seal_with_rng(&ring.public(), link.as_bytes(), &context, &mut rand_chacha::ChaCha20Rng::from_seed(seed))
-        .expect("seal");
+    let sealed =
+        seal_with_rng(&ring.public(), link.as_bytes(), &context, &mut rand_chacha::ChaCha20Rng::from_seed(seed))
+            .expect("seal");
     println!("```keyring");
     println!("private = {}", hex::encode(private));
     println!("public = {}", hex::encode(ring.public()));

@@ -163,28 +163,35 @@ async fn a_database_of_the_earlier_layout_is_moved_and_cleaned_when_opened() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SqliteStore::open(dir.path()).expect("open");
     let ended = workload(&store).await;
-    let path = store.path.clone();
+    let current = store.path.clone();
     drop(store);
-    // Back to schema 2: bodies inside `records`, as a database written by an earlier build.
-    let conn = Connection::open(&path).expect("open the file");
+    // The same rows in a database of schema 2 (bodies inside `records`), as an earlier build
+    // wrote it.
+    let old = tempfile::tempdir().expect("tempdir");
+    let mut conn = Connection::open(old.path().join(DB_FILE)).expect("open the old file");
+    configure(&conn).expect("configure");
+    migrate::migrate_to(&mut conn, 2).expect("schema 2");
+    conn.execute("ATTACH DATABASE ?1 AS cur", [current.to_string_lossy()]).expect("attach");
     conn.execute_batch(
-        "BEGIN; UPDATE records SET sealed = (SELECT body FROM sealed_content AS s WHERE s.row_id = records.row_id); \
-         DROP TRIGGER sealed_content_end; DROP TRIGGER sealed_content_gone; DROP TABLE sealed_content; \
-         PRAGMA user_version = 2; COMMIT; PRAGMA wal_checkpoint(TRUNCATE);",
+        "BEGIN; INSERT INTO main.records SELECT * FROM cur.records; \
+         UPDATE main.records SET sealed = (SELECT body FROM cur.sealed_content AS s WHERE s.row_id = records.row_id); \
+         INSERT INTO main.settings SELECT * FROM cur.settings; \
+         DELETE FROM main.counters; INSERT INTO main.counters SELECT * FROM cur.counters; COMMIT; \
+         DETACH DATABASE cur; PRAGMA wal_checkpoint(TRUNCATE);",
     )
-    .expect("downgrade");
+    .expect("copy the rows");
     let bodies: i64 =
         conn.query_row("SELECT count(*) FROM records WHERE sealed IS NOT NULL", [], |r| r.get(0)).expect("count");
     drop(conn);
-    assert_eq!(bodies as usize, ended.iter().filter(|e| !**e).count(), "the downgrade keeps the waiting bodies");
+    assert_eq!(bodies as usize, ended.iter().filter(|e| !**e).count(), "the old file holds the waiting bodies");
 
-    let store = SqliteStore::open(dir.path()).expect("reopen");
+    let store = SqliteStore::open(old.path()).expect("open the old file with this build");
     let version: i64 =
         store.readers.read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?)).await.expect("version");
     assert!(version >= 3, "migrated");
     let in_cells = marks_in_btree_pages(&store.path);
     assert!(in_cells.is_empty(), "bodies left inside B-tree pages after the migration: {in_cells:?}");
-    let (stale, waiting) = stale_copies(dir.path(), &ended);
+    let (stale, waiting) = stale_copies(old.path(), &ended);
     assert!(stale.is_empty(), "{} stale copies after the migration: {stale:?}", stale.len());
     assert_eq!(waiting, bodies as usize, "every waiting body is kept, once");
 }

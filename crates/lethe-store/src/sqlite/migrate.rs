@@ -25,6 +25,11 @@ const MIGRATIONS: &[Migration] = &[
 /// Applies the migrations the database has not seen yet, each in its own transaction. Returns
 /// whether one of them asks for the file to be rebuilt.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<bool, StoreError> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+/// Applies the migrations up to number `last` (tests build databases of earlier schemas).
+pub(crate) fn migrate_to(conn: &mut Connection, last: usize) -> Result<bool, StoreError> {
     let applied: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     if applied > MIGRATIONS.len() {
         return Err(StoreError::Open(format!(
@@ -33,7 +38,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<bool, StoreError> {
         )));
     }
     let mut rebuild = false;
-    for (i, m) in MIGRATIONS.iter().enumerate().skip(applied) {
+    for (i, m) in MIGRATIONS.iter().enumerate().take(last).skip(applied) {
         let tx = conn.transaction()?;
         tx.execute_batch(m.sql)?;
         if let Some(step) = m.then {
