@@ -16,6 +16,7 @@
 //! - Wrap: XChaCha20-Poly1305 under HKDF-SHA256(salt = `lethe/v1/wrap/<purpose>`, ikm = the
 //!   password's Argon2id output, the API key, or the session token), random nonce, the public
 //!   key as associated data. Blob = nonce (24) ‖ ciphertext (32) ‖ tag (16).
+//! - `password`: the wrap under the password (Argon2id, then [`WrapPurpose::Password`]).
 
 use crate::crypto::{seal_with_nonce, OpenError, NONCE_LEN};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -30,8 +31,12 @@ use rand::{CryptoRng, RngCore};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+mod password;
+pub use password::{unwrap_with_password, wrap_under_password};
+
 /// HPKE's `info`: binds every sealed blob to this use.
 const SEAL_INFO: &[u8] = b"lethe/v1/owner-seal";
+
 /// Bytes of an X25519 encapsulated key, which starts every sealed blob.
 const ENCAPPED_LEN: usize = 32;
 /// Bytes of a wrapped private key.

@@ -56,6 +56,12 @@ impl Password {
         Ok(Password(password))
     }
 
+    /// The password itself, to stretch into the key that wraps the account's keyring
+    /// (`keyring::wrap_under_password`). Never to be logged or stored.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// Hashes the password with a fresh random salt (slow, blocking).
     pub fn hash(&self) -> Result<PasswordHash, PasswordError> {
         let mut salt = [0u8; 16];
