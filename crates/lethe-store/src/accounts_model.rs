@@ -15,6 +15,23 @@ pub struct NewAccount {
     pub password_hash: PasswordHash,
     pub admin: bool,
     pub created: UnixTime,
+    /// The account's keyring, made with it.
+    pub keyring: Option<StoredKeyring>,
+}
+
+/// An account's keyring as stored (docs/crypto.md, "Links an account can see again"): the
+/// public key in clear, the private key wrapped under the password
+/// (`lethe_core::keyring::wrap_under_password`). Wraps under API keys and sessions are kept
+/// with those.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKeyring {
+    pub public_key: [u8; 32],
+    /// The private key, wrapped under the key stretched from the password.
+    pub password_wrap: Vec<u8>,
+    /// The Argon2id salt of that stretching (not the password hash's).
+    pub wrap_salt: Vec<u8>,
+    /// Its Argon2id parameters, as `KdfParams::encode` writes them (`m=…,t=…,p=…`).
+    pub wrap_kdf: String,
 }
 
 /// An account as stored.
@@ -32,6 +49,8 @@ pub struct AccountRecord {
     /// The TOTP secret, sealed by the server (for second-factor sign-in, not used yet).
     pub totp_sealed: Option<Vec<u8>>,
     pub totp_enabled_at: Option<UnixTime>,
+    /// `None` only for an account made before keyrings existed.
+    pub keyring: Option<StoredKeyring>,
 }
 
 /// A line of the account listing: the account and how many API keys it has (revoked ones
@@ -49,6 +68,9 @@ pub enum AccountChange {
     /// Disabling also ends every session of the account, in the same transaction.
     Disabled(bool),
     Admin(bool),
+    /// Sets or clears the keyring. A new one (a password reset by someone who does not know
+    /// the old password) leaves every link sealed to the old one unreadable.
+    Keyring(Option<StoredKeyring>),
 }
 
 /// A new API key.
@@ -62,6 +84,9 @@ pub struct NewApiKey {
     pub name: String,
     pub created: UnixTime,
     pub expires_at: Option<UnixTime>,
+    /// The account's private key wrapped under this key (`WrapPurpose::ApiKey`), if the key
+    /// may open the account's links.
+    pub keyring_wrap: Option<Vec<u8>>,
 }
 
 /// An API key as stored.
@@ -75,6 +100,8 @@ pub struct ApiKeyRecord {
     pub expires_at: Option<UnixTime>,
     pub last_used: Option<UnixTime>,
     pub revoked_at: Option<UnixTime>,
+    /// See [`NewApiKey::keyring_wrap`].
+    pub keyring_wrap: Option<Vec<u8>>,
 }
 
 impl ApiKeyRecord {
@@ -107,6 +134,9 @@ pub struct NewSession {
     pub user_agent: String,
     /// Cut to [`MAX_CLIENT_ADDR`] bytes by the store.
     pub client_addr: String,
+    /// The account's private key wrapped under the session token (`WrapPurpose::Session`),
+    /// written at sign-in.
+    pub keyring_wrap: Option<Vec<u8>>,
 }
 
 /// A session as stored.
@@ -120,6 +150,8 @@ pub struct SessionRecord {
     pub expires_at: UnixTime,
     pub user_agent: String,
     pub client_addr: String,
+    /// See [`NewSession::keyring_wrap`].
+    pub keyring_wrap: Option<Vec<u8>>,
 }
 
 impl SessionRecord {
@@ -183,6 +215,42 @@ pub struct AccountSweep {
 impl AccountSweep {
     pub fn is_empty(&self) -> bool {
         self.sessions == 0 && self.tokens == 0
+    }
+}
+
+/// A keyring from its four stored columns: all set, or all empty (an account made before
+/// keyrings existed); anything else is a corrupt row.
+pub(crate) fn keyring_from(
+    public_key: Option<Vec<u8>>,
+    password_wrap: Option<Vec<u8>>,
+    wrap_salt: Option<Vec<u8>>,
+    wrap_kdf: Option<String>,
+) -> Result<Option<StoredKeyring>, crate::StoreError> {
+    match (public_key, password_wrap, wrap_salt, wrap_kdf) {
+        (None, None, None, None) => Ok(None),
+        (Some(public_key), Some(password_wrap), Some(wrap_salt), Some(wrap_kdf)) => Ok(Some(StoredKeyring {
+            public_key: public_key.try_into().map_err(|_| crate::StoreError::corrupt("account public key"))?,
+            password_wrap,
+            wrap_salt,
+            wrap_kdf,
+        })),
+        _ => Err(crate::StoreError::corrupt("account keyring")),
+    }
+}
+
+/// A keyring's four columns as stored, `NULL` for none.
+pub(crate) type KeyringColumns<'a> = (Option<&'a [u8]>, Option<&'a [u8]>, Option<&'a [u8]>, Option<&'a str>);
+
+/// The columns [`keyring_from`] reads back.
+pub(crate) fn keyring_columns(k: Option<&StoredKeyring>) -> KeyringColumns<'_> {
+    match k {
+        None => (None, None, None, None),
+        Some(k) => (
+            Some(&k.public_key[..]),
+            Some(k.password_wrap.as_slice()),
+            Some(k.wrap_salt.as_slice()),
+            Some(k.wrap_kdf.as_str()),
+        ),
     }
 }
 

@@ -9,16 +9,19 @@ macro_rules! receipt_columns {
     () => {
         "receipt_id, id, custid, state, burn_reason, ttl, created, updated, viewed_at, \
          burned_at, secret_expires_at, expires_at, recipients, passphrase_required, \
-         receipt_seen, late_attempts, last_late_attempt, kind, name"
+         receipt_seen, late_attempts, last_late_attempt, kind, name, owner_receipt, owner_link"
     };
 }
 pub(crate) use receipt_columns;
 
 /// The columns an ending (reveal, burn, lockout, expiry) clears: the content and everything
-/// only a waiting secret needs. On SQLite, `secure_delete` overwrites the old bytes.
+/// only a waiting secret needs, the share token sealed to the owner among them (a link that
+/// no longer works is not shown again; the owner's receipt token stays with the receipt).
+/// On SQLite, `secure_delete` overwrites the old bytes.
 macro_rules! clear_secret {
     () => {
-        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL, quota_tag = NULL"
+        "sealed = NULL, kdf_salt = NULL, kdf_params = NULL, sealed_verifier = NULL, quota_tag = NULL, \
+         owner_link = NULL"
     };
 }
 pub(crate) use clear_secret;

@@ -40,13 +40,13 @@ pub mod sqlite;
 pub use accounts::AccountStore;
 pub use accounts_model::{
     AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
-    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+    NewSession, NewToken, SessionRecord, StoredKeyring, TokenKind, TokenRecord,
 };
 pub use config::{StoreConfig, StoreLocation};
 pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 pub use error::StoreError;
 pub use hits::{Bucket, HitCounter, MemoryHits, WindowHits};
-pub use model::{AttemptOutcome, LiveQuota, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+pub use model::{AttemptOutcome, LiveQuota, NewSecret, OwnerSeal, ReceiptRecord, SecretRecord, SweepStats};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use secrets::SecretStore;

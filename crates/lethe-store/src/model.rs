@@ -32,6 +32,19 @@ pub struct NewSecret {
     pub recipients: Vec<String>,
     /// The creator's quota of waiting secrets, if one applies.
     pub quota: Option<LiveQuota>,
+    /// The secret's links sealed to the account that created it, if an account did.
+    pub owner_seal: Option<OwnerSeal>,
+}
+
+/// A secret's two tokens sealed to its owner's public key (`lethe_core::keyring::seal`, the
+/// lookup id as context), so that the owner can be shown them again and nothing stored opens
+/// them. Ciphertexts only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerSeal {
+    /// The receipt token `M`, kept for the receipt's life.
+    pub receipt: Vec<u8>,
+    /// The share token `T`, cleared when the secret ends.
+    pub link: Vec<u8>,
 }
 
 /// A cap on the secrets one creator may have waiting. The store refuses the create
@@ -77,6 +90,8 @@ impl NewSecret {
             receipt_seen: false,
             late_attempts: 0,
             last_late_attempt: None,
+            owner_receipt: self.owner_seal.as_ref().map(|s| s.receipt.clone()),
+            owner_link: self.owner_seal.as_ref().map(|s| s.link.clone()),
         }
     }
 }
@@ -117,6 +132,11 @@ pub struct ReceiptRecord {
     pub receipt_seen: bool,
     pub late_attempts: u32,
     pub last_late_attempt: Option<UnixTime>,
+    /// The receipt token sealed to the owner ([`OwnerSeal::receipt`]), for the receipt's life.
+    pub owner_receipt: Option<Vec<u8>>,
+    /// The share token sealed to the owner ([`OwnerSeal::link`]); `None` once the secret has
+    /// ended.
+    pub owner_link: Option<Vec<u8>>,
 }
 
 impl ReceiptRecord {

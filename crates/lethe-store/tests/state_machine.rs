@@ -83,6 +83,7 @@ fn new_secret(m: &ReceiptToken, created: UnixTime, ttl: i64, passphrase: bool) -
         receipt_expires_at: created + 2 * ttl,
         recipients: vec![],
         quota: None,
+        owner_seal: None,
     }
 }
 

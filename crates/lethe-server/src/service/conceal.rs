@@ -185,6 +185,7 @@ impl Secrets {
             receipt_expires_at: now + ttl.receipt_secs(),
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
             quota,
+            owner_seal: None,
         };
         let receipt = new.receipt();
         self.store.create(new, vec![]).await.map_err(|e| match e {

@@ -117,6 +117,7 @@ mod tests {
             expires_at: NOW + ttl,
             user_agent: String::new(),
             client_addr: String::new(),
+            keyring_wrap: None,
         }
     }
 
@@ -129,8 +130,8 @@ mod tests {
         let clock = ManualClock::new(NOW);
         let secrets = Secrets::new(store.clone(), Arc::new(clock.clone()), Policy::from(&crate::Config::default()));
         let email = Email::parse("ann@example.com").expect("email");
-        let new =
-            NewAccount { email, password_hash: PasswordHash::from_stored("x".into()), admin: false, created: NOW };
+        let password_hash = PasswordHash::from_stored("x".into());
+        let new = NewAccount { email, password_hash, admin: false, created: NOW, keyring: None };
         let ann = store.create_account(new).await.expect("account");
         let expiring = BATCH + 50;
         for n in 0..expiring {

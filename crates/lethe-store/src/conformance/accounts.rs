@@ -19,15 +19,22 @@ pub fn email(s: &str) -> Email {
 
 /// Creates an account for `address`.
 pub async fn account(store: &dyn Store, address: &str) -> AccountRecord {
-    let new = NewAccount { email: email(address), password_hash: phc(1), admin: false, created: NOW };
+    let new = NewAccount { email: email(address), password_hash: phc(1), admin: false, created: NOW, keyring: None };
     store.create_account(new).await.expect("account created")
 }
 
 /// A new API key of `account`, expiring at `expires_at`; returns the key and its id.
 pub async fn key(store: &dyn Store, account: i64, expires_at: Option<i64>) -> (ApiKey, KeyId) {
     let key = ApiKey::generate();
-    let new =
-        NewApiKey { account, key_id: key.key_id(), key_hash: key.hash(), name: "CI".into(), created: NOW, expires_at };
+    let new = NewApiKey {
+        account,
+        key_id: key.key_id(),
+        key_hash: key.hash(),
+        name: "CI".into(),
+        created: NOW,
+        expires_at,
+        keyring_wrap: None,
+    };
     assert!(store.create_api_key(new).await.expect("key stored"), "the account exists");
     let id = key.key_id();
     (key, id)
@@ -37,7 +44,13 @@ pub async fn emails_are_unique_in_normalised_form(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
     assert!(ann.id > 0);
     assert_eq!((ann.admin, ann.disabled, ann.created, ann.updated), (false, false, NOW, NOW));
-    let again = NewAccount { email: email("  ANN@Example.com"), password_hash: phc(2), admin: true, created: NOW };
+    let again = NewAccount {
+        email: email("  ANN@Example.com"),
+        password_hash: phc(2),
+        admin: true,
+        created: NOW,
+        keyring: None,
+    };
     let refused = store.create_account(again).await;
     assert!(matches!(refused, Err(StoreError::AlreadyExists(_))), "{refused:?}");
     let found = store.account_by_email(&email("Ann@EXAMPLE.com ")).await.expect("lookup").expect("found");
@@ -95,6 +108,7 @@ pub async fn deleting_an_account_deletes_everything_of_it(store: Arc<dyn Store>)
             expires_at: NOW + 3600,
             user_agent: "test".into(),
             client_addr: "127.0.0.1".into(),
+            keyring_wrap: None,
         };
         assert!(store.create_session(session).await.expect("session"));
         store.replace_recovery_codes(who, vec![[who as u8; 32], [0xEE; 32]]).await.expect("codes");
@@ -130,6 +144,7 @@ pub async fn deleting_an_account_deletes_everything_of_it(store: Arc<dyn Store>)
         name: "x".into(),
         created: NOW,
         expires_at: None,
+        keyring_wrap: None,
     };
     assert!(!store.create_api_key(new).await.expect("refused quietly"));
     assert_eq!(store.api_key(&orphan.key_id(), NOW).await.expect("lookup"), None);
@@ -173,6 +188,7 @@ pub async fn only_usable_keys_are_found(store: Arc<dyn Store>) {
         name: "dup".into(),
         created: NOW,
         expires_at: None,
+        keyring_wrap: None,
     };
     assert!(matches!(store.create_api_key(taken).await, Err(StoreError::AlreadyExists(_))));
 }

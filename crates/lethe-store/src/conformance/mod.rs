@@ -11,6 +11,8 @@
 //! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
 //!   races, recovery codes, the account sweep.
 //! - [`quota`]: live-secret quotas refuse before writing, and ended secrets make room.
+//! - [`keyring`]: keyrings with accounts, wraps with keys and sessions, links sealed to an
+//!   owner (the share link cleared at every ending).
 
 // The suite is test code even where it compiles as a module for other crates' tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -18,6 +20,7 @@
 pub mod accounts;
 pub mod effects;
 pub mod hits;
+pub mod keyring;
 pub mod quota;
 pub mod secrets;
 pub mod sessions;
@@ -58,6 +61,7 @@ pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
         receipt_expires_at: NOW + 2 * ttl,
         recipients: vec!["a***@e***.com".into()],
         quota: None,
+        owner_seal: None,
     }
 }
 
@@ -102,7 +106,10 @@ macro_rules! conformance_tests {
             sessions::a_token_is_taken_once_and_never_after_expiry,
             sessions::racing_takers_of_one_token_have_exactly_one_winner,
             sessions::recovery_codes_are_replaced_and_used_once,
-            sessions::the_account_sweep_removes_what_expired_in_batches
+            sessions::the_account_sweep_removes_what_expired_in_batches,
+            keyring::a_keyring_is_stored_with_its_account_replaced_and_cleared,
+            keyring::api_key_and_session_wraps_round_trip,
+            keyring::a_secrets_owner_seal_reads_back_and_its_link_ends_with_the_secret
         );
     };
     (@each $make:path; $($group:ident :: $name:ident),* $(,)?) => {

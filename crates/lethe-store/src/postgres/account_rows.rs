@@ -3,8 +3,8 @@
 
 use crate::accounts::TOUCH_EVERY;
 use crate::accounts_model::{
-    truncate, AccountRecord, AccountSummary, ApiKeyRecord, NewAccount, NewApiKey, NewSession, NewToken, SessionRecord,
-    TokenKind, TokenRecord, MAX_CLIENT_ADDR, MAX_USER_AGENT,
+    keyring_columns, keyring_from, truncate, AccountRecord, AccountSummary, ApiKeyRecord, NewAccount, NewApiKey,
+    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord, MAX_CLIENT_ADDR, MAX_USER_AGENT,
 };
 use crate::postgres::retry::Fail;
 use crate::StoreError;
@@ -17,22 +17,24 @@ use tokio_postgres::Row;
 /// The account columns, in the order [`account_at`] reads them, for table alias `a`.
 macro_rules! account_cols {
     () => {
-        "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, a.totp_enabled_at"
+        "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, a.totp_enabled_at, \
+         a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf"
     };
 }
 macro_rules! key_cols {
     () => {
-        "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at"
+        "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at, k.keyring_wrap"
     };
 }
 macro_rules! session_cols {
     () => {
-        "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, s.client_addr"
+        "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, s.client_addr, \
+         s.keyring_wrap"
     };
 }
-const ACCOUNT_WIDTH: usize = 9;
-const KEY_WIDTH: usize = 8;
-const SESSION_WIDTH: usize = 8;
+const ACCOUNT_WIDTH: usize = 13;
+const KEY_WIDTH: usize = 9;
+const SESSION_WIDTH: usize = 9;
 
 fn hash32(v: Vec<u8>, what: &'static str) -> Result<[u8; 32], Fail> {
     v.try_into().map_err(|_| Fail::Store(StoreError::corrupt(what)))
@@ -50,6 +52,7 @@ fn account_at(r: &Row, i: usize) -> Result<AccountRecord, Fail> {
         updated: r.try_get(i + 6)?,
         totp_sealed: r.try_get(i + 7)?,
         totp_enabled_at: r.try_get(i + 8)?,
+        keyring: keyring_from(r.try_get(i + 9)?, r.try_get(i + 10)?, r.try_get(i + 11)?, r.try_get(i + 12)?)?,
     })
 }
 
@@ -64,6 +67,7 @@ fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, Fail> {
         expires_at: r.try_get(i + 5)?,
         last_used: r.try_get(i + 6)?,
         revoked_at: r.try_get(i + 7)?,
+        keyring_wrap: r.try_get(i + 8)?,
     })
 }
 
@@ -77,6 +81,7 @@ fn session_at(r: &Row, i: usize) -> Result<SessionRecord, Fail> {
         expires_at: r.try_get(i + 5)?,
         user_agent: r.try_get(i + 6)?,
         client_addr: r.try_get(i + 7)?,
+        keyring_wrap: r.try_get(i + 8)?,
     })
 }
 
@@ -91,15 +96,16 @@ fn exists(e: tokio_postgres::Error, what: &'static str) -> Fail {
 
 pub(crate) async fn create_account(c: &impl GenericClient, new: &NewAccount) -> Result<AccountRecord, Fail> {
     let sql = concat!(
-        "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated) ",
-        "VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING ",
-        "id, email, password_hash, admin, disabled, created, updated, totp_sealed, totp_enabled_at"
+        "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated, public_key, keyring_wrap, ",
+        "wrap_salt, wrap_kdf) VALUES ($1, $2, $3, FALSE, $4, $4, $5, $6, $7, $8) RETURNING ",
+        "id, email, password_hash, admin, disabled, created, updated, totp_sealed, totp_enabled_at, ",
+        "public_key, keyring_wrap, wrap_salt, wrap_kdf"
     );
     let st = c.prepare_cached(sql).await?;
-    let row = c
-        .query_one(&st, &[&new.email.as_str(), &new.password_hash.as_str(), &new.admin, &new.created])
-        .await
-        .map_err(|e| exists(e, "an account with this e-mail"))?;
+    let (public, wrap, salt, kdf) = keyring_columns(new.keyring.as_ref());
+    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
+        [&new.email.as_str(), &new.password_hash.as_str(), &new.admin, &new.created, &public, &wrap, &salt, &kdf];
+    let row = c.query_one(&st, &p).await.map_err(|e| exists(e, "an account with this e-mail"))?;
     account_at(&row, 0)
 }
 
@@ -130,11 +136,18 @@ pub(crate) async fn list_accounts(c: &impl GenericClient, after: i64, limit: u32
 }
 
 pub(crate) async fn create_api_key(c: &impl GenericClient, new: &NewApiKey) -> Result<bool, Fail> {
-    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at) \
-               SELECT $1, id, $3, $4, $5, $6 FROM accounts WHERE id = $2";
+    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at, keyring_wrap) \
+               SELECT $1, id, $3, $4, $5, $6, $7 FROM accounts WHERE id = $2";
     let st = c.prepare_cached(sql).await?;
-    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 6] =
-        [&new.key_id.as_str(), &new.account, &&new.key_hash[..], &new.name, &new.created, &new.expires_at];
+    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
+        &new.key_id.as_str(),
+        &new.account,
+        &&new.key_hash[..],
+        &new.name,
+        &new.created,
+        &new.expires_at,
+        &new.keyring_wrap,
+    ];
     Ok(c.execute(&st, &p).await.map_err(|e| exists(e, "an API key with this id"))? == 1)
 }
 
@@ -170,13 +183,13 @@ pub(crate) async fn touch_api_key(c: &impl GenericClient, key_id: &str, now: Uni
 
 pub(crate) async fn create_session(c: &impl GenericClient, new: &NewSession) -> Result<bool, Fail> {
     let sql =
-        "INSERT INTO sessions (id, account, created, last_seen, idle_expires_at, expires_at, user_agent, client_addr) \
-               SELECT $1, id, $3, $3, $4, $5, $6, $7 FROM accounts WHERE id = $2";
+        "INSERT INTO sessions (id, account, created, last_seen, idle_expires_at, expires_at, user_agent, client_addr, \
+         keyring_wrap) SELECT $1, id, $3, $3, $4, $5, $6, $7, $8 FROM accounts WHERE id = $2";
     let st = c.prepare_cached(sql).await?;
     let (ua, addr) = (truncate(&new.user_agent, MAX_USER_AGENT), truncate(&new.client_addr, MAX_CLIENT_ADDR));
     let idle = new.idle_expires_at.min(new.expires_at);
-    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 7] =
-        [&&new.id[..], &new.account, &new.created, &idle, &new.expires_at, &ua, &addr];
+    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
+        [&&new.id[..], &new.account, &new.created, &idle, &new.expires_at, &ua, &addr, &new.keyring_wrap];
     Ok(c.execute(&st, &p).await.map_err(|e| exists(e, "a session with this id"))? == 1)
 }
 

@@ -7,8 +7,8 @@ use super::account_rows as rows;
 use super::retry::Fail;
 use super::PostgresStore;
 use crate::accounts_model::{
-    AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
-    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+    keyring_columns, AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount,
+    NewApiKey, NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
 };
 use crate::{AccountStore, StoreError};
 use async_trait::async_trait;
@@ -58,6 +58,13 @@ impl AccountStore for PostgresStore {
                     }
                     AccountChange::Admin(admin) => {
                         Ok(exec(&c, &format!("{set}admin = $3 WHERE id = $1"), &[&id, &now, admin]).await? == 1)
+                    }
+                    AccountChange::Keyring(k) => {
+                        let (public, wrap, salt, kdf) = keyring_columns(k.as_ref());
+                        let sql = format!(
+                            "{set}public_key = $3, keyring_wrap = $4, wrap_salt = $5, wrap_kdf = $6 WHERE id = $1"
+                        );
+                        Ok(exec(&c, &sql, &[&id, &now, &public, &wrap, &salt, &kdf]).await? == 1)
                     }
                     AccountChange::Disabled(disabled) => {
                         let tx = c.transaction().await?;

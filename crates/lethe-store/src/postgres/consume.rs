@@ -18,8 +18,8 @@ use lethe_core::token::{ReceiptId, ReceiptKey, SecretId, SecretKey};
 
 const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, \
      sealed_verifier, custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
-     passphrase_required, quota_tag) \
-     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17)";
+     passphrase_required, quota_tag, owner_receipt, owner_link) \
+     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19)";
 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
 /// consume: only one caller can move the row out of `new` (P2).
@@ -140,6 +140,8 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
             &recipients,
             &n.kdf.is_some(),
             &n.quota.map(|q| q.tag.to_vec()),
+            &n.owner_seal.as_ref().map(|o| o.receipt.as_slice()),
+            &n.owner_seal.as_ref().map(|o| o.link.as_slice()),
         ],
     )
     .await?;

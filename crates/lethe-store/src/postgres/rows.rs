@@ -86,6 +86,8 @@ pub(crate) fn receipt_from(r: &Row) -> Result<ReceiptRecord, Fail> {
         last_late_attempt: r.try_get(16)?,
         kind: kind(r.try_get(17)?)?,
         name: r.try_get(18)?,
+        owner_receipt: r.try_get(19)?,
+        owner_link: r.try_get(20)?,
     })
 }
 

@@ -3,8 +3,8 @@
 
 use crate::accounts::TOUCH_EVERY;
 use crate::accounts_model::{
-    truncate, AccountRecord, AccountSummary, ApiKeyRecord, NewAccount, NewApiKey, NewSession, NewToken, SessionRecord,
-    TokenKind, TokenRecord, MAX_CLIENT_ADDR, MAX_USER_AGENT,
+    keyring_columns, keyring_from, truncate, AccountRecord, AccountSummary, ApiKeyRecord, NewAccount, NewApiKey,
+    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord, MAX_CLIENT_ADDR, MAX_USER_AGENT,
 };
 use crate::StoreError;
 use lethe_core::account::{Email, KeyId, PasswordHash};
@@ -12,15 +12,16 @@ use lethe_core::clock::UnixTime;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row};
 
 /// The account columns, in the order [`account_at`] reads them, for table alias `a`.
-const ACCOUNT: &str =
-    "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, a.totp_enabled_at";
-const KEY: &str = "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at";
-const SESSION: &str =
-    "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, s.client_addr";
+const ACCOUNT: &str = "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, \
+     a.totp_enabled_at, a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf";
+const KEY: &str =
+    "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at, k.keyring_wrap";
+const SESSION: &str = "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, \
+     s.client_addr, s.keyring_wrap";
 /// Columns after [`ACCOUNT`], [`KEY`] and [`SESSION`].
-const ACCOUNT_WIDTH: usize = 9;
-const KEY_WIDTH: usize = 8;
-const SESSION_WIDTH: usize = 8;
+const ACCOUNT_WIDTH: usize = 13;
+const KEY_WIDTH: usize = 9;
+const SESSION_WIDTH: usize = 9;
 
 fn hash32(v: Vec<u8>, what: &'static str) -> Result<[u8; 32], StoreError> {
     v.try_into().map_err(|_| StoreError::corrupt(what))
@@ -38,6 +39,7 @@ pub(crate) fn account_at(r: &Row, i: usize) -> Result<AccountRecord, StoreError>
         updated: r.get(i + 6)?,
         totp_sealed: r.get(i + 7)?,
         totp_enabled_at: r.get(i + 8)?,
+        keyring: keyring_from(r.get(i + 9)?, r.get(i + 10)?, r.get(i + 11)?, r.get(i + 12)?)?,
     })
 }
 
@@ -52,6 +54,7 @@ fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, StoreError> {
         expires_at: r.get(i + 5)?,
         last_used: r.get(i + 6)?,
         revoked_at: r.get(i + 7)?,
+        keyring_wrap: r.get(i + 8)?,
     })
 }
 
@@ -65,6 +68,7 @@ fn session_at(r: &Row, i: usize) -> Result<SessionRecord, StoreError> {
         expires_at: r.get(i + 5)?,
         user_agent: r.get(i + 6)?,
         client_addr: r.get(i + 7)?,
+        keyring_wrap: r.get(i + 8)?,
     })
 }
 
@@ -88,13 +92,14 @@ fn exists(e: rusqlite::Error, what: &'static str) -> StoreError {
 pub(crate) fn create_account(c: &Connection, new: &NewAccount) -> Result<AccountRecord, StoreError> {
     // RETURNING names the table's own columns, without an alias.
     let sql = format!(
-        "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated) \
-         VALUES (?1, ?2, ?3, 0, ?4, ?4) RETURNING {}",
+        "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated, public_key, keyring_wrap, \
+         wrap_salt, wrap_kdf) VALUES (?1, ?2, ?3, 0, ?4, ?4, ?5, ?6, ?7, ?8) RETURNING {}",
         ACCOUNT.replace("a.", "")
     );
     let mut st = c.prepare_cached(&sql)?;
+    let (public, wrap, salt, kdf) = keyring_columns(new.keyring.as_ref());
     let mut rows = st
-        .query(params![new.email.as_str(), new.password_hash.as_str(), new.admin, new.created])
+        .query(params![new.email.as_str(), new.password_hash.as_str(), new.admin, new.created, public, wrap, salt, kdf])
         .map_err(|e| exists(e, "an account with this e-mail"))?;
     match rows.next().map_err(|e| exists(e, "an account with this e-mail"))? {
         Some(r) => account_at(r, 0),
@@ -143,9 +148,17 @@ pub(crate) fn delete_account(c: &Connection, id: i64) -> Result<bool, StoreError
 }
 
 pub(crate) fn create_api_key(c: &Connection, new: &NewApiKey) -> Result<bool, StoreError> {
-    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at) \
-               SELECT ?1, id, ?3, ?4, ?5, ?6 FROM accounts WHERE id = ?2";
-    let p = params![new.key_id.as_str(), new.account, &new.key_hash[..], new.name, new.created, new.expires_at];
+    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at, keyring_wrap) \
+               SELECT ?1, id, ?3, ?4, ?5, ?6, ?7 FROM accounts WHERE id = ?2";
+    let p = params![
+        new.key_id.as_str(),
+        new.account,
+        &new.key_hash[..],
+        new.name,
+        new.created,
+        new.expires_at,
+        new.keyring_wrap
+    ];
     let n = c.prepare_cached(sql)?.execute(p).map_err(|e| exists(e, "an API key with this id"))?;
     Ok(n == 1)
 }
@@ -183,8 +196,8 @@ pub(crate) fn touch_api_key(c: &Connection, key_id: &str, now: UnixTime) -> Resu
 
 pub(crate) fn create_session(c: &Connection, new: &NewSession) -> Result<bool, StoreError> {
     let sql =
-        "INSERT INTO sessions (id, account, created, last_seen, idle_expires_at, expires_at, user_agent, client_addr) \
-               SELECT ?1, id, ?3, ?3, ?4, ?5, ?6, ?7 FROM accounts WHERE id = ?2";
+        "INSERT INTO sessions (id, account, created, last_seen, idle_expires_at, expires_at, user_agent, client_addr, \
+         keyring_wrap) SELECT ?1, id, ?3, ?3, ?4, ?5, ?6, ?7, ?8 FROM accounts WHERE id = ?2";
     let p = params![
         &new.id[..],
         new.account,
@@ -192,7 +205,8 @@ pub(crate) fn create_session(c: &Connection, new: &NewSession) -> Result<bool, S
         new.idle_expires_at.min(new.expires_at),
         new.expires_at,
         truncate(&new.user_agent, MAX_USER_AGENT),
-        truncate(&new.client_addr, MAX_CLIENT_ADDR)
+        truncate(&new.client_addr, MAX_CLIENT_ADDR),
+        new.keyring_wrap
     ];
     Ok(c.prepare_cached(sql)?.execute(p).map_err(|e| exists(e, "a session with this id"))? == 1)
 }

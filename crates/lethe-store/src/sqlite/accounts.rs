@@ -5,8 +5,8 @@
 use super::account_rows as rows;
 use super::SqliteStore;
 use crate::accounts_model::{
-    AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
-    NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+    keyring_columns, AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount,
+    NewApiKey, NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
 };
 use crate::{AccountStore, StoreError};
 use async_trait::async_trait;
@@ -43,6 +43,12 @@ impl AccountStore for SqliteStore {
                 match change {
                     AccountChange::PasswordHash(h) => set("password_hash", &h.as_str()),
                     AccountChange::Admin(admin) => set("admin", &admin),
+                    AccountChange::Keyring(k) => {
+                        let (public, wrap, salt, kdf) = keyring_columns(k.as_ref());
+                        let sql = "UPDATE accounts SET public_key = ?2, keyring_wrap = ?3, wrap_salt = ?4, \
+                                   wrap_kdf = ?5, updated = ?6 WHERE id = ?1";
+                        Ok(rows::exec(c, sql, params![id, public, wrap, salt, kdf, now])? == 1)
+                    }
                     AccountChange::Disabled(disabled) => {
                         let found = set("disabled", &disabled)?;
                         if found && disabled {

@@ -171,14 +171,18 @@ async fn a_database_of_the_earlier_layout_is_moved_and_cleaned_when_opened() {
     let mut conn = Connection::open(old.path().join(DB_FILE)).expect("open the old file");
     configure(&conn).expect("configure");
     migrate::migrate_to(&mut conn, 2).expect("schema 2");
+    // The columns schema 2 has (later migrations added more).
+    let columns: String = conn
+        .query_row("SELECT group_concat(name, ', ') FROM pragma_table_info('records')", [], |r| r.get(0))
+        .expect("columns");
     conn.execute("ATTACH DATABASE ?1 AS cur", [current.to_string_lossy()]).expect("attach");
-    conn.execute_batch(
-        "BEGIN; INSERT INTO main.records SELECT * FROM cur.records; \
+    conn.execute_batch(&format!(
+        "BEGIN; INSERT INTO main.records ({columns}) SELECT {columns} FROM cur.records; \
          UPDATE main.records SET sealed = (SELECT body FROM cur.sealed_content AS s WHERE s.row_id = records.row_id); \
          INSERT INTO main.settings SELECT * FROM cur.settings; \
          DELETE FROM main.counters; INSERT INTO main.counters SELECT * FROM cur.counters; COMMIT; \
-         DETACH DATABASE cur; PRAGMA wal_checkpoint(TRUNCATE);",
-    )
+         DETACH DATABASE cur; PRAGMA wal_checkpoint(TRUNCATE);"
+    ))
     .expect("copy the rows");
     let bodies: i64 =
         conn.query_row("SELECT count(*) FROM records WHERE sealed IS NOT NULL", [], |r| r.get(0)).expect("count");

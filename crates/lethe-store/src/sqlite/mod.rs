@@ -15,6 +15,7 @@ mod erase;
 mod migrate;
 mod overflow;
 mod readers;
+mod receipt_row;
 mod rows;
 mod writer;
 

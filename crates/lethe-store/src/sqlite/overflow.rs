@@ -10,6 +10,14 @@
 //! enough that the part of the row SQLite keeps in the cell (the record header and the first
 //! bytes of the payload) ends before the body begins. Only header and zeros can then move.
 //!
+//! The links sealed to a secret's owner (`owner_receipt`, `owner_link`) and the wrapped
+//! keyrings of accounts, keys and sessions need none of this and stay in their rows' cells:
+//! they are ciphertexts sealed to the account (HPKE to its public key, or XChaCha20-Poly1305
+//! under a key from its password, an API key or a session token), and nothing in the database
+//! or the configuration opens them, so a stale copy of one in a page gap tells nothing. The
+//! share link is still cleared with the content when the secret ends (`clear_secret!`): it is
+//! not shown again.
+//!
 //! The split is SQLite's file format (section "B-tree Pages" of its file format document):
 //! a table leaf cell keeps a payload of `P` bytes whole when `P <= U - 35`, where `U` is the
 //! usable page size; otherwise it keeps `M + (P - M) % (U - 4)` bytes if that is at most

@@ -5,13 +5,14 @@
 //! [`locate_receipt`]).
 
 use super::overflow::pad_for;
-use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns, split_recipients};
+use super::receipt_row::{id32, kind, receipt_from_row};
+use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// The row of a secret: the row its handle names (`None` if it names none), if the stored
 /// secret id matches.
@@ -34,45 +35,6 @@ pub(crate) fn locate_receipt(
         .prepare_cached("SELECT row_id FROM records WHERE row_id = ?1 AND receipt_id = ?2")?
         .query_row(params![row, receipt.as_bytes()], |r| r.get(0))
         .optional()?)
-}
-
-fn id32<T>(bytes: Vec<u8>, make: fn(&[u8]) -> Option<T>) -> rusqlite::Result<T> {
-    make(&bytes).ok_or(rusqlite::Error::InvalidColumnType(0, "id".into(), rusqlite::types::Type::Blob))
-}
-
-fn kind(s: String, col: usize) -> rusqlite::Result<ContentKind> {
-    ContentKind::parse(&s).ok_or(rusqlite::Error::InvalidColumnType(col, "kind".into(), rusqlite::types::Type::Text))
-}
-
-fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
-    let state: String = r.get(3)?;
-    let reason: Option<String> = r.get(4)?;
-    let recipients: String = r.get(12)?;
-    Ok(ReceiptRecord {
-        id: id32(r.get(0)?, ReceiptId::from_slice)?,
-        secret_id: id32(r.get(1)?, SecretId::from_slice)?,
-        custid: r.get(2)?,
-        state: SecretState::parse(&state).ok_or(rusqlite::Error::InvalidColumnType(
-            3,
-            "state".into(),
-            rusqlite::types::Type::Text,
-        ))?,
-        burn_reason: reason.as_deref().and_then(BurnReason::parse),
-        ttl: r.get(5)?,
-        created: r.get(6)?,
-        updated: r.get(7)?,
-        viewed_at: r.get(8)?,
-        burned_at: r.get(9)?,
-        secret_expires_at: r.get(10)?,
-        expires_at: r.get(11)?,
-        recipients: split_recipients(&recipients),
-        passphrase_required: r.get(13)?,
-        receipt_seen: r.get(14)?,
-        late_attempts: r.get(15)?,
-        last_late_attempt: r.get(16)?,
-        kind: kind(r.get(17)?, 17)?,
-        name: r.get(18)?,
-    })
 }
 
 /// Stores a new secret at `row`, the row its handle names, unless its creator's quota of
@@ -98,7 +60,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
     conn.prepare_cached(
         "INSERT INTO records (row_id, id, receipt_id, kind, state, kdf_salt, kdf_params, sealed_verifier, \
          custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required, \
-         quota_tag) VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16)",
+         quota_tag, owner_receipt, owner_link) \
+         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -117,6 +80,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
         n.kdf.is_some(),
         row,
         n.quota.map(|q| q.tag.to_vec()),
+        n.owner_seal.as_ref().map(|o| o.receipt.as_slice()),
+        n.owner_seal.as_ref().map(|o| o.link.as_slice()),
     ])?;
     let pad = pad_for(n.sealed.len(), usable) as i64;
     let body = conn

@@ -1,0 +1,50 @@
+//! The receipt row mapping of the SQLite backend: the columns of `receipt_columns!`, in
+//! their order, as a [`ReceiptRecord`] (the owner's sealed links last, see `columns`).
+
+use crate::columns::split_recipients;
+use crate::model::ReceiptRecord;
+use lethe_core::state::{BurnReason, ContentKind, SecretState};
+use lethe_core::token::{ReceiptId, SecretId};
+use rusqlite::Row;
+
+pub(crate) fn id32<T>(bytes: Vec<u8>, make: fn(&[u8]) -> Option<T>) -> rusqlite::Result<T> {
+    make(&bytes).ok_or(rusqlite::Error::InvalidColumnType(0, "id".into(), rusqlite::types::Type::Blob))
+}
+
+pub(crate) fn kind(s: String, col: usize) -> rusqlite::Result<ContentKind> {
+    ContentKind::parse(&s).ok_or(rusqlite::Error::InvalidColumnType(col, "kind".into(), rusqlite::types::Type::Text))
+}
+
+/// A row of the receipt columns as a receipt.
+pub(crate) fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
+    let state: String = r.get(3)?;
+    let reason: Option<String> = r.get(4)?;
+    let recipients: String = r.get(12)?;
+    Ok(ReceiptRecord {
+        id: id32(r.get(0)?, ReceiptId::from_slice)?,
+        secret_id: id32(r.get(1)?, SecretId::from_slice)?,
+        custid: r.get(2)?,
+        state: SecretState::parse(&state).ok_or(rusqlite::Error::InvalidColumnType(
+            3,
+            "state".into(),
+            rusqlite::types::Type::Text,
+        ))?,
+        burn_reason: reason.as_deref().and_then(BurnReason::parse),
+        ttl: r.get(5)?,
+        created: r.get(6)?,
+        updated: r.get(7)?,
+        viewed_at: r.get(8)?,
+        burned_at: r.get(9)?,
+        secret_expires_at: r.get(10)?,
+        expires_at: r.get(11)?,
+        recipients: split_recipients(&recipients),
+        passphrase_required: r.get(13)?,
+        receipt_seen: r.get(14)?,
+        late_attempts: r.get(15)?,
+        last_late_attempt: r.get(16)?,
+        kind: kind(r.get(17)?, 17)?,
+        name: r.get(18)?,
+        owner_receipt: r.get(19)?,
+        owner_link: r.get(20)?,
+    })
+}
