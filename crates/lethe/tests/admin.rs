@@ -82,13 +82,25 @@ fn every_command(place: Place) -> String {
     fails(admin(place, &["create-user", "carol@example.com"], ""), 2, "--password-stdin");
     fails(admin(place, &["disable-user", "nobody@example.com"], ""), 3, "no account has the e-mail address");
 
-    let made = ok(admin(place, &["create-api-key", "ANN@example.com", "CI job", "--expires-in", "30d"], ""));
+    let pw = format!("{PASSWORD}\n");
+    let made = ok(admin(
+        place,
+        &["create-api-key", "ANN@example.com", "CI job", "--expires-in", "30d", "--password-stdin"],
+        &pw,
+    ));
     let key = made.stdout.trim().to_owned();
     assert!(key.starts_with("lethe_") && key.len() == 62 && !key.contains(' '), "only the key on stdout: {key:?}");
     let key_id = &key[6..18];
     assert!(made.stderr.contains(key_id) && !made.stderr.contains(&key[19..]), "{}", made.stderr);
-    let second = ok(admin(place, &["create-api-key", "ann@example.com", "old"], "")).stdout.trim().to_owned();
-    fails(admin(place, &["create-api-key", "nobody@example.com", "x"], ""), 3, "no account");
+    assert!(!made.stderr.contains("cannot show"), "{}", made.stderr);
+    let plain = ok(admin(place, &["create-api-key", "ann@example.com", "old", "--without-receipts"], ""));
+    assert!(plain.stderr.contains("cannot show their links again"), "{}", plain.stderr);
+    let second = plain.stdout.trim().to_owned();
+    let wrong = "not the password at all\n";
+    fails(admin(place, &["create-api-key", "ann@example.com", "x", "--password-stdin"], wrong), 2, "not the password");
+    fails(admin(place, &["create-api-key", "ann@example.com", "x"], ""), 2, "--password-stdin");
+    fails(admin(place, &["create-api-key", "nobody@example.com", "x", "--password-stdin"], &pw), 3, "no account");
+    fails(admin(place, &["create-api-key", "nobody@example.com", "x", "--without-receipts"], ""), 3, "no account");
     fails(admin(place, &["create-api-key", "ann@example.com", "x", "--expires-in", "soon"], ""), 2, "lifetime");
 
     assert_eq!(user_line(place, "ann@example.com")[1..3], ["yes", "no"], "admin, enabled");
@@ -117,6 +129,11 @@ fn every_command(place: Place) -> String {
     let reset =
         ok(admin(place, &["reset-password", "bob@example.com", "--password-stdin"], &format!("{NEW_PASSWORD}\n")));
     assert!(reset.stdout.contains("set a new password for bob@example.com"), "{}", reset.stdout);
+    assert!(
+        reset.stderr.contains("new keyring") && reset.stderr.contains("can no longer be shown"),
+        "{}",
+        reset.stderr
+    );
     assert!(!reset.stdout.contains(NEW_PASSWORD) && !reset.stderr.contains(NEW_PASSWORD));
     fails(admin(place, &["reset-password", "bob@example.com", "--password-stdin"], "short"), 2, "too short");
     fails(admin(place, &["reset-password", "nobody@example.com", "--password-stdin"], NEW_PASSWORD), 3, "no account");
@@ -128,25 +145,44 @@ fn every_command_on_the_embedded_store() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let key = every_command(Place::Dir(&data));
-    // What the commands stored works as the server will use it.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        use lethe_core::account::{ApiKey, Email};
-        use lethe_store::AccountStore;
         let store = lethe_store::SqliteStore::open_admin(&data).unwrap();
-        let ann = store.account_by_email(&Email::parse("ann@example.com").unwrap()).await.unwrap().unwrap();
-        assert!(ann.password_hash.verify(PASSWORD) && !ann.password_hash.verify(NEW_PASSWORD));
-        let bob = store.account_by_email(&Email::parse("bob@example.com").unwrap()).await.unwrap().unwrap();
-        assert!(bob.password_hash.verify(NEW_PASSWORD) && !bob.password_hash.verify(PASSWORD), "the reset took");
-        let key = ApiKey::parse(&key).unwrap();
-        let (record, owner) = store
-            .api_key(&key.key_id(), lethe_core::clock::Clock::now(&lethe_core::clock::SystemClock))
-            .await
-            .unwrap()
-            .expect("usable");
-        assert!(key.matches(&record.key_hash) && owner.id == ann.id);
-        assert!(record.expires_at.is_some(), "--expires-in was kept");
+        what_was_stored(&store, &key).await;
     });
+}
+
+/// What the commands stored works as the server will use it: the passwords, the keyrings
+/// wrapped under them, and the key with the keyring wrapped under it.
+async fn what_was_stored(store: &dyn lethe_store::Store, key: &str) {
+    use lethe_core::account::{ApiKey, Email};
+    use lethe_core::keyring::{unwrap_with_password, Keyring, WrapKey, WrapPurpose};
+    let ann = store.account_by_email(&Email::parse("ann@example.com").unwrap()).await.unwrap().unwrap();
+    assert!(ann.password_hash.verify(PASSWORD) && !ann.password_hash.verify(NEW_PASSWORD));
+    let ring = ann.keyring.clone().expect("create-user made a keyring");
+    let opens = |k: &lethe_store::StoredKeyring, pw: &str| {
+        unwrap_with_password(&k.public_key, &k.password_wrap, &k.wrap_salt, &k.wrap_kdf, pw.as_bytes()).is_ok()
+    };
+    assert!(opens(&ring, PASSWORD) && !opens(&ring, NEW_PASSWORD), "wrapped under the password");
+    let bob = store.account_by_email(&Email::parse("bob@example.com").unwrap()).await.unwrap().unwrap();
+    assert!(bob.password_hash.verify(NEW_PASSWORD) && !bob.password_hash.verify(PASSWORD), "the reset took");
+    let bobs = bob.keyring.expect("a keyring");
+    assert!(opens(&bobs, NEW_PASSWORD) && !opens(&bobs, PASSWORD), "the reset made a keyring under the new password");
+    assert_ne!(bobs.public_key, ring.public_key);
+
+    let key = ApiKey::parse(key).unwrap();
+    let now = lethe_core::clock::Clock::now(&lethe_core::clock::SystemClock);
+    let (record, owner) = store.api_key(&key.key_id(), now).await.unwrap().expect("usable");
+    assert!(key.matches(&record.key_hash) && owner.id == ann.id);
+    assert!(record.expires_at.is_some(), "--expires-in was kept");
+    let wrap = record.keyring_wrap.expect("the keyring is wrapped under the key");
+    let under = WrapKey::derive(WrapPurpose::ApiKey, key.expose().as_bytes());
+    let opened = Keyring::unwrap(&wrap, &under, &ring.public_key).expect("the printed key unwraps it");
+    assert_eq!(opened.public(), ring.public_key, "to the account's keyring");
+    let keys = store.api_keys(ann.id).await.unwrap();
+    assert_eq!(keys.len(), 2, "the refused commands stored no key");
+    let plain = keys.iter().find(|k| k.key_id != key.key_id()).expect("the other key");
+    assert_eq!(plain.keyring_wrap, None, "--without-receipts stores no wrap");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -170,7 +206,10 @@ async fn every_command_while_the_server_runs_on_the_same_data_directory() {
 async fn every_command_on_postgresql() {
     let db = TestDatabase::create().await;
     let url = db.url.clone();
-    tokio::task::spawn_blocking(move || every_command(Place::Url(&url))).await.unwrap();
+    let key = tokio::task::spawn_blocking(move || every_command(Place::Url(&url))).await.unwrap();
+    let location = lethe_store::StoreLocation::parse(&db.url).unwrap();
+    let store = lethe_store::open(&lethe_store::StoreConfig::new(location)).await.unwrap();
+    what_was_stored(&*store, &key).await;
 }
 
 /// Without `--password-stdin`, `create-user` asks twice on the terminal, without echo, and

@@ -1,19 +1,28 @@
 //! `create-api-key`, `list-api-keys`, `revoke-api-key`.
+//!
+//! A new key gets the account's private key wrapped under it, so that it can show the links
+//! of the account's receipts again (`private/recent`); making that wrap needs the account's
+//! password, to unwrap the keyring first. A key made `--without-receipts` gets none.
 
 use super::{account, store_failure, usage, when};
-use crate::cli::output::{Failure, NOT_FOUND, OTHER};
+use crate::cli::output::{Failure, NOT_FOUND, OTHER, USAGE};
 use anyhow::anyhow;
 use lethe_core::account::{ApiKey, KeyId};
-use lethe_store::{NewApiKey, Store, StoreError};
+use lethe_core::keyring::{unwrap_with_password, Keyring, WrapKey, WrapPurpose};
+use lethe_store::{AccountRecord, NewApiKey, Store, StoreError};
+use zeroize::Zeroizing;
 
 /// Longest key name kept.
 const MAX_NAME: usize = 100;
 
+/// Makes a key for `email`'s account. `password` is the account's, to wrap its keyring under
+/// the key; `None` makes a key without receipts.
 pub async fn create(
     store: &dyn Store,
     email: &str,
     name: String,
     expires_in: Option<i64>,
+    password: Option<Zeroizing<String>>,
     now: i64,
 ) -> Result<(), Failure> {
     let name = name.trim().to_owned();
@@ -21,9 +30,23 @@ pub async fn create(
         return Err(usage(format!("a key name is 1 to {MAX_NAME} bytes of text on one line")));
     }
     let a = account(store, email).await?;
+    let keyring = match password {
+        Some(password) => unlock(&a, password).await?,
+        None => None,
+    };
     let key = ApiKey::generate();
+    let keyring_wrap = keyring.map(|k| k.wrap(&WrapKey::derive(WrapPurpose::ApiKey, key.expose().as_bytes())));
+    let receipts = keyring_wrap.is_some();
     let expires_at = expires_in.map(|s| now.saturating_add(s));
-    let new = NewApiKey { account: a.id, key_id: key.key_id(), key_hash: key.hash(), name, created: now, expires_at };
+    let new = NewApiKey {
+        account: a.id,
+        key_id: key.key_id(),
+        key_hash: key.hash(),
+        name,
+        created: now,
+        expires_at,
+        keyring_wrap,
+    };
     match store.create_api_key(new).await {
         Ok(true) => {}
         Ok(false) => {
@@ -41,7 +64,31 @@ pub async fn create(
         a.email,
         expires_at.map(|t| when(Some(t))).unwrap_or_else(|| "never".into())
     );
+    if !receipts {
+        eprintln!("This key can create secrets and read receipts it is given, but cannot show their links again.");
+    }
     Ok(())
+}
+
+/// The account's keyring, unwrapped with its password (Argon2id, off the runtime's thread);
+/// `None` for an account that has no keyring. A wrong password is a usage error.
+async fn unlock(a: &AccountRecord, password: Zeroizing<String>) -> Result<Option<Keyring>, Failure> {
+    let Some(stored) = a.keyring.clone() else {
+        eprintln!("{} has no keyring: the key is made without receipts.", a.email);
+        return Ok(None);
+    };
+    let opened = tokio::task::spawn_blocking(move || {
+        let k = &stored;
+        unwrap_with_password(&k.public_key, &k.password_wrap, &k.wrap_salt, &k.wrap_kdf, password.as_bytes())
+    })
+    .await
+    .map_err(Failure::other)?;
+    match opened {
+        Ok(keyring) => Ok(Some(keyring)),
+        Err(_) => {
+            Err(Failure { code: USAGE, error: anyhow!("that is not the password of {}: no API key was made", a.email) })
+        }
+    }
 }
 
 pub async fn list(store: &dyn Store, email: &str, now: i64) -> Result<(), Failure> {

@@ -6,7 +6,12 @@
 //!
 //! - [`users`]: `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
 //! - [`keys`]: `create-api-key`, `list-api-keys`, `revoke-api-key`.
-//! - [`password`]: reading a new password from the terminal (twice, hidden) or stdin.
+//! - [`password`]: reading a new password from the terminal (twice, hidden) or stdin, and an
+//!   account's current one (once, hidden, or stdin) to unwrap its keyring.
+//!
+//! `create-user` and `reset-password` make the account a new keyring, wrapped under the new
+//! password (docs/crypto.md, "Links an account can see again"); `create-api-key` wraps it
+//! under the new key too, after unwrapping it with the account's password.
 //!
 //! Nothing secret is printed except the one API key `create-api-key` makes, once, on stdout;
 //! errors name the account by its e-mail address, never a password or key.
@@ -27,7 +32,7 @@ use std::sync::Arc;
 /// Shown at the end of `lethe admin --help`.
 const ADMIN_EXIT_CODES: &str = "Exit codes: 0 ok · 1 other error (e.g. the account exists already, \
 the database is unreachable) · 2 usage error (a malformed e-mail, key id or duration, a weak \
-password) · 3 no such account or key";
+password, a wrong account password) · 3 no such account or key";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = ADMIN_EXIT_CODES)]
@@ -71,7 +76,8 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Create an API key for an account and print it, once.
+    /// Create an API key for an account and print it, once. Asks for the account's password
+    /// (hidden, or reads it from stdin), so that the key can show the account's links again.
     CreateApiKey {
         email: String,
         /// A label for the key ("CI", "help desk")
@@ -79,6 +85,13 @@ enum AdminCommand {
         /// Lifetime: 30d, 12h, 90m, 1w, or seconds [default: never expires]
         #[arg(long, value_parser = crate::cli::input::parse_ttl)]
         expires_in: Option<i64>,
+        /// Read the account's password from the first line of stdin instead of asking
+        #[arg(long, conflicts_with = "without_receipts")]
+        password_stdin: bool,
+        /// Ask no password: the key can create secrets and read receipts it is given, but
+        /// `private/recent` cannot show their links
+        #[arg(long)]
+        without_receipts: bool,
     },
     /// List an account's API keys (never the keys themselves).
     ListApiKeys { email: String },
@@ -92,43 +105,50 @@ pub fn run(args: AdminArgs) -> Result<(), Failure> {
     let config = Config::load(args.config.as_deref(), layer)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(Failure::other)?;
     runtime.block_on(async move {
-        // A new password is asked for (and hashed) before the store is opened: alone on the
-        // embedded store, the admin holds the data directory's lock while it is open.
-        let new_password = match &args.command {
+        // A password is asked for (a new one hashed, with a keyring made) before the store is
+        // opened: alone on the embedded store, the admin holds the data directory's lock while
+        // it is open.
+        let mut new_password = None;
+        let mut current_password = None;
+        match &args.command {
             AdminCommand::CreateUser { email, password_stdin, .. }
             | AdminCommand::ResetPassword { email, password_stdin } => {
                 parse_email(email)?;
-                Some(users::hash(password::read(*password_stdin)?).await?)
+                new_password = Some(users::credentials(password::read(*password_stdin)?).await?);
             }
-            _ => None,
-        };
+            AdminCommand::CreateApiKey { email, password_stdin, without_receipts: false, .. } => {
+                let email = parse_email(email)?;
+                current_password = Some(password::read_current(*password_stdin, email.as_str())?);
+            }
+            _ => {}
+        }
         let store = open(&config).await?;
         let now = SystemClock.now();
         match (args.command, new_password) {
-            (AdminCommand::CreateUser { email, admin, .. }, Some(hash)) => {
-                users::create(&*store, &email, admin, hash, now).await
+            (AdminCommand::CreateUser { email, admin, .. }, Some(new)) => {
+                users::create(&*store, &email, admin, new, now).await
             }
-            (AdminCommand::ResetPassword { email, .. }, Some(hash)) => {
-                users::reset_password(&*store, &email, hash, now).await
+            (AdminCommand::ResetPassword { email, .. }, Some(new)) => {
+                users::reset_password(&*store, &email, new, now).await
+            }
+            (AdminCommand::CreateApiKey { email, name, expires_in, .. }, None) => {
+                keys::create(&*store, &email, name, expires_in, current_password, now).await
             }
             (command, _) => run_other(&*store, command, now).await,
         }
     })
 }
 
-/// The commands that need no new password.
+/// The commands that read no password.
 async fn run_other(store: &dyn Store, command: AdminCommand, now: UnixTime) -> Result<(), Failure> {
     match command {
         AdminCommand::ListUsers => users::list(store).await,
         AdminCommand::DisableUser { email } => users::set_disabled(store, &email, true, now).await,
         AdminCommand::EnableUser { email } => users::set_disabled(store, &email, false, now).await,
-        AdminCommand::CreateApiKey { email, name, expires_in } => {
-            keys::create(store, &email, name, expires_in, now).await
-        }
         AdminCommand::ListApiKeys { email } => keys::list(store, &email, now).await,
         AdminCommand::RevokeApiKey { email, key_id } => keys::revoke(store, &email, &key_id, now).await,
-        AdminCommand::CreateUser { .. } | AdminCommand::ResetPassword { .. } => {
-            Err(Failure::other(anyhow!("no new password was read")))
+        AdminCommand::CreateUser { .. } | AdminCommand::ResetPassword { .. } | AdminCommand::CreateApiKey { .. } => {
+            Err(Failure::other(anyhow!("this command runs before the others")))
         }
     }
 }

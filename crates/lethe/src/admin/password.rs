@@ -1,6 +1,8 @@
-//! Reading a new account password: from the terminal, hidden and asked twice so a typo does
-//! not lock the owner out, or as the first line of stdin (`--password-stdin`, for scripts).
-//! The rules (length) are checked here, before anything is hashed or stored.
+//! Reading an account password: a new one from the terminal, hidden and asked twice so a typo
+//! does not lock the owner out, or the current one (to unwrap the account's keyring), hidden
+//! and asked once; either as the first line of stdin instead (`--password-stdin`, for
+//! scripts). A new password's rules (length) are checked here, before anything is hashed or
+//! stored.
 
 use super::usage;
 use crate::cli::output::Failure;
@@ -12,6 +14,22 @@ use zeroize::Zeroizing;
 pub fn read(from_stdin: bool) -> Result<Password, Failure> {
     let text = if from_stdin { first_line()? } else { prompt_twice()? };
     Password::new(text).map_err(|e| usage(e.to_string()))
+}
+
+/// The account's current password, as typed (checked by unwrapping the keyring with it).
+pub fn read_current(from_stdin: bool, email: &str) -> Result<Zeroizing<String>, Failure> {
+    if from_stdin {
+        return first_line();
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(
+            "no terminal to ask for the account's password on: pass it on stdin with --password-stdin, \
+             or make the key --without-receipts",
+        ));
+    }
+    rpassword::prompt_password(format!("Password of {email} (hidden): "))
+        .map(Zeroizing::new)
+        .map_err(|e| usage(format!("cannot read the password from the terminal: {e}")))
 }
 
 fn first_line() -> Result<Zeroizing<String>, Failure> {

@@ -4,19 +4,35 @@ use super::{account, parse_email, store_failure, when};
 use crate::cli::output::{Failure, OTHER};
 use anyhow::anyhow;
 use lethe_core::account::{Password, PasswordHash};
-use lethe_store::{AccountChange, NewAccount, Store, StoreError};
+use lethe_core::keyring::{wrap_under_password, Keyring};
+use lethe_store::{AccountChange, NewAccount, Store, StoreError, StoredKeyring};
 
-/// Hashes `password` off the runtime's thread (Argon2id is slow on purpose).
-pub async fn hash(password: Password) -> Result<PasswordHash, Failure> {
-    tokio::task::spawn_blocking(move || password.hash())
-        .await
-        .map_err(Failure::other)?
-        .map_err(|e| Failure::other(anyhow!(e)))
+/// What a new password gives an account: its hash, and a new keyring wrapped under it.
+pub struct Credentials {
+    pub hash: PasswordHash,
+    pub keyring: StoredKeyring,
 }
 
-pub async fn create(store: &dyn Store, email: &str, admin: bool, hash: PasswordHash, now: i64) -> Result<(), Failure> {
+/// Hashes `password` and makes a keyring wrapped under it, off the runtime's thread (both are
+/// Argon2id, slow on purpose).
+pub async fn credentials(password: Password) -> Result<Credentials, Failure> {
+    tokio::task::spawn_blocking(move || {
+        let hash = password.hash().map_err(|e| Failure::other(anyhow!(e)))?;
+        let ring = Keyring::generate();
+        let (password_wrap, wrap_salt, wrap_kdf) = wrap_under_password(&ring, password.expose().as_bytes());
+        Ok(Credentials {
+            hash,
+            keyring: StoredKeyring { public_key: ring.public(), password_wrap, wrap_salt, wrap_kdf },
+        })
+    })
+    .await
+    .map_err(Failure::other)?
+}
+
+pub async fn create(store: &dyn Store, email: &str, admin: bool, new: Credentials, now: i64) -> Result<(), Failure> {
     let email = parse_email(email)?;
-    let new = NewAccount { email: email.clone(), password_hash: hash, admin, created: now };
+    let new =
+        NewAccount { email: email.clone(), password_hash: new.hash, admin, created: now, keyring: Some(new.keyring) };
     match store.create_account(new).await {
         Ok(a) => {
             let role = if a.admin { "administrator" } else { "account" };
@@ -71,9 +87,17 @@ pub async fn set_disabled(store: &dyn Store, email: &str, disabled: bool, now: i
     Ok(())
 }
 
-pub async fn reset_password(store: &dyn Store, email: &str, hash: PasswordHash, now: i64) -> Result<(), Failure> {
+/// A new password and a new keyring: whoever resets does not know the old password, so the
+/// old keyring cannot be unwrapped to wrap it again, and links sealed to it can no longer be
+/// shown (their rows stay).
+pub async fn reset_password(store: &dyn Store, email: &str, new: Credentials, now: i64) -> Result<(), Failure> {
     let a = account(store, email).await?;
-    store.update_account(a.id, AccountChange::PasswordHash(hash), now).await.map_err(store_failure)?;
+    store.update_account(a.id, AccountChange::PasswordHash(new.hash), now).await.map_err(store_failure)?;
+    store.update_account(a.id, AccountChange::Keyring(Some(new.keyring)), now).await.map_err(|e| {
+        let error =
+            anyhow::Error::new(e).context("the password was changed, but its new keyring was not stored: run again");
+        Failure { code: OTHER, error }
+    })?;
     // Whoever knew the old password may be signed in: end every session.
     let ended = store.delete_sessions(a.id, None).await.map_err(|e| {
         let error =
@@ -81,5 +105,10 @@ pub async fn reset_password(store: &dyn Store, email: &str, hash: PasswordHash, 
         Failure { code: OTHER, error }
     })?;
     println!("set a new password for {} and ended its {ended} session(s)", a.email);
+    eprintln!(
+        "{} has a new keyring: links it made before can no longer be shown again (receipts and share \
+         links still work for whoever holds them), and its API keys made before cannot show any: make new ones.",
+        a.email
+    );
     Ok(())
 }
