@@ -212,50 +212,72 @@ async fn every_command_on_postgresql() {
     what_was_stored(&*store, &key).await;
 }
 
+/// Runs `lethe admin --data-dir DIR ARGS` on a pseudo-terminal (util-linux's `script`),
+/// answering each prompt once it has appeared; the exit code and everything shown. Fails if
+/// an answer was echoed.
+fn on_terminal(dir: &Path, args: &str, answers: &[(&str, &str)]) -> (i32, String) {
+    use std::io::Read;
+    let command = format!("{} admin --data-dir {} {args}", env!("CARGO_BIN_EXE_lethe"), dir.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("LETHE_DATA_DIR")
+        .env_remove("LETHE_DATABASE_URL")
+        .env_remove("LETHE_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs (it provides the terminal)");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    for (prompt, answer) in answers {
+        while !seen.contains(prompt) {
+            let mut buf = [0u8; 256];
+            let n = stdout.read(&mut buf).unwrap();
+            assert!(n > 0, "the command ended before asking {prompt:?}: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        // rpassword writes the prompt, then turns echo off: give it that moment (the one
+        // pause here; a person types long after it).
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        writeln!(stdin, "{answer}").unwrap();
+    }
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    seen.push_str(&rest);
+    let code = child.wait().unwrap().code().unwrap_or(-1);
+    for (_, answer) in answers {
+        assert!(!seen.contains(answer), "the password was echoed: {seen}");
+    }
+    (code, seen)
+}
+
 /// Without `--password-stdin`, `create-user` asks twice on the terminal, without echo, and
-/// refuses two different answers. A pseudo-terminal comes from util-linux's `script`.
+/// refuses two different answers.
 #[test]
 fn the_password_is_asked_twice_on_a_terminal_without_echo() {
-    use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
-    let converse = |email: &str, second: &str| -> (i32, String) {
-        let command =
-            format!("{} admin --data-dir {} create-user {email}", env!("CARGO_BIN_EXE_lethe"), dir.path().display());
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env_remove("LETHE_DATA_DIR")
-            .env_remove("LETHE_DATABASE_URL")
-            .env_remove("LETHE_CONFIG")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("util-linux `script` runs (it provides the terminal)");
-        let mut stdin = child.stdin.take().unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let mut seen = String::new();
-        // Answers each prompt once it has appeared.
-        for (prompt, answer) in [("New password (hidden): ", PASSWORD), ("The same password again: ", second)] {
-            while !seen.contains(prompt) {
-                let mut buf = [0u8; 256];
-                let n = stdout.read(&mut buf).unwrap();
-                assert!(n > 0, "the command ended before asking {prompt:?}: {seen}");
-                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-            // rpassword writes the prompt, then turns echo off: give it that moment (the one
-            // pause here; a person types long after it).
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            writeln!(stdin, "{answer}").unwrap();
-        }
-        let mut rest = String::new();
-        stdout.read_to_string(&mut rest).unwrap();
-        seen.push_str(&rest);
-        let code = child.wait().unwrap().code().unwrap_or(-1);
-        assert!(!seen.contains(PASSWORD) && !seen.contains(second), "the password was echoed: {seen}");
-        (code, seen)
+    let converse = |email: &str, second: &str| {
+        let answers = [("New password (hidden): ", PASSWORD), ("The same password again: ", second)];
+        on_terminal(dir.path(), &format!("create-user {email}"), &answers)
     };
     let (code, out) = converse("tty@example.com", PASSWORD);
     assert!(code == 0 && out.contains("created account tty@example.com"), "{code}: {out}");
     let (code, out) = converse("typo@example.com", NEW_PASSWORD);
     assert!(code == 2 && out.contains("the two passwords differ"), "{code}: {out}");
     assert!(!ok(admin(Place::Dir(dir.path()), &["list-users"], "")).stdout.contains("typo@example.com"));
+}
+
+/// Without `--password-stdin` or `--without-receipts`, `create-api-key` asks for the account's
+/// password once on the terminal, without echo, and a wrong one makes no key.
+#[test]
+fn create_api_key_asks_for_the_account_password_on_a_terminal_without_echo() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(admin(Place::Dir(dir.path()), &["create-user", "tty@example.com", "--password-stdin"], PASSWORD));
+    let prompt = "Password of tty@example.com (hidden): ";
+    let (code, out) = on_terminal(dir.path(), "create-api-key tty@example.com CI", &[(prompt, "a wrong password")]);
+    assert!(code == 2 && out.contains("not the password of tty@example.com"), "{code}: {out}");
+    let (code, out) = on_terminal(dir.path(), "create-api-key tty@example.com CI", &[(prompt, PASSWORD)]);
+    assert!(code == 0 && out.contains("lethe_"), "{code}: {out}");
+    assert_eq!(user_line(Place::Dir(dir.path()), "tty@example.com").last().map(String::as_str), Some("1"), "one key");
 }
