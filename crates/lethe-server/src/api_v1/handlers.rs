@@ -1,15 +1,14 @@
 //! The v1 handlers: extract, call the service, render. No logic of their own. Bodies are
 //! serialised from typed structs, straight into the response buffer.
 
-use super::auth;
 use super::error::V1Error;
 use super::params::Params;
 use super::receipt::V1Receipt;
 use crate::errors::AppError;
-use crate::service::{Conceal, Concealed, Credential, Payload};
+use crate::http::auth::CallerExt;
+use crate::service::{AccountCaller, Caller, Conceal, Concealed, Credential, Owner, Payload, ServiceError};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lethe_core::generate::{self, Charsets};
@@ -59,9 +58,22 @@ struct Burned {
     secret_shortkey: String,
 }
 
-pub async fn authcheck(headers: HeaderMap) -> V1Result {
-    auth::require_account(&headers)?;
-    Ok(status_body())
+/// `authcheck`'s answer: the status body, and which account the credentials are.
+#[derive(Serialize)]
+struct AuthChecked<'a> {
+    status: &'static str,
+    locale: &'static str,
+    custid: &'a str,
+}
+
+/// The account of the request; anonymous callers are "Not authorized".
+fn require_account(caller: &Caller) -> Result<&AccountCaller, AppError> {
+    caller.account().ok_or(AppError::Service(ServiceError::NotAuthorized))
+}
+
+pub async fn authcheck(CallerExt(caller): CallerExt) -> V1Result {
+    let account = require_account(&caller)?;
+    Ok(json(AuthChecked { status: "nominal", locale: "en", custid: account.email.as_str() }))
 }
 
 fn recipients(params: &Params) -> Vec<String> {
@@ -79,15 +91,16 @@ fn new_receipt(c: Concealed, now: i64) -> V1Receipt {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn share(State(app): State<AppState>, headers: HeaderMap, mut params: Params) -> V1Result {
-    let owner = auth::caller(&headers)?;
+pub async fn share(State(app): State<AppState>, CallerExt(caller): CallerExt, mut params: Params) -> V1Result {
+    let owner = Owner::of(&caller);
     let content = params.take("secret").unwrap_or_default();
     let req = Conceal {
         payload: Payload::Text { content, passphrase: params.take("passphrase") },
         ttl: params.get("ttl").map(str::to_owned),
         recipients: recipients(&params),
         owner,
-        name: None,
+        // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
+        name: params.get("name").map(str::to_owned),
     };
     let created = app.secrets.conceal(req).await?;
     Ok(json(new_receipt(created, app.secrets.now())))
@@ -113,8 +126,8 @@ fn charsets(params: &Params) -> Result<Charsets, AppError> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn generate(State(app): State<AppState>, headers: HeaderMap, mut params: Params) -> V1Result {
-    let owner = auth::caller(&headers)?;
+pub async fn generate(State(app): State<AppState>, CallerExt(caller): CallerExt, mut params: Params) -> V1Result {
+    let owner = Owner::of(&caller);
     let length = match params.get("length").map(str::trim) {
         None | Some("") => generate::DEFAULT_LENGTH,
         Some(s) => {
@@ -127,7 +140,8 @@ pub async fn generate(State(app): State<AppState>, headers: HeaderMap, mut param
         ttl: params.get("ttl").map(str::to_owned),
         recipients: recipients(&params),
         owner,
-        name: None,
+        // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
+        name: params.get("name").map(str::to_owned),
     };
     let created = app.secrets.conceal(req).await?;
     let shown = Zeroizing::new(value.to_string());
@@ -162,14 +176,29 @@ pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> V1Res
     Ok(json(Burned { state: V1Receipt::new(&view, &token, true), secret_shortkey: shortkey }))
 }
 
+/// How many receipts `recent` lists at most.
+const RECENT_LIMIT: u32 = 100;
+
+/// The caller's receipts, newest first, without their `secret_key` (as Onetime Secret lists
+/// them). A receipt whose `metadata_key` the credential cannot open (an API key made without
+/// a wrap of the account's key pair) is left out: a receipt without its key is no use here.
 #[tracing::instrument(skip_all)]
-pub async fn recent(headers: HeaderMap) -> V1Result {
-    // No credential can be valid until accounts exist, so this always answers "Not
-    // authorized". The accounts work must also decide how to list receipts: only a hash of
-    // each receipt token is stored, so `metadata_key` would have to be kept sealed to the
-    // account.
-    auth::require_account(&headers)?;
-    Ok(json(Vec::<V1Receipt>::new()))
+pub async fn recent(State(app): State<AppState>, CallerExt(caller): CallerExt) -> V1Result {
+    let account = require_account(&caller)?;
+    let now = app.secrets.now();
+    let list: Vec<V1Receipt> = app
+        .secrets
+        .recent_for(account, RECENT_LIMIT)
+        .await?
+        .into_iter()
+        .filter_map(|owned| {
+            let token = owned.receipt?;
+            let state = owned.record.state_at(now);
+            let view = crate::service::ReceiptView { record: owned.record, state, secret: None, now };
+            Some(V1Receipt::new(&view, &token, false))
+        })
+        .collect();
+    Ok(json(list))
 }
 
 pub async fn not_found() -> V1Error {

@@ -4,10 +4,8 @@
 //! - [`handlers`]: one function per route.
 //! - [`params`]: parameters from query string, form body or JSON body.
 //! - [`receipt`]: the receipt ("metadata") JSON.
-//! - [`auth`]: Basic credentials.
 //! - [`error`]: the `404 {"message"}` error convention.
 
-pub mod auth;
 pub mod error;
 pub mod handlers;
 pub mod params;

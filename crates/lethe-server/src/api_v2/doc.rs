@@ -5,13 +5,15 @@
 //!   [`Problem`](super::problem::Problem) schema).
 //! - Every operation can answer 429 `rate-limited` (with `Retry-After` and the `RateLimit-*`
 //!   headers) and 503 `unavailable` or `busy` (with `Retry-After`).
+//! - Every operation takes an account's API key (`Bearer`, or HTTP Basic with the account's
+//!   e-mail) or none, and answers 401 `not-authorized` to credentials that do not check out.
 //! - Every `{key}` path parameter has the exact pattern of a Lethe key
 //!   ([`token_pattern`]); other strings get 400 `malformed-key`, which is listed.
 //! - A conceal body needs exactly one of `secret` and `ciphertext`.
 //! - Links (OpenAPI `links`) say where the keys of a response lead, so that a client, or a
 //!   stateful test, can follow a conceal to its reveal, status, receipt and burn.
 
-use super::problem::{self, BUSY, RATE_LIMITED, UNAVAILABLE};
+use super::problem::{self, BUSY, NOT_AUTHORIZED, RATE_LIMITED, UNAVAILABLE};
 use lethe_core::token::{token_pattern, TOKEN_LEN};
 use serde_json::{json, Value};
 
@@ -36,7 +38,25 @@ pub fn complete(generated: &utoipa::openapi::OpenApi) -> Value {
         *schema = one_of_secret_or_ciphertext(schema.take());
     }
     add_links(&mut doc);
+    doc["components"]["securitySchemes"] = security_schemes();
     doc
+}
+
+/// How a caller presents an account's API key.
+fn security_schemes() -> Value {
+    json!({
+        "apiKey": { "type": "http", "scheme": "bearer", "description": "An API key (`lethe_…`) of the account." },
+        "basic": { "type": "http", "scheme": "basic", "description": "The account's e-mail address and an API key, as Onetime Secret clients send them." },
+    })
+}
+
+fn not_authorized() -> Value {
+    json!({
+        "description": "`not-authorized`: the credentials presented are not a valid API key of an enabled \
+                        account (wrong, revoked or expired), or the operation needs an account. Nothing was \
+                        changed.",
+        "content": problem_content(NOT_AUTHORIZED, 401, "Not authorized"),
+    })
 }
 
 /// Where the keys in a response lead: `(path, method, status)` of the responses, and the
@@ -74,9 +94,22 @@ fn complete_operation(op: &mut Value) {
                 problem_media_type(response);
             }
         }
+        match responses.get_mut("401") {
+            // Reveal's 401 is `passphrase-required`; bad credentials share the status.
+            Some(existing) => {
+                let said = existing["description"].as_str().unwrap_or_default().to_owned();
+                existing["description"] =
+                    json!(format!("{said}; or `not-authorized`: the credentials presented are not a valid API key"));
+            }
+            None => {
+                responses.insert("401".into(), not_authorized());
+            }
+        }
         responses.insert("429".into(), too_many_requests());
         responses.insert("503".into(), unavailable());
     }
+    // Anonymous, or an API key either way.
+    op["security"] = json!([{}, { "apiKey": [] }, { "basic": [] }]);
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for p in params.iter_mut().filter(|p| p["in"] == "path" && p["name"] == "key") {
             p["schema"] = json!({ "type": "string", "pattern": token_pattern() });

@@ -17,6 +17,7 @@ const TYPE_PREFIX: &str = "urn:lethe:problem:";
 pub const RATE_LIMITED: (&str, &str) = ("rate-limited", "Too many requests");
 pub const UNAVAILABLE: (&str, &str) = ("unavailable", "Temporarily unavailable");
 pub const BUSY: (&str, &str) = ("busy", "Busy");
+pub const NOT_AUTHORIZED: (&str, &str) = ("not-authorized", "Not authorized");
 
 /// The `type` of the problem named `slug`, e.g. `urn:lethe:problem:gone`.
 pub fn type_uri(slug: &str) -> String {
@@ -68,7 +69,7 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::Service(ServiceError::PassphraseRequired) => ("passphrase-required", "A passphrase is required"),
         AppError::Service(ServiceError::WrongPassphrase { .. }) => ("wrong-passphrase", "Wrong passphrase"),
         AppError::Service(ServiceError::NeedsEndToEnd) => ("needs-end-to-end", "End-to-end decryption required"),
-        AppError::Service(ServiceError::NotAuthorized) => ("not-authorized", "Not authorized"),
+        AppError::Service(ServiceError::NotAuthorized) => NOT_AUTHORIZED,
         AppError::Service(ServiceError::NothingToShare) => ("empty-secret", "Nothing to share"),
         AppError::Service(ServiceError::SecretTooLarge { .. }) => ("secret-too-large", "Secret too large"),
         AppError::BodyTooLarge { .. } => ("body-too-large", "Request body too large"),

@@ -4,10 +4,10 @@ use super::problem::{Problem, V2Error};
 use super::secrets::{GONE, MALFORMED_KEY};
 use super::types::{Receipt, Status};
 use crate::errors::AppError;
-use crate::service::ReceiptView;
+use crate::http::auth::CallerExt;
+use crate::service::{ReceiptView, ServiceError};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::Json;
 use lethe_core::state::ContentKind;
 use lethe_core::token::ReceiptToken;
@@ -60,13 +60,31 @@ pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> Resul
     Ok(Json(receipt_body(&view, &token)))
 }
 
-/// The caller's receipts. Needs an account (not available yet: always 401).
+/// How many receipts `recent` lists at most.
+const RECENT_LIMIT: u32 = 100;
+
+/// The caller's receipts, newest first, with their `secret_key` while the secret waits. Needs
+/// an account's API key (`Authorization: Bearer`, or Basic with the account's e-mail); only
+/// receipts whose keys that API key can open are listed (docs/crypto.md, "Links an account can
+/// see again").
 #[utoipa::path(get, path = "/api/v2/receipt/recent", tag = "receipts",
     responses((status = 200, description = "The caller's receipts", body = [Receipt]),
               (status = 401, description = "`not-authorized`", body = Problem)))]
-pub async fn recent(headers: HeaderMap) -> Result<Json<Vec<Receipt>>, V2Error> {
-    crate::api_v1::auth::require_account(&headers)?;
-    Ok(Json(Vec::new()))
+pub async fn recent(State(app): State<AppState>, CallerExt(caller): CallerExt) -> Result<Json<Vec<Receipt>>, V2Error> {
+    let account = caller.account().ok_or(AppError::Service(ServiceError::NotAuthorized))?;
+    let now = app.secrets.now();
+    let list = app.secrets.recent_for(account, RECENT_LIMIT).await?;
+    Ok(Json(
+        list.into_iter()
+            .filter_map(|owned| {
+                let token = owned.receipt?;
+                let state = owned.record.state_at(now);
+                let secret = owned.secret.filter(|_| state == lethe_core::state::SecretState::New);
+                let view = ReceiptView { record: owned.record, state, secret, now };
+                Some(receipt_body(&view, &token))
+            })
+            .collect(),
+    ))
 }
 
 /// Liveness of the API.

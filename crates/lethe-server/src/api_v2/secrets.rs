@@ -5,10 +5,11 @@ use super::json::V2Json;
 use super::problem::{Problem, V2Error};
 use super::types::{ConcealRequest, Created, GenerateRequest, KdfParams, RevealRequest, Revealed, SecretStatusBody};
 use crate::errors::AppError;
+use crate::http::auth::CallerExt;
 use crate::http::links::base_url;
 use crate::http::sensitive::Sensitive;
 use crate::service::ServiceError;
-use crate::service::{Conceal, Concealed, Credential, Payload};
+use crate::service::{Caller, Conceal, Concealed, Credential, Owner, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -104,10 +105,11 @@ fn created(app: &AppState, headers: &HeaderMap, c: &Concealed, value: Option<Sen
 pub async fn conceal(
     State(app): State<AppState>,
     headers: HeaderMap,
+    CallerExt(caller): CallerExt,
     V2Json(mut req): V2Json<ConcealRequest>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let payload = payload(&mut req)?;
-    store(&app, &headers, payload, req.ttl, req.name, None).await
+    store(&app, &headers, &caller, payload, req.ttl, req.name, None).await
 }
 
 /// Generates a password and stores it as a secret; the response carries it in `value`. The body
@@ -123,6 +125,7 @@ pub async fn conceal(
 pub async fn generate(
     State(app): State<AppState>,
     headers: HeaderMap,
+    CallerExt(caller): CallerExt,
     V2Json(req): V2Json<Option<GenerateRequest>>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     // Optional, as documented: no body, or `null`, means the defaults.
@@ -138,19 +141,22 @@ pub async fn generate(
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let shown = Sensitive::from(value.clone());
     let payload = Payload::Text { content: value, passphrase: req.passphrase.map(Sensitive::into_inner) };
-    store(&app, &headers, payload, req.ttl, req.name, Some(shown)).await
+    store(&app, &headers, &caller, payload, req.ttl, req.name, Some(shown)).await
 }
 
-/// Conceals `payload` (anonymously, until accounts exist) and answers 201 with its links.
+/// Conceals `payload` for the caller (an account, or anonymously) and answers 201 with its
+/// links.
 async fn store(
     app: &AppState,
     headers: &HeaderMap,
+    caller: &Caller,
     payload: Payload,
     ttl: Option<i64>,
     name: Option<String>,
     value: Option<Sensitive>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
-    let req = Conceal { payload, ttl: ttl.map(|t| t.to_string()), owner: None, recipients: vec![], name };
+    let owner = Owner::of(caller);
+    let req = Conceal { payload, ttl: ttl.map(|t| t.to_string()), owner, recipients: vec![], name };
     let c = app.secrets.conceal(req).await?;
     Ok((StatusCode::CREATED, Json(created(app, headers, &c, value))))
 }

@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP concerns: security headers, request logs and metrics without secrets,
 //! health checks, and assembling the whole router.
 
+pub mod auth;
 pub mod body;
 pub mod headers;
 pub mod health;
@@ -37,6 +38,8 @@ pub fn app(
         .option_layer(proxied_hsts.then(|| axum::middleware::from_fn_with_state(proxies, headers::hsts_behind_proxy)))
         .layer(axum::middleware::from_fn_with_state(allowed_hosts, hosts::check_host))
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::layer::rate_limit))
+        // Who calls, after the rate limits (so that guessing keys is limited too).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(DefaultBodyLimit::max(body_limit))
         // A body that does not arrive in time fails to read, like a truncated one.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))

@@ -38,8 +38,8 @@ pub struct Conceal {
     pub payload: Payload,
     /// The TTL as the caller sent it; clamped, never rejected.
     pub ttl: Option<String>,
-    /// Who creates it: an account id, or `None` for anonymous callers.
-    pub owner: Option<String>,
+    /// Who creates it: an account, or `None` for anonymous callers.
+    pub owner: Option<Owner>,
     pub recipients: Vec<String>,
     /// The creator's label, shown on receipts.
     pub name: Option<String>,
@@ -52,6 +52,23 @@ impl std::fmt::Debug for Conceal {
             Payload::E2e { .. } => "e2e",
         };
         f.debug_struct("Conceal").field("kind", &kind).field("ttl", &self.ttl).finish_non_exhaustive()
+    }
+}
+
+/// The account a new secret belongs to.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    /// Its e-mail address: the receipts' `custid`, and what its recent receipts are found by.
+    pub custid: String,
+    /// Its public key: the secret's links are sealed to it so that the account can see them
+    /// again (docs/crypto.md, "Links an account can see again"); `None` for no keyring.
+    pub public_key: Option<[u8; 32]>,
+}
+
+impl Owner {
+    /// The owner of what `caller` creates, if it is an account.
+    pub fn of(caller: &super::Caller) -> Option<Owner> {
+        caller.account().map(|a| Owner { custid: a.email.as_str().to_owned(), public_key: a.public_key })
     }
 }
 
@@ -136,7 +153,7 @@ impl Secrets {
             return Err(ServiceError::RecipientNeedsAccount);
         }
         self.check_storage().await?;
-        let quota = self.waiting_quota(req.owner.as_deref());
+        let quota = self.waiting_quota(req.owner.as_ref().map(|o| o.custid.as_str()));
         let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
         // Both tokens begin with the handle of the row the store reserved; the share token
@@ -168,6 +185,10 @@ impl Secrets {
                 (ContentKind::E2e, sealed, kdf, verifier)
             }
         };
+        let owner_seal = match req.owner.as_ref().and_then(|o| o.public_key.as_ref()) {
+            Some(public) => Some(Self::owner_seal(public, &receipt_token, &secret)?),
+            None => None,
+        };
         let now = self.now();
         let new = NewSecret {
             handle,
@@ -178,14 +199,14 @@ impl Secrets {
             kdf,
             sealed_verifier,
             name,
-            custid: req.owner.unwrap_or_else(|| "anon".to_owned()),
+            custid: req.owner.map_or_else(|| "anon".to_owned(), |o| o.custid),
             ttl: ttl.secs(),
             created: now,
             secret_expires_at: now + ttl.secs(),
             receipt_expires_at: now + ttl.receipt_secs(),
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
             quota,
-            owner_seal: None,
+            owner_seal,
         };
         let receipt = new.receipt();
         self.store.create(new, vec![]).await.map_err(|e| match e {

@@ -4,10 +4,14 @@
 //! - [`conceal`]: creating a secret and its receipt.
 //! - [`reveal`]: revealing once, passphrase attempts and lockout.
 //! - [`receipts`]: the creator's receipt, burning, recent receipts.
+//! - [`caller`], [`accounts`]: who calls (anonymous or an account), API keys, links sealed to
+//!   their owner.
 //! - [`quotas`]: waiting secrets per address and the storage cap, checked before writing.
 //! - [`sweeper`]: the background task that deletes expired data.
 //! - [`error`]: the domain error, [`ServiceError`].
 
+pub mod accounts;
+pub mod caller;
 pub mod conceal;
 pub mod error;
 pub mod metered;
@@ -27,7 +31,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
-pub use conceal::{Conceal, Concealed, Payload};
+pub use accounts::OwnedReceipt;
+pub use caller::{AccountCaller, Caller, Via};
+pub use conceal::{Conceal, Concealed, Owner, Payload};
 pub use error::ServiceError;
 pub use receipts::ReceiptView;
 pub use reveal::{Credential, Revealed, SecretStatus};
