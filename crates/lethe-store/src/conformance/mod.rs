@@ -6,7 +6,7 @@
 //!   attempt counting and lockout, burning, tombstones and late attempts, recent receipts.
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
-//! - [`hits`]: rate-limit counters count every hit, per bucket and window.
+//! - [`hits`]: rate-limit counters count every hit, per bucket and window, alone or in batches.
 //! - [`quota`]: live-secret quotas refuse before writing, and ended secrets make room.
 
 // The suite is test code even where it compiles as a module for other crates' tests.
@@ -83,6 +83,8 @@ macro_rules! conformance_tests {
             hits::hits_count_per_bucket_and_window,
             hits::concurrent_hits_are_all_counted,
             hits::old_windows_are_forgotten,
+            hits::batches_count_like_single_hits,
+            hits::concurrent_batches_are_all_counted,
             quota::creates_over_the_quota_are_refused_and_store_nothing,
             quota::expired_and_burned_secrets_do_not_count
         );
