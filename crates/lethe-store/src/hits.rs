@@ -97,7 +97,8 @@ impl HitCounter for MemoryHits {
     async fn count_hits_batch(&self, batch: &[HitsToAdd]) -> Result<Vec<WindowHits>, StoreError> {
         // All entries first, then all answers, so that duplicates are answered alike.
         for e in batch.iter().filter(|e| e.add > 0) {
-            let mut map = self.shard(&e.bucket).lock().map_err(|_| StoreError::Bug("hit counter lock poisoned".into()))?;
+            let mut map =
+                self.shard(&e.bucket).lock().map_err(|_| StoreError::Bug("hit counter lock poisoned".into()))?;
             *map.entry((e.bucket, e.window)).or_insert(0) += e.add;
         }
         let mut out = Vec::with_capacity(batch.len());

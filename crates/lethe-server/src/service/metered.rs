@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use lethe_store::{
-    AttemptOutcome, AuditEntry, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage, ReceiptRecord,
-    SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
+    AttemptOutcome, AuditEntry, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage,
+    ReceiptRecord, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
 };
 use std::future::Future;
 use std::sync::Arc;
