@@ -157,6 +157,9 @@ impl BatchedHits {
 
     fn take_pending(&self) -> Vec<HitsToAdd> {
         let Ok(mut views) = self.views.lock() else { return Vec::new() };
+        if views.pending == 0 {
+            return Vec::new();
+        }
         let mut batch = Vec::with_capacity(views.pending);
         views.pending = 0;
         for ((bucket, window), view) in views.map.iter_mut().filter(|(_, v)| v.pending > 0) {
