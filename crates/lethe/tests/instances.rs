@@ -186,7 +186,8 @@ async fn batched_rate_limits_hold_across_instances_and_every_hit_reaches_the_tab
     let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let args = ["--rate-limit-create", "120/1h"];
     let opts = || Options { database: Some(&db.url), args: &args, rate_limits: true, ..Options::default() };
-    let mut servers = [Server::start_with(dirs.0.path(), opts()).await, Server::start_with(dirs.1.path(), opts()).await];
+    let mut servers =
+        [Server::start_with(dirs.0.path(), opts()).await, Server::start_with(dirs.1.path(), opts()).await];
     let share = |base: String| async move {
         let resp = client().post(format!("{base}/api/v1/share")).form(&[("secret", "batched")]).send().await;
         resp.expect("request").status().as_u16()

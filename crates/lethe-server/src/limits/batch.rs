@@ -99,7 +99,7 @@ impl BatchedHits {
         add: u32,
     ) -> Result<WindowHits, StoreError> {
         let now = Instant::now();
-        if let Some(hits) = self.from_view(bucket, window, u64::from(add), now) {
+        if let Some(hits) = self.answer_from_view(bucket, window, u64::from(add), now) {
             return Ok(hits);
         }
         let hits = self.counter.count_hits(bucket, window, length, add).await?;
@@ -107,7 +107,7 @@ impl BatchedHits {
     }
 
     /// Adds to a fresh view and answers from it; `None` if there is none.
-    fn from_view(&self, bucket: Bucket, window: i64, add: u64, now: Instant) -> Option<WindowHits> {
+    fn answer_from_view(&self, bucket: Bucket, window: i64, add: u64, now: Instant) -> Option<WindowHits> {
         let mut views = self.views.lock().ok()?;
         let Views { map, pending } = &mut *views;
         let view = map.get_mut(&(bucket, window))?;
