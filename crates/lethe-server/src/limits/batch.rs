@@ -140,6 +140,7 @@ impl BatchedHits {
             }
         };
         refresh(view, hits, read_at);
+        view.seen = view.seen.max(read_at);
         WindowHits { current: view.known.current + view.sending + view.pending, previous: view.known.previous }
     }
 
