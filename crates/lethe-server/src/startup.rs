@@ -1,18 +1,19 @@
 //! Start-up that tests can drive: [`Application::build`] opens the store that the configuration
 //! names (SQLite in the data directory, or PostgreSQL) and binds (port 0 in tests),
-//! [`Application::run`] serves until a shutdown signal, then drains and stops the sweeper.
+//! [`Application::run`] serves until a shutdown signal, then drains and stops the sweeper (and,
+//! on PostgreSQL, the task that sends batched rate-limit counts).
 //! With `metrics_listen` set, `/metrics` has a listener of its own, bound and served alike.
 
 use crate::config::Config;
 use crate::http::serve::ConnLimits;
 use crate::limits::layer::LimitState;
-use crate::limits::{Limiter, Switch, TrustedProxies};
+use crate::limits::{BatchConfig, BatchedHits, Limiter, Switch, TrustedProxies};
 use crate::service::metered::MeteredStore;
 use crate::service::{sweeper, Policy, Secrets};
 use crate::state::AppState;
 use anyhow::Context;
 use lethe_core::clock::{Clock, SystemClock};
-use lethe_store::Store;
+use lethe_store::{HitCounter, Store};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -59,7 +60,12 @@ impl Application {
         // Before anything records: metrics recorded without a recorder are lost.
         crate::http::metrics::install();
         let store: Arc<dyn Store> = Arc::new(MeteredStore::new(store));
-        let limiter = Limiter::new(store.clone(), clock.clone(), config.rate_rules());
+        let mut limiter = Limiter::new(store.clone(), clock.clone(), config.rate_rules());
+        // A shared store costs a round trip per call: batch the busy rules (see limits::batch).
+        if store.is_remote() && limiter.rules().any() {
+            let counter: Arc<dyn HitCounter> = store.clone();
+            limiter = limiter.with_batch(Arc::new(BatchedHits::new(counter, BatchConfig::default())));
+        }
         if config.rate_limits == Switch::Off {
             tracing::warn!("rate limits and per-address quotas are off (rate_limits = off)");
         }
@@ -94,12 +100,16 @@ impl Application {
             interval,
             stop_rx.clone(),
         ));
+        let flusher = self.state.limits.limiter.batch().map(|b| tokio::spawn(b.clone().run(stop_rx.clone())));
         let metrics = self.metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, stop_rx)));
         let limits = ConnLimits::new(&self.state.config, self.state.limits.proxies.clone());
         let app = crate::http::app(self.state);
         let served = crate::http::serve::serve(self.listener, app, limits, shutdown).await;
         let _ = stop_tx.send(true);
         let _ = sweeper.await;
+        if let Some(flusher) = flusher {
+            let _ = flusher.await;
+        }
         let metrics_served = match metrics {
             Some(task) => task.await.context("the metrics listener's task failed")?,
             None => Ok(()),

@@ -9,6 +9,10 @@
 //! On PostgreSQL the counts live in a table, so limits hold across instances. The SQLite store
 //! is owned by one process (it locks its directory), so its counts live in that process's
 //! memory, in a [`MemoryHits`]: exactly as shared, and no write reaches the disk.
+//!
+//! [`HitCounter::count_hits_batch`] adds the hits of many buckets at once (one statement on
+//! PostgreSQL), for a server that gathers hits in memory and sends them every so often;
+//! [`HitCounter::is_remote`] says whether that is worth doing.
 
 use crate::StoreError;
 use async_trait::async_trait;
@@ -25,6 +29,17 @@ pub struct WindowHits {
     pub previous: u64,
 }
 
+/// Hits to add to one bucket's window, as one entry of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HitsToAdd {
+    pub bucket: Bucket,
+    /// The window's start, a multiple of `length` seconds.
+    pub window: i64,
+    pub length: i64,
+    /// 0 only reads.
+    pub add: u64,
+}
+
 /// The contract of rate-limit counters.
 #[async_trait]
 pub trait HitCounter: Send + Sync {
@@ -33,8 +48,20 @@ pub trait HitCounter: Send + Sync {
     /// (`window - length`). With `add == 0` it only reads. Concurrent calls are all counted.
     async fn count_hits(&self, bucket: Bucket, window: i64, length: i64, add: u32) -> Result<WindowHits, StoreError>;
 
+    /// [`count_hits`](HitCounter::count_hits) for every entry at once, atomically: all are
+    /// added or none. Answers one [`WindowHits`] per entry, in order. Entries that name the
+    /// same bucket and window are added together and answered alike; an entry that adds to the
+    /// window before another entry's sees those hits in its `previous`.
+    async fn count_hits_batch(&self, batch: &[HitsToAdd]) -> Result<Vec<WindowHits>, StoreError>;
+
     /// Forgets every window that started before `before`; returns how many were forgotten.
     async fn forget_hits(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// True if every call is a round trip to a shared store (PostgreSQL), so that gathering
+    /// hits and sending them in batches saves work; false for counts in this process's memory.
+    fn is_remote(&self) -> bool {
+        false
+    }
 }
 
 /// Shards of the in-memory counter, so that concurrent requests rarely share a lock.
@@ -65,6 +92,20 @@ impl HitCounter for MemoryHits {
             *n
         };
         Ok(WindowHits { current, previous })
+    }
+
+    async fn count_hits_batch(&self, batch: &[HitsToAdd]) -> Result<Vec<WindowHits>, StoreError> {
+        // All entries first, then all answers, so that duplicates are answered alike.
+        for e in batch.iter().filter(|e| e.add > 0) {
+            let mut map =
+                self.shard(&e.bucket).lock().map_err(|_| StoreError::Bug("hit counter lock poisoned".into()))?;
+            *map.entry((e.bucket, e.window)).or_insert(0) += e.add;
+        }
+        let mut out = Vec::with_capacity(batch.len());
+        for e in batch {
+            out.push(self.count_hits(e.bucket, e.window, e.length, 0).await?);
+        }
+        Ok(out)
     }
 
     async fn forget_hits(&self, before: i64) -> Result<u64, StoreError> {

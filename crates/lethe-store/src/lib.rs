@@ -45,7 +45,7 @@ pub use accounts_model::{
 pub use config::{StoreConfig, StoreLocation};
 pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 pub use error::StoreError;
-pub use hits::{Bucket, HitCounter, MemoryHits, WindowHits};
+pub use hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 pub use model::{AttemptOutcome, LiveQuota, NewSecret, OwnerSeal, ReceiptRecord, SecretRecord, SweepStats};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;

@@ -1,5 +1,6 @@
 //! Several `lethe serve` processes on one PostgreSQL database, as behind a load balancer:
-//! exactly-once reveal, the passphrase limit, burns and sweeping hold across instances.
+//! exactly-once reveal, the passphrase limit, batched rate limits, burns and sweeping hold
+//! across instances.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -174,4 +175,42 @@ async fn rate_limits_hold_across_instances() {
     }
     let s = |n: u16, r: &str| (n, Some(r.to_owned()));
     assert_eq!(statuses, vec![s(200, "3"), s(200, "2"), s(200, "1"), s(200, "0"), s(429, "0"), s(429, "0")]);
+}
+
+/// A busy rule (over 100 per window) is counted in batches: nothing is refused before the
+/// shared count reaches the limit, both instances refuse once they have heard of each other's
+/// hits, and after a graceful stop every hit is in the table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_rate_limits_hold_across_instances_and_every_hit_reaches_the_table() {
+    let db = TestDatabase::create().await;
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let args = ["--rate-limit-create", "120/1h"];
+    let opts = || Options { database: Some(&db.url), args: &args, rate_limits: true, ..Options::default() };
+    let mut servers =
+        [Server::start_with(dirs.0.path(), opts()).await, Server::start_with(dirs.1.path(), opts()).await];
+    let share = |base: String| async move {
+        let resp = client().post(format!("{base}/api/v1/share")).form(&[("secret", "batched")]).send().await;
+        resp.expect("request").status().as_u16()
+    };
+    let mut sent: i64 = 0;
+    for i in 0..120 {
+        assert_eq!(share(servers[i % 2].base.clone()).await, 200, "create {i} is within the limit");
+        sent += 1;
+    }
+    let mut refused = [false, false];
+    for i in 0..600 {
+        if refused == [true, true] {
+            break;
+        }
+        let status = share(servers[i % 2].base.clone()).await;
+        sent += 1;
+        assert!(status == 200 || status == 429, "{status}");
+        refused[i % 2] |= status == 429;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(refused, [true, true], "both instances refuse past the limit");
+    for s in &mut servers {
+        assert!(s.terminate().await.success());
+    }
+    assert_eq!(db.query_count("SELECT coalesce(sum(hits), 0)::int8 FROM rate_hits").await, sent);
 }

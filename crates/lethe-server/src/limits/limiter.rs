@@ -2,7 +2,10 @@
 //! decides with the sliding-window estimate. Buckets are named by a hash of the action and the
 //! client, so the store never holds an address in clear (though an IPv4 address can be found
 //! again by hashing all of them: the names are pseudonyms, and live two windows at most).
+//! With [`Limiter::with_batch`] (PostgreSQL), the busy rules count through a
+//! [`BatchedHits`] instead of one store call per hit.
 
+use super::batch::{is_batched, BatchedHits};
 use super::client::client_bytes;
 use super::rules::{Action, Rule};
 use super::window::{decide, window_of, Decision};
@@ -48,11 +51,25 @@ pub struct Limiter {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     rules: Arc<RateRules>,
+    /// Counts of the rules that [`is_batched`], if batching is on.
+    batch: Option<Arc<BatchedHits>>,
 }
 
 impl Limiter {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, rules: RateRules) -> Self {
-        Limiter { store, clock, rules: Arc::new(rules) }
+        Limiter { store, clock, rules: Arc::new(rules), batch: None }
+    }
+
+    /// Counts the busy rules through `batch` (whose [`BatchedHits::run`] must be running for
+    /// the hits to reach the store); the others stay one store call per hit.
+    pub fn with_batch(mut self, batch: Arc<BatchedHits>) -> Self {
+        self.batch = Some(batch);
+        self
+    }
+
+    /// The batcher, if batching is on.
+    pub fn batch(&self) -> Option<&Arc<BatchedHits>> {
+        self.batch.as_ref()
     }
 
     pub fn rules(&self) -> &RateRules {
@@ -76,7 +93,12 @@ impl Limiter {
         let rule = self.rules.rule(action)?;
         let (window, elapsed) = window_of(self.clock.now(), rule);
         let bucket = bucket(action, client);
-        match self.store.count_hits(bucket, window, i64::from(rule.window_secs), add).await {
+        let length = i64::from(rule.window_secs);
+        let counted = match &self.batch {
+            Some(batch) if is_batched(action, rule) => batch.count_hits(bucket, window, length, add).await,
+            _ => self.store.count_hits(bucket, window, length, add).await,
+        };
+        match counted {
             Ok(hits) => {
                 // A peek asks about the hit that would come next.
                 let hits = WindowHits { current: hits.current + u64::from(add == 0), ..hits };

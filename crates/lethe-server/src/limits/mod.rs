@@ -5,10 +5,13 @@
 //! - [`window`]: the sliding-window estimate and the decision.
 //! - [`limiter`]: counting in the store's shared counters (so every instance on one PostgreSQL
 //!   counts against the same totals).
+//! - [`batch`]: on PostgreSQL, the busy rules' hits gathered in memory and sent in one
+//!   statement every 200 ms.
 //! - [`client`]: the client's address, `X-Forwarded-For` from trusted proxies.
 //! - [`places`]: places held per address (connections, passphrase derivations), capped.
 //! - [`layer`]: the middleware that applies them and answers 429.
 
+pub mod batch;
 pub mod client;
 pub mod layer;
 pub mod limiter;
@@ -16,6 +19,7 @@ pub mod places;
 pub mod rules;
 pub mod window;
 
+pub use batch::{BatchConfig, BatchedHits};
 pub use client::{PeerAddr, TrustedProxies};
 pub use limiter::{Limiter, RateRules};
 pub use rules::{Action, Rule, Switch};

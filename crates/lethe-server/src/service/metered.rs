@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use lethe_store::{
-    AttemptOutcome, AuditEntry, Bucket, Effect, EffectLog, HitCounter, Logged, NewSecret, OutboxMessage, ReceiptRecord,
-    SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
+    AttemptOutcome, AuditEntry, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage,
+    ReceiptRecord, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -135,6 +135,14 @@ impl HitCounter for MeteredStore {
         self.timed("count_hits", self.inner.count_hits(bucket, window, length, add)).await
     }
 
+    async fn count_hits_batch(&self, batch: &[HitsToAdd]) -> Result<Vec<WindowHits>, StoreError> {
+        self.timed("count_hits_batch", self.inner.count_hits_batch(batch)).await
+    }
+
+    fn is_remote(&self) -> bool {
+        self.inner.is_remote()
+    }
+
     async fn forget_hits(&self, before: i64) -> Result<u64, StoreError> {
         self.timed("forget_hits", self.inner.forget_hits(before)).await
     }
@@ -233,6 +241,9 @@ mod tests {
     #[async_trait]
     impl HitCounter for Down {
         async fn count_hits(&self, _: Bucket, _: i64, _: i64, _: u32) -> Result<WindowHits, StoreError> {
+            down()
+        }
+        async fn count_hits_batch(&self, _: &[HitsToAdd]) -> Result<Vec<WindowHits>, StoreError> {
             down()
         }
         async fn forget_hits(&self, _: i64) -> Result<u64, StoreError> {

@@ -1,7 +1,8 @@
 //! Promises about rate-limit counters: every hit counts, even concurrent ones; windows and
-//! buckets are separate; a read adds nothing; old windows can be forgotten.
+//! buckets are separate; a read adds nothing; old windows can be forgotten; a batch counts as
+//! its entries would one by one, and concurrent batches over the same buckets all count.
 
-use crate::hits::Bucket;
+use crate::hits::{Bucket, HitsToAdd};
 use crate::Store;
 use std::sync::Arc;
 
@@ -54,4 +55,53 @@ pub async fn old_windows_are_forgotten(store: Arc<dyn Store>) {
     assert_eq!(store.forget_hits(W + LEN).await.expect("forget"), 1, "only the older window goes");
     let now = store.count_hits(a, W + LEN, LEN, 0).await.expect("read");
     assert_eq!((now.current, now.previous), (1, 0));
+}
+
+fn add(bucket: Bucket, window: i64, add: u64) -> HitsToAdd {
+    HitsToAdd { bucket, window, length: LEN, add }
+}
+
+pub async fn batches_count_like_single_hits(store: Arc<dyn Store>) {
+    let (a, b, c) = (bucket(5), bucket(6), bucket(7));
+    store.count_hits(a, W, LEN, 4).await.expect("hit");
+    assert!(store.count_hits_batch(&[]).await.expect("empty batch").is_empty());
+    let batch = [add(a, W, 2), add(b, W, 1), add(a, W, 3), add(a, W + LEN, 1), add(c, W, 0)];
+    let got: Vec<(u64, u64)> =
+        store.count_hits_batch(&batch).await.expect("batch").iter().map(|h| (h.current, h.previous)).collect();
+    assert_eq!(
+        got,
+        [(9, 0), (1, 0), (9, 0), (1, 9), (0, 0)],
+        "entries of one bucket and window add up and are answered alike; the next window sees them; a read adds nothing"
+    );
+    let read = store.count_hits(a, W, LEN, 0).await.expect("read");
+    assert_eq!((read.current, read.previous), (9, 0), "a batch's hits are there for single calls");
+    assert_eq!(store.count_hits(c, W, LEN, 0).await.expect("read").current, 0);
+    let again = store.count_hits_batch(&[add(b, W, 2)]).await.expect("batch");
+    assert_eq!((again[0].current, again[0].previous), (3, 0), "a batch adds to what is there");
+}
+
+pub async fn concurrent_batches_are_all_counted(store: Arc<dyn Store>) {
+    let buckets: Vec<Bucket> = (10..18).map(bucket).collect();
+    let mut tasks = Vec::new();
+    for t in 0..6usize {
+        let store = store.clone();
+        // Each task names the buckets in its own order: overlapping batches must not deadlock.
+        let mut mine = buckets.clone();
+        mine.rotate_left(t);
+        if t % 2 == 1 {
+            mine.reverse();
+        }
+        tasks.push(tokio::spawn(async move {
+            let batch: Vec<HitsToAdd> = mine.iter().map(|b| add(*b, W, 1)).collect();
+            for _ in 0..10 {
+                store.count_hits_batch(&batch).await.expect("batch");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    for b in buckets {
+        assert_eq!(store.count_hits(b, W, LEN, 0).await.expect("read").current, 60);
+    }
 }

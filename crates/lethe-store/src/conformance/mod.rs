@@ -6,7 +6,7 @@
 //!   attempt counting and lockout, burning, tombstones and late attempts, recent receipts.
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
-//! - [`hits`]: rate-limit counters count every hit, per bucket and window.
+//! - [`hits`]: rate-limit counters count every hit, per bucket and window, alone or in batches.
 //! - [`accounts`]: unique e-mails, paged listings, cascading deletes, usable API keys.
 //! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
 //!   races, recovery codes, the account sweep.
@@ -92,6 +92,8 @@ macro_rules! conformance_tests {
             hits::hits_count_per_bucket_and_window,
             hits::concurrent_hits_are_all_counted,
             hits::old_windows_are_forgotten,
+            hits::batches_count_like_single_hits,
+            hits::concurrent_batches_are_all_counted,
             quota::creates_over_the_quota_are_refused_and_store_nothing,
             quota::expired_and_burned_secrets_do_not_count,
             accounts::emails_are_unique_in_normalised_form,

@@ -32,7 +32,7 @@ mod secrets;
 use crate::config::{redact_url, StoreConfig, StoreLocation};
 use crate::effects::{AuditEntry, EffectLog, Logged, OutboxMessage};
 use crate::handles::Handles;
-use crate::hits::{Bucket, HitCounter, WindowHits};
+use crate::hits::{Bucket, HitCounter, HitsToAdd, WindowHits};
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use deadpool_postgres::{Object, Pool};
@@ -134,6 +134,14 @@ impl EffectLog for PostgresStore {
 impl HitCounter for PostgresStore {
     async fn count_hits(&self, bucket: Bucket, window: i64, length: i64, add: u32) -> Result<WindowHits, StoreError> {
         self.run(move |c| Box::pin(async move { hits::count(&c, bucket, window, length, add).await })).await
+    }
+
+    async fn count_hits_batch(&self, batch: &[HitsToAdd]) -> Result<Vec<WindowHits>, StoreError> {
+        self.run(move |c| Box::pin(async move { hits::count_batch(&c, batch).await })).await
+    }
+
+    fn is_remote(&self) -> bool {
+        true
     }
 
     async fn forget_hits(&self, before: i64) -> Result<u64, StoreError> {

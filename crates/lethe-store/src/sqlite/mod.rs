@@ -21,7 +21,7 @@ mod writer;
 
 use crate::effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 use crate::handles::{HandleCipher, Handles};
-use crate::hits::{Bucket, HitCounter, MemoryHits, WindowHits};
+use crate::hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::{SecretStore, Store, StoreError};
 use async_trait::async_trait;
@@ -391,6 +391,10 @@ impl EffectLog for SqliteStore {
 impl HitCounter for SqliteStore {
     async fn count_hits(&self, bucket: Bucket, window: i64, length: i64, add: u32) -> Result<WindowHits, StoreError> {
         self.hits.count_hits(bucket, window, length, add).await
+    }
+
+    async fn count_hits_batch(&self, batch: &[HitsToAdd]) -> Result<Vec<WindowHits>, StoreError> {
+        self.hits.count_hits_batch(batch).await
     }
 
     async fn forget_hits(&self, before: i64) -> Result<u64, StoreError> {
