@@ -110,10 +110,16 @@ pub struct Config {
     /// Wrong passphrases per client address, across all secrets; then no reveals until they
     /// age out.
     pub rate_limit_passphrase_failures: Rule,
+    /// Requests with credentials that do not check out (a wrong, revoked or expired API key)
+    /// per client address; then that address's requests with credentials are refused until
+    /// they age out.
+    pub rate_limit_key_failures: Rule,
     /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ProxyNet>,
     /// Secrets one client address may have waiting to be read (anonymous callers; 0: no quota).
     pub max_waiting_secrets_per_address: u32,
+    /// Secrets one account may have waiting to be read (0: no quota).
+    pub max_waiting_secrets_per_account: u32,
     /// Bytes the stored secrets may take in all; creates beyond are refused (0: no cap).
     pub max_storage_bytes: u64,
 }
@@ -150,8 +156,10 @@ impl Default for Config {
             rate_limit_reveal: Rule::new(1000, 1200),
             rate_limit_lookup: Rule::new(1000, 1200),
             rate_limit_passphrase_failures: Rule::new(15, 1200),
+            rate_limit_key_failures: Rule::new(30, 1200),
             trusted_proxies: Vec::new(),
             max_waiting_secrets_per_address: 1000,
+            max_waiting_secrets_per_account: 10_000,
             max_storage_bytes: 8 << 30,
         }
     }
@@ -245,12 +253,18 @@ pub struct ConfigLayer {
     /// Wrong passphrases per client address across all secrets [default: 15/20m]
     #[arg(long, env = "LETHE_RATE_LIMIT_PASSPHRASE_FAILURES")]
     pub rate_limit_passphrase_failures: Option<Rule>,
+    /// Requests with bad credentials (wrong, revoked or expired API keys) per client address [default: 30/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_KEY_FAILURES")]
+    pub rate_limit_key_failures: Option<Rule>,
     /// Trusted proxies, comma-separated addresses or networks (10.0.0.0/8); their X-Forwarded-For names the client
     #[arg(long, env = "LETHE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<ProxyNet>>,
     /// Secrets one client address may have waiting (anonymous; 0: no quota) [default: 1000]
     #[arg(long, env = "LETHE_MAX_WAITING_SECRETS_PER_ADDRESS")]
     pub max_waiting_secrets_per_address: Option<u32>,
+    /// Secrets one account may have waiting (0: no quota) [default: 10000]
+    #[arg(long, env = "LETHE_MAX_WAITING_SECRETS_PER_ACCOUNT")]
+    pub max_waiting_secrets_per_account: Option<u32>,
     /// Bytes all stored secrets may take (0: no cap) [default: 8589934592, 8 GiB]
     #[arg(long, env = "LETHE_MAX_STORAGE_BYTES")]
     pub max_storage_bytes: Option<u64>,
@@ -309,8 +323,10 @@ impl Config {
             rate_limit_reveal,
             rate_limit_lookup,
             rate_limit_passphrase_failures,
+            rate_limit_key_failures,
             trusted_proxies,
             max_waiting_secrets_per_address,
+            max_waiting_secrets_per_account,
             max_storage_bytes
         );
         self
@@ -412,6 +428,7 @@ impl Config {
             reveal: Some(self.rate_limit_reveal),
             lookup: Some(self.rate_limit_lookup),
             passphrase_failure: Some(self.rate_limit_passphrase_failures),
+            key_failure: Some(self.rate_limit_key_failures),
         }
     }
 

@@ -9,6 +9,8 @@
 use crate::api_v1::error::V1Error;
 use crate::api_v2::problem::V2Error;
 use crate::errors::AppError;
+use crate::limits::layer::{refuse, Style};
+use crate::limits::{Action, PeerAddr};
 use crate::service::{Caller, ServiceError};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
@@ -98,7 +100,10 @@ fn api_of(path: &str) -> Option<Api> {
 }
 
 /// The layer: on an API route, resolves the caller (refusing bad credentials in that API's
-/// convention) and hands it to the handlers as a request extension.
+/// convention) and hands it to the rate limits and the handlers as a request extension. It
+/// runs before the rate limits, which count an account's requests as the account's. Bad
+/// credentials count against their client address ([`Action::KeyFailure`]); an address that
+/// has used up that limit gets 429 for requests with credentials, before any lookup.
 pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let Some(api) = api_of(req.uri().path()) else {
         return next.run(req).await;
@@ -106,15 +111,33 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: N
     if !req.headers().contains_key(header::AUTHORIZATION) {
         return next.run(req).await;
     }
+    let style = match api {
+        Api::V1 => Style::V1,
+        Api::V2 => Style::V2,
+    };
+    // Requests built in-process (no socket) have no address and are not limited.
+    let client = req.extensions().get::<PeerAddr>().map(|p| app.limits.proxies.client_of(p.0.ip(), req.headers()));
+    if let Some(client) = client {
+        let spent = app.limits.limiter.peek(Action::KeyFailure, client).await.filter(|d| !d.allowed);
+        if let Some(d) = spent {
+            metrics::counter!("lethe_rate_limited_total", "action" => Action::KeyFailure.name()).increment(1);
+            return refuse(style, Action::KeyFailure, d);
+        }
+    }
     match resolve(&app, req.headers()).await {
         Ok(caller) => {
             req.extensions_mut().insert(CallerExt(Arc::new(caller)));
             next.run(req).await
         }
-        Err(e) => match api {
-            Api::V1 => V1Error(e).into_response(),
-            Api::V2 => V2Error(e).into_response(),
-        },
+        Err(e) => {
+            if let (Some(client), AppError::Service(ServiceError::NotAuthorized)) = (client, &e) {
+                app.limits.limiter.hit(Action::KeyFailure, client).await;
+            }
+            match api {
+                Api::V1 => V1Error(e).into_response(),
+                Api::V2 => V2Error(e).into_response(),
+            }
+        }
     }
 }
 

@@ -37,9 +37,10 @@ pub fn app(
         .option_layer(hsts.then(|| tower::util::MapResponseLayer::new(headers::add_hsts as fn(Response) -> Response)))
         .option_layer(proxied_hsts.then(|| axum::middleware::from_fn_with_state(proxies, headers::hsts_behind_proxy)))
         .layer(axum::middleware::from_fn_with_state(allowed_hosts, hosts::check_host))
-        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::layer::rate_limit))
-        // Who calls, after the rate limits (so that guessing keys is limited too).
+        // Who calls, before the rate limits: they count an account's requests as the account's
+        // (bad credentials are limited per address in this layer).
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::layer::rate_limit))
         .layer(DefaultBodyLimit::max(body_limit))
         // A body that does not arrive in time fails to read, like a truncated one.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))

@@ -3,13 +3,14 @@
 //! pages) or lets it through; either way the `RateLimit` headers say what is left.
 
 use super::client::{PeerAddr, TrustedProxies};
-use super::limiter::Limiter;
+use super::limiter::{Limiter, Subject};
 use super::rules::Action;
 use super::window::Decision;
 use super::{ClientIp, PassphraseFailed};
 use crate::api_v1::error::V1Error;
 use crate::api_v2::problem::V2Error;
 use crate::errors::AppError;
+use crate::http::auth::CallerExt;
 use crate::web::pages::PageError;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method};
@@ -77,7 +78,13 @@ pub async fn rate_limit(State(state): State<LimitState>, mut req: Request, next:
             return refuse(style, Action::PassphraseFailure, d);
         }
     }
-    let decision = state.limiter.hit(action, client).await;
+    // A caller with a valid API key is counted as its account (the auth layer, outside this
+    // one, has checked it); everyone else by address. Wrong passphrases always by address.
+    let who = match req.extensions().get::<CallerExt>().and_then(|c| c.0.account().map(|a| a.id)) {
+        Some(account) => Subject::Account(account),
+        None => Subject::Address(client),
+    };
+    let decision = state.limiter.hit(action, who).await;
     if let Some(d) = decision.filter(|d| !d.allowed) {
         return refuse(style, action, d);
     }
@@ -91,7 +98,7 @@ pub async fn rate_limit(State(state): State<LimitState>, mut req: Request, next:
     resp
 }
 
-fn refuse(style: Style, action: Action, d: Decision) -> Response {
+pub(crate) fn refuse(style: Style, action: Action, d: Decision) -> Response {
     let error = AppError::RateLimited { retry_after: u64::from(d.retry_after) };
     let mut resp = match style {
         Style::V1 => V1Error(error).into_response(),

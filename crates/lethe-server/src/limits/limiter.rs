@@ -22,6 +22,7 @@ pub struct RateRules {
     pub reveal: Option<Rule>,
     pub lookup: Option<Rule>,
     pub passphrase_failure: Option<Rule>,
+    pub key_failure: Option<Rule>,
 }
 
 impl RateRules {
@@ -31,6 +32,7 @@ impl RateRules {
             Action::Reveal => self.reveal,
             Action::Lookup => self.lookup,
             Action::PassphraseFailure => self.passphrase_failure,
+            Action::KeyFailure => self.key_failure,
         }
     }
 
@@ -42,6 +44,21 @@ impl RateRules {
     /// The longest window, which the sweeper keeps two of.
     pub fn longest_window(&self) -> Option<u32> {
         Action::ALL.iter().filter_map(|a| self.rule(*a)).map(|r| r.window_secs).max()
+    }
+}
+
+/// Whom a hit is counted for: a client address, or an account (a caller with a valid API
+/// key is counted as its account, wherever it calls from: many accounts can share the address
+/// of one integration, and one account can call from many).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Address(IpAddr),
+    Account(i64),
+}
+
+impl From<IpAddr> for Subject {
+    fn from(a: IpAddr) -> Self {
+        Subject::Address(a)
     }
 }
 
@@ -80,19 +97,19 @@ impl Limiter {
     /// limited. Refused hits count too: a client that ignores `Retry-After` stays refused.
     /// If the counters cannot be reached the hit is let through (the request will meet the
     /// same outage and fail on its own), and counted in a metric.
-    pub async fn hit(&self, action: Action, client: IpAddr) -> Option<Decision> {
-        self.count(action, client, 1).await
+    pub async fn hit(&self, action: Action, who: impl Into<Subject>) -> Option<Decision> {
+        self.count(action, who.into(), 1).await
     }
 
     /// Decides whether one more hit would be allowed, without counting one.
-    pub async fn peek(&self, action: Action, client: IpAddr) -> Option<Decision> {
-        self.count(action, client, 0).await
+    pub async fn peek(&self, action: Action, who: impl Into<Subject>) -> Option<Decision> {
+        self.count(action, who.into(), 0).await
     }
 
-    async fn count(&self, action: Action, client: IpAddr, add: u32) -> Option<Decision> {
+    async fn count(&self, action: Action, who: Subject, add: u32) -> Option<Decision> {
         let rule = self.rules.rule(action)?;
         let (window, elapsed) = window_of(self.clock.now(), rule);
-        let bucket = bucket(action, client);
+        let bucket = bucket(action, who);
         let length = i64::from(rule.window_secs);
         let counted = match &self.batch {
             Some(batch) if is_batched(action, rule) => batch.count_hits(bucket, window, length, add).await,
@@ -124,13 +141,19 @@ impl Limiter {
     }
 }
 
-/// The bucket of `client` for `action`: a hash, so the counters never hold the address.
-fn bucket(action: Action, client: IpAddr) -> Bucket {
+/// The bucket of `who` for `action`: a hash, so the counters never hold the address.
+fn bucket(action: Action, who: Subject) -> Bucket {
     let mut h = Sha256::new();
     h.update(b"lethe rate-limit bucket v1\0");
     h.update(action.name().as_bytes());
     h.update([0]);
-    h.update(client_bytes(client));
+    match who {
+        Subject::Address(client) => h.update(client_bytes(client)),
+        Subject::Account(id) => {
+            h.update(b"account\0");
+            h.update(id.to_be_bytes());
+        }
+    }
     let digest = h.finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(&digest[..16]);
@@ -145,10 +168,12 @@ mod tests {
     fn buckets_differ_by_action_and_client_but_not_within_a_64() {
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
-        assert_ne!(bucket(Action::Create, a), bucket(Action::Create, b));
-        assert_ne!(bucket(Action::Create, a), bucket(Action::Reveal, a));
+        assert_ne!(bucket(Action::Create, a.into()), bucket(Action::Create, b.into()));
+        assert_ne!(bucket(Action::Create, a.into()), bucket(Action::Reveal, a.into()));
+        assert_ne!(bucket(Action::Create, Subject::Account(1)), bucket(Action::Create, Subject::Account(2)));
+        assert_ne!(bucket(Action::Create, Subject::Account(1)), bucket(Action::Create, a.into()));
         let v6a: IpAddr = "2001:db8::1".parse().unwrap();
         let v6b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
-        assert_eq!(bucket(Action::Lookup, v6a), bucket(Action::Lookup, v6b));
+        assert_eq!(bucket(Action::Lookup, v6a.into()), bucket(Action::Lookup, v6b.into()));
     }
 }

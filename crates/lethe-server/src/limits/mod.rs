@@ -1,5 +1,6 @@
-//! Limits per client: rate limits per action (create, reveal, lookup, wrong passphrases) and
-//! who the client is (its address, or the one a trusted proxy reports).
+//! Limits per client: rate limits per action (create, reveal, lookup, wrong passphrases, bad
+//! API keys), per client address or per account, and who the client is (its address, or the
+//! one a trusted proxy reports).
 //!
 //! - [`rules`]: the actions and their rules (`250/20m`).
 //! - [`window`]: the sliding-window estimate and the decision.
@@ -21,7 +22,7 @@ pub mod window;
 
 pub use batch::{BatchConfig, BatchedHits};
 pub use client::{PeerAddr, TrustedProxies};
-pub use limiter::{Limiter, RateRules};
+pub use limiter::{Limiter, RateRules, Subject};
 pub use rules::{Action, Rule, Switch};
 
 use std::net::IpAddr;

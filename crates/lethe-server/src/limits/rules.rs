@@ -17,10 +17,16 @@ pub enum Action {
     /// A wrong passphrase (or end-to-end proof), on any secret. When an address has used up
     /// this limit, it may not attempt reveals until its failures age out.
     PassphraseFailure,
+    /// Credentials (an API key) that did not check out. When an address has used up this
+    /// limit, its requests with credentials are refused until the failures age out; requests
+    /// without credentials, and other addresses, are not affected, so nobody can lock an
+    /// account out.
+    KeyFailure,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [Action::Create, Action::Reveal, Action::Lookup, Action::PassphraseFailure];
+    pub const ALL: [Action; 5] =
+        [Action::Create, Action::Reveal, Action::Lookup, Action::PassphraseFailure, Action::KeyFailure];
 
     /// The name used in metrics, `RateLimit-Policy` and the configuration.
     pub fn name(self) -> &'static str {
@@ -29,6 +35,7 @@ impl Action {
             Action::Reveal => "reveal",
             Action::Lookup => "lookup",
             Action::PassphraseFailure => "passphrase_failure",
+            Action::KeyFailure => "key_failure",
         }
     }
 }

@@ -58,6 +58,8 @@ impl std::fmt::Debug for Conceal {
 /// The account a new secret belongs to.
 #[derive(Debug, Clone)]
 pub struct Owner {
+    /// The account's id, for its quota of waiting secrets.
+    pub account: lethe_store::AccountId,
     /// Its e-mail address: the receipts' `custid`, and what its recent receipts are found by.
     pub custid: String,
     /// Its public key: the secret's links are sealed to it so that the account can see them
@@ -68,7 +70,7 @@ pub struct Owner {
 impl Owner {
     /// The owner of what `caller` creates, if it is an account.
     pub fn of(caller: &super::Caller) -> Option<Owner> {
-        caller.account().map(|a| Owner { custid: a.email.as_str().to_owned(), public_key: a.public_key })
+        caller.account().map(|a| Owner { account: a.id, custid: a.email.as_str().to_owned(), public_key: a.public_key })
     }
 }
 
@@ -153,7 +155,7 @@ impl Secrets {
             return Err(ServiceError::RecipientNeedsAccount);
         }
         self.check_storage().await?;
-        let quota = self.waiting_quota(req.owner.as_ref().map(|o| o.custid.as_str()));
+        let quota = self.waiting_quota(req.owner.as_ref());
         let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
         let ttl = Ttl::clamp(req.ttl.as_deref(), max);
         // Both tokens begin with the handle of the row the store reserved; the share token
@@ -212,7 +214,11 @@ impl Secrets {
         self.store.create(new, vec![]).await.map_err(|e| match e {
             StoreError::QuotaExceeded => {
                 metrics::counter!("lethe_quota_refusals_total", "quota" => "waiting").increment(1);
-                ServiceError::QuotaExceeded { limit: self.policy.max_waiting_per_address }
+                let limit = match quota {
+                    Some(q) => q.max,
+                    None => self.policy.max_waiting_per_address,
+                };
+                ServiceError::QuotaExceeded { limit }
             }
             other => other.into(),
         })?;

@@ -51,6 +51,8 @@ pub struct Policy {
     pub kdf: KdfParams,
     /// Secrets one client address may have waiting (anonymous callers; 0: no quota).
     pub max_waiting_per_address: u32,
+    /// Secrets one account may have waiting (0: no quota).
+    pub max_waiting_per_account: u32,
     /// Bytes all stored secrets may take (0: no cap).
     pub max_storage_bytes: u64,
 }
@@ -66,6 +68,10 @@ impl From<&Config> for Policy {
             kdf: c.kdf(),
             max_waiting_per_address: match c.rate_limits {
                 crate::limits::Switch::On => c.max_waiting_secrets_per_address,
+                crate::limits::Switch::Off => 0,
+            },
+            max_waiting_per_account: match c.rate_limits {
+                crate::limits::Switch::On => c.max_waiting_secrets_per_account,
                 crate::limits::Switch::Off => 0,
             },
             max_storage_bytes: c.max_storage_bytes,
@@ -100,7 +106,11 @@ impl Secrets {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let places = cores + policy.passphrase_queue;
         let admission = Arc::new(Semaphore::new(places));
-        let quotas = Arc::new(quotas::Quotas::new(policy.max_waiting_per_address, policy.max_storage_bytes));
+        let quotas = Arc::new(quotas::Quotas::new(
+            policy.max_waiting_per_address,
+            policy.max_waiting_per_account,
+            policy.max_storage_bytes,
+        ));
         Secrets {
             store,
             clock,

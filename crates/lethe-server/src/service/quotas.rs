@@ -1,6 +1,9 @@
 //! Quotas on creating, checked before anything is written: the secrets one client address may
-//! have waiting (anonymous callers), and the storage all secrets may take.
+//! have waiting (anonymous callers), the secrets one account may have waiting, and the storage
+//! all secrets may take.
 //!
+//! An account's secrets carry a tag derived from its id alone (the account is on the record
+//! anyway, as its `custid`), so its quota is exact across restarts and instances.
 //! The waiting-secret quota tags each secret with a hash of its creator's address under a key
 //! that lives only in this process's memory, so a copy of the database cannot tell who
 //! created what. The price: after a restart, secrets created before it no longer count, and
@@ -22,6 +25,8 @@ pub const STORAGE_RECHECK_SECS: i64 = 5;
 pub struct Quotas {
     /// Waiting secrets per client address (0: no quota).
     pub max_waiting_per_address: u32,
+    /// Waiting secrets per account (0: no quota).
+    pub max_waiting_per_account: u32,
     /// Bytes all stored secrets may take (0: no cap).
     pub max_storage_bytes: u64,
     tag_key: [u8; 32],
@@ -30,9 +35,10 @@ pub struct Quotas {
 }
 
 impl Quotas {
-    pub fn new(max_waiting_per_address: u32, max_storage_bytes: u64) -> Self {
+    pub fn new(max_waiting_per_address: u32, max_waiting_per_account: u32, max_storage_bytes: u64) -> Self {
         Quotas {
             max_waiting_per_address,
+            max_waiting_per_account,
             max_storage_bytes,
             tag_key: rand::random(),
             stored: AtomicU64::new(0),
@@ -52,11 +58,26 @@ impl Quotas {
     }
 }
 
+/// The quota tag of an account.
+fn account_tag(account: i64) -> [u8; 16] {
+    let mut h = Sha256::new();
+    h.update(b"lethe waiting-secret quota v1 account\0");
+    h.update(account.to_be_bytes());
+    let mut tag = [0u8; 16];
+    tag.copy_from_slice(&h.finalize()[..16]);
+    tag
+}
+
 impl Secrets {
-    /// The quota a new secret is created under: anonymous creates from a known address.
-    pub(super) fn waiting_quota(&self, owner: Option<&str>) -> Option<LiveQuota> {
+    /// The quota a new secret is created under: its account's, or for anonymous creates
+    /// from a known address, that address's.
+    pub(super) fn waiting_quota(&self, owner: Option<&super::Owner>) -> Option<LiveQuota> {
+        if let Some(owner) = owner {
+            let max = self.quotas.max_waiting_per_account;
+            return (max > 0).then(|| LiveQuota { tag: account_tag(owner.account), max });
+        }
         let max = self.quotas.max_waiting_per_address;
-        if max == 0 || owner.is_some() {
+        if max == 0 {
             return None;
         }
         let client = crate::limits::current_client()?;
@@ -95,9 +116,9 @@ mod tests {
     fn tags_are_per_address_and_per_process() {
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
-        let q = Quotas::new(10, 0);
+        let q = Quotas::new(10, 10, 0);
         assert_eq!(q.tag(a), q.tag(a));
         assert_ne!(q.tag(a), q.tag(b));
-        assert_ne!(q.tag(a), Quotas::new(10, 0).tag(a), "another process, another key");
+        assert_ne!(q.tag(a), Quotas::new(10, 10, 0).tag(a), "another process, another key");
     }
 }

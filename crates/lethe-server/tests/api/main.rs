@@ -2,6 +2,7 @@
 //! clock, driven over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod account_limits;
 mod accounts;
 mod errors;
 mod exactly_once;

@@ -14,6 +14,8 @@ mod effects;
 mod erase;
 mod migrate;
 mod overflow;
+#[doc(hidden)]
+pub use overflow::body_in_first_overflow_page;
 mod readers;
 mod receipt_row;
 mod rows;

@@ -49,9 +49,10 @@ fn varint_len(v: usize) -> usize {
     n.min(9)
 }
 
-/// Bytes of the record header of a row of two blobs of `pad` and `body` bytes.
+/// Bytes of the record header of a `sealed_content` row: `row_id` (an alias of the rowid, so
+/// stored as NULL, one byte of type), then blobs of `pad` and `body` bytes.
 fn header_len(pad: usize, body: usize) -> usize {
-    let types = varint_len(2 * pad + 12) + varint_len(2 * body + 12);
+    let types = 1 + varint_len(2 * pad + 12) + varint_len(2 * body + 12);
     // The header's first varint is its own length, itself included.
     let mut len = types + 1;
     while varint_len(len) + types != len {
@@ -81,15 +82,27 @@ pub(crate) fn pad_for(body: usize, usable: usize) -> usize {
     }
 }
 
+/// Where a sealed body of `body` bytes begins in its row's first overflow page (an offset
+/// from the page's start, past the 4-byte pointer to the next one), and whether the body ends
+/// within that page, on pages of `usable` bytes. For tests that look for bodies in the raw
+/// bytes of the files (the crash loop's and the erasure test's scans).
+pub fn body_in_first_overflow_page(body: usize, usable: usize) -> (usize, bool) {
+    let pad = pad_for(body, usable);
+    let head = header_len(pad, body) + pad;
+    let local = local_bytes(head + body, usable);
+    let start = 4 + (head - local);
+    (start, start + body <= usable)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn header_length_counts_itself() {
-        assert_eq!(header_len(0, 0), 3);
-        assert_eq!(header_len(100, 10), 4); // 212 takes two bytes
-        assert_eq!(header_len(500, 70_000), 6); // 1012 two bytes, 140012 three
+        assert_eq!(header_len(0, 0), 4);
+        assert_eq!(header_len(100, 10), 5); // 212 takes two bytes
+        assert_eq!(header_len(500, 70_000), 7); // 1012 two bytes, 140012 three
     }
 
     #[test]

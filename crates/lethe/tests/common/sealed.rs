@@ -3,15 +3,19 @@
 //! link from a chat history could do (P1, P9). Plaintext scans cannot see this, because the
 //! content is only ever stored encrypted.
 //!
-//! How the sealed blob is found: SQLite stores a row's values one after the other, so in
-//! `records` (migrations/sqlite/0001_init.sql) the 32-byte secret id is followed by the
-//! receipt id (32 bytes), `kind`, `state` and then `sealed` (nonce ‖ ciphertext ‖ tag, its
-//! length fixed by the padding bucket), then `kdf_salt`. Every occurrence of a secret's id in
-//! any file (database, WAL, stale WAL frames, anything) is tried: without a passphrase at
-//! every offset of a short window after the receipt id; with one, at the offset that the
-//! `kind` and `state` text found there gives, with the salt read after the blob (one Argon2id
-//! derivation per distinct salt, cached). Callers prove the search is not vacuous by checking
-//! that the secrets still waiting *are* found.
+//! How the sealed blob is found: SQLite keeps each body in its own `sealed_content` row,
+//! padded so that the body lies wholly on overflow pages and begins at an offset of its first
+//! overflow page that depends only on its length (`lethe_store::sqlite::body_in_first_overflow_page`).
+//! So every page of `lethe.db`, and every page image in `lethe.db-wal` (current or stale
+//! frames), that is not a B-tree page is tried at the offset of each body length looked for
+//! (pages whose nonce there is all zeros, such as freed ones, are skipped). A passphrase
+//! secret also needs its salt, which lives in its `records` row: SQLite stores a row's values
+//! one after the other, so the 32-byte secret id is followed by the receipt id, `kind`,
+//! `state`, the always-empty `sealed` and then the 16-byte `kdf_salt`; every occurrence of a
+//! secret's id in any file gives a candidate salt (one Argon2id derivation per distinct salt,
+//! cached). A body whose salt survives nowhere cannot be opened with the passphrase either.
+//! Callers prove the search is not vacuous by checking that the secrets still waiting *are*
+//! found.
 
 use lethe_core::crypto::{content_key, open_content, NONCE_LEN};
 use lethe_core::kdf::{KdfParams, SALT_LEN};
@@ -22,8 +26,6 @@ use std::path::{Path, PathBuf};
 
 /// AEAD tag length (Poly1305).
 const TAG_LEN: usize = 16;
-/// Bytes after the receipt id in which `sealed` may start (covers `kind` and `state`).
-const WINDOW: usize = 16;
 const KINDS: [&[u8]; 2] = [b"text", b"e2e"];
 const STATES: [&[u8]; 4] = [b"new", b"viewed", b"burned", b"expired"];
 
@@ -68,28 +70,29 @@ pub fn decryptable(
     cache: &mut StretchCache,
 ) -> Vec<Option<PathBuf>> {
     let tokens: Vec<SecretToken> = probes.iter().map(|p| SecretToken::parse(p.token).expect("token")).collect();
-    let ids: Vec<[u8; 32]> = tokens.iter().map(|t| *t.id().as_bytes()).collect();
-    // A cheap first filter on the first two bytes, then a map on the first eight.
-    let mut first = vec![false; 1 << 16];
-    let mut by_prefix: HashMap<[u8; 8], Vec<usize>> = HashMap::new();
-    for (i, id) in ids.iter().enumerate() {
-        first[usize::from(id[0]) << 8 | usize::from(id[1])] = true;
-        by_prefix.entry(id[..8].try_into().expect("8 bytes")).or_default().push(i);
+    let salts = salts(files, &tokens, probes);
+    let blob_len = |p: &Probe<'_>| NONCE_LEN + bucket_for(p.sealed_len) + TAG_LEN;
+    let mut by_len: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, p) in probes.iter().enumerate() {
+        by_len.entry(blob_len(p)).or_default().push(i);
     }
     let mut found: Vec<Option<PathBuf>> = vec![None; probes.len()];
     for (path, bytes) in files {
-        let end = bytes.len().saturating_sub(32);
-        for pos in 0..end {
-            if !first[usize::from(bytes[pos]) << 8 | usize::from(bytes[pos + 1])] {
+        for page in pages(path, bytes) {
+            if page.is_empty() || [0x02, 0x05, 0x0a, 0x0d].contains(&page[0]) {
                 continue;
             }
-            let Some(candidates) = by_prefix.get(&bytes[pos..pos + 8]) else { continue };
-            for &i in candidates {
-                if found[i].is_none()
-                    && bytes[pos..pos + 32] == ids[i]
-                    && opens_at(bytes, pos + 64, &tokens[i], &probes[i], cache)
-                {
-                    found[i] = Some(path.clone());
+            for (&len, candidates) in &by_len {
+                let (start, fits) = lethe_store::sqlite::body_in_first_overflow_page(len, page.len());
+                assert!(fits, "this scan looks for bodies that fit one overflow page; {len} bytes do not");
+                let Some(blob) = page.get(start..start + len) else { continue };
+                if blob[..NONCE_LEN].iter().all(|b| *b == 0) {
+                    continue;
+                }
+                for &i in candidates {
+                    if found[i].is_none() && opens(blob, &tokens[i], &probes[i], &salts[i], cache) {
+                        found[i] = Some(path.clone());
+                    }
                 }
             }
         }
@@ -97,30 +100,70 @@ pub fn decryptable(
     found
 }
 
-/// Whether a sealed blob that opens under the probe's key starts near `after` (just past the
-/// receipt id of an occurrence of its id).
-fn opens_at(bytes: &[u8], after: usize, token: &SecretToken, probe: &Probe<'_>, cache: &mut StretchCache) -> bool {
+/// The page images of a data file: every page of `lethe.db`, every frame's page in
+/// `lethe.db-wal`; nothing of other files (the WAL index holds no page content).
+fn pages<'a>(path: &Path, bytes: &'a [u8]) -> Vec<&'a [u8]> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let be =
+        |at: usize, n: usize| bytes.get(at..at + n).map(|b| b.iter().fold(0usize, |v, x| v << 8 | usize::from(*x)));
+    if name.ends_with(".db") && bytes.starts_with(b"SQLite format 3\0") {
+        let size = match be(16, 2) {
+            Some(1) => 65536,
+            Some(s) => s,
+            None => return Vec::new(),
+        };
+        return bytes.chunks_exact(size).collect();
+    }
+    if name.ends_with(".db-wal") {
+        let Some(size) = be(8, 4).filter(|s| *s >= 512) else { return Vec::new() };
+        return bytes.get(32..).unwrap_or_default().chunks_exact(24 + size).map(|frame| &frame[24..]).collect();
+    }
+    Vec::new()
+}
+
+/// Each passphrase probe's candidate salts, from every copy of its `records` row in any file.
+fn salts(files: &[(PathBuf, Vec<u8>)], tokens: &[SecretToken], probes: &[Probe<'_>]) -> Vec<Vec<Vec<u8>>> {
+    let mut out: Vec<Vec<Vec<u8>>> = vec![Vec::new(); probes.len()];
+    let ids: Vec<[u8; 32]> = tokens.iter().map(|t| *t.id().as_bytes()).collect();
+    let mut by_prefix: HashMap<[u8; 8], Vec<usize>> = HashMap::new();
+    for (i, id) in ids.iter().enumerate().filter(|(i, _)| probes[*i].passphrase.is_some()) {
+        by_prefix.entry(id[..8].try_into().expect("8 bytes")).or_default().push(i);
+    }
+    if by_prefix.is_empty() {
+        return out;
+    }
+    for (_, bytes) in files {
+        for pos in 0..bytes.len().saturating_sub(32) {
+            let Some(candidates) = by_prefix.get(&bytes[pos..pos + 8]) else { continue };
+            for &i in candidates {
+                if bytes[pos..pos + 32] != ids[i] {
+                    continue;
+                }
+                let salt = salt_start(bytes, pos + 64).and_then(|s| bytes.get(s..s + SALT_LEN));
+                if let Some(salt) = salt.filter(|s| !out[i].iter().any(|known| known == s)) {
+                    out[i].push(salt.to_vec());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `blob` opens under the probe's key (with one of its salts, if it has a passphrase).
+fn opens(blob: &[u8], token: &SecretToken, probe: &Probe<'_>, salts: &[Vec<u8>], cache: &mut StretchCache) -> bool {
     let id = token.id();
-    let len = NONCE_LEN + bucket_for(probe.sealed_len) + TAG_LEN;
-    let blob = |s: usize| bytes.get(s..s + len);
     match probe.passphrase {
-        None => {
-            let key = content_key(token, None);
-            (after..=after + WINDOW).filter_map(blob).any(|b| open_content(&key, &id, b).is_ok())
-        }
-        Some((pass, params)) => {
-            let Some(start) = sealed_start(bytes, after) else { return false };
-            let (Some(b), Some(salt)) = (blob(start), bytes.get(start + len..start + len + SALT_LEN)) else {
-                return false;
-            };
+        None => open_content(&content_key(token, None), &id, blob).is_ok(),
+        Some((pass, params)) => salts.iter().any(|salt| {
             let stretched = cache.get(pass, params, salt);
-            open_content(&content_key(token, Some(&stretched)), &id, b).is_ok()
-        }
+            open_content(&content_key(token, Some(&stretched)), &id, blob).is_ok()
+        }),
     }
 }
 
-/// Where `sealed` begins, read from the `kind` and `state` text at `after`.
-fn sealed_start(bytes: &[u8], after: usize) -> Option<usize> {
+/// Where `kdf_salt` begins, read from the `kind` and `state` text at `after` (the empty
+/// `sealed` between them takes no bytes).
+fn salt_start(bytes: &[u8], after: usize) -> Option<usize> {
     let rest = bytes.get(after..)?;
     let kind = KINDS.iter().find(|k| rest.starts_with(k))?;
     let rest = &rest[kind.len()..];
