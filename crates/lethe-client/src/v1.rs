@@ -52,11 +52,10 @@ pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, Clie
     if opts.e2e {
         return Err(ClientError::Usage("end-to-end encryption needs a Lethe server (--api v2)".into()));
     }
-    if opts.name.is_some() {
-        return Err(ClientError::Usage("--name needs a Lethe server (--api v2)".into()));
-    }
+    // `name` labels the secret on a Lethe server; Onetime Secret ignores the parameter.
     let params = Zeroizing::new(form(vec![
         ("secret", Some(opts.secret.to_string())),
+        ("name", opts.name),
         ("passphrase", opts.passphrase.map(|p| p.to_string())),
         ("ttl", opts.ttl.map(|t| t.to_string())),
         ("recipient", opts.recipient),

@@ -220,3 +220,77 @@ async fn nothing_readable_in_a_postgres_dump() {
         reveal(&server, m).await;
     }
 }
+
+/// Runs `lethe admin ARGS` on the data directory `dir` with `stdin`; returns its stdout.
+fn admin(dir: &Path, args: &[&str], stdin: &str) -> String {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lethe"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("LETHE_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.arg("admin").arg("--data-dir").arg(dir).args(args);
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "lethe admin {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Accounts at rest: the password, the API key (whole, and its secret part), and the links of
+/// an account's secrets (kept only sealed to its key pair so that `recent` can list them) are
+/// in no file, while the server runs beside the administration commands, after `kill -9`, and
+/// after the account's key has listed its receipts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_readable_of_accounts_and_their_secrets() {
+    let data = tempfile::tempdir().expect("data dir");
+    let dir = data.path();
+    let mut server = Server::start(dir).await;
+    let password = format!("at-rest-password-{}", random());
+    admin(dir, &["create-user", "owner@example.com", "--password-stdin"], &password);
+    let key = admin(dir, &["create-api-key", "owner@example.com", "at rest", "--password-stdin"], &password);
+    let key = key.trim().to_owned();
+    assert!(key.starts_with("lethe_"), "{key}");
+    let secret_part = key.rsplit('_').next().unwrap().to_owned();
+    let mut needles: Needles = vec![
+        ("the password".into(), password.clone()),
+        ("the API key".into(), key.clone()),
+        ("the API key's secret part".into(), secret_part),
+    ];
+    let http = client();
+    let mut made = Vec::new();
+    for i in 0..4 {
+        let content = format!("at-rest-account-content-{i}-{}", random());
+        let resp = http
+            .post(server.url("/api/v1/share"))
+            .basic_auth("owner@example.com", Some(&key))
+            .form(&[("secret", content.as_str()), ("name", "TICKET-1")])
+            .send()
+            .await;
+        let (status, body) = json(resp.expect("share")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(field(&body, "custid"), "owner@example.com");
+        needles.push((format!("content {i}"), content));
+        needles.push((format!("secret_key {i}"), field(&body, "secret_key")));
+        needles.push((format!("metadata_key {i}"), field(&body, "metadata_key")));
+        made.push(field(&body, "secret_key"));
+    }
+    let listed = http.get(server.url("/api/v1/private/recent")).basic_auth("owner@example.com", Some(&key)).send();
+    let (status, list) = json(listed.await.expect("recent")).await;
+    assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(4)), "{list}");
+    scan(dir, &needles, "accounts, live", true);
+    let log = server.log();
+    assert!(needles.iter().all(|(_, n)| !log.contains(n.as_str())), "the server's log holds a key, password or link");
+    server.kill();
+    scan(dir, &needles, "accounts, after kill -9", false);
+    let server = Server::start(dir).await;
+    let shown = http.post(server.url(&format!("/api/v1/secret/{}", made[0]))).send().await.expect("reveal");
+    assert_eq!(json(shown).await.0, 200, "the account's secrets survive the restart");
+    scan(dir, &needles, "accounts, live, after a reveal", true);
+}

@@ -16,6 +16,11 @@ struct Run {
 
 /// Runs `lethe ARGS` against `server`, with `stdin` piped in (never a terminal).
 fn lethe(server: &str, args: &[&str], stdin: &str) -> Run {
+    lethe_with(server, args, stdin, &[])
+}
+
+/// [`lethe`] with more environment variables (`LETHE_USER`, `LETHE_API_KEY`).
+fn lethe_with(server: &str, args: &[&str], stdin: &str, envs: &[(&str, &str)]) -> Run {
     let config = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lethe"));
     for (k, _) in std::env::vars_os() {
@@ -24,6 +29,7 @@ fn lethe(server: &str, args: &[&str], stdin: &str) -> Run {
         }
     }
     cmd.args(args).env("LETHE_URL", server).env("XDG_CONFIG_HOME", config.path()).env("HOME", config.path());
+    cmd.envs(envs.iter().copied());
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
@@ -186,4 +192,37 @@ async fn config_comes_from_flags_environment_and_file_with_the_key_redacted() {
     let authed = lethe(&s.base, &["share", "--client-config", path, "--api", "v1"], "x");
     assert_eq!(authed.code, 6, "credentials are sent, and this server has no accounts: {}", authed.stderr);
     assert!(!authed.stderr.contains("KEY-FROM-FILE"));
+}
+
+#[tokio::test]
+async fn an_accounts_api_key_shares_generates_and_lists_on_both_apis() {
+    let (dir, s) = server().await;
+    let password = "cli account password";
+    let admin = |args: &[&str]| {
+        let mut all = vec!["admin", "--data-dir", dir.path().to_str().unwrap()];
+        all.extend_from_slice(args);
+        ok(lethe(&s.base, &all, password))
+    };
+    admin(&["create-user", "cli@example.com", "--password-stdin"]);
+    let key = admin(&["create-api-key", "cli@example.com", "cli", "--password-stdin"]).stdout.trim().to_owned();
+    let envs = [("LETHE_USER", "cli@example.com"), ("LETHE_API_KEY", key.as_str())];
+    for api in ["v1", "v2"] {
+        let shared =
+            ok(lethe_with(&s.base, &["share", "--api", api, "--name", "TICKET-7", "--json"], "a secret", &envs));
+        assert!(!shared.stdout.contains(&key) && !shared.stderr.contains(&key), "the key is never printed");
+        ok(lethe_with(&s.base, &["generate", "--api", api], "", &envs));
+    }
+    for api in ["v1", "v2"] {
+        let listed = json(&ok(lethe_with(&s.base, &["recent", "--api", api, "--json"], "", &envs)));
+        assert_eq!(listed.as_array().map(Vec::len), Some(4), "{api}: {listed}");
+    }
+    let wrong = [
+        ("LETHE_USER", "cli@example.com"),
+        ("LETHE_API_KEY", "lethe_AAAAAAAAAAAA_wrongwrongwrongwrongwrongwrongwrongwrongwro"),
+    ];
+    for api in ["v1", "v2"] {
+        let refused = lethe_with(&s.base, &["share", "--api", api], "x", &wrong);
+        assert_ne!(refused.code, 0, "{api}: a wrong key is refused, never anonymous: {}", refused.stdout);
+        assert!(refused.stderr.to_lowercase().contains("not authorized"), "{api}: {}", refused.stderr);
+    }
 }
