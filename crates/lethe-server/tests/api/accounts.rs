@@ -248,3 +248,17 @@ async fn wrong_revoked_and_expired_credentials_are_refused_on_every_route() {
     // The good key still works after all that, and the expired one's account is not locked out.
     assert_eq!(get_auth(&s, "/api/v1/authcheck", &a.basic()).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_account_may_name_a_recipient_which_the_receipt_keeps_obscured() {
+    let s = TestServer::start().await;
+    let a = account(&s, "sender@example.com").await;
+    let form = [("ttl", "604800"), ("recipient", "alice@example.com")];
+    let r = post_auth(&s, "/api/v1/generate", &a.basic(), &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["recipient"], serde_json::json!(["a*****@e*****.com"]));
+    assert!(!r.json.to_string().contains("alice@example.com"));
+    // Anonymous callers still may not.
+    let r = s.post("/api/v1/generate", &form).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.json);
+}

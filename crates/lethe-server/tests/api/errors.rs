@@ -144,7 +144,7 @@ async fn unknown_routes_and_wrong_methods_follow_the_convention() {
 }
 
 #[tokio::test]
-async fn credentials_without_accounts_and_anonymous_recipients_are_refused() {
+async fn unknown_credentials_anonymous_recipients_and_bad_parameters_are_refused() {
     let s = TestServer::start().await;
     let with_key = Reply::from(
         s.http
