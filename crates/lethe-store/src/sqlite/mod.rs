@@ -436,4 +436,6 @@ mod erasure_bound_tests;
 #[cfg(test)]
 mod erasure_tests;
 #[cfg(test)]
+mod quota_count_tests;
+#[cfg(test)]
 mod tests;

@@ -46,11 +46,20 @@ pub(crate) fn locate_receipt(
 /// cannot undo a statement (full disk, I/O), which the writer then reports to every job.
 pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) -> Result<(), StoreError> {
     if let Some(q) = n.quota {
-        let waiting: i64 = conn
-            .prepare_cached(count_quota!("?1", "?2", "?3"))?
-            .query_row(params![&q.tag[..], n.created, q.max], |r| r.get(0))?;
-        if waiting >= i64::from(q.max) {
-            return Err(StoreError::QuotaExceeded);
+        // The kept count first (one row); it is never below the exact one, so only at the
+        // quota is the exact count needed (bounded by the quota).
+        let kept: i64 = conn
+            .prepare_cached("SELECT waiting FROM quota_counts WHERE tag = ?1")?
+            .query_row([&q.tag[..]], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        if kept >= i64::from(q.max) {
+            let waiting: i64 = conn
+                .prepare_cached(count_quota!("?1", "?2", "?3"))?
+                .query_row(params![&q.tag[..], n.created, q.max], |r| r.get(0))?;
+            if waiting >= i64::from(q.max) {
+                return Err(StoreError::QuotaExceeded);
+            }
         }
     }
     let (salt, params) = match &n.kdf {
