@@ -8,7 +8,10 @@ use crate::conformance::{new_secret, NOW};
 use crate::model::LiveQuota;
 
 async fn with_tag(store: &SqliteStore, tag: u8, ttl: i64) -> NewSecret {
-    NewSecret { quota: Some(LiveQuota { tag: [tag; 16], max: 1000 }), ..new_secret(store, ttl, tag.is_multiple_of(2)).await }
+    NewSecret {
+        quota: Some(LiveQuota { tag: [tag; 16], max: 1000 }),
+        ..new_secret(store, ttl, tag.is_multiple_of(2)).await
+    }
 }
 
 async fn kept_and_exact(store: &SqliteStore) -> (Vec<(Vec<u8>, i64)>, Vec<(Vec<u8>, i64)>) {
