@@ -48,6 +48,9 @@ fn nothing_secret_in_debug() {
     assert!(shown.contains("redacted"));
 }
 
+/// Each block fixes the private key, the API key, the wrap nonce, the context and the seal's
+/// random seed; a changed construction fails here with the values it now computes, which are
+/// then what the block must say.
 #[test]
 fn the_published_vectors_hold() {
     let vectors = blocks("keyring");
@@ -64,32 +67,4 @@ fn the_published_vectors_hold() {
         assert_eq!(hex::encode(&sealed), v["sealed"]);
         assert_eq!(ring.open(&unhex(&v["sealed"]), &context).expect("open").as_slice(), v["link"].as_bytes());
     }
-}
-
-/// Prints a vector block for docs/crypto.md: `cargo test -p lethe-core keyring::tests::print -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn print_vector() {
-    let private = [0x11u8; 32];
-    let ring = Keyring::from_private(&private).expect("private key");
-    let api_key = "lethe_AAAAAAAAAAAA_vectorvectorvectorvectorvectorvector0";
-    let nonce = [0x33u8; NONCE_LEN];
-    let wrapped = ring.wrap_with_nonce(&WrapKey::derive(WrapPurpose::ApiKey, api_key.as_bytes()), &nonce);
-    let context = [0x44u8; 32];
-    let seed = [0x55u8; 32];
-    let link = "00000000001ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq";
-    let sealed =
-        seal_with_rng(&ring.public(), link.as_bytes(), &context, &mut rand_chacha::ChaCha20Rng::from_seed(seed))
-            .expect("seal");
-    println!("```keyring");
-    println!("private = {}", hex::encode(private));
-    println!("public = {}", hex::encode(ring.public()));
-    println!("api_key = {api_key}");
-    println!("wrap_nonce = {}", hex::encode(nonce));
-    println!("wrapped = {}", hex::encode(wrapped));
-    println!("link = {link}");
-    println!("context = {}", hex::encode(context));
-    println!("seal_seed = {}", hex::encode(seed));
-    println!("sealed = {}", hex::encode(sealed));
-    println!("```");
 }

@@ -6,7 +6,7 @@ use super::params::Params;
 use super::receipt::V1Receipt;
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
-use crate::service::{AccountCaller, Caller, Conceal, Concealed, Credential, Owner, Payload, ServiceError};
+use crate::service::{Conceal, Concealed, Credential, Owner, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -66,13 +66,8 @@ struct AuthChecked<'a> {
     custid: &'a str,
 }
 
-/// The account of the request; anonymous callers are "Not authorized".
-fn require_account(caller: &Caller) -> Result<&AccountCaller, AppError> {
-    caller.account().ok_or(AppError::Service(ServiceError::NotAuthorized))
-}
-
 pub async fn authcheck(CallerExt(caller): CallerExt) -> V1Result {
-    let account = require_account(&caller)?;
+    let account = caller.require_account()?;
     Ok(json(AuthChecked { status: "nominal", locale: "en", custid: account.email.as_str() }))
 }
 
@@ -184,19 +179,13 @@ const RECENT_LIMIT: u32 = 100;
 /// a wrap of the account's key pair) is left out: a receipt without its key is no use here.
 #[tracing::instrument(skip_all)]
 pub async fn recent(State(app): State<AppState>, CallerExt(caller): CallerExt) -> V1Result {
-    let account = require_account(&caller)?;
-    let now = app.secrets.now();
+    let account = caller.require_account()?;
     let list: Vec<V1Receipt> = app
         .secrets
         .recent_for(account, RECENT_LIMIT)
         .await?
         .into_iter()
-        .filter_map(|owned| {
-            let token = owned.receipt?;
-            let state = owned.record.state_at(now);
-            let view = crate::service::ReceiptView { record: owned.record, state, secret: None, now };
-            Some(V1Receipt::new(&view, &token, false))
-        })
+        .filter_map(|owned| Some(V1Receipt::new(&owned.view, &owned.receipt?, false)))
         .collect();
     Ok(json(list))
 }

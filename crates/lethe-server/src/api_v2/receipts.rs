@@ -5,7 +5,7 @@ use super::secrets::{GONE, MALFORMED_KEY};
 use super::types::{Receipt, Status};
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
-use crate::service::{ReceiptView, ServiceError};
+use crate::service::ReceiptView;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -71,20 +71,9 @@ const RECENT_LIMIT: u32 = 100;
     responses((status = 200, description = "The caller's receipts", body = [Receipt]),
               (status = 401, description = "`not-authorized`", body = Problem)))]
 pub async fn recent(State(app): State<AppState>, CallerExt(caller): CallerExt) -> Result<Json<Vec<Receipt>>, V2Error> {
-    let account = caller.account().ok_or(AppError::Service(ServiceError::NotAuthorized))?;
-    let now = app.secrets.now();
+    let account = caller.require_account()?;
     let list = app.secrets.recent_for(account, RECENT_LIMIT).await?;
-    Ok(Json(
-        list.into_iter()
-            .filter_map(|owned| {
-                let token = owned.receipt?;
-                let state = owned.record.state_at(now);
-                let secret = owned.secret.filter(|_| state == lethe_core::state::SecretState::New);
-                let view = ReceiptView { record: owned.record, state, secret, now };
-                Some(receipt_body(&view, &token))
-            })
-            .collect(),
-    ))
+    Ok(Json(list.into_iter().filter_map(|owned| Some(receipt_body(&owned.view, &owned.receipt?))).collect()))
 }
 
 /// Liveness of the API.

@@ -3,19 +3,18 @@
 //! can see again").
 
 use super::caller::{AccountCaller, Via};
-use super::{Secrets, ServiceError};
+use super::{ReceiptView, Secrets, ServiceError};
 use lethe_core::account::{ApiKey, Email};
 use lethe_core::keyring::{self, Keyring, WrapKey, WrapPurpose};
+use lethe_core::state::SecretState;
 use lethe_core::token::{ReceiptToken, SecretToken};
-use lethe_store::{OwnerSeal, ReceiptRecord};
+use lethe_store::OwnerSeal;
 
-/// A receipt of the caller's, with its links where the caller's key pair opens them.
+/// A receipt of the caller's, as its holder sees it, with its receipt token where the
+/// caller's key pair opens it (`view.secret`, the share token, likewise, while it waits).
 pub struct OwnedReceipt {
-    pub record: ReceiptRecord,
-    /// The receipt token `M`, when the credential carries the account's key pair.
+    pub view: ReceiptView,
     pub receipt: Option<ReceiptToken>,
-    /// The share token `T`, while the secret waits and the key pair opens it.
-    pub secret: Option<SecretToken>,
 }
 
 impl Secrets {
@@ -36,8 +35,13 @@ impl Secrets {
                 return Err(ServiceError::NotAuthorized);
             }
         }
-        if let Err(e) = self.store.touch_api_key(&record.key_id, now).await {
-            tracing::warn!(error = %e, "could not note an API key's last use");
+        // The record says when the key was last noted: only a use the store would write goes
+        // to it (on SQLite every call is a job for the one writer thread).
+        let stale = record.last_used.is_none_or(|at| now - at >= lethe_store::accounts::TOUCH_EVERY);
+        if stale {
+            if let Err(e) = self.store.touch_api_key(&record.key_id, now).await {
+                tracing::warn!(error = %e, "could not note an API key's last use");
+            }
         }
         let public_key = account.keyring.as_ref().map(|k| k.public_key);
         let keyring = match (&record.keyring_wrap, &public_key) {
@@ -71,19 +75,22 @@ impl Secrets {
     /// the caller's key pair opens them.
     pub async fn recent_for(&self, caller: &AccountCaller, limit: u32) -> Result<Vec<OwnedReceipt>, ServiceError> {
         let list = self.recent(caller.email.as_str(), limit).await?;
+        let now = self.now();
+        let ring = caller.keyring.as_ref();
+        let open = |sealed: Option<&[u8]>, context: &[u8]| {
+            let plain = ring.zip(sealed).and_then(|(k, sealed)| k.open(sealed, context).ok())?;
+            std::str::from_utf8(&plain).ok().map(str::to_owned)
+        };
         Ok(list
             .into_iter()
             .map(|record| {
-                let ring = caller.keyring.as_ref();
-                let receipt = ring
-                    .zip(record.owner_receipt.as_deref())
-                    .and_then(|(k, sealed)| k.open(sealed, record.id.as_bytes()).ok())
-                    .and_then(|m| std::str::from_utf8(&m).ok().and_then(|m| ReceiptToken::parse(m).ok()));
-                let secret = ring
-                    .zip(record.owner_link.as_deref())
-                    .and_then(|(k, sealed)| k.open(sealed, record.secret_id.as_bytes()).ok())
-                    .and_then(|t| std::str::from_utf8(&t).ok().and_then(|t| SecretToken::parse(t).ok()));
-                OwnedReceipt { record, receipt, secret }
+                let state = record.state_at(now);
+                let receipt = open(record.owner_receipt.as_deref(), record.id.as_bytes())
+                    .and_then(|m| ReceiptToken::parse(&m).ok());
+                let secret = open(record.owner_link.as_deref(), record.secret_id.as_bytes())
+                    .and_then(|t| SecretToken::parse(&t).ok())
+                    .filter(|_| state == SecretState::New);
+                OwnedReceipt { view: ReceiptView { record, state, secret, now }, receipt }
             })
             .collect())
     }

@@ -44,4 +44,9 @@ impl Caller {
             Caller::Account(a) => Some(a),
         }
     }
+
+    /// The account, or "Not authorized" for an anonymous caller.
+    pub fn require_account(&self) -> Result<&AccountCaller, super::ServiceError> {
+        self.account().ok_or(super::ServiceError::NotAuthorized)
+    }
 }
