@@ -46,6 +46,10 @@ pub enum AppError {
     /// The client has used up a rate limit; the wording is Onetime Secret's.
     #[error("Rate limit exceeded. Please try again later.")]
     RateLimited { retry_after: u64 },
+    /// A form that did not come from our own pages (a missing or wrong CSRF token, or another
+    /// site's `Origin`); nothing was done.
+    #[error("This form has expired or did not come from this site. Nothing was done: reload the page and try again.")]
+    ForgedForm,
 }
 
 impl AppError {
@@ -58,7 +62,11 @@ impl AppError {
                 ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
                 ServiceError::NothingToShare => StatusCode::UNPROCESSABLE_ENTITY,
                 ServiceError::NeedsEndToEnd => StatusCode::CONFLICT,
-                ServiceError::PassphraseRequired | ServiceError::NotAuthorized => StatusCode::UNAUTHORIZED,
+                ServiceError::PassphraseRequired
+                | ServiceError::NotAuthorized
+                | ServiceError::SignInFailed
+                | ServiceError::AccountRequired => StatusCode::UNAUTHORIZED,
+                ServiceError::SignUpRefused(_) => StatusCode::FORBIDDEN,
                 ServiceError::WrongPassphrase { .. } | ServiceError::RecipientNeedsAccount => StatusCode::FORBIDDEN,
                 ServiceError::SecretTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 ServiceError::Unavailable | ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -72,6 +80,7 @@ impl AppError {
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::ForgedForm => StatusCode::FORBIDDEN,
         }
     }
 

@@ -71,6 +71,9 @@ pub enum AccountChange {
     /// Sets or clears the keyring. A new one (a password reset by someone who does not know
     /// the old password) leaves every link sealed to the old one unreadable.
     Keyring(Option<StoredKeyring>),
+    /// A new password and the keyring wrapped under it, in one statement: a crash can never
+    /// leave the password of one with the wrap of the other.
+    Password { hash: PasswordHash, keyring: Option<StoredKeyring> },
 }
 
 /// A new API key.

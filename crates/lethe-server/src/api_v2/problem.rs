@@ -82,6 +82,10 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::NoRoute => ("no-route", "Not found"),
         AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
         AppError::RateLimited { .. } => RATE_LIMITED,
+        AppError::ForgedForm => ("forged-form", "Form not from this site"),
+        AppError::Service(ServiceError::SignInFailed) => ("sign-in-failed", "Sign-in failed"),
+        AppError::Service(ServiceError::AccountRequired) => ("account-required", "An account is required"),
+        AppError::Service(ServiceError::SignUpRefused(_)) => ("sign-up-refused", "Sign-up refused"),
         AppError::Service(ServiceError::QuotaExceeded { .. }) => ("quota-exceeded", "Quota of waiting secrets reached"),
         AppError::Service(ServiceError::StorageFull) => ("storage-full", "Storage full"),
     }

@@ -122,6 +122,28 @@ pub struct Config {
     pub max_waiting_secrets_per_account: u32,
     /// Bytes the stored secrets may take in all; creates beyond are refused (0: no cap).
     pub max_storage_bytes: u64,
+    /// Who may create an account in the pages.
+    pub signup: SignupMode,
+    /// Whether creating a secret needs an account (`on`), or anyone may (`off`).
+    pub require_account: Switch,
+    /// Seconds a browser session lasts without use.
+    pub session_idle_secs: i64,
+    /// Seconds a browser session lasts at most, however busy.
+    pub session_max_secs: i64,
+    /// Failed sign-ins per client address.
+    pub rate_limit_sign_in_failures: Rule,
+    /// Failed sign-ins per account (a browser that signed in to it before is exempt).
+    pub rate_limit_account_sign_in_failures: Rule,
+}
+
+/// Who may create an account in the pages: anyone (`open`), the holder of an invite link an
+/// administrator made (`invite`), or nobody (`closed`: accounts come from `lethe admin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SignupMode {
+    Open,
+    Invite,
+    Closed,
 }
 
 impl Default for Config {
@@ -161,121 +183,16 @@ impl Default for Config {
             max_waiting_secrets_per_address: 1000,
             max_waiting_secrets_per_account: 10_000,
             max_storage_bytes: 8 << 30,
+            signup: SignupMode::Invite,
+            require_account: Switch::Off,
+            session_idle_secs: 2 * 3600,
+            session_max_secs: 24 * 3600,
+            rate_limit_sign_in_failures: Rule::new(20, 1200),
+            rate_limit_account_sign_in_failures: Rule::new(10, 1200),
         }
     }
 }
 
-/// One layer of settings; unset fields fall through to the layer below.
-#[derive(Debug, Clone, Default, Deserialize, clap::Args)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigLayer {
-    /// Address to listen on [default: 127.0.0.1:7143]
-    #[arg(long, env = "LETHE_LISTEN")]
-    pub listen: Option<SocketAddr>,
-    /// Data directory of the embedded store [default: ./lethe-data]
-    #[arg(long, env = "LETHE_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Database URL: sqlite:DIR or postgres://user@host/db?sslmode=require [default: sqlite in --data-dir]
-    #[arg(long, env = "LETHE_DATABASE_URL")]
-    pub database: Option<DatabaseUrl>,
-    /// Connections in the database pool [default: 16]
-    #[arg(long, env = "LETHE_DATABASE_POOL_SIZE")]
-    pub database_pool_size: Option<usize>,
-    /// Seconds to wait for a database connection [default: 5]
-    #[arg(long, env = "LETHE_DATABASE_CONNECT_TIMEOUT_SECS")]
-    pub database_connect_timeout_secs: Option<u64>,
-    /// Seconds a database statement may run [default: 10]
-    #[arg(long, env = "LETHE_DATABASE_STATEMENT_TIMEOUT_SECS")]
-    pub database_statement_timeout_secs: Option<u64>,
-    /// Public base URL of this server, used in links
-    #[arg(long, env = "LETHE_PUBLIC_URL")]
-    pub public_url: Option<String>,
-    /// Serve /metrics on this separate address instead of the main listener
-    #[arg(long, env = "LETHE_METRICS_LISTEN")]
-    pub metrics_listen: Option<SocketAddr>,
-    /// Host names (host or host:port, comma-separated) answered without public_url [default: loopback only]
-    #[arg(long, env = "LETHE_ALLOWED_HOSTS", value_delimiter = ',')]
-    pub allowed_hosts: Option<Vec<String>>,
-    /// Largest secret in bytes [default: 10000]
-    #[arg(long, env = "LETHE_MAX_SECRET_BYTES")]
-    pub max_secret_bytes: Option<usize>,
-    /// Largest request body in bytes [default: 65536]
-    #[arg(long, env = "LETHE_MAX_BODY_BYTES")]
-    pub max_body_bytes: Option<usize>,
-    /// Longest secret lifetime in seconds [default: 2592000, 30 days]
-    #[arg(long, env = "LETHE_MAX_TTL")]
-    pub max_ttl: Option<i64>,
-    /// Longest lifetime for anonymous callers in seconds [default: 604800, 7 days]
-    #[arg(long, env = "LETHE_ANONYMOUS_MAX_TTL")]
-    pub anonymous_max_ttl: Option<i64>,
-    /// Wrong passphrases before a secret is destroyed [default: 5]
-    #[arg(long, env = "LETHE_PASSPHRASE_ATTEMPTS")]
-    pub passphrase_attempts: Option<u32>,
-    /// Passphrase derivations that may wait for a core before 503 [default: 32]
-    #[arg(long, env = "LETHE_PASSPHRASE_QUEUE")]
-    pub passphrase_queue: Option<usize>,
-    /// Argon2id memory cost in KiB [default: 19456]
-    #[arg(long, env = "LETHE_ARGON2_MEMORY_KIB")]
-    pub argon2_memory_kib: Option<u32>,
-    /// Argon2id passes [default: 2]
-    #[arg(long, env = "LETHE_ARGON2_ITERATIONS")]
-    pub argon2_iterations: Option<u32>,
-    /// Seconds between sweeps of expired data [default: 60]
-    #[arg(long, env = "LETHE_SWEEP_INTERVAL_SECS")]
-    pub sweep_interval_secs: Option<u64>,
-    /// Seconds to send a request head; also the idle keep-alive timeout [default: 10]
-    #[arg(long, env = "LETHE_HEADER_READ_TIMEOUT_SECS")]
-    pub header_read_timeout_secs: Option<u64>,
-    /// Seconds to send a request body [default: 30]
-    #[arg(long, env = "LETHE_BODY_READ_TIMEOUT_SECS")]
-    pub body_read_timeout_secs: Option<u64>,
-    /// Largest request head in bytes [default: 32768]
-    #[arg(long, env = "LETHE_MAX_HEADER_BYTES")]
-    pub max_header_bytes: Option<usize>,
-    /// Open connections at most [default: 4096, lowered to fit the open-file limit]
-    #[arg(long, env = "LETHE_MAX_CONNECTIONS")]
-    pub max_connections: Option<usize>,
-    /// Open connections per client address (0: no cap; trusted proxies are exempt) [default: 256]
-    #[arg(long, env = "LETHE_MAX_CONNECTIONS_PER_ADDRESS")]
-    pub max_connections_per_address: Option<usize>,
-    /// Rate limits and per-address quotas: on, or off for benchmarks and load tests [default: on]
-    #[arg(long, env = "LETHE_RATE_LIMITS", value_enum)]
-    pub rate_limits: Option<Switch>,
-    /// Creates per client address, COUNT/WINDOW [default: 250/20m]
-    #[arg(long, env = "LETHE_RATE_LIMIT_CREATE")]
-    pub rate_limit_create: Option<Rule>,
-    /// Reveal attempts per client address [default: 1000/20m]
-    #[arg(long, env = "LETHE_RATE_LIMIT_REVEAL")]
-    pub rate_limit_reveal: Option<Rule>,
-    /// Receipt and status lookups and burns per client address [default: 1000/20m]
-    #[arg(long, env = "LETHE_RATE_LIMIT_LOOKUP")]
-    pub rate_limit_lookup: Option<Rule>,
-    /// Wrong passphrases per client address across all secrets [default: 15/20m]
-    #[arg(long, env = "LETHE_RATE_LIMIT_PASSPHRASE_FAILURES")]
-    pub rate_limit_passphrase_failures: Option<Rule>,
-    /// Requests with bad credentials (wrong, revoked or expired API keys) per client address [default: 30/20m]
-    #[arg(long, env = "LETHE_RATE_LIMIT_KEY_FAILURES")]
-    pub rate_limit_key_failures: Option<Rule>,
-    /// Trusted proxies, comma-separated addresses or networks (10.0.0.0/8); their X-Forwarded-For names the client
-    #[arg(long, env = "LETHE_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Option<Vec<ProxyNet>>,
-    /// Secrets one client address may have waiting (anonymous; 0: no quota) [default: 1000]
-    #[arg(long, env = "LETHE_MAX_WAITING_SECRETS_PER_ADDRESS")]
-    pub max_waiting_secrets_per_address: Option<u32>,
-    /// Secrets one account may have waiting (0: no quota) [default: 10000]
-    #[arg(long, env = "LETHE_MAX_WAITING_SECRETS_PER_ACCOUNT")]
-    pub max_waiting_secrets_per_account: Option<u32>,
-    /// Bytes all stored secrets may take (0: no cap) [default: 8589934592, 8 GiB]
-    #[arg(long, env = "LETHE_MAX_STORAGE_BYTES")]
-    pub max_storage_bytes: Option<u64>,
-}
-
-impl ConfigLayer {
-    /// Reads the settings of a configuration file (TOML); unknown settings are refused.
-    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
-        toml::from_str(text)
-    }
-}
 
 macro_rules! overlay {
     ($cfg:ident, $layer:ident, $($field:ident),*) => {
@@ -327,7 +244,13 @@ impl Config {
             trusted_proxies,
             max_waiting_secrets_per_address,
             max_waiting_secrets_per_account,
-            max_storage_bytes
+            max_storage_bytes,
+            signup,
+            require_account,
+            session_idle_secs,
+            session_max_secs,
+            rate_limit_sign_in_failures,
+            rate_limit_account_sign_in_failures
         );
         self
     }
@@ -394,6 +317,14 @@ impl Config {
             self.database_statement_timeout_secs >= 1,
             "database_statement_timeout_secs must be at least 1"
         );
+        anyhow::ensure!(self.session_idle_secs >= 60, "session_idle_secs must be at least 60");
+        anyhow::ensure!(
+            self.session_max_secs >= self.session_idle_secs,
+            "session_max_secs ({}) must be at least session_idle_secs ({})",
+            self.session_max_secs,
+            self.session_idle_secs
+        );
+        anyhow::ensure!(self.session_max_secs <= 400 * 86_400, "session_max_secs must be at most 400 days");
         lethe_core::kdf::KdfParams::decode(&self.kdf().encode())
             .map_err(|_| anyhow::anyhow!("argon2_memory_kib and argon2_iterations are out of range"))?;
         Ok(())
@@ -429,6 +360,8 @@ impl Config {
             lookup: Some(self.rate_limit_lookup),
             passphrase_failure: Some(self.rate_limit_passphrase_failures),
             key_failure: Some(self.rate_limit_key_failures),
+            sign_in_failure: Some(self.rate_limit_sign_in_failures),
+            account_sign_in_failure: Some(self.rate_limit_account_sign_in_failures),
         }
     }
 
@@ -444,5 +377,8 @@ impl Config {
     }
 }
 
+mod layer;
 #[cfg(test)]
 mod tests;
+
+pub use layer::ConfigLayer;

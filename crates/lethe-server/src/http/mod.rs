@@ -56,7 +56,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(crate::api_v1::router())
         .merge(crate::api_v2::router())
-        .merge(crate::web::router())
+        .merge(crate::web::router(state.clone()))
         .merge(health::router());
     if state.config.metrics_listen.is_none() {
         router = router.merge(metrics::router());

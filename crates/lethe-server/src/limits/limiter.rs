@@ -23,6 +23,8 @@ pub struct RateRules {
     pub lookup: Option<Rule>,
     pub passphrase_failure: Option<Rule>,
     pub key_failure: Option<Rule>,
+    pub sign_in_failure: Option<Rule>,
+    pub account_sign_in_failure: Option<Rule>,
 }
 
 impl RateRules {
@@ -33,6 +35,8 @@ impl RateRules {
             Action::Lookup => self.lookup,
             Action::PassphraseFailure => self.passphrase_failure,
             Action::KeyFailure => self.key_failure,
+            Action::SignInFailure => self.sign_in_failure,
+            Action::AccountSignInFailure => self.account_sign_in_failure,
         }
     }
 

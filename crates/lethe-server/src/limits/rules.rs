@@ -22,11 +22,25 @@ pub enum Action {
     /// without credentials, and other addresses, are not affected, so nobody can lock an
     /// account out.
     KeyFailure,
+    /// A failed sign-in in the pages (wrong e-mail, password or second factor), per client
+    /// address. When spent, that address cannot try to sign in until its failures age out.
+    SignInFailure,
+    /// A failed sign-in, per account. When spent, the account can be signed in to only from a
+    /// browser that signed in to it before (which carries a device cookie), until the failures
+    /// age out: a stranger can slow an account down but never lock its owner out.
+    AccountSignInFailure,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] =
-        [Action::Create, Action::Reveal, Action::Lookup, Action::PassphraseFailure, Action::KeyFailure];
+    pub const ALL: [Action; 7] = [
+        Action::Create,
+        Action::Reveal,
+        Action::Lookup,
+        Action::PassphraseFailure,
+        Action::KeyFailure,
+        Action::SignInFailure,
+        Action::AccountSignInFailure,
+    ];
 
     /// The name used in metrics, `RateLimit-Policy` and the configuration.
     pub fn name(self) -> &'static str {
@@ -36,6 +50,8 @@ impl Action {
             Action::Lookup => "lookup",
             Action::PassphraseFailure => "passphrase_failure",
             Action::KeyFailure => "key_failure",
+            Action::SignInFailure => "sign_in_failure",
+            Action::AccountSignInFailure => "account_sign_in_failure",
         }
     }
 }

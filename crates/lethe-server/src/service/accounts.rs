@@ -55,7 +55,14 @@ impl Secrets {
             }
             _ => None,
         };
-        Ok(AccountCaller { id: account.id, email: account.email, via: Via::ApiKey(record.key_id), public_key, keyring })
+        Ok(AccountCaller {
+            id: account.id,
+            email: account.email,
+            admin: account.admin,
+            via: Via::ApiKey(record.key_id),
+            public_key,
+            keyring,
+        })
     }
 
     /// The links of a new secret, sealed to its owner's public key.

@@ -20,6 +20,8 @@ pub enum Caller {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Via {
     ApiKey(KeyId),
+    /// A browser session, by its stored id (the SHA-256 of the cookie's token).
+    Session([u8; 32]),
 }
 
 /// A signed-in account, as far as one request needs it.
@@ -27,6 +29,8 @@ pub enum Via {
 pub struct AccountCaller {
     pub id: AccountId,
     pub email: Email,
+    /// An administrator of this server.
+    pub admin: bool,
     pub via: Via,
     /// The account's public key, to seal the links of what it creates (docs/crypto.md,
     /// "Links an account can see again"); `None` for an account without a keyring.

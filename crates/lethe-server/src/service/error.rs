@@ -32,6 +32,16 @@ pub enum ServiceError {
     NeedsEndToEnd,
     #[error("Not authorized")]
     NotAuthorized,
+    /// A sign-in in the pages failed: unknown address, wrong password or second factor, or a
+    /// disabled account, all told alike.
+    #[error("The e-mail address or the password is wrong")]
+    SignInFailed,
+    /// Creating a secret needs an account on this server (`require_account`).
+    #[error("Creating a secret on this server needs an account: sign in, or use an API key")]
+    AccountRequired,
+    /// Signing up is not possible this way; the message says why.
+    #[error("{0}")]
+    SignUpRefused(&'static str),
     #[error("You did not provide anything to share")]
     NothingToShare,
     #[error("The secret is larger than the limit of {limit} bytes")]

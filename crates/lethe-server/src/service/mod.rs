@@ -4,13 +4,17 @@
 //! - [`conceal`]: creating a secret and its receipt.
 //! - [`reveal`]: revealing once, passphrase attempts and lockout.
 //! - [`receipts`]: the creator's receipt, burning, recent receipts.
+//! - [`api_keys`]: the keys an account makes for itself in the pages.
 //! - [`caller`], [`accounts`]: who calls (anonymous or an account), API keys, links sealed to
 //!   their owner.
+//! - [`sessions`]: signing in with a password, the sessions of the pages, signing out.
+//! - [`sign_up`]: new accounts (open or by invite), password changes and resets, deleting.
 //! - [`quotas`]: waiting secrets per address and the storage cap, checked before writing.
 //! - [`sweeper`]: the background task that deletes expired data.
 //! - [`error`]: the domain error, [`ServiceError`].
 
 pub mod accounts;
+pub mod api_keys;
 pub mod caller;
 pub mod conceal;
 pub mod error;
@@ -19,6 +23,8 @@ mod metered_accounts;
 pub mod quotas;
 pub mod receipts;
 pub mod reveal;
+pub mod sessions;
+pub mod sign_up;
 pub mod sweeper;
 
 use crate::config::Config;
@@ -55,6 +61,13 @@ pub struct Policy {
     pub max_waiting_per_account: u32,
     /// Bytes all stored secrets may take (0: no cap).
     pub max_storage_bytes: u64,
+    /// Browser sessions: seconds without use, and at most.
+    pub session_idle: i64,
+    pub session_max: i64,
+    /// Who may create an account in the pages.
+    pub signup: crate::config::SignupMode,
+    /// Whether creating a secret needs an account.
+    pub require_account: bool,
 }
 
 impl From<&Config> for Policy {
@@ -75,6 +88,10 @@ impl From<&Config> for Policy {
                 crate::limits::Switch::Off => 0,
             },
             max_storage_bytes: c.max_storage_bytes,
+            session_idle: c.session_idle_secs,
+            session_max: c.session_max_secs,
+            signup: c.signup,
+            require_account: c.require_account == crate::limits::Switch::On,
         }
     }
 }
@@ -143,25 +160,7 @@ impl Secrets {
         passphrase: &str,
         salt: Vec<u8>,
     ) -> Result<Zeroizing<[u8; 32]>, ServiceError> {
-        // The address's share first, then a place in the queue: a flooding address is turned
-        // away without taking a place from anyone.
-        let _share = match crate::limits::current_client() {
-            Some(ip) => match Places::take(&self.kdf_places, ip, self.kdf_share) {
-                Some(place) => Some(place),
-                None => {
-                    metrics::counter!("lethe_passphrase_queue_full_total", "reason" => "address").increment(1);
-                    tracing::info!("passphrase share of this address used up; asked to retry");
-                    return Err(ServiceError::Busy);
-                }
-            },
-            None => None,
-        };
-        let Ok(_admitted) = self.kdf_admission.try_acquire() else {
-            metrics::counter!("lethe_passphrase_queue_full_total", "reason" => "total").increment(1);
-            tracing::info!("passphrase queue full; asked to retry");
-            return Err(ServiceError::Busy);
-        };
-        let _slot = self.kdf_slots.acquire().await.map_err(|e| ServiceError::internal("kdf semaphore closed", e))?;
+        let _ticket = self.kdf_ticket().await?;
         let passphrase = Zeroizing::new(passphrase.as_bytes().to_vec());
         // One working memory per slot, reused: at most `cores` of them ever exist.
         let mut memory = self.kdf_memory.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
@@ -176,4 +175,47 @@ impl Secrets {
         }
         result.map_err(|e| ServiceError::internal("kdf failed", e))
     }
+
+    /// A turn for one Argon2id run: the client address's share, a place in the bounded queue,
+    /// then a core. Without a place the caller gets [`ServiceError::Busy`] at once.
+    async fn kdf_ticket(&self) -> Result<KdfTicket, ServiceError> {
+        // The address's share first, then a place in the queue: a flooding address is turned
+        // away without taking a place from anyone.
+        let share = match crate::limits::current_client() {
+            Some(ip) => match Places::take(&self.kdf_places, ip, self.kdf_share) {
+                Some(place) => Some(place),
+                None => {
+                    metrics::counter!("lethe_passphrase_queue_full_total", "reason" => "address").increment(1);
+                    tracing::info!("passphrase share of this address used up; asked to retry");
+                    return Err(ServiceError::Busy);
+                }
+            },
+            None => None,
+        };
+        let Ok(admitted) = self.kdf_admission.clone().try_acquire_owned() else {
+            metrics::counter!("lethe_passphrase_queue_full_total", "reason" => "total").increment(1);
+            tracing::info!("passphrase queue full; asked to retry");
+            return Err(ServiceError::Busy);
+        };
+        let slot = self.kdf_slots.clone().acquire_owned().await.map_err(|e| ServiceError::internal("kdf semaphore closed", e))?;
+        Ok(KdfTicket { _share: share, _admitted: admitted, _slot: slot })
+    }
+
+    /// Runs slow password work (Argon2id hashing or verification) off the async runtime, in
+    /// the same bounded, fair queue as passphrase derivations: sign-in floods cannot take more
+    /// cores or memory than passphrase floods can.
+    pub(crate) async fn blocking_kdf<R: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, ServiceError> {
+        let _ticket = self.kdf_ticket().await?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| ServiceError::internal("password task failed", e))
+    }
+}
+
+/// Permits held while one Argon2id run waits and works; released on drop.
+struct KdfTicket {
+    _share: Option<crate::limits::places::Place>,
+    _admitted: tokio::sync::OwnedSemaphorePermit,
+    _slot: tokio::sync::OwnedSemaphorePermit,
 }

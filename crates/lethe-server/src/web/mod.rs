@@ -1,12 +1,21 @@
 //! The web pages: create, share, reveal, receipt, burn. Server-rendered with askama and
 //! working without JavaScript; `static/app.js` adds end-to-end encryption (P5) and copying.
 //!
-//! - [`pages`]: the handlers; [`views`]: template structs; [`form`]: form bodies;
-//!   [`assets`]: embedded static files.
+//! - [`pages`]: the secret pages' handlers; [`views`]: their template structs; [`form`]: form
+//!   bodies; [`assets`]: embedded static files.
+//! - [`session`]: the session cookie, the caller it names, forged-form checks.
+//! - [`sign_in`]: signing in and out, with the sign-in limits; [`account`] and
+//!   [`account_views`]: signing up, the account's settings, password resets.
+//! - [`devices`]: naming a browser from its user agent.
 
+pub mod account;
+pub mod account_views;
 pub mod assets;
+pub mod devices;
 pub mod form;
 pub mod pages;
+pub mod session;
+pub mod sign_in;
 pub mod views;
 
 use crate::state::AppState;
@@ -14,7 +23,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 /// The pages' Content-Security-Policy: only our own scripts, styles and API; no inline code,
@@ -28,12 +37,23 @@ async fn page_csp(req: Request, next: Next) -> Response {
     resp
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(pages::create_form).post(pages::create))
+        .route("/signin", get(sign_in::sign_in_form).post(sign_in::sign_in))
+        .route("/signout", post(sign_in::sign_out))
+        .route("/signup", get(account::sign_up_form).post(account::sign_up))
+        .route("/account", get(account::account_page))
+        .route("/account/keys", post(account::create_key))
+        .route("/account/keys/{key_id}/revoke", post(account::revoke_key))
+        .route("/account/sessions/{id}/end", post(account::end_session))
+        .route("/account/password", post(account::change_password))
+        .route("/account/delete", post(account::delete_account))
+        .route("/reset/{token}", get(account::reset_form).post(account::reset))
         .route("/secret/{key}", get(pages::secret_page).post(pages::reveal))
         .route("/private/{key}", get(pages::receipt))
         .route("/private/{key}/burn", get(pages::burn_confirm).post(pages::burn))
+        .layer(axum::middleware::from_fn_with_state(state, session::resolve))
         .layer(axum::middleware::from_fn(page_csp))
         .route("/static/{name}", get(assets::asset))
         .route("/robots.txt", get(assets::robots))

@@ -2,6 +2,7 @@
 //! without JavaScript (the server encrypts); `static/app.js` upgrades them to end-to-end.
 
 use super::form::PageForm;
+use super::session::Nav;
 use super::views::{self, duration, when};
 use crate::errors::AppError;
 use crate::http::links::base_url;
@@ -25,7 +26,7 @@ impl From<ServiceError> for PageError {
     }
 }
 
-fn render(status: StatusCode, t: &impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => PageError(AppError::Service(ServiceError::internal("rendering a page", e))).into_response(),
@@ -48,6 +49,7 @@ fn ended_page(state: SecretState, at: Option<i64>) -> Response {
         SecretState::New => ("This secret is still waiting", "", ""),
     };
     let page = views::Ended {
+        nav: Nav::default(),
         state: state.as_str(),
         title,
         message: message.to_owned(),
@@ -76,7 +78,7 @@ impl IntoResponse for PageError {
             ),
             other => ("Something went wrong", other.to_string(), "error"),
         };
-        let page = views::Ended { state, title, message, when_label: "", when: None };
+        let page = views::Ended { nav: Nav::default(), state, title, message, when_label: "", when: None };
         let status = match self.0 {
             AppError::MalformedKey => StatusCode::NOT_FOUND,
             ref e => e.status(),
@@ -87,8 +89,9 @@ impl IntoResponse for PageError {
     }
 }
 
-fn index(app: &AppState, error: Option<String>) -> views::Index {
+fn index(app: &AppState, nav: Nav, error: Option<String>) -> views::Index {
     views::Index {
+        nav,
         error,
         max_chars: app.config.max_secret_bytes,
         lifetimes: views::lifetimes(app.secrets.policy().anonymous_max_ttl),
@@ -100,12 +103,17 @@ fn index(app: &AppState, error: Option<String>) -> views::Index {
 }
 
 /// `GET /`: the create form.
-pub async fn create_form(State(app): State<AppState>) -> Response {
-    render(StatusCode::OK, &index(&app, None))
+pub async fn create_form(State(app): State<AppState>, nav: Nav) -> Response {
+    render(StatusCode::OK, &index(&app, nav, None))
 }
 
 /// `POST /`: creating without JavaScript; the server encrypts.
-pub async fn create(State(app): State<AppState>, headers: HeaderMap, PageForm(mut form): PageForm) -> Response {
+pub async fn create(
+    State(app): State<AppState>,
+    nav: Nav,
+    headers: HeaderMap,
+    PageForm(mut form): PageForm,
+) -> Response {
     let payload =
         Payload::Text { content: form.take("secret").unwrap_or_default(), passphrase: form.take("passphrase") };
     let req = Conceal { payload, ttl: form.get("ttl").map(str::to_owned), owner: None, recipients: vec![], name: None };
@@ -113,6 +121,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, PageForm(mu
         Ok(c) => {
             let base = base_url(&app.config, &headers);
             let page = views::Created {
+                nav: nav.clone(),
                 share_link: format!("{base}/secret/{}", c.secret.expose()),
                 receipt_link: format!("{base}/private/{}", c.receipt_token.expose()),
                 expires: format!("in {} ({})", duration(c.receipt.ttl), when(c.receipt.secret_expires_at)),
@@ -124,13 +133,20 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, PageForm(mu
             e @ AppError::Service(
                 ServiceError::NothingToShare | ServiceError::SecretTooLarge { .. } | ServiceError::Invalid(_),
             ),
-        ) => render(e.status(), &index(&app, Some(e.to_string()))),
+        ) => render(e.status(), &index(&app, nav, Some(e.to_string()))),
         Err(e) => PageError(e).into_response(),
     }
 }
 
-fn waiting(key: &SecretToken, kind: ContentKind, passphrase_required: bool, error: Option<String>) -> views::Waiting {
+fn waiting(
+    nav: Nav,
+    key: &SecretToken,
+    kind: ContentKind,
+    passphrase_required: bool,
+    error: Option<String>,
+) -> views::Waiting {
     views::Waiting {
+        nav,
         key: key.expose().to_owned(),
         e2e: kind == ContentKind::E2e,
         passphrase_required,
@@ -140,18 +156,23 @@ fn waiting(key: &SecretToken, kind: ContentKind, passphrase_required: bool, erro
 }
 
 /// `GET /secret/{key}` (and HEAD): says a secret is waiting, or how it ended. Never consumes.
-pub async fn secret_page(State(app): State<AppState>, Path(key): Path<String>) -> Result<Response, PageError> {
+pub async fn secret_page(
+    State(app): State<AppState>,
+    nav: Nav,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
     let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
     let s = app.secrets.status(&token).await?;
     if s.state != SecretState::New {
         return Ok(ended_page(s.state, s.ended_at));
     }
-    Ok(render(StatusCode::OK, &waiting(&token, s.kind, s.passphrase_required, None)))
+    Ok(render(StatusCode::OK, &waiting(nav, &token, s.kind, s.passphrase_required, None)))
 }
 
 /// `POST /secret/{key}`: reveals without JavaScript (the server decrypts).
 pub async fn reveal(
     State(app): State<AppState>,
+    nav: Nav,
     Path(key): Path<String>,
     PageForm(mut form): PageForm,
 ) -> Result<Response, PageError> {
@@ -162,9 +183,9 @@ pub async fn reveal(
         .reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str())))
         .await
         .map_err(AppError::from);
-    let retry = |kind, status: StatusCode, msg: String| render(status, &waiting(&token, kind, true, Some(msg)));
+    let retry = |kind, status: StatusCode, msg: String| render(status, &waiting(nav.clone(), &token, kind, true, Some(msg)));
     Ok(match result {
-        Ok(r) => render(StatusCode::OK, &views::Revealed { value: r.content.to_string() }),
+        Ok(r) => render(StatusCode::OK, &views::Revealed { nav: nav.clone(), value: r.content.to_string() }),
         Err(AppError::Service(ServiceError::WrongPassphrase { remaining: 0 })) => {
             ended_page(SecretState::Burned, Some(app.secrets.now()))
         }
@@ -180,7 +201,7 @@ pub async fn reveal(
             let s = app.secrets.status(&token).await?;
             render(
                 StatusCode::CONFLICT,
-                &waiting(&token, ContentKind::E2e, s.passphrase_required, Some(
+                &waiting(nav.clone(), &token, ContentKind::E2e, s.passphrase_required, Some(
                     "This secret was encrypted in the sender's browser: turn on JavaScript to decrypt it. It has not been used up.".into(),
                 )),
             )
@@ -191,6 +212,7 @@ pub async fn reveal(
 
 fn receipt_page(
     app: &AppState,
+    nav: Nav,
     headers: &HeaderMap,
     token: &ReceiptToken,
     view: crate::service::ReceiptView,
@@ -205,6 +227,7 @@ fn receipt_page(
     };
     let base = base_url(&app.config, headers);
     let page = views::Receipt {
+        nav,
         key: token.expose().to_owned(),
         name: r.name.clone(),
         notice,
@@ -233,25 +256,28 @@ fn receipt_token(key: &str) -> Result<ReceiptToken, PageError> {
 /// `GET /private/{key}`: the creator's receipt.
 pub async fn receipt(
     State(app): State<AppState>,
+    nav: Nav,
     headers: HeaderMap,
     Path(key): Path<String>,
 ) -> Result<Response, PageError> {
     let token = receipt_token(&key)?;
     let view = app.secrets.receipt(&token).await?;
-    Ok(receipt_page(&app, &headers, &token, view, None))
+    Ok(receipt_page(&app, nav, &headers, &token, view, None))
 }
 
 /// `GET /private/{key}/burn`: asks for confirmation (works without JavaScript).
-pub async fn burn_confirm(Path(key): Path<String>) -> Result<Response, PageError> {
+pub async fn burn_confirm(nav: Nav, Path(key): Path<String>) -> Result<Response, PageError> {
     let token = receipt_token(&key)?;
-    Ok(render(StatusCode::OK, &views::BurnConfirm { key: token.expose().to_owned() }))
+    Ok(render(StatusCode::OK, &views::BurnConfirm { nav, key: token.expose().to_owned() }))
 }
 
 /// `POST /private/{key}/burn`: burns, then shows the receipt.
 pub async fn burn(
     State(app): State<AppState>,
+    nav: Nav,
     headers: HeaderMap,
     Path(key): Path<String>,
+    PageForm(_): PageForm,
 ) -> Result<Response, PageError> {
     let token = receipt_token(&key)?;
     let notice = match app.secrets.burn(&token).await.map_err(AppError::from) {
@@ -260,5 +286,5 @@ pub async fn burn(
         Err(e) => return Err(PageError(e)),
     };
     let view = app.secrets.receipt(&token).await?;
-    Ok(receipt_page(&app, &headers, &token, view, Some(notice)))
+    Ok(receipt_page(&app, nav, &headers, &token, view, Some(notice)))
 }

@@ -1,6 +1,7 @@
 //! Template structs for the pages (askama: compiled into the binary, auto-escaped) and the
 //! small formatting helpers they need.
 
+use super::session::Nav;
 use askama::Template;
 use time::OffsetDateTime;
 
@@ -47,6 +48,7 @@ pub fn lifetimes(max: i64) -> Vec<Lifetime> {
 #[derive(Template)]
 #[template(path = "index.html")]
 pub struct Index {
+    pub nav: Nav,
     pub error: Option<String>,
     pub max_chars: usize,
     pub lifetimes: Vec<Lifetime>,
@@ -60,6 +62,7 @@ pub struct Index {
 #[derive(Template)]
 #[template(path = "created.html")]
 pub struct Created {
+    pub nav: Nav,
     pub share_link: String,
     pub receipt_link: String,
     pub expires: String,
@@ -69,6 +72,7 @@ pub struct Created {
 #[derive(Template)]
 #[template(path = "secret.html")]
 pub struct Waiting {
+    pub nav: Nav,
     pub key: String,
     pub e2e: bool,
     pub passphrase_required: bool,
@@ -80,12 +84,14 @@ pub struct Waiting {
 #[derive(Template)]
 #[template(path = "revealed.html")]
 pub struct Revealed {
+    pub nav: Nav,
     pub value: String,
 }
 
 #[derive(Template)]
 #[template(path = "ended.html")]
 pub struct Ended {
+    pub nav: Nav,
     pub state: &'static str,
     pub title: &'static str,
     pub message: String,
@@ -96,6 +102,7 @@ pub struct Ended {
 #[derive(Template)]
 #[template(path = "receipt.html")]
 pub struct Receipt {
+    pub nav: Nav,
     pub key: String,
     pub name: Option<String>,
     pub notice: Option<&'static str>,
@@ -115,6 +122,7 @@ pub struct Receipt {
 #[derive(Template)]
 #[template(path = "burn.html")]
 pub struct BurnConfirm {
+    pub nav: Nav,
     pub key: String,
 }
 
@@ -145,7 +153,7 @@ mod tests {
 
     #[test]
     fn templates_escape_user_content() {
-        let page = Revealed { value: "<script>alert(1)</script>".into() }.render().unwrap_or_default();
+        let page = Revealed { nav: Nav::default(), value: "<script>alert(1)</script>".into() }.render().unwrap_or_default();
         assert!(page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"), "{page}");
         assert!(!page.contains("<script>alert"));
     }

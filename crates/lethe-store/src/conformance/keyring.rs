@@ -48,6 +48,13 @@ pub async fn a_keyring_is_stored_with_its_account_replaced_and_cleared(store: Ar
     assert!(store.update_account(ann.id, AccountChange::Keyring(None), later).await.expect("clear"));
     assert_eq!(store.account(ann.id).await.expect("read").expect("found").keyring, None);
     assert!(!store.update_account(bob.id + 1000, AccountChange::Keyring(None), later).await.expect("none"));
+
+    let hash = phc(9);
+    let both = AccountChange::Password { hash: hash.clone(), keyring: Some(stored_keyring(3)) };
+    assert!(store.update_account(ann.id, both, later + 1).await.expect("password and keyring"));
+    let read = store.account(ann.id).await.expect("read").expect("found");
+    assert_eq!((read.password_hash, read.keyring, read.updated), (hash, Some(stored_keyring(3)), later + 1));
+    assert_eq!(store.account(bob.id).await.expect("read"), Some(bob.clone()), "the other account is untouched");
 }
 
 pub async fn api_key_and_session_wraps_round_trip(store: Arc<dyn Store>) {

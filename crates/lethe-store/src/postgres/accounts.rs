@@ -66,6 +66,14 @@ impl AccountStore for PostgresStore {
                         );
                         Ok(exec(&c, &sql, &[&id, &now, &public, &wrap, &salt, &kdf]).await? == 1)
                     }
+                    AccountChange::Password { hash, keyring } => {
+                        let (public, wrap, salt, kdf) = keyring_columns(keyring.as_ref());
+                        let sql = format!(
+                            "{set}password_hash = $3, public_key = $4, keyring_wrap = $5, wrap_salt = $6, \
+                             wrap_kdf = $7 WHERE id = $1"
+                        );
+                        Ok(exec(&c, &sql, &[&id, &now, &hash.as_str(), &public, &wrap, &salt, &kdf]).await? == 1)
+                    }
                     AccountChange::Disabled(disabled) => {
                         let tx = c.transaction().await?;
                         let sql = format!("{set}disabled = $3 WHERE id = $1");

@@ -49,6 +49,12 @@ impl AccountStore for SqliteStore {
                                    wrap_kdf = ?5, updated = ?6 WHERE id = ?1";
                         Ok(rows::exec(c, sql, params![id, public, wrap, salt, kdf, now])? == 1)
                     }
+                    AccountChange::Password { hash, keyring } => {
+                        let (public, wrap, salt, kdf) = keyring_columns(keyring.as_ref());
+                        let sql = "UPDATE accounts SET password_hash = ?2, public_key = ?3, keyring_wrap = ?4, \
+                                   wrap_salt = ?5, wrap_kdf = ?6, updated = ?7 WHERE id = ?1";
+                        Ok(rows::exec(c, sql, params![id, hash.as_str(), public, wrap, salt, kdf, now])? == 1)
+                    }
                     AccountChange::Disabled(disabled) => {
                         let found = set("disabled", &disabled)?;
                         if found && disabled {

@@ -1,0 +1,139 @@
+//! One layer of settings, as clap fills it from flags and environment variables and serde
+//! from the configuration file: every field optional, unset fields falling through.
+
+use super::{DatabaseUrl, SignupMode};
+use crate::limits::client::ProxyNet;
+use crate::limits::{Rule, Switch};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// One layer of settings; unset fields fall through to the layer below.
+#[derive(Debug, Clone, Default, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigLayer {
+    /// Address to listen on [default: 127.0.0.1:7143]
+    #[arg(long, env = "LETHE_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Data directory of the embedded store [default: ./lethe-data]
+    #[arg(long, env = "LETHE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite:DIR or postgres://user@host/db?sslmode=require [default: sqlite in --data-dir]
+    #[arg(long, env = "LETHE_DATABASE_URL")]
+    pub database: Option<DatabaseUrl>,
+    /// Connections in the database pool [default: 16]
+    #[arg(long, env = "LETHE_DATABASE_POOL_SIZE")]
+    pub database_pool_size: Option<usize>,
+    /// Seconds to wait for a database connection [default: 5]
+    #[arg(long, env = "LETHE_DATABASE_CONNECT_TIMEOUT_SECS")]
+    pub database_connect_timeout_secs: Option<u64>,
+    /// Seconds a database statement may run [default: 10]
+    #[arg(long, env = "LETHE_DATABASE_STATEMENT_TIMEOUT_SECS")]
+    pub database_statement_timeout_secs: Option<u64>,
+    /// Public base URL of this server, used in links
+    #[arg(long, env = "LETHE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Serve /metrics on this separate address instead of the main listener
+    #[arg(long, env = "LETHE_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Host names (host or host:port, comma-separated) answered without public_url [default: loopback only]
+    #[arg(long, env = "LETHE_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Option<Vec<String>>,
+    /// Largest secret in bytes [default: 10000]
+    #[arg(long, env = "LETHE_MAX_SECRET_BYTES")]
+    pub max_secret_bytes: Option<usize>,
+    /// Largest request body in bytes [default: 65536]
+    #[arg(long, env = "LETHE_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Longest secret lifetime in seconds [default: 2592000, 30 days]
+    #[arg(long, env = "LETHE_MAX_TTL")]
+    pub max_ttl: Option<i64>,
+    /// Longest lifetime for anonymous callers in seconds [default: 604800, 7 days]
+    #[arg(long, env = "LETHE_ANONYMOUS_MAX_TTL")]
+    pub anonymous_max_ttl: Option<i64>,
+    /// Wrong passphrases before a secret is destroyed [default: 5]
+    #[arg(long, env = "LETHE_PASSPHRASE_ATTEMPTS")]
+    pub passphrase_attempts: Option<u32>,
+    /// Passphrase derivations that may wait for a core before 503 [default: 32]
+    #[arg(long, env = "LETHE_PASSPHRASE_QUEUE")]
+    pub passphrase_queue: Option<usize>,
+    /// Argon2id memory cost in KiB [default: 19456]
+    #[arg(long, env = "LETHE_ARGON2_MEMORY_KIB")]
+    pub argon2_memory_kib: Option<u32>,
+    /// Argon2id passes [default: 2]
+    #[arg(long, env = "LETHE_ARGON2_ITERATIONS")]
+    pub argon2_iterations: Option<u32>,
+    /// Seconds between sweeps of expired data [default: 60]
+    #[arg(long, env = "LETHE_SWEEP_INTERVAL_SECS")]
+    pub sweep_interval_secs: Option<u64>,
+    /// Seconds to send a request head; also the idle keep-alive timeout [default: 10]
+    #[arg(long, env = "LETHE_HEADER_READ_TIMEOUT_SECS")]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Seconds to send a request body [default: 30]
+    #[arg(long, env = "LETHE_BODY_READ_TIMEOUT_SECS")]
+    pub body_read_timeout_secs: Option<u64>,
+    /// Largest request head in bytes [default: 32768]
+    #[arg(long, env = "LETHE_MAX_HEADER_BYTES")]
+    pub max_header_bytes: Option<usize>,
+    /// Open connections at most [default: 4096, lowered to fit the open-file limit]
+    #[arg(long, env = "LETHE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Open connections per client address (0: no cap; trusted proxies are exempt) [default: 256]
+    #[arg(long, env = "LETHE_MAX_CONNECTIONS_PER_ADDRESS")]
+    pub max_connections_per_address: Option<usize>,
+    /// Rate limits and per-address quotas: on, or off for benchmarks and load tests [default: on]
+    #[arg(long, env = "LETHE_RATE_LIMITS", value_enum)]
+    pub rate_limits: Option<Switch>,
+    /// Creates per client address, COUNT/WINDOW [default: 250/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_CREATE")]
+    pub rate_limit_create: Option<Rule>,
+    /// Reveal attempts per client address [default: 1000/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_REVEAL")]
+    pub rate_limit_reveal: Option<Rule>,
+    /// Receipt and status lookups and burns per client address [default: 1000/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_LOOKUP")]
+    pub rate_limit_lookup: Option<Rule>,
+    /// Wrong passphrases per client address across all secrets [default: 15/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_PASSPHRASE_FAILURES")]
+    pub rate_limit_passphrase_failures: Option<Rule>,
+    /// Requests with bad credentials (wrong, revoked or expired API keys) per client address [default: 30/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_KEY_FAILURES")]
+    pub rate_limit_key_failures: Option<Rule>,
+    /// Trusted proxies, comma-separated addresses or networks (10.0.0.0/8); their X-Forwarded-For names the client
+    #[arg(long, env = "LETHE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<ProxyNet>>,
+    /// Secrets one client address may have waiting (anonymous; 0: no quota) [default: 1000]
+    #[arg(long, env = "LETHE_MAX_WAITING_SECRETS_PER_ADDRESS")]
+    pub max_waiting_secrets_per_address: Option<u32>,
+    /// Secrets one account may have waiting (0: no quota) [default: 10000]
+    #[arg(long, env = "LETHE_MAX_WAITING_SECRETS_PER_ACCOUNT")]
+    pub max_waiting_secrets_per_account: Option<u32>,
+    /// Bytes all stored secrets may take (0: no cap) [default: 8589934592, 8 GiB]
+    #[arg(long, env = "LETHE_MAX_STORAGE_BYTES")]
+    pub max_storage_bytes: Option<u64>,
+    /// Who may create an account in the pages: open, invite or closed [default: invite]
+    #[arg(long, env = "LETHE_SIGNUP")]
+    pub signup: Option<SignupMode>,
+    /// Whether creating a secret needs an account: on or off [default: off]
+    #[arg(long, env = "LETHE_REQUIRE_ACCOUNT")]
+    pub require_account: Option<Switch>,
+    /// Seconds a browser session lasts without use [default: 7200]
+    #[arg(long, env = "LETHE_SESSION_IDLE_SECS")]
+    pub session_idle_secs: Option<i64>,
+    /// Seconds a browser session lasts at most [default: 86400]
+    #[arg(long, env = "LETHE_SESSION_MAX_SECS")]
+    pub session_max_secs: Option<i64>,
+    /// Failed sign-ins per client address, as COUNT/WINDOW [default: 20/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_SIGN_IN_FAILURES")]
+    pub rate_limit_sign_in_failures: Option<Rule>,
+    /// Failed sign-ins per account, as COUNT/WINDOW; browsers that signed in to it before are exempt [default: 10/20m]
+    #[arg(long, env = "LETHE_RATE_LIMIT_ACCOUNT_SIGN_IN_FAILURES")]
+    pub rate_limit_account_sign_in_failures: Option<Rule>,
+}
+
+impl ConfigLayer {
+    /// Reads the settings of a configuration file (TOML); unknown settings are refused.
+    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+}

@@ -1,0 +1,178 @@
+//! Browser sessions: signing in with an e-mail address and password, the account a session
+//! cookie names, and signing out (one session, or any of one's own).
+//!
+//! A session token is 32 random bytes that live only in the browser's cookie; the store keeps
+//! its SHA-256, and the account's private key wrapped under a key derived from the token
+//! (docs/crypto.md, "Links an account can see again"): a database taken while people are
+//! signed in opens none of their links.
+
+use super::caller::{AccountCaller, Via};
+use super::{Secrets, ServiceError};
+use lethe_core::account::{dummy_verify, Email, OpaqueToken};
+use lethe_core::keyring::{unwrap_with_password, Keyring, WrapKey, WrapPurpose};
+use lethe_store::accounts::TOUCH_EVERY;
+use lethe_store::{AccountRecord, NewSession, SessionRecord};
+use zeroize::Zeroizing;
+
+/// The browser a session is for, as recorded with it.
+#[derive(Debug, Clone, Default)]
+pub struct Device {
+    pub user_agent: String,
+    pub client_addr: String,
+}
+
+/// A new session: its token goes into the cookie once and is not kept anywhere else.
+pub struct SignedIn {
+    pub token: OpaqueToken,
+    pub caller: AccountCaller,
+    /// When the session ends at the latest (the cookie's lifetime).
+    pub expires_at: i64,
+}
+
+impl Secrets {
+    /// The enabled account of an e-mail address, if there is one (a malformed address has
+    /// none).
+    pub async fn find_account(&self, email: &str) -> Result<Option<AccountRecord>, ServiceError> {
+        Ok(match Email::parse(email) {
+            Ok(email) => self.store.account_by_email(&email).await?.filter(|a| !a.disabled),
+            Err(_) => None,
+        })
+    }
+
+    /// Whether `password` is `account`'s, after the same Argon2id work whether or not there
+    /// is an account (so timing does not tell which addresses have one).
+    pub async fn verify_password(
+        &self,
+        account: Option<&AccountRecord>,
+        password: Zeroizing<String>,
+    ) -> Result<bool, ServiceError> {
+        match account.map(|a| a.password_hash.clone()) {
+            Some(hash) => self.blocking_kdf(move || hash.verify(&password)).await,
+            None => self.blocking_kdf(move || dummy_verify(&password)).await.map(|()| false),
+        }
+    }
+
+    /// The account of `email` if `password` is its password; else [`ServiceError::SignInFailed`].
+    pub async fn check_password(&self, email: &str, password: Zeroizing<String>) -> Result<AccountRecord, ServiceError> {
+        let account = self.find_account(email).await?;
+        match self.verify_password(account.as_ref(), password).await? {
+            true => account.ok_or(ServiceError::SignInFailed),
+            false => Err(ServiceError::SignInFailed),
+        }
+    }
+
+    /// Opens a session for `account`, whose password was `password` (checked by
+    /// [`Secrets::check_password`]): unwraps its key pair with the password and keeps it
+    /// wrapped under the new session's token.
+    pub async fn open_session(
+        &self,
+        account: AccountRecord,
+        password: Zeroizing<String>,
+        device: &Device,
+    ) -> Result<SignedIn, ServiceError> {
+        let keyring = match account.keyring.clone() {
+            Some(k) => {
+                let opened = self
+                    .blocking_kdf(move || {
+                        unwrap_with_password(&k.public_key, &k.password_wrap, &k.wrap_salt, &k.wrap_kdf, password.as_bytes())
+                    })
+                    .await?;
+                if opened.is_err() {
+                    tracing::warn!(account = account.id, "an account's password wrap does not open with its password");
+                }
+                opened.ok()
+            }
+            None => None,
+        };
+        self.start_session(account, keyring, device).await
+    }
+
+    /// Stores a new session for `account`, with `keyring` (already open) wrapped under it.
+    pub(crate) async fn start_session(
+        &self,
+        account: AccountRecord,
+        keyring: Option<Keyring>,
+        device: &Device,
+    ) -> Result<SignedIn, ServiceError> {
+        let token = OpaqueToken::generate();
+        let now = self.now();
+        let policy = self.policy();
+        let under = WrapKey::derive(WrapPurpose::Session, token.expose().as_bytes());
+        let expires_at = now + policy.session_max;
+        let new = NewSession {
+            id: token.hash(),
+            account: account.id,
+            created: now,
+            idle_expires_at: (now + policy.session_idle).min(expires_at),
+            expires_at,
+            user_agent: device.user_agent.clone(),
+            client_addr: device.client_addr.clone(),
+            keyring_wrap: keyring.as_ref().map(|k| k.wrap(&under)),
+        };
+        if !self.store.create_session(new).await? {
+            return Err(ServiceError::SignInFailed);
+        }
+        let caller = AccountCaller {
+            id: account.id,
+            email: account.email,
+            admin: account.admin,
+            via: Via::Session(token.hash()),
+            public_key: account.keyring.map(|k| k.public_key),
+            keyring,
+        };
+        Ok(SignedIn { token, caller, expires_at })
+    }
+
+    /// The account a session token signs in, if the session is live; notes the activity
+    /// (pushing the idle expiry back) when a write is due.
+    pub async fn session_caller(&self, token: &OpaqueToken) -> Result<Option<AccountCaller>, ServiceError> {
+        let id = token.hash();
+        let now = self.now();
+        let Some((session, account)) = self.store.session(&id, now).await? else {
+            return Ok(None);
+        };
+        if now - session.last_seen >= TOUCH_EVERY {
+            let idle = (now + self.policy().session_idle).min(session.expires_at);
+            if let Err(e) = self.store.touch_session(&id, now, idle).await {
+                tracing::warn!(error = %e, "could not note a session's activity");
+            }
+        }
+        let public_key = account.keyring.as_ref().map(|k| k.public_key);
+        let keyring = match (&session.keyring_wrap, &public_key) {
+            (Some(wrap), Some(public)) => {
+                let under = WrapKey::derive(WrapPurpose::Session, token.expose().as_bytes());
+                Keyring::unwrap(wrap, &under, public).ok()
+            }
+            _ => None,
+        };
+        Ok(Some(AccountCaller {
+            id: account.id,
+            email: account.email,
+            admin: account.admin,
+            via: Via::Session(id),
+            public_key,
+            keyring,
+        }))
+    }
+
+    /// Ends the session of `token` (signing out); nothing if it had ended.
+    pub async fn sign_out(&self, token: &OpaqueToken) -> Result<(), ServiceError> {
+        self.store.delete_session(&token.hash()).await?;
+        Ok(())
+    }
+
+    /// The caller's sessions, newest first, live ones only.
+    pub async fn sessions_of(&self, caller: &AccountCaller) -> Result<Vec<SessionRecord>, ServiceError> {
+        let now = self.now();
+        let mut list = self.store.sessions(caller.id).await?;
+        list.retain(|s| s.is_active(now));
+        Ok(list)
+    }
+
+    /// Ends one of the caller's sessions, named by its stored id; `false` if the caller has no
+    /// such session (another account's session is never touched).
+    pub async fn end_session(&self, caller: &AccountCaller, id: &[u8; 32]) -> Result<bool, ServiceError> {
+        let own = self.store.sessions(caller.id).await?.iter().any(|s| &s.id == id);
+        Ok(own && self.store.delete_session(id).await?)
+    }
+}

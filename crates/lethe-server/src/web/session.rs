@@ -1,0 +1,190 @@
+//! The pages' session: the cookie that carries a session token, the layer that turns it into
+//! the request's caller, and the forgery checks on every form.
+//!
+//! The cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`, and `Secure` with the `__Host-` name
+//! prefix when the public URL is https. A cookie whose session has ended is removed.
+//!
+//! Forms are checked twice (CSRF): a state-changing request whose `Origin` is another site's
+//! is refused outright, and every form of a signed-in person carries a synchronizer token
+//! ([`csrf_token`], derived from the session token, which only that browser holds) that
+//! [`super::form::PageForm`] checks before any handler runs.
+
+use crate::errors::AppError;
+use crate::http::auth::CallerExt;
+use crate::service::Caller;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use cookie::{Cookie, SameSite};
+use lethe_core::account::OpaqueToken;
+use sha2::{Digest, Sha256};
+use std::convert::Infallible;
+use std::sync::Arc;
+
+/// The cookie's name on plain http (development, or behind a proxy the server does not know).
+const COOKIE: &str = "lethe_session";
+/// Its name when the public URL is https: browsers keep `__Host-` cookies host-only and secure.
+const SECURE_COOKIE: &str = "__Host-lethe_session";
+
+fn https(app: &AppState) -> bool {
+    app.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+}
+
+fn cookie_name(app: &AppState) -> &'static str {
+    if https(app) {
+        SECURE_COOKIE
+    } else {
+        COOKIE
+    }
+}
+
+/// The session token a request's cookie carries, if any (well-formed or not).
+fn presented(app: &AppState, headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(app);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// `Set-Cookie` for a new session of `max_age` seconds.
+pub fn set_cookie(app: &AppState, token: &OpaqueToken, max_age: i64) -> HeaderValue {
+    let c = Cookie::build((cookie_name(app), token.expose().to_owned()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https(app))
+        .path("/")
+        .max_age(cookie::time::Duration::seconds(max_age));
+    HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_cookie(app: &AppState) -> HeaderValue {
+    let c = Cookie::build((cookie_name(app), ""))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https(app))
+        .path("/")
+        .max_age(cookie::time::Duration::ZERO);
+    HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The synchronizer token of a session's forms: one-way from the session token, so the page
+/// that shows it gives away nothing that signs in.
+pub fn csrf_token(token: &OpaqueToken) -> String {
+    let mut h = Sha256::new();
+    h.update(b"lethe/v1/csrf\0");
+    h.update(token.expose().as_bytes());
+    URL_SAFE_NO_PAD.encode(h.finalize())
+}
+
+/// The signed-in session of a request, as the pages need it: the token (to sign out) and the
+/// expected form token. Present only when the cookie names a live session.
+#[derive(Clone)]
+pub struct PageSession {
+    pub token: Arc<OpaqueToken>,
+    pub csrf: Arc<str>,
+}
+
+/// Whether `origin` (an `Origin` header) is this site: the public URL's origin if one is
+/// configured, else the request's own host (on either scheme).
+fn same_site(app: &AppState, headers: &HeaderMap, origin: &str) -> bool {
+    if let Some(public) = app.config.public_url.as_deref() {
+        return origin.eq_ignore_ascii_case(public.trim_end_matches('/'));
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+    authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
+}
+
+/// The layer in front of the pages: refuses forms from other sites, and makes the session
+/// cookie's account the request's caller ([`CallerExt`]) with its [`PageSession`].
+pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
+    let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes_state {
+        let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok());
+        let fetch_site = req.headers().get("sec-fetch-site").and_then(|o| o.to_str().ok());
+        let foreign = origin.is_some_and(|o| !same_site(&app, req.headers(), o)) || fetch_site == Some("cross-site");
+        if foreign {
+            return super::pages::PageError(AppError::ForgedForm).into_response();
+        }
+    }
+    let Some(raw) = presented(&app, req.headers()) else {
+        return next.run(req).await;
+    };
+    let caller = match OpaqueToken::parse(&raw) {
+        Ok(token) => match app.secrets.session_caller(&token).await {
+            Ok(found) => found.map(|c| (token, c)),
+            Err(e) => return super::pages::PageError(e.into()).into_response(),
+        },
+        Err(_) => None,
+    };
+    match caller {
+        Some((token, caller)) => {
+            let csrf: Arc<str> = csrf_token(&token).into();
+            req.extensions_mut().insert(PageSession { token: Arc::new(token), csrf });
+            req.extensions_mut().insert(CallerExt(Arc::new(Caller::Account(Box::new(caller)))));
+            next.run(req).await
+        }
+        None => {
+            // An ended session: carry on signed out, and let the browser forget the cookie.
+            let mut resp = next.run(req).await;
+            resp.headers_mut().append(header::SET_COOKIE, clear_cookie(&app));
+            resp
+        }
+    }
+}
+
+/// What every page's header and forms need: who is signed in, and the form token.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub email: Option<String>,
+    pub admin: bool,
+    /// The synchronizer token for this person's forms (empty when signed out).
+    pub csrf: String,
+}
+
+impl Nav {
+    pub fn signed_in(&self) -> bool {
+        self.email.is_some()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Nav {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let caller = parts.extensions.get::<CallerExt>().cloned().unwrap_or_default();
+        let csrf = parts.extensions.get::<PageSession>().map(|s| s.csrf.to_string()).unwrap_or_default();
+        Ok(match caller.0.account() {
+            Some(a) => Nav { email: Some(a.email.as_str().to_owned()), admin: a.admin, csrf },
+            None => Nav::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_token_is_stable_per_session_and_reveals_nothing_of_it() {
+        let a = OpaqueToken::generate();
+        let b = OpaqueToken::generate();
+        assert_eq!(csrf_token(&a), csrf_token(&a));
+        assert_ne!(csrf_token(&a), csrf_token(&b));
+        assert!(!csrf_token(&a).contains(a.expose()));
+        assert_eq!(csrf_token(&a).len(), 43);
+    }
+}
