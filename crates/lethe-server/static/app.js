@@ -35,10 +35,13 @@ function setupCopyButtons(root) {
 }
 
 async function api(path, body) {
-  const init = { method: "GET", cache: "no-store", credentials: "same-origin" };
+  const init = { method: "GET", cache: "no-store", credentials: "same-origin", headers: {} };
+  // Signed in: the API takes the session cookie with its form token (never another site's).
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content;
+  if (csrf) init.headers["x-csrf-token"] = csrf;
   if (body !== undefined) {
     init.method = "POST";
-    init.headers = { "content-type": "application/json" };
+    init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
@@ -80,6 +83,9 @@ async function createEndToEnd(form, error) {
     proof_verifier: lc.b64u(derived.verifier),
     ttl: Number(form.ttl.value),
   };
+  // `form.name` is the form's own name attribute: the field is reached through `elements`.
+  const label = form.elements.namedItem("name").value.trim();
+  if (label) body.name = label;
   if (pass) body.kdf = { salt: lc.b64u(pass.salt), iterations: pass.iterations };
   const r = await api("/api/v2/conceal", body);
   if (!r.ok) return showError(error, r.data.detail || "The secret could not be created. Try again.");

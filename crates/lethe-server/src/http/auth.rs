@@ -3,8 +3,9 @@
 //! extractor. Presented credentials that do not check out are refused on every API route, in
 //! that API's own error convention (v1: `404 {"message": "Not authorized"}`; v2: a 401
 //! problem), and never fall back to an anonymous caller; without the header the caller is
-//! anonymous. Both APIs take HTTP Basic (account e-mail and API key, as Onetime Secret clients
-//! send it) and `Bearer <API key>`. The pages do not read this header (they will have sessions).
+//! anonymous. The pages' script calls with the session cookie and its form token instead
+//! (`crate::web::session::api_caller`). Both APIs take HTTP Basic (account e-mail and API
+//! key, as Onetime Secret clients send it) and `Bearer <API key>`.
 
 use crate::api_v1::error::V1Error;
 use crate::api_v2::problem::V2Error;
@@ -109,6 +110,19 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: N
         return next.run(req).await;
     };
     if !req.headers().contains_key(header::AUTHORIZATION) {
+        // The pages' own script calls as the signed-in person (cookie plus form token).
+        match crate::web::session::api_caller(&app, req.headers()).await {
+            Ok(Some(caller)) => {
+                req.extensions_mut().insert(CallerExt(Arc::new(caller)));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                return match api {
+                    Api::V1 => V1Error(e).into_response(),
+                    Api::V2 => V2Error(e).into_response(),
+                }
+            }
+        }
         return next.run(req).await;
     }
     let style = match api {

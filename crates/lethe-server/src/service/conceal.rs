@@ -150,6 +150,9 @@ impl Secrets {
             Payload::Text { .. } => {}
             Payload::E2e { envelope, kdf, verifier } => self.check_e2e(envelope, kdf.as_ref(), verifier.is_some())?,
         }
+        if self.policy.require_account && req.owner.is_none() {
+            return Err(ServiceError::AccountRequired);
+        }
         let name = check_name(req.name)?;
         if !req.recipients.is_empty() && req.owner.is_none() {
             return Err(ServiceError::RecipientNeedsAccount);

@@ -7,7 +7,8 @@ use super::views::{self, duration, when};
 use crate::errors::AppError;
 use crate::http::links::base_url;
 use crate::service::ServiceError;
-use crate::service::{Conceal, Credential, Payload};
+use crate::http::auth::CallerExt;
+use crate::service::{Conceal, Credential, Owner, Payload};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -90,11 +91,13 @@ impl IntoResponse for PageError {
 }
 
 fn index(app: &AppState, nav: Nav, error: Option<String>) -> views::Index {
+    let policy = app.secrets.policy();
+    let max_ttl = if nav.signed_in() { policy.max_ttl } else { policy.anonymous_max_ttl };
     views::Index {
         nav,
         error,
         max_chars: app.config.max_secret_bytes,
-        lifetimes: views::lifetimes(app.secrets.policy().anonymous_max_ttl),
+        lifetimes: views::lifetimes(max_ttl),
         share_link: String::new(),
         receipt_link: String::new(),
         expires: String::new(),
@@ -111,12 +114,15 @@ pub async fn create_form(State(app): State<AppState>, nav: Nav) -> Response {
 pub async fn create(
     State(app): State<AppState>,
     nav: Nav,
+    caller: CallerExt,
     headers: HeaderMap,
     PageForm(mut form): PageForm,
 ) -> Response {
     let payload =
         Payload::Text { content: form.take("secret").unwrap_or_default(), passphrase: form.take("passphrase") };
-    let req = Conceal { payload, ttl: form.get("ttl").map(str::to_owned), owner: None, recipients: vec![], name: None };
+    let name = form.get("name").map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    let owner = Owner::of(&caller.0);
+    let req = Conceal { payload, ttl: form.get("ttl").map(str::to_owned), owner, recipients: vec![], name };
     match app.secrets.conceal(req).await.map_err(AppError::from) {
         Ok(c) => {
             let base = base_url(&app.config, &headers);
@@ -131,7 +137,10 @@ pub async fn create(
         }
         Err(
             e @ AppError::Service(
-                ServiceError::NothingToShare | ServiceError::SecretTooLarge { .. } | ServiceError::Invalid(_),
+                ServiceError::NothingToShare
+                | ServiceError::SecretTooLarge { .. }
+                | ServiceError::Invalid(_)
+                | ServiceError::AccountRequired,
             ),
         ) => render(e.status(), &index(&app, nav, Some(e.to_string()))),
         Err(e) => PageError(e).into_response(),

@@ -146,6 +146,27 @@ pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) 
     }
 }
 
+/// The header by which the pages' script calls the API as the signed-in person.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// For an API request from the pages' script: the account of the session cookie, when the
+/// request carries that session's token in [`CSRF_HEADER`] (which another site's page can
+/// neither know nor send without a preflight the server never allows). A header that does not
+/// match is refused, never anonymous.
+pub async fn api_caller(app: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, AppError> {
+    let Some(given) = headers.get(CSRF_HEADER) else {
+        return Ok(None);
+    };
+    let refused = || AppError::Service(crate::service::ServiceError::NotAuthorized);
+    let token = presented(app, headers).and_then(|raw| OpaqueToken::parse(&raw).ok()).ok_or_else(refused)?;
+    let expected = csrf_token(&token);
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes())) {
+        return Err(refused());
+    }
+    let caller = app.secrets.session_caller(&token).await?.ok_or_else(refused)?;
+    Ok(Some(Caller::Account(Box::new(caller))))
+}
+
 /// What every page's header and forms need: who is signed in, and the form token.
 #[derive(Debug, Clone, Default)]
 pub struct Nav {
