@@ -73,7 +73,10 @@ pub enum AccountChange {
     Keyring(Option<StoredKeyring>),
     /// A new password and the keyring wrapped under it, in one statement: a crash can never
     /// leave the password of one with the wrap of the other.
-    Password { hash: PasswordHash, keyring: Option<StoredKeyring> },
+    Password {
+        hash: PasswordHash,
+        keyring: Option<StoredKeyring>,
+    },
 }
 
 /// A new API key.

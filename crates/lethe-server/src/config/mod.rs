@@ -193,7 +193,6 @@ impl Default for Config {
     }
 }
 
-
 macro_rules! overlay {
     ($cfg:ident, $layer:ident, $($field:ident),*) => {
         $( if let Some(v) = $layer.$field { $cfg.$field = v; } )*

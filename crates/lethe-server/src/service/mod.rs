@@ -197,7 +197,12 @@ impl Secrets {
             tracing::info!("passphrase queue full; asked to retry");
             return Err(ServiceError::Busy);
         };
-        let slot = self.kdf_slots.clone().acquire_owned().await.map_err(|e| ServiceError::internal("kdf semaphore closed", e))?;
+        let slot = self
+            .kdf_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ServiceError::internal("kdf semaphore closed", e))?;
         Ok(KdfTicket { _share: share, _admitted: admitted, _slot: slot })
     }
 

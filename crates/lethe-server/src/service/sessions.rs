@@ -53,7 +53,11 @@ impl Secrets {
     }
 
     /// The account of `email` if `password` is its password; else [`ServiceError::SignInFailed`].
-    pub async fn check_password(&self, email: &str, password: Zeroizing<String>) -> Result<AccountRecord, ServiceError> {
+    pub async fn check_password(
+        &self,
+        email: &str,
+        password: Zeroizing<String>,
+    ) -> Result<AccountRecord, ServiceError> {
         let account = self.find_account(email).await?;
         match self.verify_password(account.as_ref(), password).await? {
             true => account.ok_or(ServiceError::SignInFailed),
@@ -74,7 +78,13 @@ impl Secrets {
             Some(k) => {
                 let opened = self
                     .blocking_kdf(move || {
-                        unwrap_with_password(&k.public_key, &k.password_wrap, &k.wrap_salt, &k.wrap_kdf, password.as_bytes())
+                        unwrap_with_password(
+                            &k.public_key,
+                            &k.password_wrap,
+                            &k.wrap_salt,
+                            &k.wrap_kdf,
+                            password.as_bytes(),
+                        )
                     })
                     .await?;
                 if opened.is_err() {

@@ -55,7 +55,9 @@ impl Secrets {
                 return Err(ServiceError::SignUpRefused("Accounts on this server are made by its administrators."))
             }
             (SignupMode::Invite, None) => {
-                return Err(ServiceError::SignUpRefused("Signing up here needs an invitation link from an administrator."))
+                return Err(ServiceError::SignUpRefused(
+                    "Signing up here needs an invitation link from an administrator.",
+                ))
             }
             _ => {}
         }
@@ -101,16 +103,23 @@ impl Secrets {
         new: Zeroizing<String>,
     ) -> Result<(), ServiceError> {
         let new = Password::new(new).map_err(weak)?;
-        let account = self.check_password(caller.email.as_str(), current.clone()).await.map_err(|_| {
-            ServiceError::Invalid("The current password is wrong. Nothing was changed.".into())
-        })?;
+        let account = self
+            .check_password(caller.email.as_str(), current.clone())
+            .await
+            .map_err(|_| ServiceError::Invalid("The current password is wrong. Nothing was changed.".into()))?;
         let old = account.keyring.clone();
         let (hash, stored) = self
             .blocking_kdf(move || {
                 let ring = old
                     .and_then(|k| {
-                        unwrap_with_password(&k.public_key, &k.password_wrap, &k.wrap_salt, &k.wrap_kdf, current.as_bytes())
-                            .ok()
+                        unwrap_with_password(
+                            &k.public_key,
+                            &k.password_wrap,
+                            &k.wrap_salt,
+                            &k.wrap_kdf,
+                            current.as_bytes(),
+                        )
+                        .ok()
                     })
                     .unwrap_or_else(Keyring::generate);
                 credentials(&new, &ring)
@@ -137,11 +146,15 @@ impl Secrets {
         device: &Device,
     ) -> Result<SignedIn, ServiceError> {
         let new = Password::new(new).map_err(weak)?;
-        let invalid = || ServiceError::SignUpRefused("This reset link does not work: it was used already, or it expired.");
-        let taken = self.store.take_token(&token.hash(), TokenKind::PasswordReset, self.now()).await?.ok_or_else(invalid)?;
+        let invalid =
+            || ServiceError::SignUpRefused("This reset link does not work: it was used already, or it expired.");
+        let taken =
+            self.store.take_token(&token.hash(), TokenKind::PasswordReset, self.now()).await?.ok_or_else(invalid)?;
         let account = self.store.account(taken.account).await?.filter(|a| !a.disabled).ok_or_else(invalid)?;
         let (keyring, hash, stored) = self.blocking_kdf(move || fresh_credentials(&new)).await??;
-        self.store.update_account(account.id, AccountChange::Password { hash, keyring: Some(stored) }, self.now()).await?;
+        self.store
+            .update_account(account.id, AccountChange::Password { hash, keyring: Some(stored) }, self.now())
+            .await?;
         self.store.delete_sessions(account.id, None).await?;
         let account = self.store.account(account.id).await?.ok_or_else(invalid)?;
         tracing::info!(account = account.id, "password reset with a reset link");
@@ -151,7 +164,11 @@ impl Secrets {
     /// Deletes the caller's account after checking its password: its sessions, API keys and
     /// tokens go with it. Its secrets are left to run their course (a link already handed out
     /// still works once, until it expires), but nothing can show their links again.
-    pub async fn delete_own_account(&self, caller: &AccountCaller, password: Zeroizing<String>) -> Result<(), ServiceError> {
+    pub async fn delete_own_account(
+        &self,
+        caller: &AccountCaller,
+        password: Zeroizing<String>,
+    ) -> Result<(), ServiceError> {
         let account = self
             .check_password(caller.email.as_str(), password)
             .await

@@ -181,8 +181,15 @@ pub async fn change_password(
     let (current, new, again) =
         (form.take("current").unwrap_or_default(), form.take("password").unwrap_or_default(), form.take("password2"));
     if again.as_deref().is_some_and(|p| p.as_str() != new.as_str()) {
-        return render_account(&app, nav, a, None, Some("The two new passwords differ. Nothing was changed.".into()), None)
-            .await;
+        return render_account(
+            &app,
+            nav,
+            a,
+            None,
+            Some("The two new passwords differ. Nothing was changed.".into()),
+            None,
+        )
+        .await;
     }
     match app.secrets.change_password(a, current, new).await {
         Ok(()) => Ok(notice("Your password was changed. Your other sessions are signed out.")),
@@ -239,7 +246,9 @@ pub async fn sign_up(
     let invite = invite_text.as_deref().and_then(|i| OpaqueToken::parse(i).ok());
     let (password, again) = (form.take("password").unwrap_or_default(), form.take("password2"));
     let again_differs = again.as_deref().is_some_and(|p| p.as_str() != password.as_str());
-    let refuse = |msg: String| render(StatusCode::BAD_REQUEST, &sign_up_page(&app, nav.clone(), invite_text.clone(), email.clone(), Some(msg)));
+    let refuse = |msg: String| {
+        render(StatusCode::BAD_REQUEST, &sign_up_page(&app, nav.clone(), invite_text.clone(), email.clone(), Some(msg)))
+    };
     if again_differs {
         return Ok(refuse("The two passwords differ.".into()));
     }

@@ -5,9 +5,9 @@ use super::form::PageForm;
 use super::session::Nav;
 use super::views::{self, duration, when};
 use crate::errors::AppError;
+use crate::http::auth::CallerExt;
 use crate::http::links::base_url;
 use crate::service::ServiceError;
-use crate::http::auth::CallerExt;
 use crate::service::{Conceal, Credential, Owner, Payload};
 use crate::state::AppState;
 use askama::Template;
@@ -192,7 +192,8 @@ pub async fn reveal(
         .reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str())))
         .await
         .map_err(AppError::from);
-    let retry = |kind, status: StatusCode, msg: String| render(status, &waiting(nav.clone(), &token, kind, true, Some(msg)));
+    let retry =
+        |kind, status: StatusCode, msg: String| render(status, &waiting(nav.clone(), &token, kind, true, Some(msg)));
     Ok(match result {
         Ok(r) => render(StatusCode::OK, &views::Revealed { nav: nav.clone(), value: r.content.to_string() }),
         Err(AppError::Service(ServiceError::WrongPassphrase { remaining: 0 })) => {

@@ -129,7 +129,11 @@ pub async fn sign_out(
     if let Some(Extension(s)) = session {
         app.secrets.sign_out(&s.token).await?;
     }
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/signin?signed_out=1")], [(header::SET_COOKIE, clear_cookie(&app))])
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/signin?signed_out=1")],
+        [(header::SET_COOKIE, clear_cookie(&app))],
+    )
         .into_response())
 }
 

@@ -153,7 +153,8 @@ mod tests {
 
     #[test]
     fn templates_escape_user_content() {
-        let page = Revealed { nav: Nav::default(), value: "<script>alert(1)</script>".into() }.render().unwrap_or_default();
+        let page =
+            Revealed { nav: Nav::default(), value: "<script>alert(1)</script>".into() }.render().unwrap_or_default();
         assert!(page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"), "{page}");
         assert!(!page.contains("<script>alert"));
     }
