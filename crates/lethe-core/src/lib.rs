@@ -3,7 +3,8 @@
 //! This crate does no I/O, so every rule here can be tested without a server or a database.
 //!
 //! Layout, one line per module:
-//! - [`account`]: accounts' credentials: e-mail addresses, API keys, passwords, random tokens.
+//! - [`account`]: accounts' credentials: e-mail addresses, API keys, passwords, random tokens,
+//!   TOTP secrets.
 //! - [`token`]: link tokens (`T`, `M`), their parsing, and the lookup ids derived from them.
 //! - [`crypto`]: sealing secret content and share links under keys derived from tokens.
 //! - [`e2e`]: the end-to-end format the browser and CLI encrypt with (key in the URL fragment).
