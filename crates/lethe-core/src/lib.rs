@@ -4,7 +4,7 @@
 //!
 //! Layout, one line per module:
 //! - [`account`]: accounts' credentials: e-mail addresses, API keys, passwords, random tokens,
-//!   TOTP secrets.
+//!   TOTP secrets and recovery codes.
 //! - [`token`]: link tokens (`T`, `M`), their parsing, and the lookup ids derived from them.
 //! - [`crypto`]: sealing secret content and share links under keys derived from tokens.
 //! - [`e2e`]: the end-to-end format the browser and CLI encrypt with (key in the URL fragment).
