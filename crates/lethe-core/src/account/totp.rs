@@ -14,7 +14,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rand::rngs::OsRng;
 use rand::RngCore;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use totp_rs::{Builder, Secret, Totp};
 use zeroize::Zeroizing;
 
@@ -61,12 +61,16 @@ impl TotpSecret {
     /// spelled out. It holds the secret, hence the wiping wrapper.
     pub fn otpauth_uri(&self, issuer: &str, account_email: &str) -> Zeroizing<String> {
         let issuer = utf8_percent_encode(issuer, URI_COMPONENT).to_string();
-        let email = utf8_percent_encode(account_email, URI_COMPONENT);
+        let email = utf8_percent_encode(account_email, URI_COMPONENT).to_string();
         let secret = self.to_base32();
-        Zeroizing::new(format!(
+        // Sized up front so that no reallocation leaves a copy of the secret behind.
+        let mut uri = Zeroizing::new(String::with_capacity(128 + 2 * issuer.len() + email.len() + secret.len()));
+        let _ = write!(
+            uri,
             "otpauth://totp/{issuer}:{email}?secret={}&issuer={issuer}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
             secret.as_str()
-        ))
+        );
+        uri
     }
 
     /// Checks a presented code at `now` (Unix seconds): 6 digits (spaces ignored), for the

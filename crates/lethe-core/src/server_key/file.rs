@@ -41,7 +41,10 @@ fn read(path: &Path) -> io::Result<ServerKey> {
         Ok(()) => Ok(ServerKey(bytes)),
         Err(_) => Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("{}: not a server key (expected 64 hexadecimal characters and a newline)", path.display()),
+            format!(
+                "{}: not a server key (expected 64 hexadecimal characters and an optional newline)",
+                path.display()
+            ),
         )),
     }
 }
@@ -74,9 +77,9 @@ fn write_private(path: &Path, key: &ServerKey) -> io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    let mut line = key.to_hex();
-    line.push('\n');
-    file.write_all(line.as_bytes())?;
+    // Two writes rather than pushing the newline, which could reallocate and leave a copy.
+    file.write_all(key.to_hex().as_bytes())?;
+    file.write_all(b"\n")?;
     file.sync_all()
 }
 
