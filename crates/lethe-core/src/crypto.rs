@@ -63,7 +63,7 @@ pub fn seal_with_nonce(key: &[u8; 32], aad: &[u8], nonce: &[u8; NONCE_LEN], plai
     out
 }
 
-fn open(key: &[u8; 32], aad: &[u8], blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+pub(crate) fn open(key: &[u8; 32], aad: &[u8], blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
     if blob.len() < NONCE_LEN {
         return Err(OpenError);
     }

@@ -1,13 +1,17 @@
 //! Lethe's domain: what a secret is, how long it lives, and how it is sealed at rest.
 //!
-//! This crate does no I/O, so every rule here can be tested without a server or a database.
+//! This crate does no I/O (but for reading or creating the server key's file), so every rule
+//! here can be tested without a server or a database.
 //!
 //! Layout, one line per module:
-//! - [`account`]: accounts' credentials: e-mail addresses, API keys, passwords, random tokens.
+//! - [`account`]: accounts' credentials: e-mail addresses, API keys, passwords, random tokens,
+//!   TOTP secrets and recovery codes.
 //! - [`token`]: link tokens (`T`, `M`), their parsing, and the lookup ids derived from them.
 //! - [`crypto`]: sealing secret content and share links under keys derived from tokens.
 //! - [`e2e`]: the end-to-end format the browser and CLI encrypt with (key in the URL fragment).
 //! - [`keyring`]: an account's key pair; links sealed to it, its private key wrapped.
+//! - [`server_key`]: the key kept outside the database: sealed TOTP secrets, keyed hashes of
+//!   recovery codes, CSRF tokens.
 //! - [`kdf`]: Argon2id passphrase stretching, with its parameters recorded per secret.
 //! - [`padding`]: length-hiding frames, so ciphertext sizes fall into buckets (P8).
 //! - [`policy`]: TTL clamping and size limits, applied once at the edge.
@@ -26,5 +30,6 @@ pub mod kdf;
 pub mod keyring;
 pub mod padding;
 pub mod policy;
+pub mod server_key;
 pub mod state;
 pub mod token;

@@ -6,6 +6,9 @@
 //! - [`password`]: Argon2id password hashes (PHC strings), verification, and a dummy
 //!   verification that costs the same, so sign-in takes as long for an unknown address.
 //! - [`opaque`]: random tokens for sessions, invites and password resets; stored as SHA-256.
+//! - [`totp`]: the second factor: RFC 6238 codes from an authenticator app, with drift and
+//!   replay rules, the `otpauth://` URI and its QR code.
+//! - [`recovery`]: one-time recovery codes for a lost authenticator; stored as keyed hashes.
 //!
 //! Every type here that holds a credential wipes it on drop and never shows it in `Debug`.
 
@@ -13,11 +16,15 @@ pub mod api_key;
 pub mod email;
 pub mod opaque;
 pub mod password;
+pub mod recovery;
+pub mod totp;
 
 pub use api_key::{ApiKey, ApiKeyError, KeyId};
 pub use email::{Email, EmailError};
 pub use opaque::{OpaqueToken, OpaqueTokenError};
 pub use password::{dummy_verify, Password, PasswordError, PasswordHash};
+pub use recovery::{RecoveryCode, RecoveryCodeError};
+pub use totp::{qr_svg, TotpSecret};
 
 use rand::rngs::OsRng;
 use rand::RngCore;
