@@ -128,6 +128,21 @@ impl ServerKey {
         self.csrf_token(session_hash).as_bytes().ct_eq(presented.as_bytes()).into()
     }
 
+    /// The device cookie of a browser that signed in to `account_id`: 43 characters of
+    /// base64url. A browser that presents it is exempt from the account's sign-in limit (never
+    /// from its address's), so a stranger's failures cannot lock the owner out of a browser
+    /// they used before. Nothing is stored; it is recomputed.
+    pub fn device_token(&self, account_id: i64) -> String {
+        let mut mac = self.mac(b"device");
+        mac.update(&account_id.to_be_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `presented` is `account_id`'s device cookie, compared in constant time.
+    pub fn device_matches(&self, account_id: i64, presented: &str) -> bool {
+        self.device_token(account_id).as_bytes().ct_eq(presented.as_bytes()).into()
+    }
+
     fn csrf_mac(&self, session_hash: &[u8; 32]) -> [u8; 32] {
         let mut mac = self.mac(b"csrf");
         mac.update(session_hash);

@@ -13,6 +13,7 @@ use crate::service::{sweeper, Policy, Secrets};
 use crate::state::AppState;
 use anyhow::Context;
 use lethe_core::clock::{Clock, SystemClock};
+use lethe_core::server_key::ServerKey;
 use lethe_store::{HitCounter, Store};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -70,8 +71,10 @@ impl Application {
             tracing::warn!("rate limits and per-address quotas are off (rate_limits = off)");
         }
         let limits = LimitState { limiter, proxies: Arc::new(TrustedProxies::from_config(&config.trusted_proxies)) };
+        let server_key = Arc::new(load_server_key(&config)?);
         let secrets = Secrets::new(store, clock, Policy::from(&config));
-        Ok(Application { listener, metrics_listener, state: AppState { secrets, config: Arc::new(config), limits } })
+        let state = AppState { secrets, config: Arc::new(config), limits, server_key };
+        Ok(Application { listener, metrics_listener, state })
     }
 
     /// The bound address (useful when the configured port was 0).
@@ -117,6 +120,20 @@ impl Application {
         served.context("serving HTTP")?;
         metrics_served.context("serving metrics")
     }
+}
+
+/// Reads the server key, or makes it on first start (in a new file, never over one).
+fn load_server_key(config: &Config) -> anyhow::Result<ServerKey> {
+    let path = config.server_key_path();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let (key, created) =
+        ServerKey::load_or_create(&path).with_context(|| format!("the server key {}", path.display()))?;
+    if created {
+        tracing::info!(path = %path.display(), "made a new server key; back it up, and give the same file to every instance that shares this database");
+    }
+    Ok(key)
 }
 
 /// Serves `/metrics` on its own listener until `stop` turns true, finishing scrapes in flight.

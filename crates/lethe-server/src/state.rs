@@ -11,4 +11,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Rate limits and who the client is.
     pub limits: LimitState,
+    /// The key the server keeps outside the database (second factor, device cookies, form
+    /// tokens).
+    pub server_key: Arc<lethe_core::server_key::ServerKey>,
 }

@@ -79,6 +79,18 @@ fn csrf_tokens_match_only_their_session() {
 }
 
 #[test]
+fn device_tokens_match_only_their_account_and_key() {
+    let key = ServerKey::generate();
+    let token = key.device_token(7);
+    assert_eq!(token.len(), 43);
+    assert!(key.device_matches(7, &token));
+    assert!(!key.device_matches(8, &token), "another account");
+    assert!(!ServerKey::generate().device_matches(7, &token), "another server key");
+    assert!(!key.device_matches(7, ""));
+    assert_ne!(token, key.csrf_token(&[7u8; 32]));
+}
+
+#[test]
 fn subkeys_differ_by_purpose_and_hex_parses_strictly() {
     let key = ServerKey::generate();
     assert_ne!(*key.subkey(b"totp"), *key.subkey(b"csrf"));

@@ -129,6 +129,9 @@ pub struct ConfigLayer {
     /// Failed sign-ins per account, as COUNT/WINDOW; browsers that signed in to it before are exempt [default: 10/20m]
     #[arg(long, env = "LETHE_RATE_LIMIT_ACCOUNT_SIGN_IN_FAILURES")]
     pub rate_limit_account_sign_in_failures: Option<Rule>,
+    /// File of the server key, made on first start; instances sharing a database must share it [default: DATA_DIR/server.key]
+    #[arg(long, env = "LETHE_SERVER_KEY_FILE")]
+    pub server_key_file: Option<PathBuf>,
 }
 
 impl ConfigLayer {

@@ -134,6 +134,10 @@ pub struct Config {
     pub rate_limit_sign_in_failures: Rule,
     /// Failed sign-ins per account (a browser that signed in to it before is exempt).
     pub rate_limit_account_sign_in_failures: Rule,
+    /// The file of the server key (docs/crypto.md, "The server key and the second factor"),
+    /// kept outside the database; made on first start. Default: `server.key` in `data_dir`.
+    /// Several instances on one database must share it.
+    pub server_key_file: Option<PathBuf>,
 }
 
 /// Who may create an account in the pages: anyone (`open`), the holder of an invite link an
@@ -189,6 +193,7 @@ impl Default for Config {
             session_max_secs: 24 * 3600,
             rate_limit_sign_in_failures: Rule::new(20, 1200),
             rate_limit_account_sign_in_failures: Rule::new(10, 1200),
+            server_key_file: None,
         }
     }
 }
@@ -210,6 +215,9 @@ impl Config {
         }
         if let Some(url) = layer.database {
             self.database = Some(url);
+        }
+        if let Some(path) = layer.server_key_file {
+            self.server_key_file = Some(path);
         }
         overlay!(
             self,
@@ -362,6 +370,11 @@ impl Config {
             sign_in_failure: Some(self.rate_limit_sign_in_failures),
             account_sign_in_failure: Some(self.rate_limit_account_sign_in_failures),
         }
+    }
+
+    /// Where the server key lives.
+    pub fn server_key_path(&self) -> PathBuf {
+        self.server_key_file.clone().unwrap_or_else(|| self.data_dir.join("server.key"))
     }
 
     /// The Argon2id cost for new secrets.

@@ -18,11 +18,8 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use cookie::{Cookie, SameSite};
 use lethe_core::account::OpaqueToken;
-use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -45,15 +42,7 @@ fn cookie_name(app: &AppState) -> &'static str {
 
 /// The session token a request's cookie carries, if any (well-formed or not).
 fn presented(app: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(app);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
+    cookie_values(headers, cookie_name(app)).next()
 }
 
 /// `Set-Cookie` for a new session of `max_age` seconds.
@@ -67,6 +56,42 @@ pub fn set_cookie(app: &AppState, token: &OpaqueToken, max_age: i64) -> HeaderVa
     HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// The device cookie's name: set at every sign-in, it exempts this browser from the
+/// account's sign-in limit (see [`Action::AccountSignInFailure`](crate::limits::Action)).
+const DEVICE_COOKIE: &str = "lethe_device";
+
+/// `Set-Cookie` for the device cookie of `account` (a year; `HttpOnly`, like the session's).
+pub fn set_device_cookie(app: &AppState, account: i64) -> HeaderValue {
+    let value = format!("{account}.{}", app.server_key.device_token(account));
+    let c = Cookie::build((DEVICE_COOKIE, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https(app))
+        .path("/")
+        .max_age(cookie::time::Duration::days(365));
+    HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Whether the request carries `account`'s device cookie.
+pub fn known_device(app: &AppState, headers: &HeaderMap, account: i64) -> bool {
+    cookie_values(headers, DEVICE_COOKIE).any(|v| {
+        v.split_once('.').is_some_and(|(id, token)| {
+            id.parse::<i64>().ok() == Some(account) && app.server_key.device_matches(account, token)
+        })
+    })
+}
+
+fn cookie_values<'h>(headers: &'h HeaderMap, name: &'h str) -> impl Iterator<Item = String> + 'h {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .filter(move |c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_cookie(app: &AppState) -> HeaderValue {
     let c = Cookie::build((cookie_name(app), ""))
@@ -78,13 +103,11 @@ pub fn clear_cookie(app: &AppState) -> HeaderValue {
     HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The synchronizer token of a session's forms: one-way from the session token, so the page
-/// that shows it gives away nothing that signs in.
-pub fn csrf_token(token: &OpaqueToken) -> String {
-    let mut h = Sha256::new();
-    h.update(b"lethe/v1/csrf\0");
-    h.update(token.expose().as_bytes());
-    URL_SAFE_NO_PAD.encode(h.finalize())
+/// The synchronizer token of a session's forms: a keyed hash of the session's stored id
+/// under the server key (`ServerKey::csrf_token`), so the page that shows it gives away
+/// nothing that signs in.
+pub fn csrf_token(app: &AppState, token: &OpaqueToken) -> String {
+    app.server_key.csrf_token(&token.hash())
 }
 
 /// The signed-in session of a request, as the pages need it: the token (to sign out) and the
@@ -132,7 +155,7 @@ pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) 
     };
     match caller {
         Some((token, caller)) => {
-            let csrf: Arc<str> = csrf_token(&token).into();
+            let csrf: Arc<str> = csrf_token(&app, &token).into();
             req.extensions_mut().insert(PageSession { token: Arc::new(token), csrf });
             req.extensions_mut().insert(CallerExt(Arc::new(Caller::Account(Box::new(caller)))));
             next.run(req).await
@@ -159,8 +182,8 @@ pub async fn api_caller(app: &AppState, headers: &HeaderMap) -> Result<Option<Ca
     };
     let refused = || AppError::Service(crate::service::ServiceError::NotAuthorized);
     let token = presented(app, headers).and_then(|raw| OpaqueToken::parse(&raw).ok()).ok_or_else(refused)?;
-    let expected = csrf_token(&token);
-    if !bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes())) {
+    let given = given.to_str().map_err(|_| refused())?;
+    if !app.server_key.csrf_matches(&token.hash(), given) {
         return Err(refused());
     }
     let caller = app.secrets.session_caller(&token).await?.ok_or_else(refused)?;
@@ -192,20 +215,5 @@ impl<S: Send + Sync> FromRequestParts<S> for Nav {
             Some(a) => Nav { email: Some(a.email.as_str().to_owned()), admin: a.admin, csrf },
             None => Nav::default(),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_form_token_is_stable_per_session_and_reveals_nothing_of_it() {
-        let a = OpaqueToken::generate();
-        let b = OpaqueToken::generate();
-        assert_eq!(csrf_token(&a), csrf_token(&a));
-        assert_ne!(csrf_token(&a), csrf_token(&b));
-        assert!(!csrf_token(&a).contains(a.expose()));
-        assert_eq!(csrf_token(&a).len(), 43);
     }
 }

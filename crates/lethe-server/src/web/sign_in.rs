@@ -7,7 +7,7 @@
 use super::account_views::SignIn;
 use super::form::PageForm;
 use super::pages::{render, PageError};
-use super::session::{clear_cookie, set_cookie, Nav, PageSession};
+use super::session::{clear_cookie, known_device, set_cookie, set_device_cookie, Nav, PageSession};
 use crate::errors::AppError;
 use crate::limits::{Action, PeerAddr, Subject};
 use crate::service::sessions::Device;
@@ -15,7 +15,7 @@ use crate::service::ServiceError;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::Extension;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -99,10 +99,16 @@ pub async fn sign_in(
     }
     let account = app.secrets.find_account(&email).await?;
     let subject = account_subject(account.as_ref().map(|a| a.id), &email);
-    if let Some(d) = limiter.peek(Action::AccountSignInFailure, subject).await.filter(|d| !d.allowed) {
+    let known = account.as_ref().is_some_and(|a| known_device(&app, &headers, a.id));
+    let spent = match known {
+        true => None,
+        false => limiter.peek(Action::AccountSignInFailure, subject).await.filter(|d| !d.allowed),
+    };
+    if let Some(d) = spent {
         let wait = super::views::wait(u64::from(d.retry_after));
         let msg = format!(
-            "There were too many failed sign-ins to this account. Try again in {wait}: the limit lifts by itself."
+            "There were too many failed sign-ins to this account. Try again in {wait}: the limit lifts by itself. \
+             A browser you signed in with before is not held back."
         );
         return Ok(render(StatusCode::TOO_MANY_REQUESTS, &form_page(nav, email, next, Some(msg), &app)));
     }
@@ -117,7 +123,9 @@ pub async fn sign_in(
     };
     let signed_in = app.secrets.open_session(account, password, &device(&app, peer, &headers)).await?;
     let cookie = set_cookie(&app, &signed_in.token, signed_in.expires_at - app.secrets.now());
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, next)], [(header::SET_COOKIE, cookie)]).into_response())
+    let device = set_device_cookie(&app, signed_in.caller.id);
+    let cookies = AppendHeaders([(header::SET_COOKIE, cookie), (header::SET_COOKIE, device)]);
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, next)], cookies).into_response())
 }
 
 /// `POST /signout`: ends this browser's session and forgets the cookie.

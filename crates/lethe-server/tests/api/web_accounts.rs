@@ -20,6 +20,8 @@ pub struct Browser<'a> {
     pub s: &'a TestServer,
     http: reqwest::Client,
     pub cookie: Option<String>,
+    /// The device cookie, kept apart from the session's.
+    pub device: Option<String>,
     /// `X-Forwarded-For`, for tests that need many client addresses.
     pub from: Option<String>,
 }
@@ -46,13 +48,14 @@ impl Page {
 impl<'a> Browser<'a> {
     pub fn new(s: &'a TestServer) -> Self {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { s, http, cookie: None, from: None }
+        Browser { s, http, cookie: None, device: None, from: None }
     }
 
     async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
         let mut req = req;
-        if let Some(c) = &self.cookie {
-            req = req.header(COOKIE, c.clone());
+        let jar: Vec<String> = self.cookie.iter().chain(self.device.iter()).cloned().collect();
+        if !jar.is_empty() {
+            req = req.header(COOKIE, jar.join("; "));
         }
         if let Some(f) = &self.from {
             req = req.header("x-forwarded-for", f.clone());
@@ -62,11 +65,8 @@ impl<'a> Browser<'a> {
         for set in headers.get_all(SET_COOKIE) {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap().to_owned();
-            if pair.ends_with('=') {
-                self.cookie = None;
-            } else {
-                self.cookie = Some(pair);
-            }
+            let slot = if pair.starts_with("lethe_device=") { &mut self.device } else { &mut self.cookie };
+            *slot = if pair.ends_with('=') { None } else { Some(pair) };
         }
         Page { status: resp.status(), headers, body: resp.text().await.unwrap() }
     }
@@ -437,6 +437,31 @@ async fn sign_in_failures_are_limited_per_address_and_per_account_and_the_limits
         assert!(page.body.contains("too many failed sign-ins to this account"), "{}", page.body);
         assert!(page.body.contains("the limit lifts by itself"));
     }
+    // The owner's own browser, which signed in before, is not held back (its address's limit
+    // still applies).
+    let mut ann = Browser::new(&s);
+    ann.from = Some("192.0.2.51".into());
+    ann.device = Some(format!("lethe_device=1.{}", "A".repeat(43)));
+    assert_eq!(
+        ann.sign_in("ann@example.com", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a forged device cookie"
+    );
+    let bobs = b.device.clone().unwrap();
+    let mut bob_elsewhere = Browser::new(&s);
+    bob_elsewhere.from = Some("192.0.2.52".into());
+    bob_elsewhere.device = Some(bobs.clone());
+    for n in 0..5 {
+        let mut x = Browser::new(&s);
+        x.from = Some(format!("198.51.100.{}", 100 + n));
+        x.sign_in("bob@example.com", "wrong").await;
+    }
+    let mut stranger = Browser::new(&s);
+    stranger.from = Some("192.0.2.53".into());
+    assert_eq!(stranger.sign_in("bob@example.com", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    let own = bob_elsewhere.sign_in("bob@example.com", PASSWORD).await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER, "bob's own browser signs in despite the account's limit");
+
     s.clock.advance(1300);
     let mut later = Browser::new(&s);
     later.from = Some("192.0.2.9".into());
