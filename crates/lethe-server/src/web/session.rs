@@ -131,15 +131,27 @@ fn same_site(app: &AppState, headers: &HeaderMap, origin: &str) -> bool {
     authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
 }
 
+/// Whether a state-changing request comes from another site. Browsers say where a request
+/// comes from in `Sec-Fetch-Site` (only `same-origin`, or `none` for one the person made
+/// themselves, pass); older ones only in `Origin`, which must then be this site's. The pages'
+/// `no-referrer` policy makes browsers send `Origin: null` on form posts, which proves
+/// nothing either way: it passes, and the synchronizer token still protects signed-in forms.
+fn foreign(app: &AppState, headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some("null") | None => false,
+        Some(origin) => !same_site(app, headers, origin),
+    }
+}
+
 /// The layer in front of the pages: refuses forms from other sites, and makes the session
 /// cookie's account the request's caller ([`CallerExt`]) with its [`PageSession`].
 pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state {
-        let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok());
-        let fetch_site = req.headers().get("sec-fetch-site").and_then(|o| o.to_str().ok());
-        let foreign = origin.is_some_and(|o| !same_site(&app, req.headers(), o)) || fetch_site == Some("cross-site");
-        if foreign {
+        if foreign(&app, req.headers()) {
             return super::pages::PageError(AppError::ForgedForm).into_response();
         }
     }

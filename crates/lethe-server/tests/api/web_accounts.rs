@@ -238,6 +238,12 @@ async fn forged_forms_change_nothing() {
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     let other_site = b.post_with("/account/keys", &[("name", "CI"), ("csrf", &csrf)], "https://evil.example").await;
     assert_eq!(other_site.status, StatusCode::FORBIDDEN, "the right token from another site's page");
+    let req = b.http.post(s.url("/account/keys")).header("sec-fetch-site", "cross-site");
+    let cross = b.send(req.form(&[("name", "CI"), ("csrf", &csrf)])).await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN, "a browser saying the post is cross-site");
+    let req = b.http.post(s.url("/account/keys")).header("sec-fetch-site", "same-site");
+    let sibling = b.send(req.form(&[("name", "CI"), ("csrf", &csrf)])).await;
+    assert_eq!(sibling.status, StatusCode::FORBIDDEN, "a sibling subdomain is another site too");
     let secret = b.post("/", &[("secret", "hunter2")]).await;
     assert_eq!(secret.status, StatusCode::FORBIDDEN, "creating as the account needs the token too");
     let password = b.post("/account/password", &[("current", PASSWORD), ("password", "a new password 1")]).await;
@@ -250,7 +256,10 @@ async fn forged_forms_change_nothing() {
 
     let own_site = b.post_with("/account/keys", &[("name", "CI"), ("csrf", &csrf)], &s.base).await;
     assert_eq!(own_site.status, StatusCode::OK);
-    assert_eq!(keys().await, 1);
+    let req = b.http.post(s.url("/account/keys")).header("sec-fetch-site", "same-origin").header(ORIGIN, "null");
+    let browser = b.send(req.form(&[("name", "CI 2"), ("csrf", &csrf)])).await;
+    assert_eq!(browser.status, StatusCode::OK, "a browser's own post under no-referrer (Origin: null)");
+    assert_eq!(keys().await, 2);
 
     // The API, called as the session: only with the form token in its header.
     let http = reqwest::Client::new();

@@ -6,6 +6,7 @@
 //!
 //! - [`users`]: `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
 //! - [`keys`]: `create-api-key`, `list-api-keys`, `revoke-api-key`.
+//! - [`links`]: `create-invite` and `reset-password`'s one-time links.
 //! - [`password`]: reading a new password from the terminal (twice, hidden) or stdin, and an
 //!   account's current one (once, hidden, or stdin) to unwrap its keyring.
 //!
@@ -17,6 +18,7 @@
 //! errors name the account by its e-mail address, never a password or key.
 
 mod keys;
+mod links;
 mod password;
 mod users;
 
@@ -68,13 +70,21 @@ enum AdminCommand {
     DisableUser { email: String },
     /// Enable a disabled account again.
     EnableUser { email: String },
-    /// Set a new password for an account (asked twice, hidden, or read from stdin) and end its
-    /// sessions.
+    /// Print a one-time link (24 hours) with which the account's owner sets a new password; or,
+    /// with --password-stdin, set it now from stdin. Either way its sessions end.
     ResetPassword {
         email: String,
-        /// Read the password from the first line of stdin instead of asking
+        /// Set the password from the first line of stdin instead of printing a link
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Print a one-time invitation link to sign up (for sign-up mode `invite`), once.
+    CreateInvite {
+        /// The only address that may sign up with it [default: any]
+        email: Option<String>,
+        /// Lifetime: 7d, 12h, 90m, or seconds [default: 7d]
+        #[arg(long, value_parser = crate::cli::input::parse_ttl)]
+        expires_in: Option<i64>,
     },
     /// Create an API key for an account and print it, once. Asks for the account's password
     /// (hidden, or reads it from stdin), so that the key can show the account's links again.
@@ -112,7 +122,7 @@ pub fn run(args: AdminArgs) -> Result<(), Failure> {
         let mut current_password = None;
         match &args.command {
             AdminCommand::CreateUser { email, password_stdin, .. }
-            | AdminCommand::ResetPassword { email, password_stdin } => {
+            | AdminCommand::ResetPassword { email, password_stdin: password_stdin @ true } => {
                 parse_email(email)?;
                 new_password = Some(users::credentials(password::read(*password_stdin)?).await?);
             }
@@ -134,6 +144,10 @@ pub fn run(args: AdminArgs) -> Result<(), Failure> {
             (AdminCommand::CreateApiKey { email, name, expires_in, .. }, None) => {
                 keys::create(&*store, &email, name, expires_in, current_password, now).await
             }
+            (AdminCommand::ResetPassword { email, .. }, None) => links::reset_link(&*store, &config, &email, now).await,
+            (AdminCommand::CreateInvite { email, expires_in }, _) => {
+                links::create_invite(&*store, &config, email.as_deref(), expires_in, now).await
+            }
             (command, _) => run_other(&*store, command, now).await,
         }
     })
@@ -147,9 +161,10 @@ async fn run_other(store: &dyn Store, command: AdminCommand, now: UnixTime) -> R
         AdminCommand::EnableUser { email } => users::set_disabled(store, &email, false, now).await,
         AdminCommand::ListApiKeys { email } => keys::list(store, &email, now).await,
         AdminCommand::RevokeApiKey { email, key_id } => keys::revoke(store, &email, &key_id, now).await,
-        AdminCommand::CreateUser { .. } | AdminCommand::ResetPassword { .. } | AdminCommand::CreateApiKey { .. } => {
-            Err(Failure::other(anyhow!("this command runs before the others")))
-        }
+        AdminCommand::CreateUser { .. }
+        | AdminCommand::ResetPassword { .. }
+        | AdminCommand::CreateApiKey { .. }
+        | AdminCommand::CreateInvite { .. } => Err(Failure::other(anyhow!("this command runs before the others"))),
     }
 }
 
