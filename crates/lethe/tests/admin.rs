@@ -137,6 +137,24 @@ fn every_command(place: Place) -> String {
     assert!(!reset.stdout.contains(NEW_PASSWORD) && !reset.stderr.contains(NEW_PASSWORD));
     fails(admin(place, &["reset-password", "bob@example.com", "--password-stdin"], "short"), 2, "too short");
     fails(admin(place, &["reset-password", "nobody@example.com", "--password-stdin"], NEW_PASSWORD), 3, "no account");
+
+    // Without a password: a one-time link, the only thing on stdout.
+    let link = ok(admin(place, &["reset-password", "bob@example.com"], ""));
+    let url = link.stdout.trim();
+    assert!(
+        url.starts_with("http://127.0.0.1:7143/reset/") && url.len() == "http://127.0.0.1:7143/reset/".len() + 43,
+        "{url}"
+    );
+    assert!(link.stderr.contains("working once") && !link.stderr.contains(&url[28..]), "{}", link.stderr);
+    fails(admin(place, &["reset-password", "nobody@example.com"], ""), 3, "no account");
+    let invite = ok(admin(place, &["create-invite", "carol@example.com", "--expires-in", "2d"], ""));
+    let url = invite.stdout.trim();
+    assert!(url.starts_with("http://127.0.0.1:7143/signup?invite=") && !url.contains(' '), "{url}");
+    assert!(invite.stderr.contains("for carol@example.com") && invite.stderr.contains("shown only this once"));
+    let anyone = ok(admin(place, &["create-invite"], ""));
+    assert!(anyone.stderr.contains("for anyone who has it"), "{}", anyone.stderr);
+    assert_ne!(anyone.stdout, invite.stdout);
+    fails(admin(place, &["create-invite", "not-an-address"], ""), 2, "exactly one @");
     key
 }
 
