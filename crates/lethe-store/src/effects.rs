@@ -23,6 +23,19 @@ pub enum Effect {
     Audit(AuditEntry),
     /// A message for a delivery worker (mail, webhook), taken from the outbox after commit.
     Outbox(OutboxMessage),
+    /// Who consumed the secret, kept on its receipt (the row of the change) if the receipt
+    /// has an owner account; receipts of anonymous creators never keep one.
+    Viewer(ViewerNote),
+}
+
+/// The viewer of a secret, as its owner's receipt shows it. The store cuts the address and
+/// the user agent to the lengths it keeps for sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewerNote {
+    /// The viewer's account e-mail, or `None` for an anonymous viewer.
+    pub email: Option<String>,
+    pub client_addr: String,
+    pub user_agent: String,
 }
 
 /// Who did what to which record, and when.
@@ -71,15 +84,30 @@ pub trait EffectLog: Send + Sync + 'static {
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError>;
 }
 
+/// Effects by where they go: audit entries and outbox messages in order, and the last viewer
+/// note (with its address and user agent cut to the stored lengths).
+pub(crate) struct Split<'a> {
+    pub audit: Vec<&'a AuditEntry>,
+    pub outbox: Vec<&'a OutboxMessage>,
+    pub viewer: Option<ViewerNote>,
+}
+
 /// Splits effects by table, keeping their order.
-pub(crate) fn split(effects: &[Effect]) -> (Vec<&AuditEntry>, Vec<&OutboxMessage>) {
-    let mut audit = Vec::new();
-    let mut outbox = Vec::new();
+pub(crate) fn split(effects: &[Effect]) -> Split<'_> {
+    use crate::accounts_model::{truncate, MAX_CLIENT_ADDR, MAX_USER_AGENT};
+    let mut out = Split { audit: Vec::new(), outbox: Vec::new(), viewer: None };
     for e in effects {
         match e {
-            Effect::Audit(a) => audit.push(a),
-            Effect::Outbox(o) => outbox.push(o),
+            Effect::Audit(a) => out.audit.push(a),
+            Effect::Outbox(o) => out.outbox.push(o),
+            Effect::Viewer(v) => {
+                out.viewer = Some(ViewerNote {
+                    email: v.email.clone(),
+                    client_addr: truncate(&v.client_addr, MAX_CLIENT_ADDR),
+                    user_agent: truncate(&v.user_agent, MAX_USER_AGENT),
+                })
+            }
         }
     }
-    (audit, outbox)
+    out
 }

@@ -209,6 +209,7 @@ impl Secrets {
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
             quota,
             owner_seal,
+            viewer_rule: Default::default(),
         };
         let receipt = new.receipt();
         self.store.create(new, vec![]).await.map_err(|e| match e {

@@ -9,7 +9,8 @@
 //! them with 40001, which the caller retries and then finds the row ended).
 
 use super::rows::{count, id32, kind, receipt_from};
-use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns};
+use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, receipt_columns};
+use crate::model::ViewerRule;
 use crate::model::{NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
@@ -18,8 +19,8 @@ use lethe_core::token::{ReceiptId, ReceiptKey, SecretId, SecretKey};
 
 const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, \
      sealed_verifier, custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
-     passphrase_required, quota_tag, owner_receipt, owner_link) \
-     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19)";
+     passphrase_required, quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers) \
+     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
 /// consume: only one caller can move the row out of `new` (P2).
@@ -34,11 +35,13 @@ pub(super) const CLAIM: &str = concat!(
 /// (`FOR UPDATE`; a `WITH` query runs once, where a sub-select may be re-run per outer row). A
 /// racer blocked on that lock re-checks the query's `WHERE` on the committed version, finds
 /// the row no longer `new`, and takes nothing; the outer `r.state = 'new'` states the same
-/// condition where the update itself is decided.
+/// condition where the update itself is decided. A secret whose viewers must sign in is left
+/// for the service to check (`viewers_sign_in`).
 pub(super) const TAKE: &str = concat!(
     "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at FROM records \
        WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3 \
-       AND kdf_salt IS NULL AND sealed_verifier IS NULL AND (kind = 'text' OR $4) FOR UPDATE) \
+       AND kdf_salt IS NULL AND sealed_verifier IS NULL AND NOT viewers_sign_in AND (kind = 'text' OR $4) \
+       FOR UPDATE) \
      UPDATE records r SET state = 'viewed', viewed_at = $3, updated = $3, ",
     clear_secret!(),
     " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
@@ -120,6 +123,8 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
     };
     let st = c.prepare_cached(INSERT).await?;
     let recipients = join_recipients(&n.recipients);
+    let ViewerRule { allowed, .. } = &n.viewer_rule;
+    let (sign_in, allowed) = (n.viewer_rule.needs_sign_in(), join_viewers(allowed));
     c.execute(
         &st,
         &[
@@ -142,6 +147,8 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
             &n.quota.map(|q| q.tag.to_vec()),
             &n.owner_seal.as_ref().map(|o| o.receipt.as_slice()),
             &n.owner_seal.as_ref().map(|o| o.link.as_slice()),
+            &sign_in,
+            &allowed,
         ],
     )
     .await?;
@@ -173,6 +180,7 @@ pub(crate) async fn take(
         sealed_verifier: None,
         attempts: count(r.try_get(3)?)?,
         expires_at: r.try_get(4)?,
+        viewer_rule: ViewerRule::default(),
     }))
 }
 

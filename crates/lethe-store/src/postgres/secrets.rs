@@ -6,9 +6,10 @@
 use super::consume;
 use super::effects;
 use super::rows;
+use super::viewer_rows;
 use super::PostgresStore;
 use crate::effects::Effect;
-use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
 use crate::{SecretStore, StoreError};
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
@@ -42,7 +43,7 @@ impl SecretStore for PostgresStore {
                 }
                 let tx = c.transaction().await?;
                 consume::insert(&tx, row, new).await?;
-                effects::write(&tx, fx).await?;
+                effects::write(&tx, row, fx).await?;
                 Ok(tx.commit().await?)
             })
         })
@@ -66,7 +67,7 @@ impl SecretStore for PostgresStore {
                 let tx = c.transaction().await?;
                 let won = consume::claim(&tx, row, &key.id, now).await?;
                 if won {
-                    effects::write(&tx, fx).await?;
+                    effects::write(&tx, row, fx).await?;
                 }
                 tx.commit().await?;
                 Ok(won)
@@ -94,7 +95,7 @@ impl SecretStore for PostgresStore {
                 let tx = c.transaction().await?;
                 let taken = consume::take(&tx, row, &key, now, e2e_ok).await?;
                 if taken.is_some() {
-                    effects::write(&tx, fx).await?;
+                    effects::write(&tx, row, fx).await?;
                 }
                 tx.commit().await?;
                 Ok(taken)
@@ -122,10 +123,10 @@ impl SecretStore for PostgresStore {
                 let Some(attempts) = consume::count_failure(&tx, row, &key.id, now).await? else {
                     return Ok(AttemptOutcome::Gone);
                 };
-                effects::write(&tx, fx).await?;
+                effects::write(&tx, row, fx).await?;
                 let outcome = if attempts >= max_attempts {
                     consume::destroy(&tx, row, now).await?;
-                    effects::write(&tx, on_destroy).await?;
+                    effects::write(&tx, row, on_destroy).await?;
                     AttemptOutcome::Destroyed
                 } else {
                     AttemptOutcome::Remaining(max_attempts - attempts)
@@ -149,7 +150,7 @@ impl SecretStore for PostgresStore {
                     let tx = c.transaction().await?;
                     let burned = consume::burn(&tx, row, &key, now).await?;
                     if burned.is_some() {
-                        effects::write(&tx, fx).await?;
+                        effects::write(&tx, row, fx).await?;
                     }
                     tx.commit().await?;
                     burned
@@ -188,6 +189,15 @@ impl SecretStore for PostgresStore {
 
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
         self.run(move |c| Box::pin(async move { rows::recent(&c, custid, limit).await })).await
+    }
+
+    async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
+        self.run(move |c| Box::pin(async move { viewer_rows::owned(&c, custid, query, now).await })).await
+    }
+
+    async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(false) };
+        self.run(move |c| Box::pin(async move { viewer_rows::note_refused(&c, row, &key.id, email, now).await })).await
     }
 
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {

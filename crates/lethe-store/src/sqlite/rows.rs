@@ -6,7 +6,7 @@
 
 use super::overflow::pad_for;
 use super::receipt_row::{id32, kind, receipt_from_row};
-use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns};
+use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, receipt_columns, viewer_rule};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
@@ -69,8 +69,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
     conn.prepare_cached(
         "INSERT INTO records (row_id, id, receipt_id, kind, state, kdf_salt, kdf_params, sealed_verifier, \
          custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required, \
-         quota_tag, owner_receipt, owner_link) \
-         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18)",
+         quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers) \
+         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -91,6 +91,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
         n.quota.map(|q| q.tag.to_vec()),
         n.owner_seal.as_ref().map(|o| o.receipt.as_slice()),
         n.owner_seal.as_ref().map(|o| o.link.as_slice()),
+        n.viewer_rule.needs_sign_in(),
+        join_viewers(&n.viewer_rule.allowed),
     ])?;
     let pad = pad_for(n.sealed.len(), usable) as i64;
     let body = conn
@@ -111,7 +113,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
     let row = conn
         .prepare_cached(
             "SELECT r.receipt_id, s.body, r.kdf_salt, r.kdf_params, r.attempts, r.secret_expires_at, r.kind, \
-             r.sealed_verifier FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
+             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
              WHERE r.row_id = ?1 AND r.state = 'new'",
         )?
         .query_row([row], |r| {
@@ -126,6 +128,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
                 expires_at: r.get(5)?,
                 kind: kind(r.get(6)?, 6)?,
                 sealed_verifier: r.get(7)?,
+                viewer_rule: viewer_rule(r.get(8)?, r.get::<_, Option<String>>(9)?.as_deref()),
             })
         })
         .optional()?;
@@ -170,14 +173,15 @@ pub(crate) fn end_secret(
 /// The read and the conditional `UPDATE … WHERE state = 'new'` run in one write transaction on
 /// the single writer connection, so nothing can come between them and exactly one caller
 /// gets the content (P2); the update's row count is checked all the same.
-/// Protected secrets are left alone (`None`): they must be checked before they are claimed.
+/// Protected secrets, and those whose viewers must sign in, are left alone (`None`): they must
+/// be checked before they are claimed.
 pub(crate) fn take_unprotected(
     conn: &Connection,
     place: Option<i64>,
     id: &SecretId,
     now: UnixTime,
     e2e_ok: bool,
-) -> Result<Option<SecretRecord>, StoreError> {
+) -> Result<Option<(i64, SecretRecord)>, StoreError> {
     let Some(row) = locate_secret(conn, place, id)? else {
         return Ok(None);
     };
@@ -187,26 +191,24 @@ pub(crate) fn take_unprotected(
     let usable = record.expires_at > now
         && record.kdf.is_none()
         && record.sealed_verifier.is_none()
+        && !record.viewer_rule.needs_sign_in()
         && (record.kind == ContentKind::Text || e2e_ok);
     if !usable {
         return Ok(None);
     }
     match end_secret(conn, row, now, SecretState::Viewed, None)? {
-        true => Ok(Some(record)),
+        true => Ok(Some((row, record))),
         false => Err(StoreError::corrupt("a waiting secret could not be claimed")),
     }
 }
 
+/// Counts a wrong passphrase on the secret at `row` (located by the caller).
 pub(crate) fn record_failure(
     conn: &Connection,
-    place: Option<i64>,
-    id: &SecretId,
+    row: i64,
     max: u32,
     now: UnixTime,
 ) -> Result<AttemptOutcome, StoreError> {
-    let Some(row) = locate_secret(conn, place, id)? else {
-        return Ok(AttemptOutcome::Gone);
-    };
     let attempts: Option<u32> = conn
         .prepare_cached(
             "UPDATE records SET attempts = attempts + 1 WHERE row_id = ?1 AND state = 'new' AND secret_expires_at > ?2 \
