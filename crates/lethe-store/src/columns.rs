@@ -32,6 +32,32 @@ macro_rules! clear_secret {
 }
 pub(crate) use clear_secret;
 
+/// The assignments that keep a consume's viewer (`ViewerNote`) on the row, only if its
+/// receipt has an owner. Parameters: the anonymous custid, e-mail, address, user agent (all
+/// `NULL` when no viewer is noted).
+macro_rules! note_viewer {
+    ($anon:literal, $email:literal, $addr:literal, $agent:literal) => {
+        concat!(
+            "viewer_email = CASE WHEN custid <> ",
+            $anon,
+            " THEN ",
+            $email,
+            " END, ",
+            "viewer_addr = CASE WHEN custid <> ",
+            $anon,
+            " THEN ",
+            $addr,
+            " END, ",
+            "viewer_agent = CASE WHEN custid <> ",
+            $anon,
+            " THEN ",
+            $agent,
+            " END"
+        )
+    };
+}
+pub(crate) use note_viewer;
+
 /// How many waiting secrets carry a quota tag, counted up to the quota (so the count costs at
 /// most that many index entries). Parameters: tag, now, max.
 macro_rules! count_quota {

@@ -23,8 +23,9 @@ pub enum Effect {
     Audit(AuditEntry),
     /// A message for a delivery worker (mail, webhook), taken from the outbox after commit.
     Outbox(OutboxMessage),
-    /// Who consumed the secret, kept on its receipt (the row of the change) if the receipt
-    /// has an owner account; receipts of anonymous creators never keep one.
+    /// Who consumed the secret, kept on its receipt by the statement of a winning claim or take,
+    /// if the receipt has an owner account; receipts of anonymous creators never keep one.
+    /// Other calls ignore it.
     Viewer(ViewerNote),
 }
 
@@ -82,6 +83,18 @@ pub trait EffectLog: Send + Sync + 'static {
 
     /// Outbox messages with a position above `after`, oldest first, at most `limit`.
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError>;
+}
+
+/// Whether `effects` hold anything written beside the change (audit entries, outbox messages),
+/// so the change needs a transaction (or savepoint) of its own. A viewer note does not: the
+/// consuming statement writes it.
+pub(crate) fn needs_transaction(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| !matches!(e, Effect::Viewer(_)))
+}
+
+/// The viewer note among `effects`, cut to the stored lengths.
+pub(crate) fn viewer(effects: &[Effect]) -> Option<ViewerNote> {
+    split(effects).viewer
 }
 
 /// Effects by where they go: audit entries and outbox messages in order, and the last viewer

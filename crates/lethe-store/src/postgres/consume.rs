@@ -9,9 +9,10 @@
 //! them with 40001, which the caller retries and then finds the row ended).
 
 use super::rows::{count, id32, kind, receipt_from};
-use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, receipt_columns};
-use crate::model::ViewerRule;
+use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns};
+use crate::effects::ViewerNote;
 use crate::model::{NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::model::{ViewerRule, ANONYMOUS_CUSTID};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
 use lethe_core::clock::UnixTime;
@@ -23,10 +24,13 @@ const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, 
      VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
-/// consume: only one caller can move the row out of `new` (P2).
+/// consume: only one caller can move the row out of `new` (P2), and only its viewer is kept
+/// (`note_viewer!`, on receipts with an owner).
 pub(super) const CLAIM: &str = concat!(
     "UPDATE records SET state = 'viewed', viewed_at = $3, updated = $3, ",
     clear_secret!(),
+    ", ",
+    note_viewer!("$4", "$5", "$6", "$7"),
     " WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3"
 );
 
@@ -44,6 +48,8 @@ pub(super) const TAKE: &str = concat!(
        FOR UPDATE) \
      UPDATE records r SET state = 'viewed', viewed_at = $3, updated = $3, ",
     clear_secret!(),
+    ", ",
+    note_viewer!("$5", "$6", "$7", "$8"),
     " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
      RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at"
 );
@@ -155,9 +161,21 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
     Ok(())
 }
 
-pub(crate) async fn claim(c: &impl GenericClient, row: i64, id: &SecretId, now: UnixTime) -> Result<bool, Fail> {
+/// The viewer columns' parameters: e-mail, address, user agent (`NULL`s for no note).
+fn viewer_params(v: Option<&ViewerNote>) -> (Option<&str>, Option<&str>, Option<&str>) {
+    (v.and_then(|v| v.email.as_deref()), v.map(|v| v.client_addr.as_str()), v.map(|v| v.user_agent.as_str()))
+}
+
+pub(crate) async fn claim(
+    c: &impl GenericClient,
+    row: i64,
+    id: &SecretId,
+    now: UnixTime,
+    viewer: Option<&ViewerNote>,
+) -> Result<bool, Fail> {
     let st = c.prepare_cached(CLAIM).await?;
-    Ok(c.execute(&st, &[&row, &bytes(id.as_bytes()), &now]).await? == 1)
+    let (email, addr, agent) = viewer_params(viewer);
+    Ok(c.execute(&st, &[&row, &bytes(id.as_bytes()), &now, &ANONYMOUS_CUSTID, &email, &addr, &agent]).await? == 1)
 }
 
 pub(crate) async fn take(
@@ -166,9 +184,13 @@ pub(crate) async fn take(
     key: &SecretKey,
     now: UnixTime,
     e2e_ok: bool,
+    viewer: Option<&ViewerNote>,
 ) -> Result<Option<SecretRecord>, Fail> {
     let st = c.prepare_cached(TAKE).await?;
-    let Some(r) = c.query_opt(&st, &[&row, &bytes(key.id.as_bytes()), &now, &e2e_ok]).await? else {
+    let (email, addr, agent) = viewer_params(viewer);
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
+        [&row, &bytes(key.id.as_bytes()), &now, &e2e_ok, &ANONYMOUS_CUSTID, &email, &addr, &agent];
+    let Some(r) = c.query_opt(&st, &params).await? else {
         return Ok(None);
     };
     Ok(Some(SecretRecord {
@@ -180,6 +202,7 @@ pub(crate) async fn take(
         sealed_verifier: None,
         attempts: count(r.try_get(3)?)?,
         expires_at: r.try_get(4)?,
+        // Only secrets that need no sign-in are taken in one step.
         viewer_rule: ViewerRule::default(),
     }))
 }

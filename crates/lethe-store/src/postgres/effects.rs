@@ -2,23 +2,13 @@
 //! caused them, read back in position order.
 
 use crate::effects::{split, AuditEntry, Effect, Logged, OutboxMessage, Split};
-use crate::model::ANONYMOUS_CUSTID;
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
 
-/// Writes `effects` in the caller's transaction; a viewer note goes on `row`, the row of the
-/// change, if its receipt has an owner.
-pub(crate) async fn write(tx: &impl GenericClient, row: i64, effects: &[Effect]) -> Result<(), Fail> {
-    let Split { audit, outbox, viewer } = split(effects);
-    if let Some(v) = viewer {
-        let st = tx
-            .prepare_cached(
-                "UPDATE records SET viewer_email = $2, viewer_addr = $3, viewer_agent = $4 \
-                 WHERE row_id = $1 AND custid <> $5",
-            )
-            .await?;
-        tx.execute(&st, &[&row, &v.email, &v.client_addr, &v.user_agent, &ANONYMOUS_CUSTID]).await?;
-    }
+/// Writes `effects` in the caller's transaction. A viewer note is not written here: the
+/// consuming statement itself keeps it (`consume::CLAIM`, `consume::TAKE`).
+pub(crate) async fn write(tx: &impl GenericClient, effects: &[Effect]) -> Result<(), Fail> {
+    let Split { audit, outbox, .. } = split(effects);
     if !audit.is_empty() {
         let st = tx
             .prepare_cached("INSERT INTO audit_log (at, action, actor, subject, detail) VALUES ($1, $2, $3, $4, $5)")

@@ -8,7 +8,7 @@ use super::effects;
 use super::rows;
 use super::viewer_rows;
 use super::PostgresStore;
-use crate::effects::Effect;
+use crate::effects::{needs_transaction, viewer, Effect};
 use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
 use crate::{SecretStore, StoreError};
 use async_trait::async_trait;
@@ -43,7 +43,7 @@ impl SecretStore for PostgresStore {
                 }
                 let tx = c.transaction().await?;
                 consume::insert(&tx, row, new).await?;
-                effects::write(&tx, row, fx).await?;
+                effects::write(&tx, fx).await?;
                 Ok(tx.commit().await?)
             })
         })
@@ -57,17 +57,19 @@ impl SecretStore for PostgresStore {
 
     async fn claim(&self, key: SecretKey, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(false) };
-        let fx = &fx;
+        let note = viewer(&fx);
+        let (fx, note) = (&fx, note.as_ref());
         self.run(move |mut c| {
             Box::pin(async move {
-                // One conditional UPDATE decides the winner (see `consume::CLAIM`).
-                if fx.is_empty() {
-                    return consume::claim(&c, row, &key.id, now).await;
+                // One conditional UPDATE decides the winner and keeps its viewer (see
+                // `consume::CLAIM`); other effects need a transaction around it.
+                if !needs_transaction(fx) {
+                    return consume::claim(&c, row, &key.id, now, note).await;
                 }
                 let tx = c.transaction().await?;
-                let won = consume::claim(&tx, row, &key.id, now).await?;
+                let won = consume::claim(&tx, row, &key.id, now, note).await?;
                 if won {
-                    effects::write(&tx, row, fx).await?;
+                    effects::write(&tx, fx).await?;
                 }
                 tx.commit().await?;
                 Ok(won)
@@ -84,18 +86,19 @@ impl SecretStore for PostgresStore {
         fx: Vec<Effect>,
     ) -> Result<Option<SecretRecord>, StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(None) };
-        let fx = &fx;
+        let note = viewer(&fx);
+        let (fx, note) = (&fx, note.as_ref());
         self.run(move |mut c| {
             Box::pin(async move {
                 // One UPDATE … FROM (SELECT … FOR UPDATE) both consumes and returns the
                 // content, so there is no read that a racer could also make (`consume::TAKE`).
-                if fx.is_empty() {
-                    return consume::take(&c, row, &key, now, e2e_ok).await;
+                if !needs_transaction(fx) {
+                    return consume::take(&c, row, &key, now, e2e_ok, note).await;
                 }
                 let tx = c.transaction().await?;
-                let taken = consume::take(&tx, row, &key, now, e2e_ok).await?;
+                let taken = consume::take(&tx, row, &key, now, e2e_ok, note).await?;
                 if taken.is_some() {
-                    effects::write(&tx, row, fx).await?;
+                    effects::write(&tx, fx).await?;
                 }
                 tx.commit().await?;
                 Ok(taken)
@@ -123,10 +126,10 @@ impl SecretStore for PostgresStore {
                 let Some(attempts) = consume::count_failure(&tx, row, &key.id, now).await? else {
                     return Ok(AttemptOutcome::Gone);
                 };
-                effects::write(&tx, row, fx).await?;
+                effects::write(&tx, fx).await?;
                 let outcome = if attempts >= max_attempts {
                     consume::destroy(&tx, row, now).await?;
-                    effects::write(&tx, row, on_destroy).await?;
+                    effects::write(&tx, on_destroy).await?;
                     AttemptOutcome::Destroyed
                 } else {
                     AttemptOutcome::Remaining(max_attempts - attempts)
@@ -150,7 +153,7 @@ impl SecretStore for PostgresStore {
                     let tx = c.transaction().await?;
                     let burned = consume::burn(&tx, row, &key, now).await?;
                     if burned.is_some() {
-                        effects::write(&tx, row, fx).await?;
+                        effects::write(&tx, fx).await?;
                     }
                     tx.commit().await?;
                     burned

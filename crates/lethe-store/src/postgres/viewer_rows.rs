@@ -11,14 +11,15 @@ use lethe_core::token::SecretId;
 
 /// Counts a refused viewer if the secret still waits; one statement, so concurrent refusals
 /// are all counted.
-const NOTE_REFUSED: &str = "UPDATE records SET refused_viewers = refused_viewers + 1, last_refused_email = $3, \
+pub(super) const NOTE_REFUSED: &str =
+    "UPDATE records SET refused_viewers = refused_viewers + 1, last_refused_email = $3, \
      last_refused_at = $4 WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $4";
 
 /// One page of an owner's receipts that are still kept, newest first by `(created, receipt
 /// id)`, through the `records_owned` index. The status is the state at `now` ($2): a waiting
 /// secret past its deadline counts as expired. The name is matched lower-cased with `LIKE`
 /// and its pattern characters escaped (`contains_pattern`).
-const OWNED: &str = concat!(
+pub(super) const OWNED: &str = concat!(
     "SELECT ",
     receipt_columns!(),
     " FROM records WHERE custid = $1 AND expires_at > $2 \

@@ -2,20 +2,15 @@
 //! transaction) of the change that caused them; read back through the reader pool.
 
 use crate::effects::{split, AuditEntry, Effect, Logged, OutboxMessage, Split};
-use crate::model::ANONYMOUS_CUSTID;
 use crate::StoreError;
 use rusqlite::{params, Connection};
 
-/// Writes `effects` on the writer's connection, inside the current job; a viewer note goes
-/// on `row`, the row of the change, if its receipt has an owner.
-pub(crate) fn write(conn: &Connection, row: i64, effects: &[Effect]) -> Result<(), StoreError> {
-    let Split { audit, outbox, viewer } = split(effects);
-    if let Some(v) = viewer {
-        conn.prepare_cached(
-            "UPDATE records SET viewer_email = ?2, viewer_addr = ?3, viewer_agent = ?4 WHERE row_id = ?1 AND custid <> ?5",
-        )?
-        .execute(params![row, v.email, v.client_addr, v.user_agent, ANONYMOUS_CUSTID])?;
-    }
+pub(crate) use crate::effects::{needs_transaction, viewer};
+
+/// Writes `effects` on the writer's connection, inside the current job. A viewer note is not
+/// written here: the consuming statement itself keeps it (`rows::end_secret`).
+pub(crate) fn write(conn: &Connection, effects: &[Effect]) -> Result<(), StoreError> {
+    let Split { audit, outbox, .. } = split(effects);
     for a in audit {
         conn.prepare_cached("INSERT INTO audit_log (at, action, actor, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
             .execute(params![a.at, a.action, a.actor, a.subject, a.detail])?;

@@ -255,7 +255,7 @@ impl SecretStore for SqliteStore {
         let usable = self.usable_page;
         self.change(!fx.is_empty(), move |c| {
             rows::insert(c, row, &new, usable)?;
-            effects::write(c, row, &fx)
+            effects::write(c, &fx)
         })
         .await
     }
@@ -272,11 +272,12 @@ impl SecretStore for SqliteStore {
 
     async fn claim(&self, key: SecretKey, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let place = self.place(key.handle);
-        self.change(!fx.is_empty(), move |c| {
+        self.change(effects::needs_transaction(&fx), move |c| {
             let Some(row) = rows::locate_secret(c, place, &key.id)? else { return Ok(false) };
-            let won = rows::end_secret(c, row, now, SecretState::Viewed, None)?;
+            let viewer = effects::viewer(&fx);
+            let won = rows::end_secret(c, row, now, SecretState::Viewed, None, viewer.as_ref())?;
             if won {
-                effects::write(c, row, &fx)?;
+                effects::write(c, &fx)?;
             }
             Ok(won)
         })
@@ -291,12 +292,13 @@ impl SecretStore for SqliteStore {
         fx: Vec<Effect>,
     ) -> Result<Option<SecretRecord>, StoreError> {
         let place = self.place(key.handle);
-        self.change(!fx.is_empty(), move |c| {
-            let Some((row, taken)) = rows::take_unprotected(c, place, &key.id, now, e2e_ok)? else {
-                return Ok(None);
-            };
-            effects::write(c, row, &fx)?;
-            Ok(Some(taken))
+        self.change(effects::needs_transaction(&fx), move |c| {
+            let viewer = effects::viewer(&fx);
+            let taken = rows::take_unprotected(c, place, &key.id, now, e2e_ok, viewer.as_ref())?;
+            if taken.is_some() {
+                effects::write(c, &fx)?;
+            }
+            Ok(taken)
         })
         .await
     }
@@ -317,10 +319,10 @@ impl SecretStore for SqliteStore {
                 };
                 let outcome = rows::record_failure(c, row, max_attempts, now)?;
                 if outcome != AttemptOutcome::Gone {
-                    effects::write(c, row, &fx)?;
+                    effects::write(c, &fx)?;
                 }
                 if outcome == AttemptOutcome::Destroyed {
-                    effects::write(c, row, &on_destroy)?;
+                    effects::write(c, &on_destroy)?;
                 }
                 Ok(outcome)
             })
@@ -334,8 +336,8 @@ impl SecretStore for SqliteStore {
                 let Some(row) = rows::locate_receipt(c, place, &key.receipt)? else {
                     return Ok(None);
                 };
-                if rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator))? {
-                    effects::write(c, row, &fx)?;
+                if rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator), None)? {
+                    effects::write(c, &fx)?;
                 }
                 rows::receipt_at(c, row)
             })

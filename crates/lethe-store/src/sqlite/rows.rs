@@ -6,8 +6,11 @@
 
 use super::overflow::pad_for;
 use super::receipt_row::{id32, kind, receipt_from_row};
-use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, receipt_columns, viewer_rule};
-use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::columns::{
+    clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns, viewer_rule,
+};
+use crate::effects::ViewerNote;
+use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats, ANONYMOUS_CUSTID};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
@@ -141,21 +144,26 @@ pub(crate) fn receipt_at(conn: &Connection, row: i64) -> Result<Option<ReceiptRe
     Ok(conn.prepare_cached(sql)?.query_row([row], receipt_from_row).optional()?)
 }
 
-/// Ends a waiting secret: clears its content and records the final state. The conditional
+/// Ends a waiting secret: clears its content and records the final state, and for a reveal
+/// the viewer, if one is noted and the receipt has an owner. The conditional
 /// `UPDATE … WHERE state = 'new'` is the atomic claim: only one caller can change the row, so
-/// only one caller ever sees `true` (P2). Never split this into a read and a write.
-/// (No `RETURNING`: SQLite collects returned rows in a temporary table it opens per statement.)
+/// only one caller ever sees `true` (P2), and only its viewer is kept. Never split this into a
+/// read and a write. (No `RETURNING`: SQLite collects returned rows in a temporary table it
+/// opens per statement.)
 pub(crate) fn end_secret(
     conn: &Connection,
     row: i64,
     now: UnixTime,
     state: SecretState,
     reason: Option<BurnReason>,
+    viewer: Option<&ViewerNote>,
 ) -> Result<bool, StoreError> {
     let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
     let sql = concat!(
         "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, ",
         clear_secret!(),
+        ", ",
+        note_viewer!("?7", "?8", "?9", "?10"),
         " WHERE row_id = ?1 AND state = 'new' AND secret_expires_at > ?2"
     );
     let changed = conn.prepare_cached(sql)?.execute(params![
@@ -164,7 +172,11 @@ pub(crate) fn end_secret(
         state.as_str(),
         reason.map(BurnReason::as_str),
         viewed,
-        burned
+        burned,
+        ANONYMOUS_CUSTID,
+        viewer.and_then(|v| v.email.as_deref()),
+        viewer.map(|v| v.client_addr.as_str()),
+        viewer.map(|v| v.user_agent.as_str()),
     ])?;
     Ok(changed == 1)
 }
@@ -181,7 +193,8 @@ pub(crate) fn take_unprotected(
     id: &SecretId,
     now: UnixTime,
     e2e_ok: bool,
-) -> Result<Option<(i64, SecretRecord)>, StoreError> {
+    viewer: Option<&ViewerNote>,
+) -> Result<Option<SecretRecord>, StoreError> {
     let Some(row) = locate_secret(conn, place, id)? else {
         return Ok(None);
     };
@@ -196,8 +209,8 @@ pub(crate) fn take_unprotected(
     if !usable {
         return Ok(None);
     }
-    match end_secret(conn, row, now, SecretState::Viewed, None)? {
-        true => Ok(Some((row, record))),
+    match end_secret(conn, row, now, SecretState::Viewed, None, viewer)? {
+        true => Ok(Some(record)),
         false => Err(StoreError::corrupt("a waiting secret could not be claimed")),
     }
 }
@@ -219,7 +232,7 @@ pub(crate) fn record_failure(
     match attempts {
         None => Ok(AttemptOutcome::Gone),
         Some(n) if n >= max => {
-            end_secret(conn, row, now, SecretState::Burned, Some(BurnReason::PassphraseAttempts))?;
+            end_secret(conn, row, now, SecretState::Burned, Some(BurnReason::PassphraseAttempts), None)?;
             Ok(AttemptOutcome::Destroyed)
         }
         Some(n) => Ok(AttemptOutcome::Remaining(max - n)),
