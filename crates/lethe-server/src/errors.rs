@@ -58,7 +58,10 @@ impl AppError {
                 ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
                 ServiceError::NothingToShare => StatusCode::UNPROCESSABLE_ENTITY,
                 ServiceError::NeedsEndToEnd => StatusCode::CONFLICT,
-                ServiceError::PassphraseRequired | ServiceError::NotAuthorized => StatusCode::UNAUTHORIZED,
+                ServiceError::PassphraseRequired | ServiceError::NotAuthorized | ServiceError::SignInRequired => {
+                    StatusCode::UNAUTHORIZED
+                }
+                ServiceError::ViewerNotAllowed => StatusCode::FORBIDDEN,
                 ServiceError::WrongPassphrase { .. } | ServiceError::RecipientNeedsAccount => StatusCode::FORBIDDEN,
                 ServiceError::SecretTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 ServiceError::Unavailable | ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -117,6 +120,8 @@ mod tests {
             (ServiceError::PassphraseRequired.into(), 401),
             (ServiceError::WrongPassphrase { remaining: 2 }.into(), 403),
             (ServiceError::NotAuthorized.into(), 401),
+            (ServiceError::SignInRequired.into(), 401),
+            (ServiceError::ViewerNotAllowed.into(), 403),
             (ServiceError::NothingToShare.into(), 422),
             (ServiceError::NeedsEndToEnd.into(), 409),
             (ServiceError::SecretTooLarge { limit: 1 }.into(), 413),

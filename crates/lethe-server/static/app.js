@@ -79,6 +79,8 @@ async function createEndToEnd(form, error) {
     ciphertext: await lc.seal(derived.key, text),
     proof_verifier: lc.b64u(derived.verifier),
     ttl: Number(form.ttl.value),
+    require_login: form.require_login.checked,
+    allowed_viewers: form.allowed_viewers.value.split(/[\s,]+/).filter(Boolean),
   };
   if (pass) body.kdf = { salt: lc.b64u(pass.salt), iterations: pass.iterations };
   const r = await api("/api/v2/conceal", body);

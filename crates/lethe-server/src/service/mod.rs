@@ -4,6 +4,8 @@
 //! - [`conceal`]: creating a secret and its receipt.
 //! - [`reveal`]: revealing once, passphrase attempts and lockout.
 //! - [`receipts`]: the creator's receipt, burning, recent receipts.
+//! - [`viewer`]: who opens a secret, checked against its viewer rule and noted on owned
+//!   receipts.
 //! - [`caller`], [`accounts`]: who calls (anonymous or an account), API keys, links sealed to
 //!   their owner.
 //! - [`quotas`]: waiting secrets per address and the storage cap, checked before writing.
@@ -20,6 +22,7 @@ pub mod quotas;
 pub mod receipts;
 pub mod reveal;
 pub mod sweeper;
+pub mod viewer;
 
 use crate::config::Config;
 use crate::limits::places::Places;
@@ -37,6 +40,7 @@ pub use conceal::{Conceal, Concealed, Owner, Payload};
 pub use error::ServiceError;
 pub use receipts::ReceiptView;
 pub use reveal::{Credential, Revealed, SecretStatus};
+pub use viewer::Viewer;
 
 /// Limits the service enforces, taken from the configuration.
 #[derive(Debug, Clone)]
