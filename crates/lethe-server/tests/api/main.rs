@@ -18,3 +18,4 @@ mod quotas;
 mod rate_limits;
 mod routes;
 mod v2;
+mod viewers;
