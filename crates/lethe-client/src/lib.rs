@@ -15,7 +15,7 @@ mod v2;
 
 pub use error::ClientError;
 pub use link::{ReceiptLink, SecretLink};
-pub use model::{GenerateOptions, Receipt, Revealed, ShareOptions, Shared};
+pub use model::{GenerateOptions, Receipt, Revealed, ShareOptions, Shared, Viewers};
 
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;

@@ -14,6 +14,34 @@ pub struct ShareOptions {
     pub name: Option<String>,
     /// Encrypt here; the server only ever sees ciphertext (v2 only).
     pub e2e: bool,
+    /// Who may view it (Lethe servers; Onetime Secret ignores it).
+    pub viewers: Viewers,
+}
+
+/// Who may view a secret: only signed-in viewers, or only the accounts listed (which implies
+/// sign-in). The default: anyone with the link.
+#[derive(Debug, Clone, Default)]
+pub struct Viewers {
+    pub require_login: bool,
+    pub allowed: Vec<String>,
+}
+
+impl Viewers {
+    /// The v1 form parameters (`require_login`, `allowed_viewers`) that say it.
+    pub(crate) fn v1_params(&self) -> [(&'static str, Option<String>); 2] {
+        let allowed = (!self.allowed.is_empty()).then(|| self.allowed.join(","));
+        [("require_login", self.require_login.then(|| "true".to_owned())), ("allowed_viewers", allowed)]
+    }
+
+    /// Adds the v2 body fields that say it, if it restricts anything.
+    pub(crate) fn add_to(&self, body: &mut serde_json::Value) {
+        if self.require_login {
+            body["require_login"] = serde_json::Value::Bool(true);
+        }
+        if !self.allowed.is_empty() {
+            body["allowed_viewers"] = serde_json::json!(self.allowed);
+        }
+    }
 }
 
 /// Options for a generated password.
@@ -28,6 +56,7 @@ pub struct GenerateOptions {
     pub ttl: Option<i64>,
     pub recipient: Option<String>,
     pub name: Option<String>,
+    pub viewers: Viewers,
 }
 
 /// A stored secret.

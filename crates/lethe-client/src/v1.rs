@@ -53,20 +53,22 @@ pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, Clie
         return Err(ClientError::Usage("end-to-end encryption needs a Lethe server (--api v2)".into()));
     }
     // `name` labels the secret on a Lethe server; Onetime Secret ignores the parameter.
-    let params = Zeroizing::new(form(vec![
+    let mut pairs = vec![
         ("secret", Some(opts.secret.to_string())),
         ("name", opts.name),
         ("passphrase", opts.passphrase.map(|p| p.to_string())),
         ("ttl", opts.ttl.map(|t| t.to_string())),
         ("recipient", opts.recipient),
-    ]));
+    ];
+    pairs.extend(opts.viewers.v1_params());
+    let params = Zeroizing::new(form(pairs));
     let r = c.request(Method::POST, "/api/v1/share").form(&*params).send().await?;
     Ok(shared(c, json(r).await?))
 }
 
 pub(crate) async fn generate(c: &Client, opts: GenerateOptions) -> Result<Shared, ClientError> {
     let b = |v: Option<bool>| v.map(|b| b.to_string());
-    let params = Zeroizing::new(form(vec![
+    let mut pairs = vec![
         ("length", opts.length.map(|l| l.to_string())),
         ("lowercase", b(opts.lowercase)),
         ("uppercase", b(opts.uppercase)),
@@ -75,7 +77,9 @@ pub(crate) async fn generate(c: &Client, opts: GenerateOptions) -> Result<Shared
         ("passphrase", opts.passphrase.map(|p| p.to_string())),
         ("ttl", opts.ttl.map(|t| t.to_string())),
         ("recipient", opts.recipient),
-    ]));
+    ];
+    pairs.extend(opts.viewers.v1_params());
+    let params = Zeroizing::new(form(pairs));
     let r = c.request(Method::POST, "/api/v1/generate").form(&*params).send().await?;
     Ok(shared(c, json(r).await?))
 }

@@ -84,6 +84,7 @@ pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, Clie
     if let Some(name) = opts.name {
         body["name"] = Value::String(name);
     }
+    opts.viewers.add_to(&mut body);
     let resp = c.request(Method::POST, "/api/v2/conceal").json(&body).send().await?;
     Ok(shared(json(resp).await?, fragment.as_deref(), None))
 }
@@ -92,11 +93,12 @@ pub(crate) async fn generate(c: &Client, opts: GenerateOptions) -> Result<Shared
     if opts.recipient.is_some() {
         return Err(ClientError::Usage("--recipient needs the v1 API and an account (use --api v1)".into()));
     }
-    let body = json!({
+    let mut body = json!({
         "length": opts.length, "lowercase": opts.lowercase, "uppercase": opts.uppercase,
         "digits": opts.digits, "symbols": opts.symbols, "ttl": opts.ttl, "name": opts.name,
         "passphrase": opts.passphrase.as_deref().map(|p| p.as_str()),
     });
+    opts.viewers.add_to(&mut body);
     let body: serde_json::Map<String, Value> = body
         .as_object()
         .map(|m| m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect())

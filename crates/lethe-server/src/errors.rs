@@ -65,8 +65,9 @@ impl AppError {
                 ServiceError::PassphraseRequired
                 | ServiceError::NotAuthorized
                 | ServiceError::SignInFailed
+                | ServiceError::SignInRequired
                 | ServiceError::AccountRequired => StatusCode::UNAUTHORIZED,
-                ServiceError::SignUpRefused(_) => StatusCode::FORBIDDEN,
+                ServiceError::SignUpRefused(_) | ServiceError::ViewerNotAllowed => StatusCode::FORBIDDEN,
                 ServiceError::WrongPassphrase { .. } | ServiceError::RecipientNeedsAccount => StatusCode::FORBIDDEN,
                 ServiceError::SecretTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 ServiceError::Unavailable | ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -126,6 +127,8 @@ mod tests {
             (ServiceError::PassphraseRequired.into(), 401),
             (ServiceError::WrongPassphrase { remaining: 2 }.into(), 403),
             (ServiceError::NotAuthorized.into(), 401),
+            (ServiceError::SignInRequired.into(), 401),
+            (ServiceError::ViewerNotAllowed.into(), 403),
             (ServiceError::NothingToShare.into(), 422),
             (ServiceError::NeedsEndToEnd.into(), 409),
             (ServiceError::SecretTooLarge { limit: 1 }.into(), 413),

@@ -82,6 +82,8 @@ async function createEndToEnd(form, error) {
     ciphertext: await lc.seal(derived.key, text),
     proof_verifier: lc.b64u(derived.verifier),
     ttl: Number(form.ttl.value),
+    require_login: form.require_login.checked,
+    allowed_viewers: form.allowed_viewers.value.split(/[\s,]+/).filter(Boolean),
   };
   // `form.name` is the form's own name attribute: the field is reached through `elements`.
   const label = form.elements.namedItem("name").value.trim();

@@ -23,6 +23,20 @@ pub enum Effect {
     Audit(AuditEntry),
     /// A message for a delivery worker (mail, webhook), taken from the outbox after commit.
     Outbox(OutboxMessage),
+    /// Who consumed the secret, kept on its receipt by the statement of a winning claim or take,
+    /// if the receipt has an owner account; receipts of anonymous creators never keep one.
+    /// Other calls ignore it.
+    Viewer(ViewerNote),
+}
+
+/// The viewer of a secret, as its owner's receipt shows it. The store cuts the address and
+/// the user agent to the lengths it keeps for sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewerNote {
+    /// The viewer's account e-mail, or `None` for an anonymous viewer.
+    pub email: Option<String>,
+    pub client_addr: String,
+    pub user_agent: String,
 }
 
 /// Who did what to which record, and when.
@@ -71,15 +85,42 @@ pub trait EffectLog: Send + Sync + 'static {
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError>;
 }
 
+/// Whether `effects` hold anything written beside the change (audit entries, outbox messages),
+/// so the change needs a transaction (or savepoint) of its own. A viewer note does not: the
+/// consuming statement writes it.
+pub(crate) fn needs_transaction(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| !matches!(e, Effect::Viewer(_)))
+}
+
+/// The viewer note among `effects`, cut to the stored lengths.
+pub(crate) fn viewer(effects: &[Effect]) -> Option<ViewerNote> {
+    split(effects).viewer
+}
+
+/// Effects by where they go: audit entries and outbox messages in order, and the last viewer
+/// note (with its address and user agent cut to the stored lengths).
+pub(crate) struct Split<'a> {
+    pub audit: Vec<&'a AuditEntry>,
+    pub outbox: Vec<&'a OutboxMessage>,
+    pub viewer: Option<ViewerNote>,
+}
+
 /// Splits effects by table, keeping their order.
-pub(crate) fn split(effects: &[Effect]) -> (Vec<&AuditEntry>, Vec<&OutboxMessage>) {
-    let mut audit = Vec::new();
-    let mut outbox = Vec::new();
+pub(crate) fn split(effects: &[Effect]) -> Split<'_> {
+    use crate::accounts_model::{truncate, MAX_CLIENT_ADDR, MAX_USER_AGENT};
+    let mut out = Split { audit: Vec::new(), outbox: Vec::new(), viewer: None };
     for e in effects {
         match e {
-            Effect::Audit(a) => audit.push(a),
-            Effect::Outbox(o) => outbox.push(o),
+            Effect::Audit(a) => out.audit.push(a),
+            Effect::Outbox(o) => out.outbox.push(o),
+            Effect::Viewer(v) => {
+                out.viewer = Some(ViewerNote {
+                    email: v.email.clone(),
+                    client_addr: truncate(&v.client_addr, MAX_CLIENT_ADDR),
+                    user_agent: truncate(&v.user_agent, MAX_USER_AGENT),
+                })
+            }
         }
     }
-    (audit, outbox)
+    out
 }

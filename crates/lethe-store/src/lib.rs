@@ -43,10 +43,13 @@ pub use accounts_model::{
     NewSession, NewToken, SessionRecord, StoredKeyring, TokenKind, TokenRecord,
 };
 pub use config::{StoreConfig, StoreLocation};
-pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
+pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
 pub use error::StoreError;
 pub use hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
-pub use model::{AttemptOutcome, LiveQuota, NewSecret, OwnerSeal, ReceiptRecord, SecretRecord, SweepStats};
+pub use model::{
+    AttemptOutcome, LiveQuota, NewSecret, OwnedQuery, OwnerSeal, ReceiptRecord, SecretRecord, SweepStats, ViewerRule,
+    ANONYMOUS_CUSTID,
+};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use secrets::SecretStore;

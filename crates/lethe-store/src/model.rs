@@ -1,5 +1,6 @@
 //! Records exchanged through the store contracts. They hold sealed bytes and ids only.
 
+use lethe_core::account::Email;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{Handle, ReceiptId, ReceiptKey, SecretId, SecretKey};
@@ -34,6 +35,54 @@ pub struct NewSecret {
     pub quota: Option<LiveQuota>,
     /// The secret's links sealed to the account that created it, if an account did.
     pub owner_seal: Option<OwnerSeal>,
+    /// Who may view it.
+    pub viewer_rule: ViewerRule,
+}
+
+/// The `custid` of secrets created without an account. Receipts with it never record who
+/// viewed them ([`crate::effects::ViewerNote`]).
+pub const ANONYMOUS_CUSTID: &str = "anon";
+
+/// Who may view a secret: anyone with the link (the default), only signed-in viewers, or only
+/// the signed-in accounts listed. The store keeps the rule and refuses to take a secret that
+/// needs sign-in in one step ([`crate::SecretStore::take_unprotected`]); the service decides
+/// who passes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewerRule {
+    /// The viewer must be signed in.
+    pub sign_in: bool,
+    /// If not empty, only these accounts may view it (implies `sign_in`).
+    pub allowed: Vec<Email>,
+}
+
+impl ViewerRule {
+    /// Whether a viewer signed in as `email` (or anonymous, `None`) may view the secret.
+    pub fn admits(&self, email: Option<&Email>) -> bool {
+        match email {
+            None => !self.sign_in && self.allowed.is_empty(),
+            Some(e) => self.allowed.is_empty() || self.allowed.contains(e),
+        }
+    }
+
+    /// Whether the viewer must be signed in (set, or implied by an allowed list).
+    pub fn needs_sign_in(&self) -> bool {
+        self.sign_in || !self.allowed.is_empty()
+    }
+}
+
+/// What [`crate::SecretStore::owned`] lists: one page of an owner's receipts, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnedQuery {
+    /// Only receipts in this state at the query's `now` (a waiting secret past its expiry is
+    /// expired).
+    pub status: Option<SecretState>,
+    /// Only receipts whose name contains this text, ignoring (ASCII) case; `%` and `_` are
+    /// matched literally.
+    pub name_contains: Option<String>,
+    /// Only receipts after this one in the listing order: the `(created, id)` of the last
+    /// receipt of the previous page.
+    pub before: Option<(UnixTime, ReceiptId)>,
+    pub limit: u32,
 }
 
 /// A secret's two tokens sealed to its owner's public key (`lethe_core::keyring::seal`, the
@@ -92,6 +141,16 @@ impl NewSecret {
             last_late_attempt: None,
             owner_receipt: self.owner_seal.as_ref().map(|s| s.receipt.clone()),
             owner_link: self.owner_seal.as_ref().map(|s| s.link.clone()),
+            viewer_rule: ViewerRule {
+                sign_in: self.viewer_rule.needs_sign_in(),
+                allowed: self.viewer_rule.allowed.clone(),
+            },
+            refused_viewers: 0,
+            last_refused_email: None,
+            last_refused_at: None,
+            viewer_email: None,
+            viewer_addr: None,
+            viewer_agent: None,
         }
     }
 }
@@ -107,6 +166,7 @@ pub struct SecretRecord {
     pub sealed_verifier: Option<Vec<u8>>,
     pub attempts: u32,
     pub expires_at: UnixTime,
+    pub viewer_rule: ViewerRule,
 }
 
 /// The creator's receipt, and the tombstone once the content is gone.
@@ -137,6 +197,16 @@ pub struct ReceiptRecord {
     /// The share token sealed to the owner ([`OwnerSeal::link`]); `None` once the secret has
     /// ended.
     pub owner_link: Option<Vec<u8>>,
+    pub viewer_rule: ViewerRule,
+    /// Signed-in viewers refused because they were not on the allowed list, and the last one.
+    pub refused_viewers: u32,
+    pub last_refused_email: Option<String>,
+    pub last_refused_at: Option<UnixTime>,
+    /// Who viewed it, for secrets with an owner ([`crate::effects::ViewerNote`]): the
+    /// account's e-mail (`None` for an anonymous viewer), client address and user agent.
+    pub viewer_email: Option<String>,
+    pub viewer_addr: Option<String>,
+    pub viewer_agent: Option<String>,
 }
 
 impl ReceiptRecord {

@@ -5,7 +5,7 @@ use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 
 use crate::effects::Effect;
-use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
 use crate::StoreError;
 
 /// Durable storage for secrets and receipts.
@@ -37,7 +37,8 @@ pub trait SecretStore: Send + Sync + 'static {
     /// Consumes a secret that needs no passphrase or proof and returns its sealed content, in
     /// one atomic step (the common reveal: no separate read). End-to-end envelopes are taken
     /// only if `e2e_ok`. Returns `None`, consuming nothing and writing no effect, if the secret
-    /// is protected, of the wrong kind, gone or expired; callers then look closer.
+    /// is protected, needs a signed-in viewer ([`crate::ViewerRule`]), is of the wrong kind,
+    /// gone or expired; callers then look closer.
     async fn take_unprotected(
         &self,
         key: SecretKey,
@@ -83,6 +84,17 @@ pub trait SecretStore: Send + Sync + 'static {
 
     /// The receipts created by `custid`, newest first.
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError>;
+
+    /// One page of the receipts of `custid` still kept at `now` (before their `expires_at`),
+    /// newest first by `(created, id)`, filtered as `query` says (the status as of `now`).
+    /// Pages follow each other without gaps or repeats when each `before` is the last row's
+    /// `(created, id)`.
+    async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError>;
+
+    /// Counts a signed-in viewer that the secret's rule refused, on the receipt of a waiting
+    /// (not expired) secret, keeping `email` and `now` as the last refusal. Returns whether
+    /// the secret was waiting. Concurrent refusals are all counted.
+    async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError>;
 
     /// Erases the content of up to `batch` expired secrets (their receipts then say expired)
     /// and deletes up to `batch` receipts past their own expiry. Cost is proportional to what

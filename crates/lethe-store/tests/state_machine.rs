@@ -84,6 +84,7 @@ fn new_secret(m: &ReceiptToken, created: UnixTime, ttl: i64, passphrase: bool) -
         recipients: vec![],
         quota: None,
         owner_seal: None,
+        viewer_rule: Default::default(),
     }
 }
 

@@ -226,3 +226,22 @@ async fn an_accounts_api_key_shares_generates_and_lists_on_both_apis() {
         assert!(refused.stderr.to_lowercase().contains("not authorized"), "{api}: {}", refused.stderr);
     }
 }
+
+#[tokio::test]
+async fn viewer_rules_are_sent_on_both_apis() {
+    let (_dir, s) = server().await;
+    for api in ["v2", "v1"] {
+        let args = ["share", "--require-login", "--json", "--api", api];
+        let locked = json(&ok(lethe(&s.base, &args, "signed in only")));
+        let args = ["generate", "--allowed-viewer", "a@example.com", "--allowed-viewer", "B@example.com", "--json"];
+        let listed = json(&ok(lethe(&s.base, &[&args[..], &["--api", api]].concat(), "")));
+        let anonymous = lethe(&s.base, &["reveal", locked["share_url"].as_str().unwrap(), "--api", api], "");
+        assert_ne!(anonymous.code, 0, "{api}: an anonymous reveal is refused: {}", anonymous.stdout);
+        assert!(anonymous.stderr.contains("Sign in to view this secret"), "{api}: {}", anonymous.stderr);
+        let receipt_url = listed["receipt_url"].as_str().unwrap();
+        let receipt = json(&ok(lethe(&s.base, &["receipt", receipt_url, "--json", "--api", "v2"], "")));
+        let raw = if receipt.get("receipt").is_some() { &receipt["receipt"] } else { &receipt };
+        assert_eq!(raw["require_login"], true, "{api}: {receipt}");
+        assert_eq!(raw["allowed_viewers"], serde_json::json!(["a@example.com", "b@example.com"]), "{api}: {receipt}");
+    }
+}

@@ -6,6 +6,8 @@ use super::params::Params;
 use super::receipt::V1Receipt;
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
+use crate::http::viewer::ViewerExt;
+use crate::service::viewer::{split_viewers, viewer_rule};
 use crate::service::{Conceal, Concealed, Credential, Owner, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -13,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lethe_core::generate::{self, Charsets};
 use lethe_core::token::{ReceiptToken, SecretToken};
+use lethe_store::ViewerRule;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -78,6 +81,16 @@ fn recipients(params: &Params) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Who may view a new secret: `require_login` ("true", "1", "yes" or "on"; anything else is
+/// false) and `allowed_viewers` (addresses separated by commas, spaces or newlines).
+fn viewers(params: &Params) -> Result<ViewerRule, AppError> {
+    let sign_in = params
+        .get("require_login")
+        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"));
+    let allowed = params.get("allowed_viewers").map(split_viewers).unwrap_or_default();
+    Ok(viewer_rule(sign_in, &allowed)?)
+}
+
 /// The receipt of a secret just created.
 fn new_receipt(c: Concealed, now: i64) -> V1Receipt {
     let state = c.receipt.state;
@@ -96,6 +109,7 @@ pub async fn share(State(app): State<AppState>, CallerExt(caller): CallerExt, mu
         owner,
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),
+        viewer_rule: viewers(&params)?,
     };
     let created = app.secrets.conceal(req).await?;
     Ok(json(new_receipt(created, app.secrets.now())))
@@ -137,6 +151,7 @@ pub async fn generate(State(app): State<AppState>, CallerExt(caller): CallerExt,
         owner,
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),
+        viewer_rule: viewers(&params)?,
     };
     let created = app.secrets.conceal(req).await?;
     let shown = Zeroizing::new(value.to_string());
@@ -144,11 +159,16 @@ pub async fn generate(State(app): State<AppState>, CallerExt(caller): CallerExt,
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn reveal(State(app): State<AppState>, Path(key): Path<String>, mut params: Params) -> V1Result {
+pub async fn reveal(
+    State(app): State<AppState>,
+    Path(key): Path<String>,
+    ViewerExt(viewer): ViewerExt,
+    mut params: Params,
+) -> V1Result {
     let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
     let passphrase = params.take("passphrase");
     let credential = Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str()));
-    let revealed = app.secrets.reveal(&token, credential).await?;
+    let revealed = app.secrets.reveal(&token, credential, &viewer).await?;
     Ok(json(Revealed { value: revealed.content.as_str(), secret_key: token.expose(), share_domain: "" }))
 }
 

@@ -29,7 +29,8 @@ pub fn type_uri(slug: &str) -> String {
 pub struct Problem {
     /// A URN naming the kind of problem: `urn:lethe:problem:` and one of `bad-request`,
     /// `invalid-body`, `invalid-utf8`, `body-too-large`, `malformed-key`, `unknown-secret`,
-    /// `gone`, `passphrase-required`, `wrong-passphrase`, `not-authorized`, `empty-secret`,
+    /// `gone`, `passphrase-required`, `wrong-passphrase`, `not-authorized`, `sign-in-required`,
+    /// `viewer-not-allowed`, `empty-secret`,
     /// `secret-too-large`, `needs-end-to-end`, `recipient-needs-account`, `no-route`,
     /// `method-not-allowed`, `rate-limited`, `quota-exceeded`, `storage-full`, `unavailable`,
     /// `busy`, `internal`. Clients act
@@ -70,6 +71,8 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::Service(ServiceError::WrongPassphrase { .. }) => ("wrong-passphrase", "Wrong passphrase"),
         AppError::Service(ServiceError::NeedsEndToEnd) => ("needs-end-to-end", "End-to-end decryption required"),
         AppError::Service(ServiceError::NotAuthorized) => NOT_AUTHORIZED,
+        AppError::Service(ServiceError::SignInRequired) => ("sign-in-required", "Sign in to view this secret"),
+        AppError::Service(ServiceError::ViewerNotAllowed) => ("viewer-not-allowed", "Not meant for this account"),
         AppError::Service(ServiceError::NothingToShare) => ("empty-secret", "Nothing to share"),
         AppError::Service(ServiceError::SecretTooLarge { .. }) => ("secret-too-large", "Secret too large"),
         AppError::BodyTooLarge { .. } => ("body-too-large", "Request body too large"),

@@ -2,10 +2,10 @@
 
 use super::problem::{Problem, V2Error};
 use super::secrets::{GONE, MALFORMED_KEY};
-use super::types::{Receipt, Status};
+use super::types::{Receipt, Status, ViewedBy};
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
-use crate::service::ReceiptView;
+use crate::service::{Caller, ReceiptView};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -16,8 +16,16 @@ fn receipt_token(key: &str) -> Result<ReceiptToken, AppError> {
     ReceiptToken::parse(key).map_err(|_| AppError::MalformedKey)
 }
 
-pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken) -> Receipt {
+/// The receipt as the v2 API shows it; who viewed it only if `owner` (the caller is the
+/// account that created it).
+pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken, owner: bool) -> Receipt {
     let r = &view.record;
+    let viewed_by = match (&r.viewer_addr, &r.viewer_agent) {
+        (Some(addr), Some(agent)) if owner => {
+            Some(ViewedBy { email: r.viewer_email.clone(), client_addr: addr.clone(), user_agent: agent.clone() })
+        }
+        _ => None,
+    };
     Receipt {
         receipt_key: token.expose().into(),
         secret_key: view.secret.as_ref().map(|t| t.expose().into()),
@@ -33,18 +41,32 @@ pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken) -> Receipt 
         viewed_at: r.viewed_at,
         burned_at: r.burned_at,
         late_attempts: r.late_attempts,
+        require_login: r.viewer_rule.sign_in,
+        allowed_viewers: r.viewer_rule.allowed.iter().map(|e| e.as_str().to_owned()).collect(),
+        refused_viewers: r.refused_viewers,
+        viewed_by,
     }
 }
 
-/// The creator's receipt: state, times, and the share key while the secret waits.
+/// Whether `caller` is the account that created the receipt `view` shows.
+fn is_owner(caller: &Caller, view: &ReceiptView) -> bool {
+    caller.account().is_some_and(|a| a.email.as_str() == view.record.custid)
+}
+
+/// The creator's receipt: state, times, and the share key while the secret waits; who viewed
+/// it only for the account that created it (with its API key).
 #[utoipa::path(get, path = "/api/v2/receipt/{key}", tag = "receipts", params(("key" = String, Path)),
     responses((status = 200, description = "The receipt", body = Receipt),
               (status = 400, description = MALFORMED_KEY, body = Problem),
               (status = 404, description = "`unknown-secret`: no receipt is known under this key", body = Problem)))]
-pub async fn receipt(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<Receipt>, V2Error> {
+pub async fn receipt(
+    State(app): State<AppState>,
+    CallerExt(caller): CallerExt,
+    Path(key): Path<String>,
+) -> Result<Json<Receipt>, V2Error> {
     let token = receipt_token(&key)?;
     let view = app.secrets.receipt(&token).await?;
-    Ok(Json(receipt_body(&view, &token)))
+    Ok(Json(receipt_body(&view, &token, is_owner(&caller, &view))))
 }
 
 /// Burns a secret nobody has read yet.
@@ -54,10 +76,14 @@ pub async fn receipt(State(app): State<AppState>, Path(key): Path<String>) -> Re
               (status = 404, description = "`unknown-secret`: no receipt is known under this key", body = Problem),
               (status = 410, description = GONE, body = Problem)))]
 #[tracing::instrument(skip_all)]
-pub async fn burn(State(app): State<AppState>, Path(key): Path<String>) -> Result<Json<Receipt>, V2Error> {
+pub async fn burn(
+    State(app): State<AppState>,
+    CallerExt(caller): CallerExt,
+    Path(key): Path<String>,
+) -> Result<Json<Receipt>, V2Error> {
     let token = receipt_token(&key)?;
     let (view, _) = app.secrets.burn(&token).await?;
-    Ok(Json(receipt_body(&view, &token)))
+    Ok(Json(receipt_body(&view, &token, is_owner(&caller, &view))))
 }
 
 /// How many receipts `recent` lists at most.
@@ -73,7 +99,7 @@ const RECENT_LIMIT: u32 = 100;
 pub async fn recent(State(app): State<AppState>, CallerExt(caller): CallerExt) -> Result<Json<Vec<Receipt>>, V2Error> {
     let account = caller.require_account()?;
     let list = app.secrets.recent_for(account, RECENT_LIMIT).await?;
-    Ok(Json(list.into_iter().filter_map(|owned| Some(receipt_body(&owned.view, &owned.receipt?))).collect()))
+    Ok(Json(list.into_iter().filter_map(|owned| Some(receipt_body(&owned.view, &owned.receipt?, true))).collect()))
 }
 
 /// Liveness of the API.

@@ -8,6 +8,8 @@ use crate::errors::AppError;
 use crate::http::auth::CallerExt;
 use crate::http::links::base_url;
 use crate::http::sensitive::Sensitive;
+use crate::http::viewer::ViewerExt;
+use crate::service::viewer::viewer_rule;
 use crate::service::ServiceError;
 use crate::service::{Caller, Conceal, Concealed, Credential, Owner, Payload};
 use crate::state::AppState;
@@ -18,6 +20,7 @@ use lethe_core::e2e;
 use lethe_core::generate::{self, Charsets};
 use lethe_core::state::{ContentKind, SecretState};
 use lethe_core::token::SecretToken;
+use lethe_store::ViewerRule;
 use zeroize::Zeroizing;
 
 /// Descriptions of responses that several operations share.
@@ -109,7 +112,8 @@ pub async fn conceal(
     V2Json(mut req): V2Json<ConcealRequest>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let payload = payload(&mut req)?;
-    store(&app, &headers, &caller, payload, req.ttl, req.name, None).await
+    let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers), None).await
 }
 
 /// Generates a password and stores it as a secret; the response carries it in `value`. The body
@@ -141,7 +145,8 @@ pub async fn generate(
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let shown = Sensitive::from(value.clone());
     let payload = Payload::Text { content: value, passphrase: req.passphrase.map(Sensitive::into_inner) };
-    store(&app, &headers, &caller, payload, req.ttl, req.name, Some(shown)).await
+    let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers), Some(shown)).await
 }
 
 /// Conceals `payload` for the caller (an account, or anonymously) and answers 201 with its
@@ -151,12 +156,11 @@ async fn store(
     headers: &HeaderMap,
     caller: &Caller,
     payload: Payload,
-    ttl: Option<i64>,
-    name: Option<String>,
+    (ttl, name, viewer_rule): (Option<i64>, Option<String>, ViewerRule),
     value: Option<Sensitive>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let owner = Owner::of(caller);
-    let req = Conceal { payload, ttl: ttl.map(|t| t.to_string()), owner, recipients: vec![], name };
+    let req = Conceal { payload, ttl: ttl.map(|t| t.to_string()), owner, recipients: vec![], name, viewer_rule };
     let c = app.secrets.conceal(req).await?;
     Ok((StatusCode::CREATED, Json(created(app, headers, &c, value))))
 }
@@ -184,6 +188,7 @@ pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Res
         kdf: s.e2e_passphrase.map(|p| KdfParams { salt: e2e::b64(&p.salt), iterations: p.iterations }),
         expires_at: s.expires_at,
         attempts_remaining: s.attempts_remaining,
+        sign_in_required: s.sign_in_required,
     }))
 }
 
@@ -194,8 +199,11 @@ pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Res
     responses((status = 200, description = "The content, once", body = Revealed),
               (status = 400, description = "`malformed-key`, or `bad-request` (a `proof` that is not base64url), \
                                             or `invalid-utf8`", body = Problem),
-              (status = 401, description = "`passphrase-required`", body = Problem),
-              (status = 403, description = "`wrong-passphrase`, with `attempts_remaining`", body = Problem),
+              (status = 401, description = "`passphrase-required`, or `sign-in-required`: the secret is for \
+                                            signed-in viewers and no account's API key was given", body = Problem),
+              (status = 403, description = "`wrong-passphrase`, with `attempts_remaining`, or \
+                                            `viewer-not-allowed`: the account is not on the secret's list (the \
+                                            attempt is counted on the receipt)", body = Problem),
               (status = 404, description = UNKNOWN, body = Problem),
               (status = 410, description = GONE, body = Problem),
               (status = 413, description = "`body-too-large`", body = Problem),
@@ -204,6 +212,7 @@ pub async fn status(State(app): State<AppState>, Path(key): Path<String>) -> Res
 pub async fn reveal(
     State(app): State<AppState>,
     Path(key): Path<String>,
+    ViewerExt(viewer): ViewerExt,
     V2Json(req): V2Json<Option<RevealRequest>>,
 ) -> Result<Json<Revealed>, V2Error> {
     let req = req.unwrap_or_default();
@@ -213,7 +222,7 @@ pub async fn reveal(
         proof: proof.as_ref().map(|p| p.as_slice()),
         passphrase: req.passphrase.as_ref().map(Sensitive::expose),
     };
-    let r = app.secrets.reveal(&token, credential).await?;
+    let r = app.secrets.reveal(&token, credential, &viewer).await?;
     let e2e = r.kind == ContentKind::E2e;
     let content = Some(Sensitive::from(r.content));
     Ok(Json(if e2e {

@@ -50,6 +50,13 @@ pub struct ConcealRequest {
     /// A label for the creator's receipts: at most 100 characters, no control characters.
     #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub name: Option<String>,
+    /// Only signed-in viewers may open it (implied by `allowed_viewers`).
+    #[serde(default)]
+    pub require_login: bool,
+    /// Only the accounts with these e-mail addresses may open it (at most 20).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub allowed_viewers: Vec<String>,
 }
 
 /// Options for a generated password. Every field is optional, and so is the body itself.
@@ -73,6 +80,13 @@ pub struct GenerateRequest {
     /// A label for the creator's receipts: at most 100 characters, no control characters.
     #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub name: Option<String>,
+    /// Only signed-in viewers may open it (implied by `allowed_viewers`).
+    #[serde(default)]
+    pub require_login: bool,
+    /// Only the accounts with these e-mail addresses may open it (at most 20).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub allowed_viewers: Vec<String>,
 }
 
 /// A stored secret: its links, handed out once.
@@ -114,6 +128,8 @@ pub struct SecretStatusBody {
     pub kdf: Option<KdfParams>,
     pub expires_at: Option<i64>,
     pub attempts_remaining: Option<u32>,
+    /// Only signed-in viewers may open it: reveal with an account's API key.
+    pub sign_in_required: bool,
 }
 
 /// How to open a secret.
@@ -163,6 +179,23 @@ pub struct Receipt {
     pub burned_at: Option<i64>,
     /// Attempts to open the link after it ended; more than none can mean interception.
     pub late_attempts: u32,
+    /// Only signed-in viewers may open it.
+    pub require_login: bool,
+    /// Only these accounts may open it (empty: any signed-in viewer, or anyone).
+    pub allowed_viewers: Vec<String>,
+    /// Signed-in viewers refused because they were not on `allowed_viewers`.
+    pub refused_viewers: u32,
+    /// Who viewed it; shown only to the account that created it, authenticated.
+    pub viewed_by: Option<ViewedBy>,
+}
+
+/// The viewer of a secret, as its creator's receipt shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ViewedBy {
+    /// The viewer's account, or `null` for an anonymous viewer.
+    pub email: Option<String>,
+    pub client_addr: String,
+    pub user_agent: String,
 }
 
 /// `GET /api/v2/status`.
@@ -230,6 +263,10 @@ mod tests {
             viewed_at: None,
             burned_at: None,
             late_attempts: 0,
+            require_login: false,
+            allowed_viewers: vec![],
+            refused_viewers: 0,
+            viewed_by: None,
         };
         hidden(format!("{receipt:?}"));
     }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod sensitive;
 pub mod serve;
 pub mod trace;
+pub mod viewer;
 
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request};

@@ -8,7 +8,7 @@ use lethe_core::account::{ApiKey, Email};
 use lethe_core::keyring::{self, Keyring, WrapKey, WrapPurpose};
 use lethe_core::state::SecretState;
 use lethe_core::token::{ReceiptToken, SecretToken};
-use lethe_store::OwnerSeal;
+use lethe_store::{OwnedQuery, OwnerSeal, ReceiptRecord};
 
 /// A receipt of the caller's, as its holder sees it, with its receipt token where the
 /// caller's key pair opens it (`view.secret`, the share token, likewise, while it waits).
@@ -82,14 +82,31 @@ impl Secrets {
     /// the caller's key pair opens them.
     pub async fn recent_for(&self, caller: &AccountCaller, limit: u32) -> Result<Vec<OwnedReceipt>, ServiceError> {
         let list = self.recent(caller.email.as_str(), limit).await?;
+        Ok(self.opened(caller, list))
+    }
+
+    /// One page of the caller's receipts for the dashboard, filtered and paged as `query`
+    /// says (the status as of now); each with its tokens where the caller's key pair opens
+    /// them.
+    pub async fn owned_for(
+        &self,
+        caller: &AccountCaller,
+        query: &OwnedQuery,
+    ) -> Result<Vec<OwnedReceipt>, ServiceError> {
+        let list = self.store.owned(caller.email.as_str(), query, self.now()).await?;
+        Ok(self.opened(caller, list))
+    }
+
+    /// Receipts of the caller as it sees them: the receipt token, and the share token while
+    /// the secret waits, opened with the caller's key pair where it opens them.
+    fn opened(&self, caller: &AccountCaller, list: Vec<ReceiptRecord>) -> Vec<OwnedReceipt> {
         let now = self.now();
         let ring = caller.keyring.as_ref();
         let open = |sealed: Option<&[u8]>, context: &[u8]| {
             let plain = ring.zip(sealed).and_then(|(k, sealed)| k.open(sealed, context).ok())?;
             std::str::from_utf8(&plain).ok().map(str::to_owned)
         };
-        Ok(list
-            .into_iter()
+        list.into_iter()
             .map(|record| {
                 let state = record.state_at(now);
                 let receipt = open(record.owner_receipt.as_deref(), record.id.as_bytes())
@@ -99,6 +116,6 @@ impl Secrets {
                     .filter(|_| state == SecretState::New);
                 OwnedReceipt { view: ReceiptView { record, state, secret, now }, receipt }
             })
-            .collect())
+            .collect()
     }
 }

@@ -6,7 +6,7 @@ use lethe_core::policy::Ttl;
 use lethe_core::state::ContentKind;
 use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_core::{crypto, e2e, kdf, padding};
-use lethe_store::{NewSecret, ReceiptRecord, StoreError};
+use lethe_store::{NewSecret, ReceiptRecord, StoreError, ViewerRule, ANONYMOUS_CUSTID};
 
 use zeroize::Zeroizing;
 
@@ -43,6 +43,9 @@ pub struct Conceal {
     pub recipients: Vec<String>,
     /// The creator's label, shown on receipts.
     pub name: Option<String>,
+    /// Who may view it ([`super::viewer::viewer_rule`] builds it from what a creator sent);
+    /// anonymous creators may restrict viewers too.
+    pub viewer_rule: ViewerRule,
 }
 
 impl std::fmt::Debug for Conceal {
@@ -154,6 +157,12 @@ impl Secrets {
             return Err(ServiceError::AccountRequired);
         }
         let name = check_name(req.name)?;
+        if req.viewer_rule.allowed.len() > super::viewer::MAX_ALLOWED_VIEWERS {
+            return Err(ServiceError::Invalid(format!(
+                "allowed_viewers: at most {} addresses may be given",
+                super::viewer::MAX_ALLOWED_VIEWERS
+            )));
+        }
         if !req.recipients.is_empty() && req.owner.is_none() {
             return Err(ServiceError::RecipientNeedsAccount);
         }
@@ -204,7 +213,7 @@ impl Secrets {
             kdf,
             sealed_verifier,
             name,
-            custid: req.owner.map_or_else(|| "anon".to_owned(), |o| o.custid),
+            custid: req.owner.map_or_else(|| ANONYMOUS_CUSTID.to_owned(), |o| o.custid),
             ttl: ttl.secs(),
             created: now,
             secret_expires_at: now + ttl.secs(),
@@ -212,6 +221,7 @@ impl Secrets {
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
             quota,
             owner_seal,
+            viewer_rule: ViewerRule { sign_in: req.viewer_rule.needs_sign_in(), allowed: req.viewer_rule.allowed },
         };
         let receipt = new.receipt();
         self.store.create(new, vec![]).await.map_err(|e| match e {

@@ -42,6 +42,14 @@ pub enum ServiceError {
     /// Signing up is not possible this way; the message says why.
     #[error("{0}")]
     SignUpRefused(&'static str),
+    /// The secret is only for signed-in viewers and the caller is anonymous; nothing was
+    /// consumed or recorded.
+    #[error("Sign in to view this secret")]
+    SignInRequired,
+    /// The secret is only for the accounts its creator listed, and the caller is not one of
+    /// them; nothing was consumed, and the refusal was counted on the receipt.
+    #[error("This secret is meant for someone else. Your attempt was recorded.")]
+    ViewerNotAllowed,
     #[error("You did not provide anything to share")]
     NothingToShare,
     #[error("The secret is larger than the limit of {limit} bytes")]

@@ -12,7 +12,7 @@ use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use lethe_store::{
     AttemptOutcome, AuditEntry, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage,
-    ReceiptRecord, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
+    OwnedQuery, ReceiptRecord, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -111,6 +111,14 @@ impl SecretStore for MeteredStore {
 
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
         self.timed("recent", self.inner.recent(custid, limit)).await
+    }
+
+    async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
+        self.timed("owned", self.inner.owned(custid, query, now)).await
+    }
+
+    async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {
+        self.timed("note_refused_viewer", self.inner.note_refused_viewer(key, email, now)).await
     }
 
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
@@ -221,6 +229,12 @@ mod tests {
             down()
         }
         async fn recent(&self, _: &str, _: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn owned(&self, _: &str, _: &OwnedQuery, _: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn note_refused_viewer(&self, _: SecretKey, _: &str, _: UnixTime) -> Result<bool, StoreError> {
             down()
         }
         async fn sweep(&self, _: UnixTime, _: u32) -> Result<SweepStats, StoreError> {

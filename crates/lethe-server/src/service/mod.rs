@@ -5,6 +5,8 @@
 //! - [`reveal`]: revealing once, passphrase attempts and lockout.
 //! - [`receipts`]: the creator's receipt, burning, recent receipts.
 //! - [`api_keys`]: the keys an account makes for itself in the pages.
+//! - [`viewer`]: who opens a secret, checked against its viewer rule and noted on owned
+//!   receipts.
 //! - [`caller`], [`accounts`]: who calls (anonymous or an account), API keys, links sealed to
 //!   their owner.
 //! - [`sessions`]: signing in with a password, the sessions of the pages, signing out.
@@ -26,6 +28,7 @@ pub mod reveal;
 pub mod sessions;
 pub mod sign_up;
 pub mod sweeper;
+pub mod viewer;
 
 use crate::config::Config;
 use crate::limits::places::Places;
@@ -43,6 +46,7 @@ pub use conceal::{Conceal, Concealed, Owner, Payload};
 pub use error::ServiceError;
 pub use receipts::ReceiptView;
 pub use reveal::{Credential, Revealed, SecretStatus};
+pub use viewer::Viewer;
 
 /// Limits the service enforces, taken from the configuration.
 #[derive(Debug, Clone)]

@@ -1,11 +1,14 @@
 //! Revealing a secret exactly once, and looking at one without consuming it.
 //!
-//! Order matters: check the passphrase first (decrypt, or compare the end-to-end proof), so a
+//! Order matters: check the viewer against the secret's rule (an anonymous viewer of a secret
+//! for signed-in viewers is asked to sign in; an account not on its list is refused and the
+//! refusal counted), then the passphrase (decrypt, or compare the end-to-end proof), so a
 //! wrong one can be counted without consuming anything (P4); then claim the record with the
 //! store's atomic claim (which erases the content), committed to disk, and only the caller
 //! whose claim succeeded returns the content (P2).
 
 use super::conceal::decode_e2e_params;
+use super::viewer::{admission, Admission, Viewer};
 use super::Secrets;
 use super::ServiceError;
 use lethe_core::clock::UnixTime;
@@ -46,6 +49,8 @@ pub struct SecretStatus {
     /// When it was viewed, burned or expired.
     pub ended_at: Option<UnixTime>,
     pub attempts_remaining: Option<u32>,
+    /// Only signed-in viewers may open it: a page asks to sign in before offering to reveal.
+    pub sign_in_required: bool,
 }
 
 impl Secrets {
@@ -69,6 +74,7 @@ impl Secrets {
                     expires_at: Some(r.expires_at),
                     ended_at: None,
                     attempts_remaining: Some(self.policy.passphrase_attempts.saturating_sub(r.attempts)),
+                    sign_in_required: r.viewer_rule.needs_sign_in(),
                 });
             }
         }
@@ -87,18 +93,28 @@ impl Secrets {
             expires_at: Some(tomb.secret_expires_at),
             ended_at,
             attempts_remaining: None,
+            sign_in_required: tomb.viewer_rule.needs_sign_in(),
         })
     }
 
-    /// Reveals the secret behind `token`, once.
+    /// Reveals the secret behind `token`, once, to `viewer` if the secret's rule admits it.
+    /// The receipt of an owned secret keeps who viewed it (the store keeps none for anonymous
+    /// creators, deciding in the consuming statement, so the one-step path needs no read).
     #[tracing::instrument(skip_all, fields(secret = %token.id().short()))]
-    pub async fn reveal(&self, token: &SecretToken, credential: Credential<'_>) -> Result<Revealed, ServiceError> {
+    pub async fn reveal(
+        &self,
+        token: &SecretToken,
+        credential: Credential<'_>,
+        viewer: &Viewer,
+    ) -> Result<Revealed, ServiceError> {
         let key = token.key();
         // The common case, a secret with no passphrase or proof: consumed and returned by one
         // atomic step. Interfaces where the server must decrypt (v1, pages without
         // JavaScript) never take an end-to-end envelope: it is refused below, unconsumed.
         let e2e_ok = matches!(credential, Credential::Proof { .. });
-        if let Some(record) = self.store.take_unprotected(key, self.now(), e2e_ok, vec![]).await? {
+        // Secrets for signed-in viewers are never taken here (the store leaves them to the
+        // check below).
+        if let Some(record) = self.store.take_unprotected(key, self.now(), e2e_ok, vec![viewer.note()]).await? {
             let content = open_unprotected(token, &record)?;
             tracing::info!("secret revealed");
             return Ok(Revealed { kind: record.kind, content });
@@ -110,18 +126,37 @@ impl Secrets {
             tracing::info!("reveal refused: expired");
             return Err(ServiceError::Gone(SecretState::Expired));
         }
+        self.admit(token, &record, viewer).await?;
         let content = match record.kind {
             ContentKind::Text => self.open_text(token, &record, credential).await?,
             ContentKind::E2e => self.open_e2e(token, &record, credential).await?,
         };
         // The atomic claim: exactly one concurrent caller gets `true`, and only after the
         // deletion is durable. Everyone else drops the decrypted copy unseen.
-        if !self.store.claim(key, self.now(), vec![]).await? {
+        if !self.store.claim(key, self.now(), vec![viewer.note()]).await? {
             tracing::info!("reveal lost the race or the secret expired");
             return Err(self.gone(token).await?);
         }
         tracing::info!("secret revealed");
         Ok(Revealed { kind: record.kind, content })
+    }
+
+    /// Checks `viewer` against the secret's rule before anything is consumed or counted.
+    async fn admit(&self, token: &SecretToken, record: &SecretRecord, viewer: &Viewer) -> Result<(), ServiceError> {
+        match admission(&record.viewer_rule, viewer) {
+            Admission::Admitted => Ok(()),
+            Admission::SignIn => {
+                tracing::info!("reveal refused: the secret is for signed-in viewers");
+                Err(ServiceError::SignInRequired)
+            }
+            Admission::Refused => {
+                let email = viewer.email().map(|e| e.as_str()).unwrap_or_default();
+                let counted = self.store.note_refused_viewer(token.key(), email, self.now()).await?;
+                tracing::info!(counted, "reveal refused: the account is not on the secret's list");
+                metrics::counter!("lethe_viewers_refused_total").increment(1);
+                Err(ServiceError::ViewerNotAllowed)
+            }
+        }
     }
 
     async fn open_text(

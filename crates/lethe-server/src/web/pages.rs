@@ -7,8 +7,10 @@ use super::views::{self, duration, when};
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
 use crate::http::links::base_url;
+use crate::http::viewer::ViewerExt;
+use crate::service::viewer::{split_viewers, viewer_rule};
 use crate::service::ServiceError;
-use crate::service::{Conceal, Credential, Owner, Payload};
+use crate::service::{Conceal, Credential, Owner, Payload, Viewer};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -69,6 +71,16 @@ impl IntoResponse for PageError {
                 "unknown",
             ),
             AppError::Service(ServiceError::Gone(s)) => return ended_page(*s, None),
+            AppError::Service(ServiceError::SignInRequired) => (
+                "Sign in to view this secret",
+                "Its sender asked that only signed-in viewers may open it. It has not been used up.".to_owned(),
+                "signin",
+            ),
+            AppError::Service(ServiceError::ViewerNotAllowed) => (
+                "This secret is meant for someone else",
+                "This secret is meant for someone else. Your attempt was recorded.".to_owned(),
+                "refused",
+            ),
             AppError::RateLimited { retry_after } => (
                 "Too many requests",
                 format!(
@@ -122,7 +134,13 @@ pub async fn create(
         Payload::Text { content: form.take("secret").unwrap_or_default(), passphrase: form.take("passphrase") };
     let name = form.get("name").map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     let owner = Owner::of(&caller.0);
-    let req = Conceal { payload, ttl: form.get("ttl").map(str::to_owned), owner, recipients: vec![], name };
+    let allowed = form.get("allowed_viewers").map(split_viewers).unwrap_or_default();
+    let viewer_rule = match viewer_rule(form.get("require_login").is_some_and(|v| v == "on"), &allowed) {
+        Ok(rule) => rule,
+        Err(e) => return render(StatusCode::BAD_REQUEST, &index(&app, nav, Some(e.to_string()))),
+    };
+    let ttl = form.get("ttl").map(str::to_owned);
+    let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule };
     match app.secrets.conceal(req).await.map_err(AppError::from) {
         Ok(c) => {
             let base = base_url(&app.config, &headers);
@@ -183,13 +201,16 @@ pub async fn reveal(
     State(app): State<AppState>,
     nav: Nav,
     Path(key): Path<String>,
+    ViewerExt(viewer): ViewerExt,
     PageForm(mut form): PageForm,
 ) -> Result<Response, PageError> {
     let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
     let passphrase = form.take("passphrase");
+    // Pages have no signed-in viewers yet: the viewer is anonymous, with its address and agent.
+    let viewer = Viewer { account: None, ..viewer };
     let result = app
         .secrets
-        .reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str())))
+        .reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str())), &viewer)
         .await
         .map_err(AppError::from);
     let retry =
@@ -255,6 +276,14 @@ fn receipt_page(
         late_attempts: r.late_attempts,
         share_link: view.secret.as_ref().map(|t| format!("{base}/secret/{}", t.expose())),
         e2e: r.kind == ContentKind::E2e,
+        require_login: r.viewer_rule.sign_in,
+        allowed_viewers: r.viewer_rule.allowed.iter().map(|e| e.as_str().to_owned()).collect(),
+        refused_viewers: r.refused_viewers,
+        viewed_by: r.viewer_addr.as_ref().map(|addr| views::ViewedBy {
+            who: r.viewer_email.clone().unwrap_or_else(|| "anonymous".to_owned()),
+            client_addr: addr.clone(),
+            user_agent: r.viewer_agent.clone().unwrap_or_default(),
+        }),
     };
     render(StatusCode::OK, &page)
 }

@@ -117,6 +117,20 @@ pub struct Receipt {
     pub late_attempts: u32,
     pub share_link: Option<String>,
     pub e2e: bool,
+    pub require_login: bool,
+    pub allowed_viewers: Vec<String>,
+    pub refused_viewers: u32,
+    /// Who viewed an owned secret.
+    pub viewed_by: Option<ViewedBy>,
+}
+
+/// The viewer of an owned secret, as the receipt page shows it.
+pub struct ViewedBy {
+    /// The account's e-mail, or "anonymous".
+    pub who: String,
+    pub client_addr: String,
+    /// The device: the viewer's user agent.
+    pub user_agent: String,
 }
 
 #[derive(Template)]

@@ -67,11 +67,11 @@ pub async fn account(s: &TestServer, email: &str) -> TestAccount {
     account_with(s, email, true, None).await
 }
 
-async fn post_auth(s: &TestServer, path: &str, auth: &str, form: &[(&str, &str)]) -> Reply {
+pub async fn post_auth(s: &TestServer, path: &str, auth: &str, form: &[(&str, &str)]) -> Reply {
     Reply::from(s.http.post(s.url(path)).header("authorization", auth).form(form).send().await.unwrap()).await
 }
 
-async fn get_auth(s: &TestServer, path: &str, auth: &str) -> Reply {
+pub async fn get_auth(s: &TestServer, path: &str, auth: &str) -> Reply {
     Reply::from(s.http.get(s.url(path)).header("authorization", auth).send().await.unwrap()).await
 }
 

@@ -18,4 +18,5 @@ mod quotas;
 mod rate_limits;
 mod routes;
 mod v2;
+mod viewers;
 mod web_accounts;

@@ -11,6 +11,8 @@
 //! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
 //!   races, recovery codes, the account sweep.
 //! - [`quota`]: live-secret quotas refuse before writing, and ended secrets make room.
+//! - [`viewers`]: viewers kept on owned receipts when the consume wins, sign-in rules that keep
+//!   secrets from the one-step take, refused viewers counted, the dashboard's paged listing.
 //! - [`keyring`]: keyrings with accounts, wraps with keys and sessions, links sealed to an
 //!   owner (the share link cleared at every ending).
 
@@ -25,6 +27,7 @@ pub mod quota;
 pub mod secrets;
 pub mod sessions;
 pub mod sweeping;
+pub mod viewers;
 
 use crate::model::NewSecret;
 use crate::Store;
@@ -62,6 +65,7 @@ pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
         recipients: vec!["a***@e***.com".into()],
         quota: None,
         owner_seal: None,
+        viewer_rule: Default::default(),
     }
 }
 
@@ -111,7 +115,12 @@ macro_rules! conformance_tests {
             sessions::the_account_sweep_removes_what_expired_in_batches,
             keyring::a_keyring_is_stored_with_its_account_replaced_and_cleared,
             keyring::api_key_and_session_wraps_round_trip,
-            keyring::a_secrets_owner_seal_reads_back_and_its_link_ends_with_the_secret
+            keyring::a_secrets_owner_seal_reads_back_and_its_link_ends_with_the_secret,
+            viewers::the_viewer_is_kept_exactly_when_the_consume_wins,
+            viewers::secrets_that_need_sign_in_are_not_taken_in_one_step,
+            viewers::refused_viewers_are_all_counted_while_the_secret_waits,
+            viewers::owned_filters_by_status_at_now_and_by_name,
+            viewers::owned_pages_have_no_gaps_or_repeats
         );
     };
     (@each $make:path; $($group:ident :: $name:ident),* $(,)?) => {

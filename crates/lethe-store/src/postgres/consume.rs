@@ -9,8 +9,10 @@
 //! them with 40001, which the caller retries and then finds the row ended).
 
 use super::rows::{count, id32, kind, receipt_from};
-use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns};
+use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns};
+use crate::effects::ViewerNote;
 use crate::model::{NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::model::{ViewerRule, ANONYMOUS_CUSTID};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
 use lethe_core::clock::UnixTime;
@@ -18,14 +20,17 @@ use lethe_core::token::{ReceiptId, ReceiptKey, SecretId, SecretKey};
 
 const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, \
      sealed_verifier, custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
-     passphrase_required, quota_tag, owner_receipt, owner_link) \
-     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19)";
+     passphrase_required, quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers) \
+     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
-/// consume: only one caller can move the row out of `new` (P2).
+/// consume: only one caller can move the row out of `new` (P2), and only its viewer is kept
+/// (`note_viewer!`, on receipts with an owner).
 pub(super) const CLAIM: &str = concat!(
     "UPDATE records SET state = 'viewed', viewed_at = $3, updated = $3, ",
     clear_secret!(),
+    ", ",
+    note_viewer!("$4", "$5", "$6", "$7"),
     " WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3"
 );
 
@@ -34,13 +39,17 @@ pub(super) const CLAIM: &str = concat!(
 /// (`FOR UPDATE`; a `WITH` query runs once, where a sub-select may be re-run per outer row). A
 /// racer blocked on that lock re-checks the query's `WHERE` on the committed version, finds
 /// the row no longer `new`, and takes nothing; the outer `r.state = 'new'` states the same
-/// condition where the update itself is decided.
+/// condition where the update itself is decided. A secret whose viewers must sign in is left
+/// for the service to check (`viewers_sign_in`).
 pub(super) const TAKE: &str = concat!(
     "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at FROM records \
        WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3 \
-       AND kdf_salt IS NULL AND sealed_verifier IS NULL AND (kind = 'text' OR $4) FOR UPDATE) \
+       AND kdf_salt IS NULL AND sealed_verifier IS NULL AND NOT viewers_sign_in AND (kind = 'text' OR $4) \
+       FOR UPDATE) \
      UPDATE records r SET state = 'viewed', viewed_at = $3, updated = $3, ",
     clear_secret!(),
+    ", ",
+    note_viewer!("$5", "$6", "$7", "$8"),
     " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
      RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at"
 );
@@ -120,6 +129,8 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
     };
     let st = c.prepare_cached(INSERT).await?;
     let recipients = join_recipients(&n.recipients);
+    let ViewerRule { allowed, .. } = &n.viewer_rule;
+    let (sign_in, allowed) = (n.viewer_rule.needs_sign_in(), join_viewers(allowed));
     c.execute(
         &st,
         &[
@@ -142,15 +153,29 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
             &n.quota.map(|q| q.tag.to_vec()),
             &n.owner_seal.as_ref().map(|o| o.receipt.as_slice()),
             &n.owner_seal.as_ref().map(|o| o.link.as_slice()),
+            &sign_in,
+            &allowed,
         ],
     )
     .await?;
     Ok(())
 }
 
-pub(crate) async fn claim(c: &impl GenericClient, row: i64, id: &SecretId, now: UnixTime) -> Result<bool, Fail> {
+/// The viewer columns' parameters: e-mail, address, user agent (`NULL`s for no note).
+fn viewer_params(v: Option<&ViewerNote>) -> (Option<&str>, Option<&str>, Option<&str>) {
+    (v.and_then(|v| v.email.as_deref()), v.map(|v| v.client_addr.as_str()), v.map(|v| v.user_agent.as_str()))
+}
+
+pub(crate) async fn claim(
+    c: &impl GenericClient,
+    row: i64,
+    id: &SecretId,
+    now: UnixTime,
+    viewer: Option<&ViewerNote>,
+) -> Result<bool, Fail> {
     let st = c.prepare_cached(CLAIM).await?;
-    Ok(c.execute(&st, &[&row, &bytes(id.as_bytes()), &now]).await? == 1)
+    let (email, addr, agent) = viewer_params(viewer);
+    Ok(c.execute(&st, &[&row, &bytes(id.as_bytes()), &now, &ANONYMOUS_CUSTID, &email, &addr, &agent]).await? == 1)
 }
 
 pub(crate) async fn take(
@@ -159,9 +184,13 @@ pub(crate) async fn take(
     key: &SecretKey,
     now: UnixTime,
     e2e_ok: bool,
+    viewer: Option<&ViewerNote>,
 ) -> Result<Option<SecretRecord>, Fail> {
     let st = c.prepare_cached(TAKE).await?;
-    let Some(r) = c.query_opt(&st, &[&row, &bytes(key.id.as_bytes()), &now, &e2e_ok]).await? else {
+    let (email, addr, agent) = viewer_params(viewer);
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
+        [&row, &bytes(key.id.as_bytes()), &now, &e2e_ok, &ANONYMOUS_CUSTID, &email, &addr, &agent];
+    let Some(r) = c.query_opt(&st, &params).await? else {
         return Ok(None);
     };
     Ok(Some(SecretRecord {
@@ -173,6 +202,8 @@ pub(crate) async fn take(
         sealed_verifier: None,
         attempts: count(r.try_get(3)?)?,
         expires_at: r.try_get(4)?,
+        // Only secrets that need no sign-in are taken in one step.
+        viewer_rule: ViewerRule::default(),
     }))
 }
 

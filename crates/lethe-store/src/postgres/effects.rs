@@ -1,13 +1,14 @@
 //! Effects on the PostgreSQL backend: inserted inside the transaction of the change that
 //! caused them, read back in position order.
 
-use crate::effects::{split, AuditEntry, Effect, Logged, OutboxMessage};
+use crate::effects::{split, AuditEntry, Effect, Logged, OutboxMessage, Split};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
 
-/// Writes `effects` in the caller's transaction.
+/// Writes `effects` in the caller's transaction. A viewer note is not written here: the
+/// consuming statement itself keeps it (`consume::CLAIM`, `consume::TAKE`).
 pub(crate) async fn write(tx: &impl GenericClient, effects: &[Effect]) -> Result<(), Fail> {
-    let (audit, outbox) = split(effects);
+    let Split { audit, outbox, .. } = split(effects);
     if !audit.is_empty() {
         let st = tx
             .prepare_cached("INSERT INTO audit_log (at, action, actor, subject, detail) VALUES ($1, $2, $3, $4, $5)")

@@ -96,14 +96,14 @@ async fn a_statement_past_its_timeout_is_unavailable() {
 /// priced out, every hot statement (the real ones, prepared) still has a plan without one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hot_statements_use_indexes() {
-    use super::{consume, rows};
+    use super::{consume, rows, viewer_rows};
     let db = TestDatabase::create().await;
     let store = PostgresStore::connect(&super::config(&db.url)).await.expect("connects");
     let c = store.pool.get().await.expect("connection");
     c.batch_execute("SET enable_seqscan = off").await.expect("set");
     let cases = [
-        (consume::CLAIM, "7, '\\x00', 5"),
-        (consume::TAKE, "7, '\\x00', 5, false"),
+        (consume::CLAIM, "7, '\\x00', 5, 'anon', NULL, NULL, NULL"),
+        (consume::TAKE, "7, '\\x00', 5, false, 'anon', 'a@example.com', '192.0.2.1', 'ua'"),
         (consume::COUNT_FAILURE, "7, '\\x00', 5"),
         (consume::BURN, "7, '\\x01', 5"),
         (consume::LATE_ATTEMPT, "7, '\\x00', 5, 300"),
@@ -112,6 +112,9 @@ async fn hot_statements_use_indexes() {
         (rows::SECRET, "7, '\\x00'"),
         (rows::RECEIPT, "7, '\\x01'"),
         (rows::RECENT, "'anon', 10"),
+        (viewer_rows::OWNED, "'anon', 5, NULL, NULL, NULL, NULL, 10"),
+        (viewer_rows::OWNED, "'anon', 5, 'new', '%a%', 5, '\\x01', 10"),
+        (viewer_rows::NOTE_REFUSED, "7, '\\x00', 'a@example.com', 5"),
         ("SELECT seq FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2", "5, 10"),
         ("SELECT seq FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2", "5, 10"),
     ];

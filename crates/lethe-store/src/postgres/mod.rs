@@ -28,6 +28,7 @@ mod migrate;
 mod retry;
 mod rows;
 mod secrets;
+mod viewer_rows;
 
 use crate::config::{redact_url, StoreConfig, StoreLocation};
 use crate::effects::{AuditEntry, EffectLog, Logged, OutboxMessage};

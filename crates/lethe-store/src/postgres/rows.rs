@@ -2,7 +2,7 @@
 //! SQLite; every statement names the row a link's handle encrypts and checks the stored id
 //! in the same `WHERE`, so a lookup is one primary-key probe.
 
-use crate::columns::{receipt_columns, split_recipients};
+use crate::columns::{receipt_columns, split_recipients, viewer_rule};
 use crate::model::{ReceiptRecord, SecretRecord};
 use crate::postgres::retry::Fail;
 use crate::StoreError;
@@ -12,7 +12,7 @@ use lethe_core::token::{ReceiptId, SecretId};
 use tokio_postgres::Row;
 
 pub(super) const SECRET: &str = "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, \
-     sealed_verifier FROM records WHERE row_id = $1 AND id = $2 AND state = 'new' AND sealed IS NOT NULL";
+     sealed_verifier, viewers_sign_in, allowed_viewers FROM records WHERE row_id = $1 AND id = $2 AND state = 'new' AND sealed IS NOT NULL";
 pub(super) const RECEIPT: &str =
     concat!("SELECT ", receipt_columns!(), " FROM records WHERE row_id = $1 AND receipt_id = $2");
 const RECEIPT_OF_SECRET: &str = concat!("SELECT ", receipt_columns!(), " FROM records WHERE row_id = $1 AND id = $2");
@@ -34,6 +34,7 @@ pub(crate) async fn secret(c: &impl GenericClient, row: i64, id: &SecretId) -> R
         expires_at: r.try_get(5)?,
         kind: kind(r.try_get(6)?)?,
         sealed_verifier: r.try_get(7)?,
+        viewer_rule: viewer_rule(r.try_get(8)?, r.try_get::<_, Option<&str>>(9)?),
     }))
 }
 
@@ -88,6 +89,13 @@ pub(crate) fn receipt_from(r: &Row) -> Result<ReceiptRecord, Fail> {
         name: r.try_get(18)?,
         owner_receipt: r.try_get(19)?,
         owner_link: r.try_get(20)?,
+        viewer_rule: viewer_rule(r.try_get(21)?, r.try_get::<_, Option<&str>>(22)?),
+        refused_viewers: count(r.try_get(23)?)?,
+        last_refused_email: r.try_get(24)?,
+        last_refused_at: r.try_get(25)?,
+        viewer_email: r.try_get(26)?,
+        viewer_addr: r.try_get(27)?,
+        viewer_agent: r.try_get(28)?,
     })
 }
 

@@ -6,9 +6,10 @@
 use super::consume;
 use super::effects;
 use super::rows;
+use super::viewer_rows;
 use super::PostgresStore;
-use crate::effects::Effect;
-use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::effects::{needs_transaction, viewer, Effect};
+use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
 use crate::{SecretStore, StoreError};
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
@@ -56,15 +57,17 @@ impl SecretStore for PostgresStore {
 
     async fn claim(&self, key: SecretKey, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(false) };
-        let fx = &fx;
+        let note = viewer(&fx);
+        let (fx, note) = (&fx, note.as_ref());
         self.run(move |mut c| {
             Box::pin(async move {
-                // One conditional UPDATE decides the winner (see `consume::CLAIM`).
-                if fx.is_empty() {
-                    return consume::claim(&c, row, &key.id, now).await;
+                // One conditional UPDATE decides the winner and keeps its viewer (see
+                // `consume::CLAIM`); other effects need a transaction around it.
+                if !needs_transaction(fx) {
+                    return consume::claim(&c, row, &key.id, now, note).await;
                 }
                 let tx = c.transaction().await?;
-                let won = consume::claim(&tx, row, &key.id, now).await?;
+                let won = consume::claim(&tx, row, &key.id, now, note).await?;
                 if won {
                     effects::write(&tx, fx).await?;
                 }
@@ -83,16 +86,17 @@ impl SecretStore for PostgresStore {
         fx: Vec<Effect>,
     ) -> Result<Option<SecretRecord>, StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(None) };
-        let fx = &fx;
+        let note = viewer(&fx);
+        let (fx, note) = (&fx, note.as_ref());
         self.run(move |mut c| {
             Box::pin(async move {
                 // One UPDATE … FROM (SELECT … FOR UPDATE) both consumes and returns the
                 // content, so there is no read that a racer could also make (`consume::TAKE`).
-                if fx.is_empty() {
-                    return consume::take(&c, row, &key, now, e2e_ok).await;
+                if !needs_transaction(fx) {
+                    return consume::take(&c, row, &key, now, e2e_ok, note).await;
                 }
                 let tx = c.transaction().await?;
-                let taken = consume::take(&tx, row, &key, now, e2e_ok).await?;
+                let taken = consume::take(&tx, row, &key, now, e2e_ok, note).await?;
                 if taken.is_some() {
                     effects::write(&tx, fx).await?;
                 }
@@ -188,6 +192,15 @@ impl SecretStore for PostgresStore {
 
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
         self.run(move |c| Box::pin(async move { rows::recent(&c, custid, limit).await })).await
+    }
+
+    async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
+        self.run(move |c| Box::pin(async move { viewer_rows::owned(&c, custid, query, now).await })).await
+    }
+
+    async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(false) };
+        self.run(move |c| Box::pin(async move { viewer_rows::note_refused(&c, row, &key.id, email, now).await })).await
     }
 
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {

@@ -1,13 +1,16 @@
 //! Effects on the SQLite backend: written by the writer thread inside the job (and so the
 //! transaction) of the change that caused them; read back through the reader pool.
 
-use crate::effects::{split, AuditEntry, Effect, Logged, OutboxMessage};
+use crate::effects::{split, AuditEntry, Effect, Logged, OutboxMessage, Split};
 use crate::StoreError;
 use rusqlite::{params, Connection};
 
-/// Writes `effects` on the writer's connection, inside the current job.
+pub(crate) use crate::effects::{needs_transaction, viewer};
+
+/// Writes `effects` on the writer's connection, inside the current job. A viewer note is not
+/// written here: the consuming statement itself keeps it (`rows::end_secret`).
 pub(crate) fn write(conn: &Connection, effects: &[Effect]) -> Result<(), StoreError> {
-    let (audit, outbox) = split(effects);
+    let Split { audit, outbox, .. } = split(effects);
     for a in audit {
         conn.prepare_cached("INSERT INTO audit_log (at, action, actor, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
             .execute(params![a.at, a.action, a.actor, a.subject, a.detail])?;

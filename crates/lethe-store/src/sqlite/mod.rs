@@ -19,12 +19,13 @@ pub use overflow::body_in_first_overflow_page;
 mod readers;
 mod receipt_row;
 mod rows;
+mod viewer_rows;
 mod writer;
 
 use crate::effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
 use crate::handles::{HandleCipher, Handles};
 use crate::hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
-use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
 use crate::{SecretStore, Store, StoreError};
 use async_trait::async_trait;
 use checkpoint::Checkpointer;
@@ -271,9 +272,10 @@ impl SecretStore for SqliteStore {
 
     async fn claim(&self, key: SecretKey, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let place = self.place(key.handle);
-        self.change(!fx.is_empty(), move |c| {
+        self.change(effects::needs_transaction(&fx), move |c| {
             let Some(row) = rows::locate_secret(c, place, &key.id)? else { return Ok(false) };
-            let won = rows::end_secret(c, row, now, SecretState::Viewed, None)?;
+            let viewer = effects::viewer(&fx);
+            let won = rows::end_secret(c, row, now, SecretState::Viewed, None, viewer.as_ref())?;
             if won {
                 effects::write(c, &fx)?;
             }
@@ -290,8 +292,9 @@ impl SecretStore for SqliteStore {
         fx: Vec<Effect>,
     ) -> Result<Option<SecretRecord>, StoreError> {
         let place = self.place(key.handle);
-        self.change(!fx.is_empty(), move |c| {
-            let taken = rows::take_unprotected(c, place, &key.id, now, e2e_ok)?;
+        self.change(effects::needs_transaction(&fx), move |c| {
+            let viewer = effects::viewer(&fx);
+            let taken = rows::take_unprotected(c, place, &key.id, now, e2e_ok, viewer.as_ref())?;
             if taken.is_some() {
                 effects::write(c, &fx)?;
             }
@@ -311,7 +314,10 @@ impl SecretStore for SqliteStore {
         let place = self.place(key.handle);
         self.writer
             .write(move |c| {
-                let outcome = rows::record_failure(c, place, &key.id, max_attempts, now)?;
+                let Some(row) = rows::locate_secret(c, place, &key.id)? else {
+                    return Ok(AttemptOutcome::Gone);
+                };
+                let outcome = rows::record_failure(c, row, max_attempts, now)?;
                 if outcome != AttemptOutcome::Gone {
                     effects::write(c, &fx)?;
                 }
@@ -330,7 +336,7 @@ impl SecretStore for SqliteStore {
                 let Some(row) = rows::locate_receipt(c, place, &key.receipt)? else {
                     return Ok(None);
                 };
-                if rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator))? {
+                if rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator), None)? {
                     effects::write(c, &fx)?;
                 }
                 rows::receipt_at(c, row)
@@ -371,6 +377,22 @@ impl SecretStore for SqliteStore {
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
         let custid = custid.to_owned();
         self.readers.read(move |c| rows::recent(c, &custid, limit)).await
+    }
+
+    async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
+        let (custid, query) = (custid.to_owned(), query.clone());
+        self.readers.read(move |c| viewer_rows::owned(c, &custid, &query, now)).await
+    }
+
+    async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {
+        let place = self.place(key.handle);
+        let email = email.to_owned();
+        self.writer
+            .write_one(move |c| match rows::locate_secret(c, place, &key.id)? {
+                Some(row) => viewer_rows::note_refused(c, row, &email, now),
+                None => Ok(false),
+            })
+            .await
     }
 
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {

@@ -1,7 +1,7 @@
 //! The receipt row mapping of the SQLite backend: the columns of `receipt_columns!`, in
 //! their order, as a [`ReceiptRecord`] (the owner's sealed links last, see `columns`).
 
-use crate::columns::split_recipients;
+use crate::columns::{split_recipients, viewer_rule};
 use crate::model::ReceiptRecord;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
@@ -46,5 +46,12 @@ pub(crate) fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
         name: r.get(18)?,
         owner_receipt: r.get(19)?,
         owner_link: r.get(20)?,
+        viewer_rule: viewer_rule(r.get(21)?, r.get::<_, Option<String>>(22)?.as_deref()),
+        refused_viewers: r.get(23)?,
+        last_refused_email: r.get(24)?,
+        last_refused_at: r.get(25)?,
+        viewer_email: r.get(26)?,
+        viewer_addr: r.get(27)?,
+        viewer_agent: r.get(28)?,
     })
 }

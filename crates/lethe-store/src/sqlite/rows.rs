@@ -6,8 +6,11 @@
 
 use super::overflow::pad_for;
 use super::receipt_row::{id32, kind, receipt_from_row};
-use crate::columns::{clear_secret, count_quota, join_recipients, receipt_columns};
-use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::columns::{
+    clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns, viewer_rule,
+};
+use crate::effects::ViewerNote;
+use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats, ANONYMOUS_CUSTID};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
@@ -69,8 +72,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
     conn.prepare_cached(
         "INSERT INTO records (row_id, id, receipt_id, kind, state, kdf_salt, kdf_params, sealed_verifier, \
          custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required, \
-         quota_tag, owner_receipt, owner_link) \
-         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18)",
+         quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers) \
+         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -91,6 +94,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
         n.quota.map(|q| q.tag.to_vec()),
         n.owner_seal.as_ref().map(|o| o.receipt.as_slice()),
         n.owner_seal.as_ref().map(|o| o.link.as_slice()),
+        n.viewer_rule.needs_sign_in(),
+        join_viewers(&n.viewer_rule.allowed),
     ])?;
     let pad = pad_for(n.sealed.len(), usable) as i64;
     let body = conn
@@ -111,7 +116,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
     let row = conn
         .prepare_cached(
             "SELECT r.receipt_id, s.body, r.kdf_salt, r.kdf_params, r.attempts, r.secret_expires_at, r.kind, \
-             r.sealed_verifier FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
+             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
              WHERE r.row_id = ?1 AND r.state = 'new'",
         )?
         .query_row([row], |r| {
@@ -126,6 +131,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
                 expires_at: r.get(5)?,
                 kind: kind(r.get(6)?, 6)?,
                 sealed_verifier: r.get(7)?,
+                viewer_rule: viewer_rule(r.get(8)?, r.get::<_, Option<String>>(9)?.as_deref()),
             })
         })
         .optional()?;
@@ -138,21 +144,26 @@ pub(crate) fn receipt_at(conn: &Connection, row: i64) -> Result<Option<ReceiptRe
     Ok(conn.prepare_cached(sql)?.query_row([row], receipt_from_row).optional()?)
 }
 
-/// Ends a waiting secret: clears its content and records the final state. The conditional
+/// Ends a waiting secret: clears its content and records the final state, and for a reveal
+/// the viewer, if one is noted and the receipt has an owner. The conditional
 /// `UPDATE … WHERE state = 'new'` is the atomic claim: only one caller can change the row, so
-/// only one caller ever sees `true` (P2). Never split this into a read and a write.
-/// (No `RETURNING`: SQLite collects returned rows in a temporary table it opens per statement.)
+/// only one caller ever sees `true` (P2), and only its viewer is kept. Never split this into a
+/// read and a write. (No `RETURNING`: SQLite collects returned rows in a temporary table it
+/// opens per statement.)
 pub(crate) fn end_secret(
     conn: &Connection,
     row: i64,
     now: UnixTime,
     state: SecretState,
     reason: Option<BurnReason>,
+    viewer: Option<&ViewerNote>,
 ) -> Result<bool, StoreError> {
     let (viewed, burned) = if state == SecretState::Viewed { (Some(now), None) } else { (None, Some(now)) };
     let sql = concat!(
         "UPDATE records SET state = ?3, burn_reason = ?4, viewed_at = ?5, burned_at = ?6, updated = ?2, ",
         clear_secret!(),
+        ", ",
+        note_viewer!("?7", "?8", "?9", "?10"),
         " WHERE row_id = ?1 AND state = 'new' AND secret_expires_at > ?2"
     );
     let changed = conn.prepare_cached(sql)?.execute(params![
@@ -161,7 +172,11 @@ pub(crate) fn end_secret(
         state.as_str(),
         reason.map(BurnReason::as_str),
         viewed,
-        burned
+        burned,
+        ANONYMOUS_CUSTID,
+        viewer.and_then(|v| v.email.as_deref()),
+        viewer.map(|v| v.client_addr.as_str()),
+        viewer.map(|v| v.user_agent.as_str()),
     ])?;
     Ok(changed == 1)
 }
@@ -170,13 +185,15 @@ pub(crate) fn end_secret(
 /// The read and the conditional `UPDATE … WHERE state = 'new'` run in one write transaction on
 /// the single writer connection, so nothing can come between them and exactly one caller
 /// gets the content (P2); the update's row count is checked all the same.
-/// Protected secrets are left alone (`None`): they must be checked before they are claimed.
+/// Protected secrets, and those whose viewers must sign in, are left alone (`None`): they must
+/// be checked before they are claimed.
 pub(crate) fn take_unprotected(
     conn: &Connection,
     place: Option<i64>,
     id: &SecretId,
     now: UnixTime,
     e2e_ok: bool,
+    viewer: Option<&ViewerNote>,
 ) -> Result<Option<SecretRecord>, StoreError> {
     let Some(row) = locate_secret(conn, place, id)? else {
         return Ok(None);
@@ -187,26 +204,24 @@ pub(crate) fn take_unprotected(
     let usable = record.expires_at > now
         && record.kdf.is_none()
         && record.sealed_verifier.is_none()
+        && !record.viewer_rule.needs_sign_in()
         && (record.kind == ContentKind::Text || e2e_ok);
     if !usable {
         return Ok(None);
     }
-    match end_secret(conn, row, now, SecretState::Viewed, None)? {
+    match end_secret(conn, row, now, SecretState::Viewed, None, viewer)? {
         true => Ok(Some(record)),
         false => Err(StoreError::corrupt("a waiting secret could not be claimed")),
     }
 }
 
+/// Counts a wrong passphrase on the secret at `row` (located by the caller).
 pub(crate) fn record_failure(
     conn: &Connection,
-    place: Option<i64>,
-    id: &SecretId,
+    row: i64,
     max: u32,
     now: UnixTime,
 ) -> Result<AttemptOutcome, StoreError> {
-    let Some(row) = locate_secret(conn, place, id)? else {
-        return Ok(AttemptOutcome::Gone);
-    };
     let attempts: Option<u32> = conn
         .prepare_cached(
             "UPDATE records SET attempts = attempts + 1 WHERE row_id = ?1 AND state = 'new' AND secret_expires_at > ?2 \
@@ -217,7 +232,7 @@ pub(crate) fn record_failure(
     match attempts {
         None => Ok(AttemptOutcome::Gone),
         Some(n) if n >= max => {
-            end_secret(conn, row, now, SecretState::Burned, Some(BurnReason::PassphraseAttempts))?;
+            end_secret(conn, row, now, SecretState::Burned, Some(BurnReason::PassphraseAttempts), None)?;
             Ok(AttemptOutcome::Destroyed)
         }
         Some(n) => Ok(AttemptOutcome::Remaining(max - n)),

@@ -10,11 +10,12 @@ use zeroize::Zeroizing;
 
 pub async fn run(cmd: ClientCommand) -> Result<(), Failure> {
     match cmd {
-        ClientCommand::Share { text, file, passphrase, ttl, recipient, name, e2e, common } => {
+        ClientCommand::Share { text, file, passphrase, ttl, recipient, name, e2e, viewers, common } => {
             let secret = input::secret(text, file.as_deref())?;
             let passphrase = passphrase_of(passphrase)?;
             let client = Settings::load(&common)?.client()?;
-            let opts = ShareOptions { secret, passphrase, ttl, recipient, name, e2e };
+            let viewers = viewers.into_viewers();
+            let opts = ShareOptions { secret, passphrase, ttl, recipient, name, e2e, viewers };
             let shared = client.share(opts).await?;
             print_shared(&shared, &common)
         }
@@ -28,6 +29,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), Failure> {
             ttl,
             recipient,
             name,
+            viewers,
             common,
         } => {
             let off = |flag: bool| flag.then_some(false);
@@ -41,6 +43,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), Failure> {
                 ttl,
                 recipient,
                 name,
+                viewers: viewers.into_viewers(),
             };
             let client = Settings::load(&common)?.client()?;
             let shared = client.generate(opts).await?;

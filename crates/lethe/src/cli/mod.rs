@@ -58,6 +58,23 @@ pub struct PassphraseArgs {
     pub passphrase_prompt: bool,
 }
 
+/// Who may view a secret being created.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ViewerArgs {
+    /// Only signed-in viewers may open it (they reveal with an account's API key)
+    #[arg(long)]
+    pub require_login: bool,
+    /// Only this account may open it (repeat for several; implies --require-login)
+    #[arg(long = "allowed-viewer", value_name = "EMAIL")]
+    pub allowed_viewers: Vec<String>,
+}
+
+impl ViewerArgs {
+    pub fn into_viewers(self) -> lethe_client::Viewers {
+        lethe_client::Viewers { require_login: self.require_login, allowed: self.allowed_viewers }
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum ClientCommand {
     /// Share a secret; prints the link. Reads the secret from TEXT, --file, or stdin.
@@ -83,6 +100,8 @@ pub enum ClientCommand {
         #[arg(long)]
         e2e: bool,
         #[command(flatten)]
+        viewers: ViewerArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// Generate a random password on the server and share it.
@@ -106,6 +125,8 @@ pub enum ClientCommand {
         recipient: Option<String>,
         #[arg(long)]
         name: Option<String>,
+        #[command(flatten)]
+        viewers: ViewerArgs,
         #[command(flatten)]
         common: Common,
     },
