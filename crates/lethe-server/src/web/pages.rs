@@ -316,7 +316,7 @@ pub async fn burn(
     nav: Nav,
     headers: HeaderMap,
     Path(key): Path<String>,
-    PageForm(_): PageForm,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
     let token = receipt_token(&key)?;
     let notice = match app.secrets.burn(&token).await.map_err(AppError::from) {
@@ -324,6 +324,10 @@ pub async fn burn(
         Err(AppError::Service(ServiceError::Gone(_))) => "There was nothing left to burn.",
         Err(e) => return Err(PageError(e)),
     };
+    if form.get("return_to") == Some("dashboard") && nav.signed_in() {
+        let q = percent_encoding::utf8_percent_encode(notice, percent_encoding::NON_ALPHANUMERIC);
+        return Ok(axum::response::Redirect::to(&format!("/dashboard?notice={q}")).into_response());
+    }
     let view = app.secrets.receipt(&token).await?;
     Ok(receipt_page(&app, nav, &headers, &token, view, Some(notice)))
 }
