@@ -141,3 +141,35 @@ async fn a_bad_allowed_viewer_is_named_and_nothing_is_stored() {
     assert_problem(&v2, 400, "bad-request");
     assert_eq!(s.receipt_count().await, before, "nothing stored");
 }
+
+#[tokio::test]
+async fn pages_take_the_rule_refuse_anonymous_viewers_and_show_the_viewer() {
+    let s = TestServer::start().await;
+    let form =
+        [("secret", "page secret"), ("ttl", "3600"), ("require_login", "on"), ("allowed_viewers", "ann@example.com")];
+    let created = s.http.post(s.url("/")).form(&form).send().await.unwrap().text().await.unwrap();
+    let find = |prefix: &str| {
+        let i = created.find(prefix).unwrap_or_else(|| panic!("no {prefix} in {created}")) + prefix.len();
+        created[i..i + 54].to_owned()
+    };
+    let (t, m) = (find("/secret/"), find("/private/"));
+    let receipt = s.http.get(s.url(&format!("/private/{m}"))).send().await.unwrap().text().await.unwrap();
+    assert!(receipt.contains("Only ann@example.com"), "{receipt}");
+    let refused = s.http.post(s.url(&format!("/secret/{t}"))).form(&[("x", "")]).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused.text().await.unwrap().contains("Sign in to view this secret"));
+    assert_eq!(s.get(&format!("/api/v2/secret/{t}")).await.json["state"], "new", "nothing consumed");
+
+    let bad = s.http.post(s.url("/")).form(&[("secret", "x"), ("allowed_viewers", "nope")]).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.unwrap().contains("&#39;nope&#39;"), "the bad address is named (escaped)");
+
+    // An owned secret opened on a page: the receipt page says an anonymous viewer, where from.
+    let owner = account(&s, "owner@example.com").await;
+    let r = post_auth(&s, "/api/v1/share", &owner.basic(), &[("secret", "owned")]).await;
+    let opened = s.http.post(s.url(&format!("/secret/{}", r.str("secret_key")))).header("user-agent", AGENT);
+    assert_eq!(opened.form(&[("x", "")]).send().await.unwrap().status(), StatusCode::OK);
+    let page = s.http.get(s.url(&format!("/private/{}", r.str("metadata_key")))).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Viewed by") && page.contains("anonymous") && page.contains("127.0.0.1"), "{page}");
+}
