@@ -148,9 +148,13 @@ async function revealEndToEnd(section, form, error, k) {
 }
 
 function setupSecret() {
+  // The way to sign in first keeps the key after "#", so the link still opens afterwards.
+  document.querySelectorAll("a[data-keep-fragment]").forEach((a) => {
+    if (location.hash.length > 1) a.href += encodeURIComponent(location.hash);
+  });
   const section = $("waiting");
-  if (!section || section.dataset.e2e !== "true") return;
   const form = $("reveal-form");
+  if (!section || !form || section.dataset.e2e !== "true") return;
   const error = $("reveal-error");
   const button = form.querySelector("button[type=submit]");
   let k = null;

@@ -160,10 +160,11 @@ pub async fn dashboard(
         _ => None,
     };
     let base = base_url(&app.config, &headers);
-    let filters = [("", "All"), ("active", "Active"), ("viewed", "Viewed"), ("burned", "Burned"), ("expired", "Expired")]
-        .into_iter()
-        .map(|(value, label)| Filter { value, label, selected: status_of(value) == status })
-        .collect();
+    let filters =
+        [("", "All"), ("active", "Active"), ("viewed", "Viewed"), ("burned", "Burned"), ("expired", "Expired")]
+            .into_iter()
+            .map(|(value, label)| Filter { value, label, selected: status_of(value) == status })
+            .collect();
     let page = Dashboard {
         nav,
         notice: q.notice.map(|n| n.chars().take(200).collect()),

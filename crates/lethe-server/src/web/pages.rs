@@ -10,7 +10,7 @@ use crate::http::links::base_url;
 use crate::http::viewer::ViewerExt;
 use crate::service::viewer::{split_viewers, viewer_rule};
 use crate::service::ServiceError;
-use crate::service::{Conceal, Credential, Owner, Payload, Viewer};
+use crate::service::{Conceal, Credential, Owner, Payload};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -177,6 +177,7 @@ fn waiting(
         key: key.expose().to_owned(),
         e2e: kind == ContentKind::E2e,
         passphrase_required,
+        sign_in_first: false,
         error,
         value: String::new(),
     }
@@ -193,7 +194,9 @@ pub async fn secret_page(
     if s.state != SecretState::New {
         return Ok(ended_page(s.state, s.ended_at));
     }
-    Ok(render(StatusCode::OK, &waiting(nav, &token, s.kind, s.passphrase_required, None)))
+    let sign_in_first = s.sign_in_required && !nav.signed_in();
+    let page = views::Waiting { sign_in_first, ..waiting(nav, &token, s.kind, s.passphrase_required, None) };
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `POST /secret/{key}`: reveals without JavaScript (the server decrypts).
@@ -206,8 +209,6 @@ pub async fn reveal(
 ) -> Result<Response, PageError> {
     let token = SecretToken::parse(&key).map_err(|_| AppError::MalformedKey)?;
     let passphrase = form.take("passphrase");
-    // Pages have no signed-in viewers yet: the viewer is anonymous, with its address and agent.
-    let viewer = Viewer { account: None, ..viewer };
     let result = app
         .secrets
         .reveal(&token, Credential::Passphrase(passphrase.as_deref().map(|p| p.as_str())), &viewer)

@@ -76,6 +76,9 @@ pub struct Waiting {
     pub key: String,
     pub e2e: bool,
     pub passphrase_required: bool,
+    /// Only signed-in viewers may open it and this one is not signed in: the page asks to
+    /// sign in first (and comes back here), consuming nothing.
+    pub sign_in_first: bool,
     pub error: Option<String>,
     /// Empty placeholder for the <template> that app.js fills in.
     pub value: String,

@@ -51,6 +51,15 @@ impl<'a> Browser<'a> {
         Browser { s, http, cookie: None, device: None, from: None }
     }
 
+    /// A GET to build on (extra headers), for [`Browser::send_req`].
+    pub fn http_get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.get(self.s.url(path))
+    }
+
+    pub async fn send_req(&mut self, req: reqwest::RequestBuilder) -> Page {
+        self.send(req).await
+    }
+
     async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
         let mut req = req;
         let jar: Vec<String> = self.cookie.iter().chain(self.device.iter()).cloned().collect();
