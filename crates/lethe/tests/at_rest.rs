@@ -7,7 +7,7 @@
 mod common;
 
 use common::interfaces::{reveal_leftovers, workload as every_interface};
-use common::{client, contains_bytes, field, files_under, json, random, Options, Server};
+use common::{client, contains_bytes, field, files_under, json, random, strip_ansi, Options, Server};
 use lethe_testkit::TestDatabase;
 use std::path::Path;
 
@@ -293,4 +293,71 @@ async fn nothing_readable_of_accounts_and_their_secrets() {
     let shown = http.post(server.url(&format!("/api/v1/secret/{}", made[0]))).send().await.expect("reveal");
     assert_eq!(json(shown).await.0, 200, "the account's secrets survive the restart");
     scan(dir, &needles, "accounts, live, after a reveal", true);
+}
+
+/// The cookies a sign-in set: `(name=value)` pairs for a `Cookie` header, and their values.
+fn cookies_of(resp: &reqwest::Response) -> (String, Vec<String>) {
+    let pairs: Vec<String> = resp
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect();
+    let values = pairs.iter().map(|p| p.split_once('=').unwrap().1.to_owned()).collect();
+    (pairs.join("; "), values)
+}
+
+/// A database taken while people are signed in on the pages: neither the password, the
+/// session and device cookies, the form token, nor the links of secrets made in the page and
+/// listed on the dashboard are in any file (live, and after `kill -9`), nor in the trace log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_readable_while_people_are_signed_in() {
+    let data = tempfile::tempdir().expect("data dir");
+    let dir = data.path();
+    let opts = Options { log_filter: Some("trace"), ..Options::default() };
+    let mut server = Server::start_with(dir, opts).await;
+    let password = format!("signed-in-password-{}", random());
+    admin(dir, &["create-user", "pages@example.com", "--password-stdin"], &password);
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut needles: Needles = vec![("the password".into(), password.clone())];
+    let mut browsers = Vec::new();
+    for b in 0..2 {
+        let form = [("email", "pages@example.com"), ("password", password.as_str())];
+        let resp = http.post(server.url("/signin")).form(&form).send().await.expect("sign in");
+        assert_eq!(resp.status(), 303);
+        let (cookie, values) = cookies_of(&resp);
+        assert_eq!(values.len(), 2, "a session and a device cookie");
+        for (i, v) in values.iter().enumerate() {
+            needles.push((format!("browser {b}'s cookie {i}"), v.clone()));
+        }
+        let page = http.get(server.url("/account")).header("cookie", &cookie).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        let at = html.find(r#"name="csrf-token" content=""#).expect("signed in") + 27;
+        let csrf = html[at..].split('"').next().unwrap().to_owned();
+        needles.push((format!("browser {b}'s form token"), csrf.clone()));
+        browsers.push((cookie, csrf));
+    }
+    let (cookie, csrf) = &browsers[0];
+    for i in 0..3 {
+        let content = format!("signed-in-content-{i}-{}", random());
+        let form = [("secret", content.as_str()), ("name", "TICKET-9"), ("csrf", csrf.as_str())];
+        let page = http.post(server.url("/")).header("cookie", cookie).form(&form).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        let at = html.find("/secret/").expect("a share link") + 8;
+        needles.push((format!("page secret {i}'s link"), html[at..].split('"').next().unwrap().to_owned()));
+        let at = html.find("/private/").expect("a receipt link") + 9;
+        needles.push((format!("page secret {i}'s receipt"), html[at..].split('"').next().unwrap().to_owned()));
+        needles.push((format!("page content {i}"), content));
+    }
+    let dashboard = http.get(server.url("/dashboard")).header("cookie", cookie).send().await.unwrap();
+    let html = dashboard.text().await.unwrap();
+    assert_eq!(html.matches("/secret/").count(), 3, "the dashboard shows the three links again");
+    scan(dir, &needles, "signed in, live", true);
+    server.kill();
+    scan(dir, &needles, "signed in, after kill -9", false);
+    let log = strip_ansi(&server.log());
+    assert!(log.contains("/signin") && log.contains("/dashboard"), "the trace log has the requests");
+    for (label, needle) in &needles {
+        assert!(!log.contains(needle.as_str()), "{label} is in the server's trace log");
+    }
 }

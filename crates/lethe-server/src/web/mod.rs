@@ -6,11 +6,13 @@
 //! - [`session`]: the session cookie, the caller it names, forged-form checks.
 //! - [`sign_in`]: signing in and out, with the sign-in limits; [`account`] and
 //!   [`account_views`]: signing up, the account's settings, password resets.
-//! - [`dashboard`]: a signed-in person's secrets, filtered and paged.
+//! - [`dashboard`]: a signed-in person's secrets, filtered and paged; [`admin`]: the
+//!   administrators' list of accounts.
 //! - [`devices`]: naming a browser from its user agent.
 
 pub mod account;
 pub mod account_views;
+pub mod admin;
 pub mod assets;
 pub mod dashboard;
 pub mod devices;
@@ -46,6 +48,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/signout", post(sign_in::sign_out))
         .route("/signup", get(account::sign_up_form).post(account::sign_up))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/admin", get(admin::accounts))
+        .route("/admin/invites", post(admin::invite))
+        .route("/admin/accounts/{id}/{action}", post(admin::set_disabled))
         .route("/account", get(account::account_page))
         .route("/account/keys", post(account::create_key))
         .route("/account/keys/{key_id}/revoke", post(account::revoke_key))

@@ -4,6 +4,7 @@
 
 mod account_limits;
 mod accounts;
+mod admin_page;
 mod dashboard;
 mod errors;
 mod exactly_once;

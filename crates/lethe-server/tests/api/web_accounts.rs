@@ -110,12 +110,17 @@ impl<'a> Browser<'a> {
 
 /// Makes an account with a real password (as `lethe admin create-user` does).
 pub async fn user(s: &TestServer, email: &str) -> i64 {
+    user_with(s, email, false).await
+}
+
+/// [`user`], an administrator if `admin`.
+pub async fn user_with(s: &TestServer, email: &str, admin: bool) -> i64 {
     let password = Password::new(Zeroizing::new(PASSWORD.to_owned())).unwrap();
     let (hash, keyring) = credentials(&password, &Keyring::generate()).unwrap();
     let new = NewAccount {
         email: Email::parse(email).unwrap(),
         password_hash: hash,
-        admin: false,
+        admin,
         created: s.secrets.now(),
         keyring: Some(keyring),
     };
