@@ -29,6 +29,10 @@ pub struct V1Receipt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub burn_reason: Option<&'static str>,
     pub recipient: Vec<String>,
+    /// Only with recipients: e-mail is not sent yet, and the receipt says so (a field
+    /// Onetime Secret does not have; its clients ignore it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<&'static str>,
     pub share_domain: &'static str,
     pub passphrase_required: bool,
 }
@@ -44,6 +48,9 @@ pub fn v1_state(state: SecretState, receipt_seen: bool) -> &'static str {
         SecretState::Expired => "expired",
     }
 }
+
+/// What a receipt with recipients says until e-mail delivery exists.
+pub const NOT_SENT: &str = "not sent: this server does not send e-mail yet; share the link yourself";
 
 impl V1Receipt {
     /// Renders `view`. `secret_key` appears only while the secret is waiting and
@@ -65,6 +72,7 @@ impl V1Receipt {
             burned: r.burned_at,
             burn_reason: r.burn_reason.map(|b| b.as_str()),
             recipient: r.recipients.clone(),
+            delivery: (!r.recipients.is_empty()).then_some(NOT_SENT),
             share_domain: "",
             passphrase_required: r.passphrase_required,
         }
@@ -101,6 +109,7 @@ mod tests {
             burned: None,
             burn_reason: None,
             recipient: vec![],
+            delivery: None,
             share_domain: "",
             passphrase_required: false,
         };

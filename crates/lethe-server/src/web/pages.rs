@@ -280,6 +280,7 @@ fn receipt_page(
         require_login: r.viewer_rule.sign_in,
         allowed_viewers: r.viewer_rule.allowed.iter().map(|e| e.as_str().to_owned()).collect(),
         refused_viewers: r.refused_viewers,
+        recipients: r.recipients.clone(),
         viewed_by: r.viewer_addr.as_ref().map(|addr| views::ViewedBy {
             who: r.viewer_email.clone().unwrap_or_else(|| "anonymous".to_owned()),
             client_addr: addr.clone(),

@@ -123,6 +123,8 @@ pub struct Receipt {
     pub require_login: bool,
     pub allowed_viewers: Vec<String>,
     pub refused_viewers: u32,
+    /// Recipients as stored (obscured); no mail goes out yet, and the page says so.
+    pub recipients: Vec<String>,
     /// Who viewed an owned secret.
     pub viewed_by: Option<ViewedBy>,
 }

@@ -258,6 +258,15 @@ async fn an_account_may_name_a_recipient_which_the_receipt_keeps_obscured() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     assert_eq!(r.json["recipient"], serde_json::json!(["a*****@e*****.com"]));
     assert!(!r.json.to_string().contains("alice@example.com"));
+    assert!(
+        r.json["delivery"].as_str().is_some_and(|d| d.starts_with("not sent")),
+        "the receipt says no mail went out"
+    );
+    let page = s.http.get(s.url(&format!("/private/{}", r.json["metadata_key"].as_str().unwrap()))).send().await;
+    let page = page.unwrap().text().await.unwrap();
+    assert!(page.contains("a*****@e*****.com") && page.contains("not sent"), "the receipt page says so too");
+    let plain = s.post("/api/v1/share", &[("secret", "x")]).await;
+    assert!(plain.json.get("delivery").is_none(), "no recipients, no such field: {}", plain.json);
     // Anonymous callers still may not.
     let r = s.post("/api/v1/generate", &form).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.json);
