@@ -19,6 +19,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_quota.sql"),
     include_str!("../../migrations/postgres/0004_accounts.sql"),
     include_str!("../../migrations/postgres/0005_keyring.sql"),
+    // 0006 is another branch's; the merge puts it before this one.
+    include_str!("../../migrations/postgres/0007_second_factor.sql"),
 ];
 
 /// Longest the migrating transaction may take, or another instance may wait for it (the
