@@ -59,12 +59,16 @@ fn wrong_code() -> ServiceError {
 impl Secrets {
     /// A new secret for `caller` to enrol, not stored anywhere yet.
     pub fn begin_totp(&self, key: &ServerKey, caller: &AccountCaller) -> Enrolment {
-        let secret = TotpSecret::generate();
+        self.enrolment(key, caller, &TotpSecret::generate())
+    }
+
+    /// The enrolment page's view of `secret` (again, after a wrong first code).
+    pub fn enrolment(&self, key: &ServerKey, caller: &AccountCaller, secret: &TotpSecret) -> Enrolment {
         let uri = secret.otpauth_uri(ISSUER, caller.email.as_str());
         Enrolment {
             qr_svg: qr_svg(&uri),
             secret: secret.to_base32(),
-            sealed: hex::encode(key.seal_totp(caller.id, &secret)),
+            sealed: hex::encode(key.seal_totp(caller.id, secret)),
             uri,
         }
     }
