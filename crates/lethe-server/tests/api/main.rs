@@ -17,5 +17,6 @@ mod passphrase;
 mod quotas;
 mod rate_limits;
 mod routes;
+mod second_factor;
 mod v2;
 mod web_accounts;
