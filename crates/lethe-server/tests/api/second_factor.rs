@@ -275,3 +275,26 @@ async fn require_totp_sends_accounts_to_enrol_first_and_api_keys_keep_working() 
     let out = b.submit("/signout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_password_reset_keeps_the_second_factor() {
+    let s = TestServer::start().await;
+    let id = user(&s, "ann@example.com").await;
+    let mut b = Browser::new(&s);
+    b.sign_in("ann@example.com", PASSWORD).await;
+    let (secret, _) = enrol(&s, &mut b).await;
+    s.clock.advance(30);
+    let token = s.secrets.issue_token(lethe_store::TokenKind::PasswordReset, id, None, 3600).await.unwrap();
+    let mut r = Browser::new(&s);
+    let new = "another long password";
+    let reset = r.post(&format!("/reset/{}", token.expose()), &[("password", new), ("password2", new)]).await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER);
+    assert_eq!(reset.location(), "/signin/code?next=%2Fdashboard", "the reset link alone does not sign in");
+    assert_eq!(r.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert!(s.secrets.store().account(id).await.unwrap().unwrap().totp_sealed.is_some(), "still on");
+    let form = r.get("/signin/code?next=%2Fdashboard").await;
+    let csrf = form_csrf(&form);
+    let done = r.post("/signin/code", &[("csrf", &csrf), ("next", "/account"), ("code", &code(&s, &secret))]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.get("/account").await.status, StatusCode::OK);
+}
