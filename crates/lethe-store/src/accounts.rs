@@ -1,5 +1,6 @@
 //! The accounts contract: accounts, their API keys, browser sessions, single-use tokens
-//! (invites, password resets) and TOTP recovery codes, as every backend keeps them.
+//! (invites, password resets), the second factor (TOTP steps, pending sessions) and TOTP
+//! recovery codes, as every backend keeps them.
 //!
 //! Credentials are stored only as hashes the caller makes (`lethe_core::account`): the store
 //! never sees a password, key or token. Lookups that authenticate
@@ -73,9 +74,37 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn create_session(&self, new: NewSession) -> Result<bool, StoreError>;
 
     /// The session with this id and its account, only if usable at `now`: before both its
-    /// idle and its absolute expiry, its account not disabled.
+    /// idle and its absolute expiry, its account not disabled, and not waiting for its second
+    /// factor.
     async fn session(&self, id: &[u8; 32], now: UnixTime)
         -> Result<Option<(SessionRecord, AccountRecord)>, StoreError>;
+
+    /// The session with this id and its account only if it is waiting for its second factor
+    /// and otherwise live at `now` (both expiries ahead, account enabled).
+    async fn pending_session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+    ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError>;
+
+    /// Makes a live pending session usable: clears the flag, notes activity at `now` and sets
+    /// the idle expiry to `idle_expires_at` (never past the absolute one). `false` if there
+    /// was no such live pending session.
+    async fn confirm_session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+        idle_expires_at: UnixTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Counts a wrong second factor against a pending session; the failures so far, 0 if
+    /// there is no such pending session. The caller ends the session past its limit.
+    async fn note_second_factor_failure(&self, id: &[u8; 32]) -> Result<u32, StoreError>;
+
+    /// Records TOTP `step` as used by `account`, only if it is later than the last one, in
+    /// one conditional statement: of two instances given the same code at once, one gets
+    /// `true`, and a step at or before the last one is refused (a replayed code).
+    async fn use_totp_step(&self, account: AccountId, step: i64) -> Result<bool, StoreError>;
 
     /// Notes activity at `now` and moves the idle expiry to `idle_expires_at` (never past the
     /// absolute expiry), unless the last note is less than [`TOUCH_EVERY`] seconds old; `true`
@@ -142,6 +171,10 @@ macro_rules! account_store_methods {
             touch_api_key(key_id: &KeyId, now: UnixTime) -> bool;
             create_session(new: NewSession) -> bool;
             session(id: &[u8; 32], now: UnixTime) -> Option<(SessionRecord, AccountRecord)>;
+            pending_session(id: &[u8; 32], now: UnixTime) -> Option<(SessionRecord, AccountRecord)>;
+            confirm_session(id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> bool;
+            note_second_factor_failure(id: &[u8; 32]) -> u32;
+            use_totp_step(account: AccountId, step: i64) -> bool;
             touch_session(id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> bool;
             delete_session(id: &[u8; 32]) -> bool;
             delete_sessions(account: AccountId, keep: Option<[u8; 32]>) -> u64;

@@ -46,9 +46,13 @@ pub struct AccountRecord {
     pub disabled: bool,
     pub created: UnixTime,
     pub updated: UnixTime,
-    /// The TOTP secret, sealed by the server (for second-factor sign-in, not used yet).
+    /// The TOTP secret, sealed by the server (`ServerKey::seal_totp`): set, the account signs
+    /// in with a second factor.
     pub totp_sealed: Option<Vec<u8>>,
     pub totp_enabled_at: Option<UnixTime>,
+    /// The last TOTP step accepted, so no code is accepted twice (see
+    /// [`crate::AccountStore::use_totp_step`]).
+    pub totp_last_step: Option<i64>,
     /// `None` only for an account made before keyrings existed.
     pub keyring: Option<StoredKeyring>,
 }
@@ -77,6 +81,9 @@ pub enum AccountChange {
         hash: PasswordHash,
         keyring: Option<StoredKeyring>,
     },
+    /// Turns the second factor on with this sealed TOTP secret (`totp_enabled_at` = now) or
+    /// off (`None`, clearing both); either way forgets the last step used.
+    Totp(Option<Vec<u8>>),
 }
 
 /// A new API key.
@@ -143,6 +150,10 @@ pub struct NewSession {
     /// The account's private key wrapped under the session token (`WrapPurpose::Session`),
     /// written at sign-in.
     pub keyring_wrap: Option<Vec<u8>>,
+    /// The password was right but the second factor is still to come: such a session signs
+    /// nothing in ([`crate::AccountStore::session`] does not find it) until
+    /// [`crate::AccountStore::confirm_session`].
+    pub second_factor_pending: bool,
 }
 
 /// A session as stored.
@@ -158,6 +169,8 @@ pub struct SessionRecord {
     pub client_addr: String,
     /// See [`NewSession::keyring_wrap`].
     pub keyring_wrap: Option<Vec<u8>>,
+    /// See [`NewSession::second_factor_pending`].
+    pub second_factor_pending: bool,
 }
 
 impl SessionRecord {

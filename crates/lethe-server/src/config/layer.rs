@@ -117,6 +117,9 @@ pub struct ConfigLayer {
     /// Whether creating a secret needs an account: on or off [default: off]
     #[arg(long, env = "LETHE_REQUIRE_ACCOUNT")]
     pub require_account: Option<Switch>,
+    /// Whether every account must sign in with TOTP (API keys keep working): on or off [default: off]
+    #[arg(long, env = "LETHE_REQUIRE_TOTP")]
+    pub require_totp: Option<Switch>,
     /// Seconds a browser session lasts without use [default: 7200]
     #[arg(long, env = "LETHE_SESSION_IDLE_SECS")]
     pub session_idle_secs: Option<i64>,

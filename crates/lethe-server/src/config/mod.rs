@@ -126,6 +126,10 @@ pub struct Config {
     pub signup: SignupMode,
     /// Whether creating a secret needs an account (`on`), or anyone may (`off`).
     pub require_account: Switch,
+    /// Whether every account must sign in with TOTP (`on`): a signed-in account without it
+    /// is sent to enrol before anything else, and its session cannot call the API (its API
+    /// keys still can).
+    pub require_totp: Switch,
     /// Seconds a browser session lasts without use.
     pub session_idle_secs: i64,
     /// Seconds a browser session lasts at most, however busy.
@@ -189,6 +193,7 @@ impl Default for Config {
             max_storage_bytes: 8 << 30,
             signup: SignupMode::Invite,
             require_account: Switch::Off,
+            require_totp: Switch::Off,
             session_idle_secs: 2 * 3600,
             session_max_secs: 24 * 3600,
             rate_limit_sign_in_failures: Rule::new(20, 1200),
@@ -254,6 +259,7 @@ impl Config {
             max_storage_bytes,
             signup,
             require_account,
+            require_totp,
             session_idle_secs,
             session_max_secs,
             rate_limit_sign_in_failures,

@@ -62,6 +62,7 @@ impl Secrets {
             via: Via::ApiKey(record.key_id),
             public_key,
             keyring,
+            totp: account.totp_sealed.is_some(),
         })
     }
 

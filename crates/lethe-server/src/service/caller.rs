@@ -38,6 +38,8 @@ pub struct AccountCaller {
     /// The account's key pair, when the credential carries a wrap of it: needed to show the
     /// account's receipts again (`recent`).
     pub keyring: Option<Keyring>,
+    /// The account signs in with a second factor (TOTP is on).
+    pub totp: bool,
 }
 
 impl Caller {

@@ -10,6 +10,7 @@
 //! - [`caller`], [`accounts`]: who calls (anonymous or an account), API keys, links sealed to
 //!   their owner.
 //! - [`sessions`]: signing in with a password, the sessions of the pages, signing out.
+//! - [`second_factor`]: TOTP enrolment, recovery codes, and the code asked at sign-in.
 //! - [`sign_up`]: new accounts (open or by invite), password changes and resets, deleting.
 //! - [`quotas`]: waiting secrets per address and the storage cap, checked before writing.
 //! - [`sweeper`]: the background task that deletes expired data.
@@ -25,6 +26,7 @@ mod metered_accounts;
 pub mod quotas;
 pub mod receipts;
 pub mod reveal;
+pub mod second_factor;
 pub mod sessions;
 pub mod sign_up;
 pub mod sweeper;
@@ -72,6 +74,8 @@ pub struct Policy {
     pub signup: crate::config::SignupMode,
     /// Whether creating a secret needs an account.
     pub require_account: bool,
+    /// Whether every account must sign in with TOTP (its session is sent to enrol first).
+    pub require_totp: bool,
 }
 
 impl From<&Config> for Policy {
@@ -96,6 +100,7 @@ impl From<&Config> for Policy {
             session_max: c.session_max_secs,
             signup: c.signup,
             require_account: c.require_account == crate::limits::Switch::On,
+            require_totp: c.require_totp == crate::limits::Switch::On,
         }
     }
 }

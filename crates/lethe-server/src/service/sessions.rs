@@ -21,12 +21,18 @@ pub struct Device {
     pub client_addr: String,
 }
 
+/// Seconds a session waiting for its second factor lives unless the code comes.
+pub const PENDING_IDLE: i64 = 300;
+
 /// A new session: its token goes into the cookie once and is not kept anywhere else.
 pub struct SignedIn {
     pub token: OpaqueToken,
     pub caller: AccountCaller,
     /// When the session ends at the latest (the cookie's lifetime).
     pub expires_at: i64,
+    /// The account has TOTP on: the session signs nothing in until its code is given
+    /// ([`Secrets::finish_sign_in`]).
+    pub second_factor_pending: bool,
 }
 
 impl Secrets {
@@ -98,6 +104,9 @@ impl Secrets {
     }
 
     /// Stores a new session for `account`, with `keyring` (already open) wrapped under it.
+    /// For an account with TOTP on, the session waits for its second factor, for
+    /// [`PENDING_IDLE`] seconds at most: whatever proved the password (or a reset link), the
+    /// code is still asked.
     pub(crate) async fn start_session(
         &self,
         account: AccountRecord,
@@ -109,15 +118,18 @@ impl Secrets {
         let policy = self.policy();
         let under = WrapKey::derive(WrapPurpose::Session, token.expose().as_bytes());
         let expires_at = now + policy.session_max;
+        let pending = account.totp_sealed.is_some();
+        let idle = if pending { PENDING_IDLE } else { policy.session_idle };
         let new = NewSession {
             id: token.hash(),
             account: account.id,
             created: now,
-            idle_expires_at: (now + policy.session_idle).min(expires_at),
+            idle_expires_at: (now + idle).min(expires_at),
             expires_at,
             user_agent: device.user_agent.clone(),
             client_addr: device.client_addr.clone(),
             keyring_wrap: keyring.as_ref().map(|k| k.wrap(&under)),
+            second_factor_pending: pending,
         };
         if !self.store.create_session(new).await? {
             return Err(ServiceError::SignInFailed);
@@ -129,11 +141,13 @@ impl Secrets {
             via: Via::Session(token.hash()),
             public_key: account.keyring.map(|k| k.public_key),
             keyring,
+            totp: pending,
         };
-        Ok(SignedIn { token, caller, expires_at })
+        Ok(SignedIn { token, caller, expires_at, second_factor_pending: pending })
     }
 
-    /// The account a session token signs in, if the session is live; notes the activity
+    /// The account a session token signs in, if the session is live (one still waiting for
+    /// its second factor signs nothing in); notes the activity
     /// (pushing the idle expiry back) when a write is due.
     pub async fn session_caller(&self, token: &OpaqueToken) -> Result<Option<AccountCaller>, ServiceError> {
         let id = token.hash();
@@ -162,6 +176,7 @@ impl Secrets {
             via: Via::Session(id),
             public_key,
             keyring,
+            totp: account.totp_sealed.is_some(),
         }))
     }
 

@@ -118,6 +118,7 @@ mod tests {
             user_agent: String::new(),
             client_addr: String::new(),
             keyring_wrap: None,
+            second_factor_pending: false,
         }
     }
 

@@ -29,14 +29,25 @@ pub fn sign_in_first(here: &str) -> Response {
     Redirect::to(&format!("/signin?next={here}")).into_response()
 }
 
+/// The session cookie and a redirect to `to`, or first to the code page if the account signs
+/// in with a second factor.
 fn signed_in_response(app: &AppState, s: SignedIn, to: &str) -> Response {
     let cookie = set_cookie(app, &s.token, s.expires_at - app.secrets.now());
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())], [(header::SET_COOKIE, cookie)]).into_response()
+    let to = match s.second_factor_pending {
+        true => super::sign_in_code::code_page_for(to),
+        false => to.to_owned(),
+    };
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)], [(header::SET_COOKIE, cookie)]).into_response()
 }
 
-fn notice(text: &str) -> Response {
+/// The account page showing `text` as its notice.
+pub(super) fn notice_path(text: &str) -> String {
     let q: String = percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string();
-    Redirect::to(&format!("/account?notice={q}")).into_response()
+    format!("/account?notice={q}")
+}
+
+pub(super) fn notice(text: &str) -> Response {
+    Redirect::to(&notice_path(text)).into_response()
 }
 
 /// `?notice=` and `?invite=` of the account pages.
@@ -59,7 +70,7 @@ pub async fn account_page(
     render_account(&app, nav, a, q.notice.map(|n| n.chars().take(200).collect()), None, None).await
 }
 
-async fn render_account(
+pub(super) async fn render_account(
     app: &AppState,
     nav: Nav,
     a: &AccountCaller,
@@ -69,6 +80,8 @@ async fn render_account(
 ) -> Result<Response, PageError> {
     let now = app.secrets.now();
     let record = app.secrets.store().account(a.id).await.map_err(ServiceError::from)?;
+    let totp_on = record.as_ref().is_some_and(|r| r.totp_sealed.is_some());
+    let recovery_left = if totp_on { app.secrets.recovery_codes_left(a).await? } else { 0 };
     let current = match a.via {
         Via::Session(id) => Some(id),
         Via::ApiKey(_) => None,
@@ -81,7 +94,10 @@ async fn render_account(
         .map(|s| SessionRow {
             id: hex::encode(s.id),
             current: Some(s.id) == current,
-            device: super::devices::describe(&s.user_agent),
+            device: match s.second_factor_pending {
+                true => format!("{} (password given, code not yet)", super::devices::describe(&s.user_agent)),
+                false => super::devices::describe(&s.user_agent),
+            },
             client_addr: s.client_addr.clone(),
             created: when(s.created),
             last_seen: when(s.last_seen),
@@ -116,6 +132,8 @@ async fn render_account(
         sessions,
         keys,
         new_key,
+        totp_on,
+        recovery_left,
     };
     let status = if page.error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     Ok(render(status, &page))

@@ -1,8 +1,10 @@
-//! Template structs of the account pages: signing in and up, the account's settings (password,
-//! sessions, API keys, deletion), and password resets.
+//! Template structs of the account pages: signing in and up (with the second factor), the
+//! account's settings (password, sessions, API keys, two-step sign-in, deletion), and password
+//! resets.
 
 use super::session::Nav;
 use askama::Template;
+use zeroize::Zeroizing;
 
 #[derive(Template)]
 #[template(path = "signin.html")]
@@ -62,6 +64,45 @@ pub struct Account {
     pub keys: Vec<KeyRow>,
     /// A key just made, shown this once.
     pub new_key: Option<String>,
+    /// Two-step sign-in (TOTP) is on.
+    pub totp_on: bool,
+    /// Unused recovery codes, when it is on.
+    pub recovery_left: u64,
+}
+
+/// The page asking for the second factor of a sign-in.
+#[derive(Template)]
+#[template(path = "signin_code.html")]
+pub struct SignInCode {
+    pub nav: Nav,
+    /// The pending session's form token (`nav.csrf` is empty: nobody is signed in yet).
+    pub csrf: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+/// The enrolment page: the new secret as a QR code and in base32, and the first code.
+#[derive(Template)]
+#[template(path = "two_step.html")]
+pub struct TwoStep {
+    pub nav: Nav,
+    /// An inline `<svg>` (made by the `qrcode` crate from the URI, nothing of the request's).
+    pub qr_svg: Option<Zeroizing<String>>,
+    pub secret: Zeroizing<String>,
+    pub uri: Zeroizing<String>,
+    /// The secret sealed for this account, for the hidden field.
+    pub sealed: String,
+    pub error: Option<String>,
+    /// The server requires two-step sign-in (`require_totp`).
+    pub required: bool,
+}
+
+/// New recovery codes, shown this once.
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+pub struct RecoveryCodes {
+    pub nav: Nav,
+    pub codes: Vec<Zeroizing<String>>,
 }
 
 #[derive(Template)]

@@ -2,7 +2,7 @@
 //! size-limited); failures render as a page, not JSON. A signed-in person's form must carry
 //! the session's synchronizer token (`csrf`), checked here, before any handler sees the form.
 
-use super::session::PageSession;
+use super::session::{PageSession, PendingSession};
 use crate::api_v1::params::{parse_urlencoded, Params};
 use crate::errors::AppError;
 use crate::http::body;
@@ -17,7 +17,10 @@ impl FromRequest<AppState> for PageForm {
     type Rejection = super::pages::PageError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let expected = req.extensions().get::<PageSession>().map(|s| s.csrf.clone());
+        let expected = match req.extensions().get::<PageSession>() {
+            Some(s) => Some(s.csrf.clone()),
+            None => req.extensions().get::<PendingSession>().map(|s| s.csrf.clone()),
+        };
         let bytes = body::read_limited(req, state.config.max_body_bytes).await?;
         let mut params = Params::default();
         parse_urlencoded(&bytes, &mut params)?;

@@ -4,7 +4,8 @@
 //! - [`pages`]: the secret pages' handlers; [`views`]: their template structs; [`form`]: form
 //!   bodies; [`assets`]: embedded static files.
 //! - [`session`]: the session cookie, the caller it names, forged-form checks.
-//! - [`sign_in`]: signing in and out, with the sign-in limits; [`account`] and
+//! - [`sign_in`]: signing in and out, with the sign-in limits; [`sign_in_code`]: its second
+//!   step for accounts with TOTP; [`two_step`]: enrolling in TOTP, recovery codes; [`account`] and
 //!   [`account_views`]: signing up, the account's settings, password resets.
 //! - [`dashboard`]: a signed-in person's secrets, filtered and paged; [`admin`]: the
 //!   administrators' list of accounts.
@@ -20,6 +21,8 @@ pub mod form;
 pub mod pages;
 pub mod session;
 pub mod sign_in;
+pub mod sign_in_code;
+pub mod two_step;
 pub mod views;
 
 use crate::state::AppState;
@@ -45,6 +48,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(pages::create_form).post(pages::create))
         .route("/signin", get(sign_in::sign_in_form).post(sign_in::sign_in))
+        .route("/signin/code", get(sign_in_code::code_form).post(sign_in_code::code))
         .route("/signout", post(sign_in::sign_out))
         .route("/signup", get(account::sign_up_form).post(account::sign_up))
         .route("/dashboard", get(dashboard::dashboard))
@@ -57,6 +61,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/account/sessions/{id}/end", post(account::end_session))
         .route("/account/password", post(account::change_password))
         .route("/account/delete", post(account::delete_account))
+        .route("/account/two-step", get(two_step::enrol_form).post(two_step::enrol))
+        .route("/account/two-step/recovery", post(two_step::regenerate))
+        .route("/account/two-step/disable", post(two_step::disable))
         .route("/reset/{token}", get(account::reset_form).post(account::reset))
         .route("/secret/{key}", get(pages::secret_page).post(pages::reveal))
         .route("/private/{key}", get(pages::receipt))

@@ -17,7 +17,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
 use lethe_core::account::OpaqueToken;
 use std::convert::Infallible;
@@ -118,6 +118,26 @@ pub struct PageSession {
     pub csrf: Arc<str>,
 }
 
+/// A session whose password was right and whose second factor is still to come: it signs
+/// nothing in, only the code page ([`super::sign_in_code`]) uses it.
+#[derive(Clone)]
+pub struct PendingSession {
+    pub token: Arc<OpaqueToken>,
+    /// The form token of the code page.
+    pub csrf: Arc<str>,
+}
+
+/// Paths an account without TOTP may still reach under `require_totp`: the enrolment and
+/// signing out (static files are outside this layer).
+fn reachable_without_totp(path: &str) -> bool {
+    path == "/signout" || path == "/account/two-step"
+}
+
+/// Whether `require_totp` holds `caller` back: a browser session of an account without TOTP.
+pub fn needs_enrolment(app: &AppState, caller: &crate::service::AccountCaller) -> bool {
+    app.secrets.policy().require_totp && !caller.totp && matches!(caller.via, crate::service::Via::Session(_))
+}
+
 /// Whether `origin` (an `Origin` header) is this site: the public URL's origin if one is
 /// configured, else the request's own host (on either scheme).
 fn same_site(app: &AppState, headers: &HeaderMap, origin: &str) -> bool {
@@ -147,7 +167,9 @@ fn foreign(app: &AppState, headers: &HeaderMap) -> bool {
 }
 
 /// The layer in front of the pages: refuses forms from other sites, and makes the session
-/// cookie's account the request's caller ([`CallerExt`]) with its [`PageSession`].
+/// cookie's account the request's caller ([`CallerExt`]) with its [`PageSession`]; a session
+/// still waiting for its second factor is only a [`PendingSession`], and under
+/// `require_totp` an account without TOTP is sent to enrol first.
 pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state {
@@ -166,6 +188,9 @@ pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) 
         Err(_) => None,
     };
     match caller {
+        Some((_, caller)) if needs_enrolment(&app, &caller) && !reachable_without_totp(req.uri().path()) => {
+            Redirect::to("/account/two-step").into_response()
+        }
         Some((token, caller)) => {
             let csrf: Arc<str> = csrf_token(&app, &token).into();
             req.extensions_mut().insert(PageSession { token: Arc::new(token), csrf });
@@ -173,6 +198,19 @@ pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) 
             next.run(req).await
         }
         None => {
+            let token = OpaqueToken::parse(&raw).ok();
+            let pending = match &token {
+                Some(t) => match app.secrets.pending_sign_in(&t.hash()).await {
+                    Ok(found) => found.is_some(),
+                    Err(e) => return super::pages::PageError(e.into()).into_response(),
+                },
+                None => false,
+            };
+            if let (true, Some(token)) = (pending, token) {
+                let csrf: Arc<str> = csrf_token(&app, &token).into();
+                req.extensions_mut().insert(PendingSession { token: Arc::new(token), csrf });
+                return next.run(req).await;
+            }
             // An ended session: carry on signed out, and let the browser forget the cookie.
             let mut resp = next.run(req).await;
             resp.headers_mut().append(header::SET_COOKIE, clear_cookie(&app));
@@ -199,6 +237,10 @@ pub async fn api_caller(app: &AppState, headers: &HeaderMap) -> Result<Option<Ca
         return Err(refused());
     }
     let caller = app.secrets.session_caller(&token).await?.ok_or_else(refused)?;
+    if needs_enrolment(app, &caller) {
+        // require_totp: a session without the second factor cannot use the API.
+        return Err(refused());
+    }
     Ok(Some(Caller::Account(Box::new(caller))))
 }
 

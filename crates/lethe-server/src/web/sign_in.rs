@@ -2,12 +2,13 @@
 //! address ([`Action::SignInFailure`]) and per account ([`Action::AccountSignInFailure`];
 //! an address without an account is counted under a pseudonym of the address, so the limit
 //! answers the same whether an account exists). Both are sliding windows: nobody is locked out
-//! for longer than the window.
+//! for longer than the window. An account with TOTP goes on to the code page
+//! ([`super::sign_in_code`]), whose wrong codes count against the same limits.
 
 use super::account_views::SignIn;
 use super::form::PageForm;
 use super::pages::{render, PageError};
-use super::session::{clear_cookie, known_device, set_cookie, set_device_cookie, Nav, PageSession};
+use super::session::{clear_cookie, known_device, set_cookie, set_device_cookie, Nav, PageSession, PendingSession};
 use crate::errors::AppError;
 use crate::limits::{Action, PeerAddr, Subject};
 use crate::service::sessions::Device;
@@ -51,7 +52,7 @@ pub fn device(app: &AppState, peer: Option<&PeerAddr>, headers: &HeaderMap) -> D
 
 /// Whom the per-account limit counts for an address: its account, or (no account) a
 /// pseudonym of the address in the negative numbers, where no account id lies.
-fn account_subject(account: Option<i64>, email: &str) -> Subject {
+pub(super) fn account_subject(account: Option<i64>, email: &str) -> Subject {
     match account {
         Some(id) => Subject::Account(id),
         None => {
@@ -123,19 +124,28 @@ pub async fn sign_in(
     };
     let signed_in = app.secrets.open_session(account, password, &device(&app, peer, &headers)).await?;
     let cookie = set_cookie(&app, &signed_in.token, signed_in.expires_at - app.secrets.now());
+    if signed_in.second_factor_pending {
+        // The device cookie waits for the code: the password alone must not exempt a browser
+        // from the account's limit while it guesses codes.
+        let to = super::sign_in_code::code_page_for(&next);
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)], [(header::SET_COOKIE, cookie)]).into_response());
+    }
     let device = set_device_cookie(&app, signed_in.caller.id);
     let cookies = AppendHeaders([(header::SET_COOKIE, cookie), (header::SET_COOKIE, device)]);
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, next)], cookies).into_response())
 }
 
-/// `POST /signout`: ends this browser's session and forgets the cookie.
+/// `POST /signout`: ends this browser's session (or its pending sign-in) and forgets the
+/// cookie.
 pub async fn sign_out(
     State(app): State<AppState>,
     session: Option<Extension<PageSession>>,
+    pending: Option<Extension<PendingSession>>,
     PageForm(_): PageForm,
 ) -> Result<Response, PageError> {
-    if let Some(Extension(s)) = session {
-        app.secrets.sign_out(&s.token).await?;
+    let token = session.map(|s| s.0.token).or_else(|| pending.map(|p| p.0.token));
+    if let Some(token) = token {
+        app.secrets.sign_out(&token).await?;
     }
     Ok((
         StatusCode::SEE_OTHER,

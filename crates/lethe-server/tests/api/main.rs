@@ -19,6 +19,7 @@ mod passphrase;
 mod quotas;
 mod rate_limits;
 mod routes;
+mod second_factor;
 mod v2;
 mod viewers;
 mod web_accounts;

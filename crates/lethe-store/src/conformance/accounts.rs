@@ -109,6 +109,7 @@ pub async fn deleting_an_account_deletes_everything_of_it(store: Arc<dyn Store>)
             user_agent: "test".into(),
             client_addr: "127.0.0.1".into(),
             keyring_wrap: None,
+            second_factor_pending: false,
         };
         assert!(store.create_session(session).await.expect("session"));
         store.replace_recovery_codes(who, vec![[who as u8; 32], [0xEE; 32]]).await.expect("codes");

@@ -90,6 +90,7 @@ pub async fn api_key_and_session_wraps_round_trip(store: Arc<dyn Store>) {
             user_agent: "test".into(),
             client_addr: "192.0.2.1".into(),
             keyring_wrap: wrap.clone(),
+            second_factor_pending: false,
         };
         assert!(store.create_session(new).await.expect("session"));
         let (found, _) = store.session(&[n; 32], NOW).await.expect("lookup").expect("found");

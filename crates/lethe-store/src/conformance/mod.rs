@@ -10,6 +10,8 @@
 //! - [`accounts`]: unique e-mails, paged listings, cascading deletes, usable API keys.
 //! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
 //!   races, recovery codes, the account sweep.
+//! - [`second_factor`]: pending sessions sign nothing in until confirmed, TOTP steps are
+//!   used once and in order.
 //! - [`quota`]: live-secret quotas refuse before writing, and ended secrets make room.
 //! - [`viewers`]: viewers kept on owned receipts when the consume wins, sign-in rules that keep
 //!   secrets from the one-step take, refused viewers counted, the dashboard's paged listing.
@@ -24,6 +26,7 @@ pub mod effects;
 pub mod hits;
 pub mod keyring;
 pub mod quota;
+pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod sweeping;
@@ -113,6 +116,9 @@ macro_rules! conformance_tests {
             sessions::racing_takers_of_one_token_have_exactly_one_winner,
             sessions::recovery_codes_are_replaced_and_used_once,
             sessions::the_account_sweep_removes_what_expired_in_batches,
+            second_factor::a_pending_session_signs_nothing_in_until_confirmed,
+            second_factor::totp_is_set_and_cleared_with_its_last_step,
+            second_factor::a_totp_step_is_used_once_and_only_after_the_last,
             keyring::a_keyring_is_stored_with_its_account_replaced_and_cleared,
             keyring::api_key_and_session_wraps_round_trip,
             keyring::a_secrets_owner_seal_reads_back_and_its_link_ends_with_the_secret,

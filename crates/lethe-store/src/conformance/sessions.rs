@@ -19,6 +19,7 @@ fn session(id: u8, account: i64, idle: i64, absolute: i64) -> NewSession {
         user_agent: "Mozilla/5.0 (X11; Linux x86_64)".into(),
         client_addr: "192.0.2.7".into(),
         keyring_wrap: None,
+        second_factor_pending: false,
     }
 }
 

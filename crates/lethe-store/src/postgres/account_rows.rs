@@ -18,7 +18,7 @@ use tokio_postgres::Row;
 macro_rules! account_cols {
     () => {
         "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, a.totp_enabled_at, \
-         a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf"
+         a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step"
     };
 }
 macro_rules! key_cols {
@@ -29,12 +29,12 @@ macro_rules! key_cols {
 macro_rules! session_cols {
     () => {
         "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, s.client_addr, \
-         s.keyring_wrap"
+         s.keyring_wrap, s.second_factor_pending"
     };
 }
-const ACCOUNT_WIDTH: usize = 13;
+const ACCOUNT_WIDTH: usize = 14;
 const KEY_WIDTH: usize = 9;
-const SESSION_WIDTH: usize = 9;
+const SESSION_WIDTH: usize = 10;
 
 fn hash32(v: Vec<u8>, what: &'static str) -> Result<[u8; 32], Fail> {
     v.try_into().map_err(|_| Fail::Store(StoreError::corrupt(what)))
@@ -53,6 +53,7 @@ fn account_at(r: &Row, i: usize) -> Result<AccountRecord, Fail> {
         totp_sealed: r.try_get(i + 7)?,
         totp_enabled_at: r.try_get(i + 8)?,
         keyring: keyring_from(r.try_get(i + 9)?, r.try_get(i + 10)?, r.try_get(i + 11)?, r.try_get(i + 12)?)?,
+        totp_last_step: r.try_get(i + 13)?,
     })
 }
 
@@ -82,6 +83,7 @@ fn session_at(r: &Row, i: usize) -> Result<SessionRecord, Fail> {
         user_agent: r.try_get(i + 6)?,
         client_addr: r.try_get(i + 7)?,
         keyring_wrap: r.try_get(i + 8)?,
+        second_factor_pending: r.try_get(i + 9)?,
     })
 }
 
@@ -99,7 +101,7 @@ pub(crate) async fn create_account(c: &impl GenericClient, new: &NewAccount) -> 
         "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated, public_key, keyring_wrap, ",
         "wrap_salt, wrap_kdf) VALUES ($1, $2, $3, FALSE, $4, $4, $5, $6, $7, $8) RETURNING ",
         "id, email, password_hash, admin, disabled, created, updated, totp_sealed, totp_enabled_at, ",
-        "public_key, keyring_wrap, wrap_salt, wrap_kdf"
+        "public_key, keyring_wrap, wrap_salt, wrap_kdf, totp_last_step"
     );
     let st = c.prepare_cached(sql).await?;
     let (public, wrap, salt, kdf) = keyring_columns(new.keyring.as_ref());
@@ -184,19 +186,22 @@ pub(crate) async fn touch_api_key(c: &impl GenericClient, key_id: &str, now: Uni
 pub(crate) async fn create_session(c: &impl GenericClient, new: &NewSession) -> Result<bool, Fail> {
     let sql =
         "INSERT INTO sessions (id, account, created, last_seen, idle_expires_at, expires_at, user_agent, client_addr, \
-         keyring_wrap) SELECT $1, id, $3, $3, $4, $5, $6, $7, $8 FROM accounts WHERE id = $2";
+         keyring_wrap, second_factor_pending) SELECT $1, id, $3, $3, $4, $5, $6, $7, $8, $9 FROM accounts WHERE id = $2";
     let st = c.prepare_cached(sql).await?;
     let (ua, addr) = (truncate(&new.user_agent, MAX_USER_AGENT), truncate(&new.client_addr, MAX_CLIENT_ADDR));
     let idle = new.idle_expires_at.min(new.expires_at);
-    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
-        [&&new.id[..], &new.account, &new.created, &idle, &new.expires_at, &ua, &addr, &new.keyring_wrap];
+    let pending = new.second_factor_pending;
+    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 9] =
+        [&&new.id[..], &new.account, &new.created, &idle, &new.expires_at, &ua, &addr, &new.keyring_wrap, &pending];
     Ok(c.execute(&st, &p).await.map_err(|e| exists(e, "a session with this id"))? == 1)
 }
 
+/// A live session of an enabled account, usable or (`pending`) waiting for its second factor.
 pub(crate) async fn session(
     c: &impl GenericClient,
     id: &[u8; 32],
     now: UnixTime,
+    pending: bool,
 ) -> Result<Option<(SessionRecord, AccountRecord)>, Fail> {
     let sql = concat!(
         "SELECT ",
@@ -204,10 +209,11 @@ pub(crate) async fn session(
         ", ",
         account_cols!(),
         " FROM sessions s JOIN accounts a ON a.id = s.account ",
-        "WHERE s.id = $1 AND s.idle_expires_at > $2 AND s.expires_at > $2 AND NOT a.disabled"
+        "WHERE s.id = $1 AND s.idle_expires_at > $2 AND s.expires_at > $2 AND NOT a.disabled ",
+        "AND s.second_factor_pending = $3"
     );
     let st = c.prepare_cached(sql).await?;
-    c.query_opt(&st, &[&&id[..], &now])
+    c.query_opt(&st, &[&&id[..], &now, &pending])
         .await?
         .map(|r| Ok((session_at(&r, 0)?, account_at(&r, SESSION_WIDTH)?)))
         .transpose()
@@ -220,7 +226,8 @@ pub(crate) async fn touch_session(
     idle: UnixTime,
 ) -> Result<bool, Fail> {
     let sql = "UPDATE sessions SET last_seen = $2, idle_expires_at = LEAST($3, expires_at) \
-               WHERE id = $1 AND last_seen <= $2::bigint - $4::bigint AND idle_expires_at > $2 AND expires_at > $2";
+               WHERE id = $1 AND last_seen <= $2::bigint - $4::bigint AND idle_expires_at > $2 AND expires_at > $2 \
+               AND NOT second_factor_pending";
     let st = c.prepare_cached(sql).await?;
     Ok(c.execute(&st, &[&&id[..], &now, &idle, &TOUCH_EVERY]).await? == 1)
 }

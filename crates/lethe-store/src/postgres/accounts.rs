@@ -74,6 +74,12 @@ impl AccountStore for PostgresStore {
                         );
                         Ok(exec(&c, &sql, &[&id, &now, &hash.as_str(), &public, &wrap, &salt, &kdf]).await? == 1)
                     }
+                    AccountChange::Totp(sealed) => {
+                        let sql =
+                            format!("{set}totp_sealed = $3, totp_enabled_at = $4, totp_last_step = NULL WHERE id = $1");
+                        let enabled_at = sealed.as_ref().map(|_| now);
+                        Ok(exec(&c, &sql, &[&id, &now, sealed, &enabled_at]).await? == 1)
+                    }
                     AccountChange::Disabled(disabled) => {
                         let tx = c.transaction().await?;
                         let sql = format!("{set}disabled = $3 WHERE id = $1");
@@ -136,7 +142,44 @@ impl AccountStore for PostgresStore {
         id: &[u8; 32],
         now: UnixTime,
     ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError> {
-        self.run(move |c| Box::pin(async move { rows::session(&c, id, now).await })).await
+        self.run(move |c| Box::pin(async move { rows::session(&c, id, now, false).await })).await
+    }
+
+    async fn pending_session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+    ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError> {
+        self.run(move |c| Box::pin(async move { rows::session(&c, id, now, true).await })).await
+    }
+
+    async fn confirm_session(&self, id: &[u8; 32], now: UnixTime, idle: UnixTime) -> Result<bool, StoreError> {
+        let sql = "UPDATE sessions SET second_factor_pending = FALSE, last_seen = $2, \
+                   idle_expires_at = LEAST($3, expires_at) \
+                   WHERE id = $1 AND second_factor_pending AND idle_expires_at > $2 AND expires_at > $2";
+        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&&id[..], &now, &idle]).await? == 1) })).await
+    }
+
+    async fn note_second_factor_failure(&self, id: &[u8; 32]) -> Result<u32, StoreError> {
+        let sql = "UPDATE sessions SET second_factor_failures = second_factor_failures + 1 \
+                   WHERE id = $1 AND second_factor_pending RETURNING second_factor_failures";
+        self.run(move |c| {
+            Box::pin(async move {
+                let st = c.prepare_cached(sql).await?;
+                let n: Option<i32> = c.query_opt(&st, &[&&id[..]]).await?.map(|r| r.try_get(0)).transpose()?;
+                Ok(u32::try_from(n.unwrap_or(0)).unwrap_or(0))
+            })
+        })
+        .await
+    }
+
+    /// The condition is the whole check: reading the last step and writing the new one in
+    /// two statements would let two instances accept the same code (the row lock makes the
+    /// second wait, then re-check the condition and find the step taken).
+    async fn use_totp_step(&self, account: AccountId, step: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE accounts SET totp_last_step = $2 \
+                   WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)";
+        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&account, &step]).await? == 1) })).await
     }
 
     async fn touch_session(&self, id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> Result<bool, StoreError> {

@@ -13,15 +13,15 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row};
 
 /// The account columns, in the order [`account_at`] reads them, for table alias `a`.
 const ACCOUNT: &str = "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, \
-     a.totp_enabled_at, a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf";
+     a.totp_enabled_at, a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step";
 const KEY: &str =
     "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at, k.keyring_wrap";
 const SESSION: &str = "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, \
-     s.client_addr, s.keyring_wrap";
+     s.client_addr, s.keyring_wrap, s.second_factor_pending";
 /// Columns after [`ACCOUNT`], [`KEY`] and [`SESSION`].
-const ACCOUNT_WIDTH: usize = 13;
+const ACCOUNT_WIDTH: usize = 14;
 const KEY_WIDTH: usize = 9;
-const SESSION_WIDTH: usize = 9;
+const SESSION_WIDTH: usize = 10;
 
 fn hash32(v: Vec<u8>, what: &'static str) -> Result<[u8; 32], StoreError> {
     v.try_into().map_err(|_| StoreError::corrupt(what))
@@ -40,6 +40,7 @@ pub(crate) fn account_at(r: &Row, i: usize) -> Result<AccountRecord, StoreError>
         totp_sealed: r.get(i + 7)?,
         totp_enabled_at: r.get(i + 8)?,
         keyring: keyring_from(r.get(i + 9)?, r.get(i + 10)?, r.get(i + 11)?, r.get(i + 12)?)?,
+        totp_last_step: r.get(i + 13)?,
     })
 }
 
@@ -69,6 +70,7 @@ fn session_at(r: &Row, i: usize) -> Result<SessionRecord, StoreError> {
         user_agent: r.get(i + 6)?,
         client_addr: r.get(i + 7)?,
         keyring_wrap: r.get(i + 8)?,
+        second_factor_pending: r.get(i + 9)?,
     })
 }
 
@@ -197,7 +199,7 @@ pub(crate) fn touch_api_key(c: &Connection, key_id: &str, now: UnixTime) -> Resu
 pub(crate) fn create_session(c: &Connection, new: &NewSession) -> Result<bool, StoreError> {
     let sql =
         "INSERT INTO sessions (id, account, created, last_seen, idle_expires_at, expires_at, user_agent, client_addr, \
-         keyring_wrap) SELECT ?1, id, ?3, ?3, ?4, ?5, ?6, ?7, ?8 FROM accounts WHERE id = ?2";
+         keyring_wrap, second_factor_pending) SELECT ?1, id, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM accounts WHERE id = ?2";
     let p = params![
         &new.id[..],
         new.account,
@@ -206,28 +208,33 @@ pub(crate) fn create_session(c: &Connection, new: &NewSession) -> Result<bool, S
         new.expires_at,
         truncate(&new.user_agent, MAX_USER_AGENT),
         truncate(&new.client_addr, MAX_CLIENT_ADDR),
-        new.keyring_wrap
+        new.keyring_wrap,
+        new.second_factor_pending
     ];
     Ok(c.prepare_cached(sql)?.execute(p).map_err(|e| exists(e, "a session with this id"))? == 1)
 }
 
+/// A live session of an enabled account, usable or (`pending`) waiting for its second factor.
 pub(crate) fn session(
     c: &Connection,
     id: &[u8; 32],
     now: UnixTime,
+    pending: bool,
 ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError> {
     let sql = format!(
         "SELECT {SESSION}, {ACCOUNT} FROM sessions s JOIN accounts a ON a.id = s.account \
-         WHERE s.id = ?1 AND s.idle_expires_at > ?2 AND s.expires_at > ?2 AND a.disabled = 0"
+         WHERE s.id = ?1 AND s.idle_expires_at > ?2 AND s.expires_at > ?2 AND a.disabled = 0 \
+         AND s.second_factor_pending = ?3"
     );
     let mut st = c.prepare_cached(&sql)?;
-    let mut rows = st.query(params![&id[..], now])?;
+    let mut rows = st.query(params![&id[..], now, pending])?;
     rows.next()?.map(|r| Ok((session_at(r, 0)?, account_at(r, SESSION_WIDTH)?))).transpose()
 }
 
 pub(crate) fn touch_session(c: &Connection, id: &[u8; 32], now: UnixTime, idle: UnixTime) -> Result<bool, StoreError> {
     let sql = "UPDATE sessions SET last_seen = ?2, idle_expires_at = min(?3, expires_at) \
-               WHERE id = ?1 AND last_seen <= ?2 - ?4 AND idle_expires_at > ?2 AND expires_at > ?2";
+               WHERE id = ?1 AND last_seen <= ?2 - ?4 AND idle_expires_at > ?2 AND expires_at > ?2 \
+               AND second_factor_pending = 0";
     Ok(exec(c, sql, params![&id[..], now, idle, TOUCH_EVERY])? == 1)
 }
 

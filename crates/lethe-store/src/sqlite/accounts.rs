@@ -12,7 +12,7 @@ use crate::{AccountStore, StoreError};
 use async_trait::async_trait;
 use lethe_core::account::{Email, KeyId};
 use lethe_core::clock::UnixTime;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 #[async_trait]
 impl AccountStore for SqliteStore {
@@ -54,6 +54,12 @@ impl AccountStore for SqliteStore {
                         let sql = "UPDATE accounts SET password_hash = ?2, public_key = ?3, keyring_wrap = ?4, \
                                    wrap_salt = ?5, wrap_kdf = ?6, updated = ?7 WHERE id = ?1";
                         Ok(rows::exec(c, sql, params![id, hash.as_str(), public, wrap, salt, kdf, now])? == 1)
+                    }
+                    AccountChange::Totp(sealed) => {
+                        let sql = "UPDATE accounts SET totp_sealed = ?2, totp_enabled_at = ?3, \
+                                   totp_last_step = NULL, updated = ?4 WHERE id = ?1";
+                        let enabled_at = sealed.as_ref().map(|_| now);
+                        Ok(rows::exec(c, sql, params![id, sealed, enabled_at, now])? == 1)
                     }
                     AccountChange::Disabled(disabled) => {
                         let found = set("disabled", &disabled)?;
@@ -109,7 +115,44 @@ impl AccountStore for SqliteStore {
         now: UnixTime,
     ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError> {
         let id = *id;
-        self.readers.read(move |c| rows::session(c, &id, now)).await
+        self.readers.read(move |c| rows::session(c, &id, now, false)).await
+    }
+
+    async fn pending_session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+    ) -> Result<Option<(SessionRecord, AccountRecord)>, StoreError> {
+        let id = *id;
+        self.readers.read(move |c| rows::session(c, &id, now, true)).await
+    }
+
+    async fn confirm_session(&self, id: &[u8; 32], now: UnixTime, idle: UnixTime) -> Result<bool, StoreError> {
+        let id = *id;
+        let sql =
+            "UPDATE sessions SET second_factor_pending = 0, last_seen = ?2, idle_expires_at = min(?3, expires_at) \
+                   WHERE id = ?1 AND second_factor_pending = 1 AND idle_expires_at > ?2 AND expires_at > ?2";
+        self.writer.write_one(move |c| Ok(rows::exec(c, sql, params![&id[..], now, idle])? == 1)).await
+    }
+
+    async fn note_second_factor_failure(&self, id: &[u8; 32]) -> Result<u32, StoreError> {
+        let id = *id;
+        let sql = "UPDATE sessions SET second_factor_failures = second_factor_failures + 1 \
+                   WHERE id = ?1 AND second_factor_pending = 1 RETURNING second_factor_failures";
+        self.writer
+            .write_one(move |c| {
+                let n: Option<i64> = c.prepare_cached(sql)?.query_row([&id[..]], |r| r.get(0)).optional()?;
+                Ok(u32::try_from(n.unwrap_or(0)).unwrap_or(u32::MAX))
+            })
+            .await
+    }
+
+    /// The condition is the whole check: reading the last step and writing the new one in
+    /// two statements would let two instances accept the same code.
+    async fn use_totp_step(&self, account: AccountId, step: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE accounts SET totp_last_step = ?2 \
+                   WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)";
+        self.writer.write_one(move |c| Ok(rows::exec(c, sql, params![account, step])? == 1)).await
     }
 
     async fn touch_session(&self, id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> Result<bool, StoreError> {
