@@ -155,6 +155,9 @@ fn every_command(place: Place) -> String {
     assert!(anyone.stderr.contains("for anyone who has it"), "{}", anyone.stderr);
     assert_ne!(anyone.stdout, invite.stdout);
     fails(admin(place, &["create-invite", "not-an-address"], ""), 2, "exactly one @");
+    let none = ok(admin(place, &["disable-totp", "bob@example.com"], ""));
+    assert!(none.stdout.contains("has no two-step sign-in"), "{}", none.stdout);
+    fails(admin(place, &["disable-totp", "nobody@example.com"], ""), 3, "no account");
     key
 }
 

@@ -4,7 +4,8 @@
 //! `SqliteStore::open_admin`, which writes beside the running server (SQLite serialises the
 //! two) and never touches secrets.
 //!
-//! - [`users`]: `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
+//! - [`users`]: `create-user`, `list-users`, `disable-user`, `enable-user`, `disable-totp`,
+//!   `reset-password`.
 //! - [`keys`]: `create-api-key`, `list-api-keys`, `revoke-api-key`.
 //! - [`links`]: `create-invite` and `reset-password`'s one-time links.
 //! - [`password`]: reading a new password from the terminal (twice, hidden) or stdin, and an
@@ -70,6 +71,9 @@ enum AdminCommand {
     DisableUser { email: String },
     /// Enable a disabled account again.
     EnableUser { email: String },
+    /// Turn off an account's two-step sign-in (for someone who lost both their authenticator
+    /// and their recovery codes), and end its sessions; they can set it up again.
+    DisableTotp { email: String },
     /// Print a one-time link (24 hours) with which the account's owner sets a new password; or,
     /// with --password-stdin, set it now from stdin. Either way its sessions end.
     ResetPassword {
@@ -159,6 +163,7 @@ async fn run_other(store: &dyn Store, command: AdminCommand, now: UnixTime) -> R
         AdminCommand::ListUsers => users::list(store).await,
         AdminCommand::DisableUser { email } => users::set_disabled(store, &email, true, now).await,
         AdminCommand::EnableUser { email } => users::set_disabled(store, &email, false, now).await,
+        AdminCommand::DisableTotp { email } => users::disable_totp(store, &email, now).await,
         AdminCommand::ListApiKeys { email } => keys::list(store, &email, now).await,
         AdminCommand::RevokeApiKey { email, key_id } => keys::revoke(store, &email, &key_id, now).await,
         AdminCommand::CreateUser { .. }

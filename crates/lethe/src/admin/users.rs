@@ -1,4 +1,4 @@
-//! `create-user`, `list-users`, `disable-user`, `enable-user`, `reset-password`.
+//! `create-user`, `list-users`, `disable-user`, `enable-user`, `disable-totp`, `reset-password`.
 
 use super::{account, parse_email, store_failure, when};
 use crate::cli::output::{Failure, OTHER};
@@ -110,5 +110,19 @@ pub async fn reset_password(store: &dyn Store, email: &str, new: Credentials, no
          links still work for whoever holds them), and its API keys made before cannot show any: make new ones.",
         a.email
     );
+    Ok(())
+}
+
+/// Turns off the account's second factor (its recovery codes go too) and ends its sessions.
+pub async fn disable_totp(store: &dyn Store, email: &str, now: i64) -> Result<(), Failure> {
+    let a = account(store, email).await?;
+    if a.totp_enabled_at.is_none() {
+        println!("{} has no two-step sign-in; nothing changed", a.email);
+        return Ok(());
+    }
+    store.update_account(a.id, AccountChange::Totp(None), now).await.map_err(store_failure)?;
+    store.replace_recovery_codes(a.id, Vec::new()).await.map_err(store_failure)?;
+    let ended = store.delete_sessions(a.id, None).await.map_err(store_failure)?;
+    println!("turned off two-step sign-in for {} and ended {ended} session(s)", a.email);
     Ok(())
 }
