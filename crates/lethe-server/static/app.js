@@ -101,6 +101,8 @@ async function createEndToEnd(form, error) {
     f.querySelector("[data-field=expires]").textContent = describeExpiry(r.data.ttl, r.data.expires_at);
     f.querySelector("[data-field=passphrase-reminder]").hidden = !pass;
   });
+  // The address stays "/": the created page's own address would be the receipt's with the
+  // key after "#", and browser history would then hold a way to the whole share link.
   if (await copyFrom($("share-link"))) $("copy-status").textContent = "The link was copied to the clipboard.";
 }
 

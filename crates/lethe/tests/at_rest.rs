@@ -341,7 +341,9 @@ async fn nothing_readable_while_people_are_signed_in() {
     for i in 0..3 {
         let content = format!("signed-in-content-{i}-{}", random());
         let form = [("secret", content.as_str()), ("name", "TICKET-9"), ("csrf", csrf.as_str())];
-        let page = http.post(server.url("/")).header("cookie", cookie).form(&form).send().await.unwrap();
+        let posted = http.post(server.url("/")).header("cookie", cookie).form(&form).send().await.unwrap();
+        let created = posted.headers().get("location").expect("the created page").to_str().unwrap().to_owned();
+        let page = http.get(server.url(&created)).header("cookie", cookie).send().await.unwrap();
         let html = page.text().await.unwrap();
         let at = html.find("/secret/").expect("a share link") + 8;
         needles.push((format!("page secret {i}'s link"), html[at..].split('"').next().unwrap().to_owned()));

@@ -13,7 +13,7 @@ use crate::service::ServiceError;
 use crate::service::{Conceal, Credential, Owner, Payload};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
@@ -142,17 +142,8 @@ pub async fn create(
     let ttl = form.get("ttl").map(str::to_owned);
     let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule };
     match app.secrets.conceal(req).await.map_err(AppError::from) {
-        Ok(c) => {
-            let base = base_url(&app.config, &headers);
-            let page = views::Created {
-                nav: nav.clone(),
-                share_link: format!("{base}/secret/{}", c.secret.expose()),
-                receipt_link: format!("{base}/private/{}", c.receipt_token.expose()),
-                expires: format!("in {} ({})", duration(c.receipt.ttl), when(c.receipt.secret_expires_at)),
-                passphrase: c.receipt.passphrase_required,
-            };
-            render(StatusCode::OK, &page)
-        }
+        // The created page has its own address (the receipt's), so a reload posts nothing.
+        Ok(c) => axum::response::Redirect::to(&format!("/private/{}?created=1", c.receipt_token.expose())).into_response(),
         Err(
             e @ AppError::Service(
                 ServiceError::NothingToShare
@@ -300,10 +291,30 @@ pub async fn receipt(
     nav: Nav,
     headers: HeaderMap,
     Path(key): Path<String>,
+    Query(q): Query<ReceiptQuery>,
 ) -> Result<Response, PageError> {
     let token = receipt_token(&key)?;
     let view = app.secrets.receipt(&token).await?;
+    // Right after creating (`?created=1`), while it waits: the created page, with both links.
+    if let (Some(_), Some(secret)) = (q.created, view.secret.as_ref()) {
+        let base = base_url(&app.config, &headers);
+        let r = &view.record;
+        let page = views::Created {
+            nav,
+            share_link: format!("{base}/secret/{}", secret.expose()),
+            receipt_link: format!("{base}/private/{}", token.expose()),
+            expires: format!("in {} ({})", duration(r.ttl), when(r.secret_expires_at)),
+            passphrase: r.passphrase_required,
+        };
+        return Ok(render(StatusCode::OK, &page));
+    }
     Ok(receipt_page(&app, nav, &headers, &token, view, None))
+}
+
+/// `?created=1` on a receipt: show it as the page that follows creating.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ReceiptQuery {
+    pub created: Option<String>,
 }
 
 /// `GET /private/{key}/burn`: asks for confirmation (works without JavaScript).

@@ -11,7 +11,11 @@ use reqwest::StatusCode;
 async fn create(b: &mut Browser<'_>, secret: &str, name: &str, extra: &[(&str, &str)]) -> String {
     let mut form = vec![("secret", secret), ("name", name), ("ttl", "3600")];
     form.extend_from_slice(extra);
-    let page = b.submit("/", &form).await;
+    let posted = b.submit("/", &form).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let created = posted.location().to_owned();
+    assert!(created.starts_with("/private/") && created.ends_with("?created=1"), "the created page's own address");
+    let page = b.get(&created).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let marker = r#"id="share-link" type="text" readonly value=""#;
     let at = page.body.find(marker).expect("the created page") + marker.len();
