@@ -17,4 +17,5 @@ mod nojs;
 mod page;
 mod receipt;
 mod screenshots;
+mod sign_in_to_view;
 mod vectors;
