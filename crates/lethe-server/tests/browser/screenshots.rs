@@ -41,17 +41,38 @@ impl Shooter<'_> {
                 "const d = document.documentElement;
                  return { width: d.scrollWidth, height: d.scrollHeight, inner: window.innerWidth,
                           dark: matchMedia('(prefers-color-scheme: dark)').matches,
-                          bg: getComputedStyle(document.body).backgroundColor };",
+                          bg: getComputedStyle(document.body).backgroundColor,
+                          wide: [...document.querySelectorAll('body *')]
+                            .filter((e) => e.getBoundingClientRect().right > screen.width + 1)
+                            .slice(0, 8).map((e) => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className) };",
                 vec![],
             )
             .await
             .unwrap();
         let file = format!("{name}-{}.png", self.suffix);
+        // Every visible field has the pages' own style (rounded), not the browser's default.
+        let unstyled = self
+            .b
+            .c
+            .execute(
+                "return [...document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]), select, textarea')]
+                   .filter((e) => e.offsetParent !== null && getComputedStyle(e).borderRadius === '0px')
+                   .map((e) => e.id || e.name);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(unstyled, json!([]), "{file}: fields without the pages' style");
+        // A phone widens its layout viewport to fit content that is too wide (and zooms out),
+        // so the window's own width is checked too, not only the page against the window.
         let inner = metrics["inner"].as_f64().unwrap();
+        let screen = if self.b.opts.phone { 390.0 } else { 1280.0 };
         assert!(
-            metrics["width"].as_f64().unwrap() <= inner,
-            "{file}: the page is wider ({}) than the window ({inner}): it scrolls sideways",
-            metrics["width"]
+            metrics["width"].as_f64().unwrap() <= inner && inner <= screen,
+            "{file}: the page is wider ({}, window {inner}) than the screen ({screen}): it scrolls sideways; \
+             too wide: {}",
+            metrics["width"],
+            metrics["wide"]
         );
         assert_eq!(metrics["dark"], self.b.opts.dark, "{file}: prefers-color-scheme");
         let luminance = rgb_luminance(metrics["bg"].as_str().unwrap_or_default());
