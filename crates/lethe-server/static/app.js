@@ -140,6 +140,12 @@ async function revealEndToEnd(section, form, error, k) {
     const what = pass ? "That passphrase is wrong" : "This link's key is wrong";
     return showError(error, `${what}. The secret is still there; ${r.data.attempts_remaining} attempt(s) left.`);
   }
+  // Signed in, but not on the sender's list: a reload would show the same form without saying
+  // why, so say it here (the secret is untouched; trying again would only be refused again).
+  if (r.status === 403 && r.data.type === "urn:lethe:problem:viewer-not-allowed") {
+    form.hidden = true;
+    return showError(error, r.data.detail || "This secret is meant for someone else.");
+  }
   if (!r.ok) return location.reload();
   const text = await lc.open(derived.key, r.data.ciphertext);
   // The key has done its job: drop it from the address bar and the history entry.

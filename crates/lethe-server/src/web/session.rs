@@ -172,10 +172,8 @@ fn foreign(app: &AppState, headers: &HeaderMap) -> bool {
 /// `require_totp` an account without TOTP is sent to enrol first.
 pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state {
-        if foreign(&app, req.headers()) {
-            return super::pages::PageError(AppError::ForgedForm).into_response();
-        }
+    if changes_state && foreign(&app, req.headers()) {
+        return super::pages::PageError(AppError::ForgedForm).into_response();
     }
     let Some(raw) = presented(&app, req.headers()) else {
         return next.run(req).await;

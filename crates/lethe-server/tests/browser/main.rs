@@ -7,6 +7,7 @@
 //! `target/screenshots/<page>-<light|dark>-<desktop|phone>.png`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
 mod driver;
 mod e2e;
 #[allow(dead_code)]
@@ -16,4 +17,5 @@ mod nojs;
 mod page;
 mod receipt;
 mod screenshots;
+mod sign_in_to_view;
 mod vectors;

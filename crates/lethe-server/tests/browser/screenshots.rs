@@ -3,6 +3,7 @@
 //! Along the way it checks what a machine can: the colour scheme took effect and nothing
 //! is wider than a phone's screen.
 
+use crate::accounts;
 use crate::driver::{Browser, Chromedriver, Options};
 use crate::e2e::SECRET;
 use crate::harness::TestServer;
@@ -40,17 +41,38 @@ impl Shooter<'_> {
                 "const d = document.documentElement;
                  return { width: d.scrollWidth, height: d.scrollHeight, inner: window.innerWidth,
                           dark: matchMedia('(prefers-color-scheme: dark)').matches,
-                          bg: getComputedStyle(document.body).backgroundColor };",
+                          bg: getComputedStyle(document.body).backgroundColor,
+                          wide: [...document.querySelectorAll('body *')]
+                            .filter((e) => e.getBoundingClientRect().right > screen.width + 1)
+                            .slice(0, 8).map((e) => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className) };",
                 vec![],
             )
             .await
             .unwrap();
         let file = format!("{name}-{}.png", self.suffix);
+        // Every visible field has the pages' own style (rounded), not the browser's default.
+        let unstyled = self
+            .b
+            .c
+            .execute(
+                "return [...document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]), select, textarea')]
+                   .filter((e) => e.offsetParent !== null && getComputedStyle(e).borderRadius === '0px')
+                   .map((e) => e.id || e.name);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(unstyled, json!([]), "{file}: fields without the pages' style");
+        // A phone widens its layout viewport to fit content that is too wide (and zooms out),
+        // so the window's own width is checked too, not only the page against the window.
         let inner = metrics["inner"].as_f64().unwrap();
+        let screen = if self.b.opts.phone { 390.0 } else { 1280.0 };
         assert!(
-            metrics["width"].as_f64().unwrap() <= inner,
-            "{file}: the page is wider ({}) than the window ({inner}): it scrolls sideways",
-            metrics["width"]
+            metrics["width"].as_f64().unwrap() <= inner && inner <= screen,
+            "{file}: the page is wider ({}, window {inner}) than the screen ({screen}): it scrolls sideways; \
+             too wide: {}",
+            metrics["width"],
+            metrics["wide"]
         );
         assert_eq!(metrics["dark"], self.b.opts.dark, "{file}: prefers-color-scheme");
         let luminance = rgb_luminance(metrics["bg"].as_str().unwrap_or_default());
@@ -126,15 +148,48 @@ async fn shoot_all(s: &TestServer, d: &Chromedriver, opts: Options) -> Vec<Strin
     page::submit(&b, "#reveal-form", "#reveal-error:not([hidden])").await;
     sh.shot("wrong-passphrase").await;
 
+    shoot_accounts(s, &b, &mut sh).await;
+
     b.assert_clean_console().await;
     let saved = std::mem::take(&mut sh.saved);
     b.close().await;
     saved
 }
 
+/// The account pages: sign in, sign up, then (signed in as an account of this configuration's
+/// own) the dashboard with a waiting and a viewed secret, and the account page with a new key.
+async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
+    goto(b, &s.url("/signin")).await;
+    find(b, "#signin-form").await;
+    sh.shot("signin").await;
+    goto(b, &s.url("/signup")).await;
+    find(b, "#signup-form").await;
+    sh.shot("signup").await;
+    accounts::sign_up(b, s, &format!("{}@example.com", sh.suffix)).await;
+    for name in ["TICKET-41 viewed", "TICKET-42 waiting"] {
+        goto(b, &s.url("/")).await;
+        wait_for_js(b).await;
+        find(b, "#name").await.send_keys(name).await.unwrap();
+        let (share, _) = page::create_here(b, SECRET, None, "86400").await;
+        if name.ends_with("viewed") {
+            goto(b, &share).await;
+            wait_for_js(b).await;
+            page::submit(b, "#reveal-form", "#revealed #secret-value").await;
+        }
+    }
+    goto(b, &s.url("/dashboard")).await;
+    find(b, "#secrets tr[data-state=viewed]").await;
+    find(b, "#secrets tr[data-state=new]").await;
+    sh.shot("dashboard").await;
+    goto(b, &s.url("/account")).await;
+    find(b, "#key-name").await.send_keys("CI runner").await.unwrap();
+    page::submit(b, "#new-key-form", "#new-key").await;
+    sh.shot("account").await;
+}
+
 #[tokio::test]
 async fn screenshots_of_every_page_light_dark_desktop_phone() {
-    let s = TestServer::start().await;
+    let s = accounts::open_server().await;
     let d = Chromedriver::start().await;
     let mut saved = Vec::new();
     for dark in [false, true] {
@@ -142,7 +197,7 @@ async fn screenshots_of_every_page_light_dark_desktop_phone() {
             saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone }).await);
         }
     }
-    assert_eq!(saved.len(), 4 * 11);
+    assert_eq!(saved.len(), 4 * 15);
     let dir = screenshot_dir();
     for file in &saved {
         assert!(std::fs::metadata(dir.join(file)).unwrap().len() > 1000, "{file} is empty");
