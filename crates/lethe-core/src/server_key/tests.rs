@@ -25,6 +25,8 @@ fn the_published_vectors_hold() {
         assert_eq!(hex::encode(key.recovery_hash(account, &code)), v["recovery_hash"]);
         let session: [u8; 32] = unhex(&v["session_hash"]);
         assert_eq!(key.csrf_token(&session), v["csrf_token"]);
+        assert_eq!(hex::encode(key.subkey(b"device").as_ref()), v["subkey_device"]);
+        assert_eq!(key.device_token(account), v["device_token"]);
         let secret = TotpSecret::from_bytes(unhex(&v["totp_secret"]));
         let sealed = key.seal_totp_with_nonce(account, &secret, &unhex(&v["totp_nonce"]));
         assert_eq!(hex::encode(&sealed), v["totp_sealed"]);

@@ -127,7 +127,6 @@ pub async fn create(
     State(app): State<AppState>,
     nav: Nav,
     caller: CallerExt,
-    headers: HeaderMap,
     PageForm(mut form): PageForm,
 ) -> Response {
     let payload =
