@@ -196,7 +196,8 @@ impl Browser {
     }
 
     /// Asserts that the console shows no CSP violation, script error or unexpected failure.
-    /// HTTP error statuses the pages use on purpose (403 wrong proof, 410 gone, 409) are fine.
+    /// HTTP error statuses the pages use on purpose (401 wrong password or code, 403 wrong
+    /// proof, 410 gone, 409) are fine.
     pub async fn assert_clean_console(&self) {
         let bad: Vec<String> = self
             .console()
@@ -204,7 +205,7 @@ impl Browser {
             .into_iter()
             .filter(|(level, msg)| {
                 let expected_status = msg.contains("Failed to load resource")
-                    && ["403", "404", "409", "410"].iter().any(|s| msg.contains(&format!("status of {s}")));
+                    && ["401", "403", "404", "409", "410"].iter().any(|s| msg.contains(&format!("status of {s}")));
                 (level == "SEVERE" && !expected_status)
                     || msg.contains("Content Security Policy")
                     || msg.contains("Refused to")

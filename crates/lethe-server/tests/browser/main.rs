@@ -18,4 +18,5 @@ mod page;
 mod receipt;
 mod screenshots;
 mod sign_in_to_view;
+mod two_step;
 mod vectors;
