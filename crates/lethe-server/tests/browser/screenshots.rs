@@ -8,6 +8,7 @@ use crate::driver::{Browser, Chromedriver, Options};
 use crate::e2e::SECRET;
 use crate::harness::TestServer;
 use crate::page::{self, find, goto, until, wait_for_js};
+use crate::two_step;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -157,7 +158,8 @@ async fn shoot_all(s: &TestServer, d: &Chromedriver, opts: Options) -> Vec<Strin
 }
 
 /// The account pages: sign in, sign up, then (signed in as an account of this configuration's
-/// own) the dashboard with a waiting and a viewed secret, and the account page with a new key.
+/// own) the dashboard with a waiting and a viewed secret, the account page with a new key,
+/// and two-step sign-in's pages (turning it on, the recovery codes, the code at sign-in).
 async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
     goto(b, &s.url("/signin")).await;
     find(b, "#signin-form").await;
@@ -185,6 +187,15 @@ async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
     find(b, "#key-name").await.send_keys("CI runner").await.unwrap();
     page::submit(b, "#new-key-form", "#new-key").await;
     sh.shot("account").await;
+
+    // Two-step sign-in: the enrolment page, the recovery codes, and the code asked at sign-in.
+    let secret = two_step::open_enrolment(b, s).await;
+    sh.shot("two-step").await;
+    two_step::confirm_enrolment(b, s, &secret).await;
+    sh.shot("recovery-codes").await;
+    two_step::sign_out(b).await;
+    two_step::password_step(b, &format!("{}@example.com", sh.suffix)).await;
+    sh.shot("signin-code").await;
 }
 
 #[tokio::test]
@@ -197,7 +208,7 @@ async fn screenshots_of_every_page_light_dark_desktop_phone() {
             saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone }).await);
         }
     }
-    assert_eq!(saved.len(), 4 * 15);
+    assert_eq!(saved.len(), 4 * 18);
     let dir = screenshot_dir();
     for file in &saved {
         assert!(std::fs::metadata(dir.join(file)).unwrap().len() > 1000, "{file} is empty");
