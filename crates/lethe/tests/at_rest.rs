@@ -7,7 +7,7 @@
 mod common;
 
 use common::interfaces::{reveal_leftovers, workload as every_interface};
-use common::{client, contains_bytes, field, files_under, json, random, strip_ansi, Options, Server};
+use common::{client, contains_bytes, field, files_under, json, random, signed_in, strip_ansi, Options, Server};
 use lethe_testkit::TestDatabase;
 use std::path::Path;
 
@@ -295,71 +295,63 @@ async fn nothing_readable_of_accounts_and_their_secrets() {
     scan(dir, &needles, "accounts, live, after a reveal", true);
 }
 
-/// The cookies a sign-in set: `(name=value)` pairs for a `Cookie` header, and their values.
-fn cookies_of(resp: &reqwest::Response) -> (String, Vec<String>) {
-    let pairs: Vec<String> = resp
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .collect();
-    let values = pairs.iter().map(|p| p.split_once('=').unwrap().1.to_owned()).collect();
-    (pairs.join("; "), values)
-}
-
-/// A database taken while people are signed in on the pages: neither the password, the
-/// session and device cookies, the form token, nor the links of secrets made in the page and
-/// listed on the dashboard are in any file (live, and after `kill -9`), nor in the trace log.
+/// A database taken while people are signed in on the pages, with two-step sign-in on: none
+/// of the password, the TOTP key, the recovery codes, the session and device cookies, the
+/// form token, or the links of secrets made in the page and shown on the dashboard is in any
+/// file (live, and after `kill -9`), nor in the trace log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_readable_while_people_are_signed_in() {
     let data = tempfile::tempdir().expect("data dir");
     let dir = data.path();
-    let opts = Options { log_filter: Some("trace"), ..Options::default() };
+    let opts = Options { log_filter: Some("trace"), args: &["--signup", "open"], ..Options::default() };
     let mut server = Server::start_with(dir, opts).await;
-    let password = format!("signed-in-password-{}", random());
-    admin(dir, &["create-user", "pages@example.com", "--password-stdin"], &password);
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let mut needles: Needles = vec![("the password".into(), password.clone())];
-    let mut browsers = Vec::new();
-    for b in 0..2 {
-        let form = [("email", "pages@example.com"), ("password", password.as_str())];
-        let resp = http.post(server.url("/signin")).form(&form).send().await.expect("sign in");
-        assert_eq!(resp.status(), 303);
-        let (cookie, values) = cookies_of(&resp);
-        assert_eq!(values.len(), 2, "a session and a device cookie");
-        for (i, v) in values.iter().enumerate() {
-            needles.push((format!("browser {b}'s cookie {i}"), v.clone()));
-        }
-        let page = http.get(server.url("/account")).header("cookie", &cookie).send().await.unwrap();
-        let html = page.text().await.unwrap();
-        let at = html.find(r#"name="csrf-token" content=""#).expect("signed in") + 27;
-        let csrf = html[at..].split('"').next().unwrap().to_owned();
-        needles.push((format!("browser {b}'s form token"), csrf.clone()));
-        browsers.push((cookie, csrf));
-    }
-    let (cookie, csrf) = &browsers[0];
-    for i in 0..3 {
-        let content = format!("signed-in-content-{i}-{}", random());
-        let form = [("secret", content.as_str()), ("name", "TICKET-9"), ("csrf", csrf.as_str())];
-        let posted = http.post(server.url("/")).header("cookie", cookie).form(&form).send().await.unwrap();
-        let created = posted.headers().get("location").expect("the created page").to_str().unwrap().to_owned();
-        let page = http.get(server.url(&created)).header("cookie", cookie).send().await.unwrap();
-        let html = page.text().await.unwrap();
-        let at = html.find("/secret/").expect("a share link") + 8;
-        needles.push((format!("page secret {i}'s link"), html[at..].split('"').next().unwrap().to_owned()));
-        let at = html.find("/private/").expect("a receipt link") + 9;
-        needles.push((format!("page secret {i}'s receipt"), html[at..].split('"').next().unwrap().to_owned()));
-        needles.push((format!("page content {i}"), content));
-    }
-    let dashboard = http.get(server.url("/dashboard")).header("cookie", cookie).send().await.unwrap();
-    let html = dashboard.text().await.unwrap();
-    assert_eq!(html.matches("/secret/").count(), 3, "the dashboard shows the three links again");
-    scan(dir, &needles, "signed in, live", true);
+    let found = signed_in::workload(&server).await;
+    scan(dir, &found.needles, "signed in, live", true);
+    scan_raw(dir, &found.raw, "signed in, live");
     server.kill();
-    scan(dir, &needles, "signed in, after kill -9", false);
+    scan(dir, &found.needles, "signed in, after kill -9", false);
+    scan_raw(dir, &found.raw, "signed in, after kill -9");
+    no_needle_in_log(&server, &found.needles);
+}
+
+/// The same on PostgreSQL: what `pg_dump` writes while people are signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_readable_in_a_postgres_dump_while_people_are_signed_in() {
+    let db = TestDatabase::create().await;
+    let dir = tempfile::tempdir().expect("data dir");
+    let opts = Options {
+        database: Some(&db.url),
+        log_filter: Some("trace"),
+        args: &["--signup", "open"],
+        ..Options::default()
+    };
+    let server = Server::start_with(dir.path(), opts).await;
+    let found = signed_in::workload(&server).await;
+    let dump = db.dump().await;
+    let text = String::from_utf8_lossy(&dump);
+    assert!(text.contains("COPY public.sessions") && text.contains("pages@example.com"), "the dump holds the accounts");
+    let mut leaks: Vec<&str> =
+        found.needles.iter().filter(|(_, n)| contains_bytes(&dump, n.as_bytes())).map(|(l, _)| l.as_str()).collect();
+    leaks.extend(found.raw.iter().filter(|(_, n)| contains_bytes(&dump, n)).map(|(l, _)| l.as_str()));
+    eprintln!("pg_dump while signed in: scanned {} bytes for {} needles", dump.len(), found.needles.len());
+    assert!(leaks.is_empty(), "readable in a backup: {leaks:?}");
+    no_needle_in_log(&server, &found.needles);
+}
+
+/// Raw byte strings (a TOTP key as a column would hold it) in no file of `dir`.
+fn scan_raw(dir: &Path, raw: &[(String, Vec<u8>)], when: &str) {
+    for path in files_under(dir) {
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        for (label, needle) in raw {
+            assert!(!contains_bytes(&bytes, needle), "{when}: {label} found in {}", path.display());
+        }
+    }
+}
+
+fn no_needle_in_log(server: &Server, needles: &Needles) {
     let log = strip_ansi(&server.log());
     assert!(log.contains("/signin") && log.contains("/dashboard"), "the trace log has the requests");
-    for (label, needle) in &needles {
+    for (label, needle) in needles {
         assert!(!log.contains(needle.as_str()), "{label} is in the server's trace log");
     }
 }

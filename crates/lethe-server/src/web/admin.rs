@@ -50,10 +50,25 @@ pub struct AdminQuery {
     pub notice: Option<String>,
 }
 
-fn admin_of(caller: &CallerExt) -> Result<&AccountCaller, Response> {
+/// Why the page is refused: nobody signed in, or someone who is not an administrator.
+enum Refused {
+    SignIn,
+    NotAdmin,
+}
+
+impl Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::SignIn => super::account::sign_in_first("/admin"),
+            Refused::NotAdmin => PageError(AppError::Service(ServiceError::NotAuthorized)).into_response(),
+        }
+    }
+}
+
+fn admin_of(caller: &CallerExt) -> Result<&AccountCaller, Refused> {
     match caller.0.account() {
-        None => Err(super::account::sign_in_first("/admin")),
-        Some(a) if !a.admin => Err(PageError(AppError::Service(ServiceError::NotAuthorized)).into_response()),
+        None => Err(Refused::SignIn),
+        Some(a) if !a.admin => Err(Refused::NotAdmin),
         Some(a) => Ok(a),
     }
 }
@@ -99,7 +114,7 @@ pub async fn accounts(
 ) -> Result<Response, PageError> {
     let me = match admin_of(&caller) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     page(&app, nav, me, q.notice.map(|n| n.chars().take(200).collect()), None).await
 }
@@ -113,7 +128,7 @@ pub async fn set_disabled(
 ) -> Result<Response, PageError> {
     let me = match admin_of(&caller) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let disable = match action.as_str() {
         "disable" => true,
@@ -145,7 +160,7 @@ pub async fn invite(
 ) -> Result<Response, PageError> {
     let me = match admin_of(&caller) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let email = match form.get("email").map(str::trim).filter(|e| !e.is_empty()) {
         Some(e) => Some(Email::parse(e).map_err(|e| AppError::BadRequest(format!("The e-mail address: {e}.")))?),

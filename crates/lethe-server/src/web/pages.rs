@@ -142,7 +142,9 @@ pub async fn create(
     let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule };
     match app.secrets.conceal(req).await.map_err(AppError::from) {
         // The created page has its own address (the receipt's), so a reload posts nothing.
-        Ok(c) => axum::response::Redirect::to(&format!("/private/{}?created=1", c.receipt_token.expose())).into_response(),
+        Ok(c) => {
+            axum::response::Redirect::to(&format!("/private/{}?created=1", c.receipt_token.expose())).into_response()
+        }
         Err(
             e @ AppError::Service(
                 ServiceError::NothingToShare

@@ -20,6 +20,16 @@ async fn raw(s: &TestServer, method: &str, path: &str, host: &str, body: &str) -
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Creates a secret with the page's form under `host` and follows the redirect to the created
+/// page (its own address), under the same host; returns that page's raw response.
+async fn created_page(s: &TestServer, host: &str) -> String {
+    let posted = raw(s, "POST", "/", host, "secret=x&ttl=3600").await;
+    assert!(posted.starts_with("HTTP/1.1 303"), "{posted}");
+    let location = posted.lines().find_map(|l| l.strip_prefix("location: ")).expect("a location").trim().to_owned();
+    assert!(location.starts_with("/private/"), "a local address, never one naming the host: {location}");
+    raw(s, "GET", &location, host, "").await
+}
+
 #[tokio::test]
 async fn unknown_hosts_are_refused_without_a_public_url() {
     let s = TestServer::start().await;
@@ -32,7 +42,7 @@ async fn unknown_hosts_are_refused_without_a_public_url() {
     assert!(page.starts_with("HTTP/1.1 421"), "the pages too: {page}");
     let health = raw(&s, "GET", "/healthz", "10.1.2.3:7143", "").await;
     assert!(health.starts_with("HTTP/1.1 200"), "health checks answer any host: {health}");
-    let local = raw(&s, "POST", "/", "localhost:7143", "secret=x&ttl=3600").await;
+    let local = created_page(&s, "localhost:7143").await;
     assert!(local.starts_with("HTTP/1.1 200") && local.contains("http://localhost:7143/secret/"), "{local}");
     assert!(!local.to_ascii_lowercase().contains("strict-transport-security"), "no HSTS over plain http");
 }
@@ -40,7 +50,7 @@ async fn unknown_hosts_are_refused_without_a_public_url() {
 #[tokio::test]
 async fn allowed_hosts_are_answered_and_used_in_links() {
     let s = TestServer::start_with(|c| c.allowed_hosts = vec!["secrets.internal".into()]).await;
-    let r = raw(&s, "POST", "/", "secrets.internal:7143", "secret=x&ttl=3600").await;
+    let r = created_page(&s, "secrets.internal:7143").await;
     assert!(r.starts_with("HTTP/1.1 200") && r.contains("http://secrets.internal:7143/secret/"), "{r}");
     assert!(raw(&s, "POST", "/", "other.internal", "secret=x").await.starts_with("HTTP/1.1 421"));
 }
@@ -48,7 +58,7 @@ async fn allowed_hosts_are_answered_and_used_in_links() {
 #[tokio::test]
 async fn an_https_public_url_is_used_whatever_the_host_and_sends_hsts() {
     let s = TestServer::start_with(|c| c.public_url = Some("https://secrets.example.org".into())).await;
-    let r = raw(&s, "POST", "/", "evil.example.com", "secret=x&ttl=3600").await;
+    let r = created_page(&s, "evil.example.com").await;
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");
     assert!(r.contains("https://secrets.example.org/secret/") && !r.contains("evil.example.com"), "{r}");
     assert!(r.to_ascii_lowercase().contains("strict-transport-security: max-age=63072000"), "{r}");

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 pub mod interfaces;
 pub mod sealed;
+pub mod signed_in;
 
 /// How long the server may take to print its "listening" line.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
