@@ -2,7 +2,7 @@
 //! and enables one (ending its sessions), never one's own, and makes invitation links.
 
 use crate::harness::TestServer;
-use crate::web_accounts::{user, user_with, Browser, PASSWORD};
+use crate::web::{user, user_with, Browser, PASSWORD};
 use reqwest::StatusCode;
 
 #[tokio::test]

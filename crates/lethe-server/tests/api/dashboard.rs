@@ -4,7 +4,7 @@
 //! nothing, and refuses an account not on its list.
 
 use crate::harness::TestServer;
-use crate::web_accounts::{user, Browser, PASSWORD};
+use crate::web::{user, Browser, PASSWORD};
 use reqwest::StatusCode;
 
 /// Creates a secret from the page's form as `b`; returns the receipt page's share link.

@@ -22,4 +22,5 @@ mod routes;
 mod second_factor;
 mod v2;
 mod viewers;
+mod web;
 mod web_accounts;

@@ -4,7 +4,7 @@
 //! `require_totp`, and a pending sign-in counting as signed in nowhere.
 
 use crate::harness::TestServer;
-use crate::web_accounts::{user, Browser, Page, PASSWORD};
+use crate::web::{user, Browser, Page, PASSWORD};
 use lethe_core::account::TotpSecret;
 use lethe_server::limits::{Rule, Switch};
 use reqwest::header::COOKIE;
