@@ -374,3 +374,26 @@ async fn sign_in_failures_are_limited_per_address_and_per_account_and_the_limits
     later.from = Some("192.0.2.9".into());
     assert_eq!(later.sign_in("ann@example.com", PASSWORD).await.status, StatusCode::SEE_OTHER, "the window passed");
 }
+
+#[tokio::test]
+async fn require_account_refuses_anonymous_creates_everywhere_and_stores_nothing() {
+    let s = TestServer::start_with(|c| c.require_account = Switch::On).await;
+    let v1 = s.post("/api/v1/share", &[("secret", "anon")]).await;
+    assert_eq!((v1.status, v1.intended), (StatusCode::NOT_FOUND, Some(401)), "{}", v1.json);
+    assert!(v1.json["message"].as_str().unwrap().contains("needs an account"), "{}", v1.json);
+    let v2 = s.http.post(s.url("/api/v2/conceal")).json(&serde_json::json!({"secret": "anon"})).send().await.unwrap();
+    assert_eq!(v2.status(), StatusCode::UNAUTHORIZED);
+    let problem: serde_json::Value = v2.json().await.unwrap();
+    assert_eq!(problem["type"], "urn:lethe:problem:account-required", "{problem}");
+    let mut anon = Browser::new(&s);
+    let page = anon.post("/", &[("secret", "anon")]).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("needs an account") && page.body.contains("create-form"), "the form again, saying why");
+    assert_eq!(s.receipt_count().await, 0, "nothing stored");
+
+    user(&s, "ann@example.com").await;
+    let mut ann = Browser::new(&s);
+    ann.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(ann.submit("/", &[("secret", "mine")]).await.status, StatusCode::SEE_OTHER, "an account creates");
+    assert_eq!(s.secrets.store().recent("ann@example.com", 10).await.unwrap().len(), 1);
+}
