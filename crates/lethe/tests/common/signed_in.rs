@@ -1,6 +1,7 @@
 //! A workload of people signed in on the pages, for the at-rest scans: an account signs up,
 //! turns on two-step sign-in (its TOTP key and recovery codes), signs in from a second browser
-//! with a recovery code, creates secrets in the page and lists them on the dashboard. Returns
+//! with a recovery code, makes an API key in the page, creates secrets in the page and lists
+//! them on the dashboard. Returns
 //! everything that must never be found at rest or in a log.
 
 use super::{random, Server};
@@ -123,6 +124,12 @@ pub async fn workload(s: &Server) -> SignedIn {
     }
     let csrf = a.csrf("/account").await;
     needles.push(("browser a's form token".into(), csrf.clone()));
+    let (status, _, made) = a.post("/account/keys", &[("csrf", &csrf), ("name", "at rest"), ("expires_in", "")]).await;
+    assert_eq!(status, 200, "{made}");
+    let key = between(&made, r#"id="new-key" type="text" readonly value=""#, "\"").to_owned();
+    assert!(key.starts_with("lethe_"), "{key}");
+    needles.push(("the API key's secret part".into(), key.rsplit('_').next().unwrap().to_owned()));
+    needles.push(("the API key".into(), key));
     for i in 0..3 {
         let content = format!("signed-in-content-{i}-{}", random());
         let form = [("secret", content.as_str()), ("name", "TICKET-9"), ("csrf", csrf.as_str())];
