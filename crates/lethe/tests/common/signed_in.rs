@@ -1,8 +1,7 @@
 //! A workload of people signed in on the pages, for the at-rest scans: an account signs up,
 //! turns on two-step sign-in (its TOTP key and recovery codes), signs in from a second browser
 //! with a recovery code, makes an API key in the page, creates secrets in the page and lists
-//! them on the dashboard. Returns
-//! everything that must never be found at rest or in a log.
+//! them on the dashboard. Returns everything that must never be found at rest or in a log.
 
 use super::{random, Server};
 use lethe_core::account::TotpSecret;
