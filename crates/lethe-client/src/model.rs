@@ -91,7 +91,11 @@ pub struct Receipt {
     pub receipt_key: String,
     pub state: String,
     pub secret_key: Option<String>,
+    /// The label given at creation (v2 and Lethe's v1; Onetime Secret has none).
+    pub name: Option<String>,
     pub created: Option<i64>,
+    /// When the secret expires unread.
+    pub expires_at: Option<i64>,
     pub viewed_at: Option<i64>,
     pub burned_at: Option<i64>,
     pub raw: serde_json::Value,

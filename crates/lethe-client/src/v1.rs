@@ -94,12 +94,20 @@ pub(crate) async fn reveal(c: &Client, link: &SecretLink, passphrase: Option<&st
     Ok(Revealed { value: Zeroizing::new(body["value"].as_str().unwrap_or_default().to_owned()), e2e: false })
 }
 
+fn now() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
 fn receipt_of(body: Value) -> Receipt {
     Receipt {
         receipt_key: body["metadata_key"].as_str().unwrap_or_default().to_owned(),
         state: body["state"].as_str().unwrap_or_default().to_owned(),
         secret_key: body["secret_key"].as_str().map(str::to_owned),
+        name: body["name"].as_str().map(str::to_owned),
         created: body["created"].as_i64(),
+        // v1 says how many seconds are left (`secret_ttl`, while it waits), as of now.
+        expires_at: body["secret_ttl"].as_i64().map(|left| now() + left),
         viewed_at: body["received"].as_i64(),
         burned_at: body["burned"].as_i64(),
         raw: body,

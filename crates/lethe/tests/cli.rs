@@ -117,6 +117,10 @@ async fn generate_receipt_burn_recent_status() {
     let receipt_url = g["receipt_url"].as_str().unwrap();
     let r = ok(lethe(&s.base, &["receipt", receipt_url], ""));
     assert!(r.stdout.contains("state:   new"), "{}", r.stdout);
+    assert!(r.stdout.contains("expires: 20"), "a waiting secret's expiry: {}", r.stdout);
+    let named = json(&ok(lethe(&s.base, &["share", "--name", "TICKET-7", "--json"], "named")));
+    let shown = ok(lethe(&s.base, &["receipt", named["receipt_url"].as_str().unwrap()], ""));
+    assert!(shown.stdout.starts_with("name:    TICKET-7\n"), "{}", shown.stdout);
     let burned = ok(lethe(&s.base, &["burn", receipt_url, "--json"], ""));
     assert_eq!(json(&burned)["state"], "burned");
     assert_eq!(lethe(&s.base, &["reveal", g["share_url"].as_str().unwrap()], "").code, 3);

@@ -145,8 +145,14 @@ fn print_receipt(r: &lethe_client::Receipt, common: &Common) -> Result<(), Failu
         println!("{}", r.state);
         return Ok(());
     }
+    if let Some(name) = &r.name {
+        println!("name:    {name}");
+    }
     println!("state:   {}", r.state);
     println!("created: {}", when(r.created));
+    if r.state == "new" || r.state == "viewed" && r.viewed_at.is_none() {
+        println!("expires: {}", when(r.expires_at));
+    }
     if r.viewed_at.is_some() {
         println!("viewed:  {}", when(r.viewed_at));
     }
