@@ -2,10 +2,10 @@
 //! its key pair, and listing an account's receipts again (docs/crypto.md, "Links an account
 //! can see again").
 
-use super::caller::{AccountCaller, Via};
+use super::caller::{AccountCaller, CallerKeyring, Via};
 use super::{ReceiptView, Secrets, ServiceError};
 use lethe_core::account::{ApiKey, Email};
-use lethe_core::keyring::{self, Keyring, WrapKey, WrapPurpose};
+use lethe_core::keyring::{self, WrapKey, WrapPurpose};
 use lethe_core::state::SecretState;
 use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_store::{OwnedQuery, OwnerSeal, ReceiptRecord};
@@ -44,16 +44,11 @@ impl Secrets {
             }
         }
         let public_key = account.keyring.as_ref().map(|k| k.public_key);
-        let keyring = match (&record.keyring_wrap, &public_key) {
+        let keyring = match (record.keyring_wrap.clone(), public_key) {
             (Some(wrap), Some(public)) => {
-                let under = WrapKey::derive(WrapPurpose::ApiKey, key.expose().as_bytes());
-                let opened = Keyring::unwrap(wrap, &under, public).ok();
-                if opened.is_none() {
-                    tracing::warn!(key = %record.key_id.as_str(), "an API key's wrap of its account's key pair does not open");
-                }
-                opened
+                CallerKeyring::wrapped(wrap, WrapKey::derive(WrapPurpose::ApiKey, key.expose().as_bytes()), public)
             }
-            _ => None,
+            _ => CallerKeyring::none(),
         };
         Ok(AccountCaller {
             id: account.id,
@@ -102,7 +97,7 @@ impl Secrets {
     /// the secret waits, opened with the caller's key pair where it opens them.
     fn opened(&self, caller: &AccountCaller, list: Vec<ReceiptRecord>) -> Vec<OwnedReceipt> {
         let now = self.now();
-        let ring = caller.keyring.as_ref();
+        let ring = caller.keyring.get();
         let open = |sealed: Option<&[u8]>, context: &[u8]| {
             let plain = ring.zip(sealed).and_then(|(k, sealed)| k.open(sealed, context).ok())?;
             std::str::from_utf8(&plain).ok().map(str::to_owned)

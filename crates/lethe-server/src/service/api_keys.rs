@@ -42,7 +42,7 @@ impl Secrets {
             name: name.to_owned(),
             created: now,
             expires_at: expires_in.map(|s| now + s),
-            keyring_wrap: caller.keyring.as_ref().map(|k| k.wrap(&under)),
+            keyring_wrap: caller.keyring.get().map(|k| k.wrap(&under)),
         };
         match self.store.create_api_key(new).await {
             Ok(true) => Ok(key),

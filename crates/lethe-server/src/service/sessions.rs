@@ -6,7 +6,7 @@
 //! (docs/crypto.md, "Links an account can see again"): a database taken while people are
 //! signed in opens none of their links.
 
-use super::caller::{AccountCaller, Via};
+use super::caller::{AccountCaller, CallerKeyring, Via};
 use super::{Secrets, ServiceError};
 use lethe_core::account::{dummy_verify, Email, OpaqueToken};
 use lethe_core::keyring::{unwrap_with_password, Keyring, WrapKey, WrapPurpose};
@@ -140,7 +140,7 @@ impl Secrets {
             admin: account.admin,
             via: Via::Session(token.hash()),
             public_key: account.keyring.map(|k| k.public_key),
-            keyring,
+            keyring: CallerKeyring::open(keyring),
             totp: pending,
         };
         Ok(SignedIn { token, caller, expires_at, second_factor_pending: pending })
@@ -162,12 +162,11 @@ impl Secrets {
             }
         }
         let public_key = account.keyring.as_ref().map(|k| k.public_key);
-        let keyring = match (&session.keyring_wrap, &public_key) {
+        let keyring = match (session.keyring_wrap, public_key) {
             (Some(wrap), Some(public)) => {
-                let under = WrapKey::derive(WrapPurpose::Session, token.expose().as_bytes());
-                Keyring::unwrap(wrap, &under, public).ok()
+                CallerKeyring::wrapped(wrap, WrapKey::derive(WrapPurpose::Session, token.expose().as_bytes()), public)
             }
-            _ => None,
+            _ => CallerKeyring::none(),
         };
         Ok(Some(AccountCaller {
             id: account.id,
