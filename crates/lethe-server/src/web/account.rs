@@ -12,7 +12,7 @@ use super::views::when;
 use crate::config::SignupMode;
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
-use crate::limits::PeerAddr;
+use crate::limits::ClientIp;
 use crate::service::sessions::SignedIn;
 use crate::service::{AccountCaller, ServiceError, Via};
 use crate::state::AppState;
@@ -41,13 +41,8 @@ fn signed_in_response(app: &AppState, s: SignedIn, to: &str) -> Response {
 }
 
 /// The account page showing `text` as its notice.
-pub(super) fn notice_path(text: &str) -> String {
-    let q: String = percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string();
-    format!("/account?notice={q}")
-}
-
 pub(super) fn notice(text: &str) -> Response {
-    Redirect::to(&notice_path(text)).into_response()
+    super::notice_redirect("/account", text)
 }
 
 /// `?notice=` and `?invite=` of the account pages.
@@ -256,7 +251,7 @@ pub async fn sign_up(
     State(app): State<AppState>,
     nav: Nav,
     headers: HeaderMap,
-    peer: Option<Extension<PeerAddr>>,
+    client: Option<Extension<ClientIp>>,
     PageForm(mut form): PageForm,
 ) -> Result<Response, PageError> {
     let email = form.get("email").unwrap_or_default().trim().to_owned();
@@ -270,7 +265,7 @@ pub async fn sign_up(
     if again_differs {
         return Ok(refuse("The two passwords differ.".into()));
     }
-    let device = device(&app, peer.as_ref().map(|p| &p.0), &headers);
+    let device = device(client.map(|c| c.0 .0), &headers);
     match app.secrets.sign_up(&email, password, invite.as_ref(), &device).await {
         Ok(s) => Ok(signed_in_response(&app, s, "/dashboard")),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::SignUpRefused(_))) => Ok(refuse(e.to_string())),
@@ -289,7 +284,7 @@ pub async fn reset(
     State(app): State<AppState>,
     nav: Nav,
     headers: HeaderMap,
-    peer: Option<Extension<PeerAddr>>,
+    client: Option<Extension<ClientIp>>,
     session: Option<Extension<PageSession>>,
     Path(token): Path<String>,
     PageForm(mut form): PageForm,
@@ -303,7 +298,7 @@ pub async fn reset(
     if let Some(Extension(s)) = session {
         app.secrets.sign_out(&s.token).await?;
     }
-    let device = device(&app, peer.as_ref().map(|p| &p.0), &headers);
+    let device = device(client.map(|c| c.0 .0), &headers);
     match app.secrets.reset_password(&token, password, &device).await {
         Ok(s) => Ok(signed_in_response(&app, s, "/dashboard")),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::SignUpRefused(_))) => {

@@ -14,7 +14,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use lethe_core::account::Email;
 use lethe_store::{AccountChange, TokenKind};
 use serde::Deserialize;
@@ -136,7 +136,7 @@ pub async fn set_disabled(
         _ => return Err(PageError(AppError::NoRoute)),
     };
     if disable && id == me.id {
-        return Ok(Redirect::to("/admin?notice=You%20cannot%20disable%20your%20own%20account.").into_response());
+        return Ok(super::notice_redirect("/admin", "You cannot disable your own account."));
     }
     let done = app.secrets.store().update_account(id, AccountChange::Disabled(disable), app.secrets.now()).await;
     let found = done.map_err(ServiceError::from)?;
@@ -146,8 +146,7 @@ pub async fn set_disabled(
         (true, false) => "The account is enabled again.",
     };
     tracing::info!(admin = me.id, account = id, disable, "an administrator changed an account");
-    let q = percent_encoding::utf8_percent_encode(notice, percent_encoding::NON_ALPHANUMERIC);
-    Ok(Redirect::to(&format!("/admin?notice={q}")).into_response())
+    Ok(super::notice_redirect("/admin", notice))
 }
 
 /// `POST /admin/invites`: an invitation link (for one address, if given), shown once.

@@ -29,9 +29,20 @@ use crate::state::AppState;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+
+/// The address of the page at `path` showing `text` as its notice (`?notice=`), the answer to
+/// a form post that changed something (so a reload repeats nothing).
+pub fn notice_url(path: &str, text: &str) -> String {
+    format!("{path}?notice={}", percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC))
+}
+
+/// A redirect to [`notice_url`].
+pub fn notice_redirect(path: &str, text: &str) -> Response {
+    axum::response::Redirect::to(&notice_url(path, text)).into_response()
+}
 
 /// The pages' Content-Security-Policy: only our own scripts, styles and API; no inline code,
 /// no third-party origins, no framing.

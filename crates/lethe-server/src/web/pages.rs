@@ -339,8 +339,7 @@ pub async fn burn(
         Err(e) => return Err(PageError(e)),
     };
     if form.get("return_to") == Some("dashboard") && nav.signed_in() {
-        let q = percent_encoding::utf8_percent_encode(notice, percent_encoding::NON_ALPHANUMERIC);
-        return Ok(axum::response::Redirect::to(&format!("/dashboard?notice={q}")).into_response());
+        return Ok(super::notice_redirect("/dashboard", notice));
     }
     let view = app.secrets.receipt(&token).await?;
     Ok(receipt_page(&app, nav, &headers, &token, view, Some(notice)))

@@ -45,15 +45,21 @@ fn presented(app: &AppState, headers: &HeaderMap) -> Option<String> {
     cookie_values(headers, cookie_name(app)).next()
 }
 
-/// `Set-Cookie` for a new session of `max_age` seconds.
-pub fn set_cookie(app: &AppState, token: &OpaqueToken, max_age: i64) -> HeaderValue {
-    let c = Cookie::build((cookie_name(app), token.expose().to_owned()))
+/// `Set-Cookie` for one of our cookies: `HttpOnly`, `SameSite=Lax`, `Path=/`, and `Secure` on
+/// https, for `max_age` (zero removes it).
+fn cookie_header(app: &AppState, name: &'static str, value: String, max_age: cookie::time::Duration) -> HeaderValue {
+    let c = Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(https(app))
         .path("/")
-        .max_age(cookie::time::Duration::seconds(max_age));
+        .max_age(max_age);
     HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` for a new session of `max_age` seconds.
+pub fn set_cookie(app: &AppState, token: &OpaqueToken, max_age: i64) -> HeaderValue {
+    cookie_header(app, cookie_name(app), token.expose().to_owned(), cookie::time::Duration::seconds(max_age))
 }
 
 /// The device cookie's name: set at every sign-in, it exempts this browser from the
@@ -63,13 +69,7 @@ const DEVICE_COOKIE: &str = "lethe_device";
 /// `Set-Cookie` for the device cookie of `account` (a year; `HttpOnly`, like the session's).
 pub fn set_device_cookie(app: &AppState, account: i64) -> HeaderValue {
     let value = format!("{account}.{}", app.server_key.device_token(account));
-    let c = Cookie::build((DEVICE_COOKIE, value))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(https(app))
-        .path("/")
-        .max_age(cookie::time::Duration::days(365));
-    HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookie_header(app, DEVICE_COOKIE, value, cookie::time::Duration::days(365))
 }
 
 /// Whether the request carries `account`'s device cookie.
@@ -94,13 +94,7 @@ fn cookie_values<'h>(headers: &'h HeaderMap, name: &'h str) -> impl Iterator<Ite
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_cookie(app: &AppState) -> HeaderValue {
-    let c = Cookie::build((cookie_name(app), ""))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(https(app))
-        .path("/")
-        .max_age(cookie::time::Duration::ZERO);
-    HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookie_header(app, cookie_name(app), String::new(), cookie::time::Duration::ZERO)
 }
 
 /// The synchronizer token of a session's forms: a keyed hash of the session's stored id

@@ -10,7 +10,7 @@ use super::form::PageForm;
 use super::pages::{render, PageError};
 use super::session::{clear_cookie, known_device, set_cookie, set_device_cookie, Nav, PageSession, PendingSession};
 use crate::errors::AppError;
-use crate::limits::{Action, PeerAddr, Subject};
+use crate::limits::{Action, ClientIp, Subject};
 use crate::service::sessions::Device;
 use crate::service::ServiceError;
 use crate::state::AppState;
@@ -38,16 +38,11 @@ pub fn local_path(next: Option<&str>) -> String {
     }
 }
 
-/// The client address of a request, as the rate limits see it.
-pub fn client_ip(app: &AppState, peer: Option<&PeerAddr>, headers: &HeaderMap) -> Option<IpAddr> {
-    peer.map(|p| app.limits.proxies.client_of(p.0.ip(), headers))
-}
-
-/// The browser a request comes from, as a session records it.
-pub fn device(app: &AppState, peer: Option<&PeerAddr>, headers: &HeaderMap) -> Device {
+/// The browser a request comes from, as a session records it: its user agent, and the client
+/// address the rate-limit layer resolved (trusted proxies included).
+pub fn device(client: Option<IpAddr>, headers: &HeaderMap) -> Device {
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let client_addr = client_ip(app, peer, headers).map(|ip| ip.to_string()).unwrap_or_default();
-    Device { user_agent, client_addr }
+    Device { user_agent, client_addr: client.map(|ip| ip.to_string()).unwrap_or_default() }
 }
 
 /// Whom the per-account limit counts for an address: its account, or (no account) a
@@ -84,14 +79,13 @@ pub async fn sign_in(
     State(app): State<AppState>,
     nav: Nav,
     headers: HeaderMap,
-    peer: Option<Extension<PeerAddr>>,
+    client: Option<Extension<ClientIp>>,
     PageForm(mut form): PageForm,
 ) -> Result<Response, PageError> {
     let email = form.get("email").unwrap_or_default().trim().to_owned();
     let next = local_path(form.get("next"));
     let password = form.take("password").unwrap_or_default();
-    let peer = peer.as_ref().map(|p| &p.0);
-    let client = client_ip(&app, peer, &headers);
+    let client = client.map(|c| c.0 .0);
     let limiter = &app.limits.limiter;
     if let Some(ip) = client {
         if let Some(d) = limiter.peek(Action::SignInFailure, ip).await.filter(|d| !d.allowed) {
@@ -122,7 +116,7 @@ pub async fn sign_in(
         let msg = ServiceError::SignInFailed.to_string() + ".";
         return Ok(render(StatusCode::UNAUTHORIZED, &form_page(nav, email, next, Some(msg), &app)));
     };
-    let signed_in = app.secrets.open_session(account, password, &device(&app, peer, &headers)).await?;
+    let signed_in = app.secrets.open_session(account, password, &device(client, &headers)).await?;
     let cookie = set_cookie(&app, &signed_in.token, signed_in.expires_at - app.secrets.now());
     if signed_in.second_factor_pending {
         // The device cookie waits for the code: the password alone must not exempt a browser

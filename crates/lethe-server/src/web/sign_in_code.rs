@@ -8,9 +8,9 @@ use super::account_views::{SignIn, SignInCode};
 use super::form::PageForm;
 use super::pages::{render, PageError};
 use super::session::{clear_cookie, known_device, set_device_cookie, Nav, PendingSession};
-use super::sign_in::{account_subject, client_ip, local_path, Next};
+use super::sign_in::{account_subject, local_path, Next};
 use crate::errors::AppError;
-use crate::limits::{Action, PeerAddr};
+use crate::limits::{Action, ClientIp};
 use crate::service::second_factor::{CodeOutcome, Factor};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -51,7 +51,7 @@ pub async fn code(
     State(app): State<AppState>,
     nav: Nav,
     headers: HeaderMap,
-    peer: Option<Extension<PeerAddr>>,
+    client: Option<Extension<ClientIp>>,
     pending: Option<Extension<PendingSession>>,
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
@@ -63,7 +63,7 @@ pub async fn code(
     let Some(account) = app.secrets.pending_sign_in(&id).await? else {
         return Ok(sign_in_again(&app, nav, next, "This sign-in has ended: sign in again."));
     };
-    let client = client_ip(&app, peer.as_ref().map(|p| &p.0), &headers);
+    let client = client.map(|c| c.0 .0);
     let limiter = &app.limits.limiter;
     if let Some(ip) = client {
         if let Some(d) = limiter.peek(Action::SignInFailure, ip).await.filter(|d| !d.allowed) {
@@ -86,9 +86,10 @@ pub async fn code(
         CodeOutcome::SignedIn(factor) => {
             let to = match factor {
                 Factor::Totp => next,
-                Factor::Recovery { left } => super::account::notice_path(&format!(
-                    "You signed in with a recovery code, which now no longer works: {left} left."
-                )),
+                Factor::Recovery { left } => super::notice_url(
+                    "/account",
+                    &format!("You signed in with a recovery code, which now no longer works: {left} left."),
+                ),
             };
             let device = set_device_cookie(&app, account.id);
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)], AppendHeaders([(header::SET_COOKIE, device)]))
