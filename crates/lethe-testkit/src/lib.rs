@@ -1,5 +1,6 @@
 //! Test support for Lethe: a PostgreSQL server for tests, found or started on demand, with
-//! throwaway databases and private clusters that tests may stop and start.
+//! throwaway databases and private clusters that tests may stop and start; and small helpers
+//! several test crates share.
 //!
 //! Tests that need PostgreSQL never skip: [`postgres`] finds a server or starts one, and panics
 //! with the reason if it can do neither. It looks, in order, at:
@@ -11,6 +12,7 @@
 //!    port on 127.0.0.1, under a temporary directory, stopped when the process exits.
 //!
 //! Layout:
+//! - `base32`: decoding the TOTP key the enrolment page shows.
 //! - [`database`]: [`TestDatabase`], a database with a random name, dropped on `Drop`.
 //! - [`cluster`]: [`TestCluster`], a private cluster a test owns and may stop and restart.
 //! - `inspect`: looking into a test database as an operator would (SQL, `pg_dump`).
@@ -19,11 +21,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod base32;
 pub mod cluster;
 pub mod database;
 mod inspect;
 mod process;
 
+pub use base32::base32_decode;
 pub use cluster::TestCluster;
 pub use database::TestDatabase;
 

@@ -10,21 +10,6 @@ use lethe_server::limits::{Rule, Switch};
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 
-/// RFC 4648 base32 without padding, as the page shows the key.
-fn base32(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let (mut bits, mut n, mut out) = (0u64, 0, Vec::new());
-    for c in s.bytes() {
-        bits = (bits << 5) | ALPHABET.iter().position(|&a| a == c).expect("base32") as u64;
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
-}
-
 /// The value after `start` up to `end` in `body`.
 fn between<'b>(body: &'b str, start: &str, end: &str) -> &'b str {
     let at = body.find(start).unwrap_or_else(|| panic!("{start} in {body}")) + start.len();
@@ -50,7 +35,7 @@ async fn enrol(s: &TestServer, b: &mut Browser<'_>) -> (TotpSecret, Vec<String>)
     assert!(uri.contains("issuer=Lethe"), "{uri}");
     let shown = between(&page.body, r#"<code id="totp-secret">"#, "<");
     assert_eq!(between(uri, "secret=", "&"), shown, "the link and the typed key agree");
-    let secret = TotpSecret::from_bytes(base32(shown).try_into().unwrap());
+    let secret = TotpSecret::from_bytes(lethe_testkit::base32_decode(shown).try_into().unwrap());
     let sealed = between(&page.body, r#"name="sealed" value=""#, "\"").to_owned();
     let csrf = page.csrf();
     let wrong = b.post("/account/two-step", &[("csrf", &csrf), ("sealed", &sealed), ("code", "000000")]).await;

@@ -15,22 +15,6 @@ use lethe_core::account::TotpSecret;
 
 const EMAIL: &str = "ann@example.com";
 
-/// RFC 4648 base32 without padding, as the enrolment page shows the key.
-fn base32(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let (mut bits, mut n, mut out) = (0u64, 0, Vec::new());
-    for c in s.bytes() {
-        let v = ALPHABET.iter().position(|&a| a == c).unwrap_or_else(|| panic!("not base32: {s}"));
-        bits = (bits << 5) | v as u64;
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
-}
-
 /// The current code of `secret` by the server's clock.
 pub fn code(s: &TestServer, secret: &TotpSecret) -> String {
     secret.code_at(s.secrets.now())
@@ -65,7 +49,9 @@ pub async fn open_enrolment(b: &Browser, s: &TestServer) -> TotpSecret {
     let uri = find(b, "#otpauth").await.attr("href").await.unwrap().unwrap();
     assert!(uri.starts_with("otpauth://totp/") && uri.contains(&format!("secret={key}")), "{uri} has {key}");
     assert!(exists(b, "#qr svg").await, "a QR code to scan");
-    TotpSecret::from_bytes(base32(&key).try_into().unwrap_or_else(|_| panic!("a 20-byte key: {key}")))
+    TotpSecret::from_bytes(
+        lethe_testkit::base32_decode(&key).try_into().unwrap_or_else(|_| panic!("a 20-byte key: {key}")),
+    )
 }
 
 /// Types the current code of `secret` into the enrolment page; returns the recovery codes shown.

@@ -17,21 +17,6 @@ fn between<'b>(body: &'b str, start: &str, end: &str) -> &'b str {
     &body[at..at + body[at..].find(end).unwrap()]
 }
 
-/// RFC 4648 base32 without padding, as the enrolment page shows the key.
-fn base32(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let (mut bits, mut n, mut out) = (0u64, 0, Vec::new());
-    for c in s.bytes() {
-        bits = (bits << 5) | ALPHABET.iter().position(|&a| a == c).expect("base32") as u64;
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
-}
-
 fn cookies(resp: &reqwest::Response) -> Vec<String> {
     let set = resp.headers().get_all(reqwest::header::SET_COOKIE);
     set.iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned()).collect()
@@ -90,7 +75,7 @@ pub async fn workload(s: &Server) -> SignedIn {
 
     let (_, _, page) = a.get("/account/two-step").await;
     let shown = between(&page, r#"<code id="totp-secret">"#, "<").to_owned();
-    let secret = TotpSecret::from_bytes(base32(&shown).try_into().unwrap());
+    let secret = TotpSecret::from_bytes(lethe_testkit::base32_decode(&shown).try_into().unwrap());
     let sealed = between(&page, r#"name="sealed" value=""#, "\"").to_owned();
     let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
     let now = lethe_core::clock::Clock::now(&lethe_core::clock::SystemClock);
