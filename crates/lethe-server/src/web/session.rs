@@ -236,13 +236,20 @@ pub async fn api_caller(app: &AppState, headers: &HeaderMap) -> Result<Option<Ca
     Ok(Some(Caller::Account(Box::new(caller))))
 }
 
-/// What every page's header and forms need: who is signed in, and the form token.
-#[derive(Debug, Clone, Default)]
+/// What every page's header and forms need: who is signed in, and the form token (which
+/// `Debug` never shows).
+#[derive(Clone, Default)]
 pub struct Nav {
     pub email: Option<String>,
     pub admin: bool,
     /// The synchronizer token for this person's forms (empty when signed out).
     pub csrf: String,
+}
+
+impl std::fmt::Debug for Nav {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Nav").field("email", &self.email).field("admin", &self.admin).finish_non_exhaustive()
+    }
 }
 
 impl Nav {
@@ -261,5 +268,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Nav {
             Some(a) => Nav { email: Some(a.email.as_str().to_owned()), admin: a.admin, csrf },
             None => Nav::default(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Nav;
+
+    #[test]
+    fn debug_never_shows_the_form_token() {
+        let nav = Nav { email: Some("ann@example.com".into()), admin: false, csrf: "FORM-TOKEN-VALUE".into() };
+        let shown = format!("{nav:?}");
+        assert!(shown.contains("ann@example.com") && !shown.contains("FORM-TOKEN-VALUE"), "{shown}");
     }
 }
