@@ -4,7 +4,8 @@ use super::{account, parse_email, store_failure, when};
 use crate::cli::output::{Failure, OTHER};
 use anyhow::anyhow;
 use lethe_core::account::{Password, PasswordHash};
-use lethe_core::keyring::{wrap_under_password, Keyring};
+use lethe_core::keyring::Keyring;
+use lethe_server::service::sign_up::credentials as credentials_for;
 use lethe_store::{AccountChange, NewAccount, Store, StoreError, StoredKeyring};
 
 /// What a new password gives an account: its hash, and a new keyring wrapped under it.
@@ -17,13 +18,10 @@ pub struct Credentials {
 /// Argon2id, slow on purpose).
 pub async fn credentials(password: Password) -> Result<Credentials, Failure> {
     tokio::task::spawn_blocking(move || {
-        let hash = password.hash().map_err(|e| Failure::other(anyhow!(e)))?;
-        let ring = Keyring::generate();
-        let (password_wrap, wrap_salt, wrap_kdf) = wrap_under_password(&ring, password.expose().as_bytes());
-        Ok(Credentials {
-            hash,
-            keyring: StoredKeyring { public_key: ring.public(), password_wrap, wrap_salt, wrap_kdf },
-        })
+        // The same hash and wrap as the pages' sign-up and password reset.
+        let (hash, keyring) =
+            credentials_for(&password, &Keyring::generate()).map_err(|e| Failure::other(anyhow!(e)))?;
+        Ok(Credentials { hash, keyring })
     })
     .await
     .map_err(Failure::other)?
