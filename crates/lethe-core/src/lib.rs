@@ -6,6 +6,7 @@
 //! Layout, one line per module:
 //! - [`account`]: accounts' credentials: e-mail addresses, API keys, passwords, random tokens,
 //!   TOTP secrets and recovery codes.
+//! - [`audit`]: the audit trail's chain hashes, signed checkpoints and the verifier.
 //! - [`token`]: link tokens (`T`, `M`), their parsing, and the lookup ids derived from them.
 //! - [`crypto`]: sealing secret content and share links under keys derived from tokens.
 //! - [`e2e`]: the end-to-end format the browser and CLI encrypt with (key in the URL fragment).
@@ -20,6 +21,7 @@
 //! - [`clock`]: time as a parameter, so expiry is testable without sleeping.
 
 pub mod account;
+pub mod audit;
 pub mod clock;
 pub mod crypto;
 #[cfg(test)]

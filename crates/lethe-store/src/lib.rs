@@ -7,6 +7,8 @@
 //!   sweep).
 //! - [`accounts`]: the [`AccountStore`] contract (accounts, API keys, sessions, single-use
 //!   tokens, recovery codes), with its records in [`accounts_model`].
+//! - [`audit`]: the [`AuditStore`] contract (the chained audit trail, checkpoints, retention).
+//! - [`scope`]: who a record belongs to ([`Scope`]: an account or a team).
 //! - [`effects`]: records that commit with a state change (audit entries, outbox messages), and
 //!   the [`EffectLog`] that reads them back.
 //! - [`hits`]: counters behind the rate limits ([`HitCounter`]), shared across instances.
@@ -21,6 +23,7 @@
 
 pub mod accounts;
 pub mod accounts_model;
+pub mod audit;
 mod columns;
 pub mod config;
 pub mod effects;
@@ -28,6 +31,7 @@ pub mod error;
 pub mod handles;
 pub mod hits;
 pub mod model;
+pub mod scope;
 pub mod secrets;
 
 #[cfg(any(test, feature = "conformance"))]
@@ -42,6 +46,7 @@ pub use accounts_model::{
     AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
     NewSession, NewToken, SessionRecord, StoredKeyring, TokenKind, TokenRecord,
 };
+pub use audit::{AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
 pub use config::{StoreConfig, StoreLocation};
 pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
 pub use error::StoreError;
@@ -52,6 +57,7 @@ pub use model::{
 };
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use scope::{Scope, TeamId};
 pub use secrets::SecretStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;

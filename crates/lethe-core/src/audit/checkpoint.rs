@@ -1,0 +1,1 @@
+//! Signed checkpoints over the chains' heads (to be written).

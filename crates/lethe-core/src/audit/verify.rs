@@ -1,0 +1,1 @@
+//! Verifying a log: chains and checkpoints (to be written).
