@@ -1,7 +1,7 @@
 //! Lethe's domain: what a secret is, how long it lives, and how it is sealed at rest.
 //!
-//! This crate does no I/O (but for reading or creating the server key's file), so every rule
-//! here can be tested without a server or a database.
+//! This crate does no I/O (but for reading or creating the server key's and the audit key's
+//! files), so every rule here can be tested without a server or a database.
 //!
 //! Layout, one line per module:
 //! - [`account`]: accounts' credentials: e-mail addresses, API keys, passwords, random tokens,
@@ -29,6 +29,7 @@ mod doc_vectors;
 pub mod e2e;
 pub mod generate;
 pub mod kdf;
+mod key_file;
 pub mod keyring;
 pub mod padding;
 pub mod policy;

@@ -17,3 +17,6 @@ pub mod checkpoint;
 pub mod verify;
 
 pub use chain::{entry_hash, ChainedEntry, EntryFields, GENESIS};
+pub use checkpoint::{
+    link, sign, verify_signature, AuditKey, AuditPublicKey, ChainMark, CheckpointBody, CheckpointError,
+};
