@@ -1,5 +1,6 @@
-//! Test support: reads the ```` ```<tag> ```` blocks of `docs/crypto.md` into `name = value`
-//! maps, so the published test vectors and the code cannot drift apart.
+//! Test support: reads the ```` ```<tag> ```` blocks of `docs/crypto.md` (or of another
+//! document) into `name = value` maps, so the published test vectors and the code cannot
+//! drift apart.
 
 use std::collections::HashMap;
 
@@ -7,10 +8,15 @@ const CRYPTO_MD: &str = include_str!("../../../docs/crypto.md");
 
 /// Every block fenced as ```` ```tag ```` in docs/crypto.md.
 pub fn blocks(tag: &str) -> Vec<HashMap<String, String>> {
+    blocks_in(CRYPTO_MD, tag)
+}
+
+/// Every block fenced as ```` ```tag ```` in `doc`.
+pub fn blocks_in(doc: &str, tag: &str) -> Vec<HashMap<String, String>> {
     let opening = format!("```{tag}");
     let mut out = Vec::new();
     let mut current: Option<HashMap<String, String>> = None;
-    for line in CRYPTO_MD.lines() {
+    for line in doc.lines() {
         match (line.trim(), current.as_mut()) {
             (l, None) if l == opening => current = Some(HashMap::new()),
             ("```", Some(_)) => out.extend(current.take()),

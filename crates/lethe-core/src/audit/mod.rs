@@ -16,7 +16,11 @@ pub mod chain;
 pub mod checkpoint;
 pub mod verify;
 
+#[cfg(test)]
+mod doc_vectors;
+
 pub use chain::{entry_hash, ChainedEntry, EntryFields, GENESIS};
 pub use checkpoint::{
     link, sign, verify_signature, AuditKey, AuditPublicKey, ChainMark, CheckpointBody, CheckpointError,
 };
+pub use verify::{Report, StoredCheckpoint, Verifier};
