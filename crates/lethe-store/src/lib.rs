@@ -63,13 +63,13 @@ pub use model::{
 pub use postgres::PostgresStore;
 pub use scope::{Scope, TeamId};
 pub use secrets::SecretStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 pub use teams::TeamStore;
 pub use teams_model::{
     Member, MemberChange, Membership, NewTeam, NewTeamInvite, Role, TeamInviteId, TeamInviteRecord, TeamRecord,
     TeamSettings,
 };
-#[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use std::sync::Arc;

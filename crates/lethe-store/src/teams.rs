@@ -77,8 +77,13 @@ pub trait TeamStore: Send + Sync + 'static {
     ) -> Result<bool, StoreError>;
 
     /// Renames the team (and sets `updated`); `false` if there is no such team.
-    async fn rename_team(&self, team: TeamId, name: &str, now: UnixTime, effects: Vec<Effect>)
-        -> Result<bool, StoreError>;
+    async fn rename_team(
+        &self,
+        team: TeamId,
+        name: &str,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<bool, StoreError>;
 
     /// Deletes the team with its members, invites and API keys, in one transaction; `false` if
     /// there was none.

@@ -150,7 +150,12 @@ async fn owners(tx: &impl GenericClient, team: TeamId) -> Result<u64, Fail> {
 }
 
 /// What a change of `account` to `to` (`None`: removal) does, with the team held.
-async fn judged(tx: &impl GenericClient, team: TeamId, account: AccountId, to: Option<Role>) -> Result<MemberChange, Fail> {
+async fn judged(
+    tx: &impl GenericClient,
+    team: TeamId,
+    account: AccountId,
+    to: Option<Role>,
+) -> Result<MemberChange, Fail> {
     if !lock_team(tx, team).await? {
         return Ok(MemberChange::NotFound);
     }
@@ -174,7 +179,11 @@ pub(crate) async fn set_role(
     Ok(change)
 }
 
-pub(crate) async fn remove_member(tx: &impl GenericClient, team: TeamId, account: AccountId) -> Result<MemberChange, Fail> {
+pub(crate) async fn remove_member(
+    tx: &impl GenericClient,
+    team: TeamId,
+    account: AccountId,
+) -> Result<MemberChange, Fail> {
     let change = judged(tx, team, account, None).await?;
     if change == MemberChange::Done {
         let p: Params<'_> = &[&team, &account];
@@ -200,7 +209,10 @@ pub(crate) async fn update_settings(
 /// Stores an invite if its inviter may manage the team now. `FOR SHARE` holds the inviter's
 /// membership, so a demotion running at the same time either commits first (and the insert
 /// finds no manager) or waits for the invite and then withdraws it.
-pub(crate) async fn create_invite(tx: &impl GenericClient, new: &NewTeamInvite) -> Result<Option<TeamInviteRecord>, Fail> {
+pub(crate) async fn create_invite(
+    tx: &impl GenericClient,
+    new: &NewTeamInvite,
+) -> Result<Option<TeamInviteRecord>, Fail> {
     let sql = concat!(
         "WITH inviter AS (SELECT team, account FROM team_members ",
         "WHERE team = $2 AND account = $5 AND role IN ('owner', 'admin') FOR SHARE) ",
@@ -216,7 +228,11 @@ pub(crate) async fn create_invite(tx: &impl GenericClient, new: &NewTeamInvite) 
     found.map(|r| invite_at(&r)).transpose()
 }
 
-pub(crate) async fn invites(c: &impl GenericClient, team: TeamId, now: UnixTime) -> Result<Vec<TeamInviteRecord>, Fail> {
+pub(crate) async fn invites(
+    c: &impl GenericClient,
+    team: TeamId,
+    now: UnixTime,
+) -> Result<Vec<TeamInviteRecord>, Fail> {
     let sql = concat!(
         "SELECT ",
         invite_cols!(),
@@ -259,10 +275,12 @@ pub(crate) async fn team_api_keys(c: &impl GenericClient, team: TeamId) -> Resul
 pub(crate) async fn leave_all(tx: &impl GenericClient, account: AccountId) -> Result<(), Fail> {
     let sql = "SELECT t.id FROM teams t JOIN team_members m ON m.team = t.id \
                WHERE m.account = $1 AND m.role = 'owner' ORDER BY t.id FOR UPDATE OF t";
-    let owned: Vec<TeamId> = rows(tx, sql, &[&account]).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+    let owned: Vec<TeamId> =
+        rows(tx, sql, &[&account]).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
     for team in owned {
         let others = "SELECT count(*) FROM team_members WHERE team = $1 AND role = 'owner' AND account <> $2";
-        let n: i64 = rows(tx, others, &[&team, &account]).await?.first().map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
+        let n: i64 =
+            rows(tx, others, &[&team, &account]).await?.first().map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
         if n > 0 {
             continue;
         }

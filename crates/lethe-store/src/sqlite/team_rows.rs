@@ -65,14 +65,13 @@ fn all<T>(
 }
 
 pub(crate) fn create_team(c: &Connection, new: &NewTeam) -> Result<Option<TeamRecord>, StoreError> {
-    let owner = c.prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")?.query_row([new.owner], |_| Ok(())).optional()?;
+    let owner =
+        c.prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")?.query_row([new.owner], |_| Ok(())).optional()?;
     if owner.is_none() {
         return Ok(None);
     }
-    let sql = format!(
-        "INSERT INTO teams (name, created, updated) VALUES (?1, ?2, ?2) RETURNING {}",
-        TEAM.replace("t.", "")
-    );
+    let sql =
+        format!("INSERT INTO teams (name, created, updated) VALUES (?1, ?2, ?2) RETURNING {}", TEAM.replace("t.", ""));
     let mut st = c.prepare_cached(&sql)?;
     let mut rows = st.query(params![new.name, new.created])?;
     let team = match rows.next()? {
@@ -135,7 +134,12 @@ fn drop_invites_of(c: &Connection, team: TeamId, account: AccountId) -> Result<(
     Ok(())
 }
 
-pub(crate) fn set_role(c: &Connection, team: TeamId, account: AccountId, role: Role) -> Result<MemberChange, StoreError> {
+pub(crate) fn set_role(
+    c: &Connection,
+    team: TeamId,
+    account: AccountId,
+    role: Role,
+) -> Result<MemberChange, StoreError> {
     let change = judge(membership(c, team, account)?, Some(role), owners(c, team)?);
     if change == MemberChange::Done {
         let sql = "UPDATE team_members SET role = ?3 WHERE team = ?1 AND account = ?2";
@@ -157,7 +161,12 @@ pub(crate) fn remove_member(c: &Connection, team: TeamId, account: AccountId) ->
     Ok(change)
 }
 
-pub(crate) fn update_settings(c: &Connection, team: TeamId, s: &TeamSettings, now: UnixTime) -> Result<bool, StoreError> {
+pub(crate) fn update_settings(
+    c: &Connection,
+    team: TeamId,
+    s: &TeamSettings,
+    now: UnixTime,
+) -> Result<bool, StoreError> {
     let sql = "UPDATE teams SET max_ttl = ?2, require_passphrase = ?3, require_sign_in = ?4, \
                audit_retention_days = ?5, updated = ?6 WHERE id = ?1";
     let p = params![team, s.max_ttl, s.require_passphrase, s.require_sign_in, retention_column(s), now];
@@ -214,7 +223,8 @@ pub(crate) fn accept_invite(
     if bound.is_some_and(|b| b != email.as_str()) || membership(c, team, account)?.is_some() {
         return Ok(None);
     }
-    let join = "INSERT INTO team_members (team, account, role, joined) SELECT ?1, id, ?3, ?4 FROM accounts WHERE id = ?2";
+    let join =
+        "INSERT INTO team_members (team, account, role, joined) SELECT ?1, id, ?3, ?4 FROM accounts WHERE id = ?2";
     if exec(c, join, params![team, account, role.as_str(), now])? == 0 {
         return Ok(None);
     }

@@ -66,7 +66,12 @@ impl TeamStore for SqliteStore {
             .await
     }
 
-    async fn remove_member(&self, team: TeamId, account: AccountId, fx: Vec<Effect>) -> Result<MemberChange, StoreError> {
+    async fn remove_member(
+        &self,
+        team: TeamId,
+        account: AccountId,
+        fx: Vec<Effect>,
+    ) -> Result<MemberChange, StoreError> {
         self.writer
             .write(move |c| {
                 let change = rows::remove_member(c, team, account)?;
