@@ -66,6 +66,11 @@ pub(crate) async fn exec(c: &impl GenericClient, sql: &str, p: Params<'_>) -> Re
     Ok(c.execute(&st, p).await?)
 }
 
+/// Runs one change statement; whether it changed exactly one row.
+pub(crate) async fn changed(c: &impl GenericClient, sql: &str, p: Params<'_>) -> Result<bool, Fail> {
+    Ok(exec(c, sql, p).await? == 1)
+}
+
 async fn rows(c: &impl GenericClient, sql: &str, p: Params<'_>) -> Result<Vec<Row>, Fail> {
     let st = c.prepare_cached(sql).await?;
     Ok(c.query(&st, p).await?)

@@ -103,22 +103,12 @@ impl TeamStore for PostgresStore {
 
     async fn rename_team(&self, team: TeamId, name: &str, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let sql = "UPDATE teams SET name = $2, updated = $3 WHERE id = $1";
-        change!(
-            self,
-            fx,
-            |tx| async { Ok::<_, super::retry::Fail>(rows::exec(&tx, sql, &[&team, &name, &now]).await? == 1) },
-            done_bool
-        )
+        change!(self, fx, |tx| rows::changed(&tx, sql, &[&team, &name, &now]), done_bool)
     }
 
     async fn delete_team(&self, team: TeamId, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let sql = "DELETE FROM teams WHERE id = $1";
-        change!(
-            self,
-            fx,
-            |tx| async { Ok::<_, super::retry::Fail>(rows::exec(&tx, sql, &[&team]).await? == 1) },
-            done_bool
-        )
+        change!(self, fx, |tx| rows::changed(&tx, sql, &[&team]), done_bool)
     }
 
     async fn create_team_invite(
@@ -136,12 +126,7 @@ impl TeamStore for PostgresStore {
 
     async fn revoke_team_invite(&self, team: TeamId, id: TeamInviteId, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let sql = "DELETE FROM team_invites WHERE team = $1 AND id = $2";
-        change!(
-            self,
-            fx,
-            |tx| async { Ok::<_, super::retry::Fail>(rows::exec(&tx, sql, &[&team, &id]).await? == 1) },
-            done_bool
-        )
+        change!(self, fx, |tx| rows::changed(&tx, sql, &[&team, &id]), done_bool)
     }
 
     async fn accept_team_invite(
