@@ -44,8 +44,10 @@ pub trait AccountStore: Send + Sync + 'static {
     /// ends the account's sessions in the same transaction.
     async fn update_account(&self, id: AccountId, change: AccountChange, now: UnixTime) -> Result<bool, StoreError>;
 
-    /// Deletes the account with its sessions, API keys, recovery codes and tokens, in one
-    /// transaction; `false` if there was none.
+    /// Deletes the account with its sessions, API keys, recovery codes, tokens, team
+    /// memberships and team invites, in one transaction; `false` if there was none. A team it
+    /// alone owned passes to its longest-standing admin, else member, or goes if it was the
+    /// only member (see [`crate::TeamStore`]).
     async fn delete_account(&self, id: AccountId) -> Result<bool, StoreError>;
 
     /// Stores a new API key; `false` (nothing stored) if the account does not exist,
@@ -145,8 +147,9 @@ pub trait AccountStore: Send + Sync + 'static {
     /// How many unused recovery codes the account has.
     async fn recovery_codes_left(&self, account: AccountId) -> Result<u64, StoreError>;
 
-    /// Deletes up to `batch` sessions and up to `batch` tokens that expired by `now`; call
-    /// again until [`AccountSweep::is_empty`].
+    /// Deletes up to `batch` sessions, up to `batch` tokens and up to `batch` team invites
+    /// (counted with the tokens) that expired by `now`; call again until
+    /// [`AccountSweep::is_empty`].
     async fn sweep_accounts(&self, now: UnixTime, batch: u32) -> Result<AccountSweep, StoreError>;
 }
 

@@ -100,6 +100,8 @@ pub struct NewApiKey {
     /// The account's private key wrapped under this key (`WrapPurpose::ApiKey`), if the key
     /// may open the account's links.
     pub keyring_wrap: Option<Vec<u8>>,
+    /// The team the key acts for, if any; `account` must then be a member of it.
+    pub team: Option<crate::scope::TeamId>,
 }
 
 /// An API key as stored.
@@ -115,6 +117,8 @@ pub struct ApiKeyRecord {
     pub revoked_at: Option<UnixTime>,
     /// See [`NewApiKey::keyring_wrap`].
     pub keyring_wrap: Option<Vec<u8>>,
+    /// See [`NewApiKey::team`].
+    pub team: Option<crate::scope::TeamId>,
 }
 
 impl ApiKeyRecord {

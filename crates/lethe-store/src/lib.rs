@@ -8,6 +8,8 @@
 //! - [`accounts`]: the [`AccountStore`] contract (accounts, API keys, sessions, single-use
 //!   tokens, recovery codes), with its records in [`accounts_model`].
 //! - [`audit`]: the [`AuditStore`] contract (the chained audit trail, checkpoints, retention).
+//! - [`teams`]: the [`TeamStore`] contract (teams, members and roles, invites, settings, team
+//!   API keys), with its records in [`teams_model`].
 //! - [`scope`]: who a record belongs to ([`Scope`]: an account or a team).
 //! - [`effects`]: records that commit with a state change (audit entries, outbox messages), and
 //!   the [`EffectLog`] that reads them back.
@@ -33,6 +35,8 @@ pub mod hits;
 pub mod model;
 pub mod scope;
 pub mod secrets;
+pub mod teams;
+pub mod teams_model;
 
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
@@ -61,13 +65,18 @@ pub use scope::{Scope, TeamId};
 pub use secrets::SecretStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use teams::TeamStore;
+pub use teams_model::{
+    Member, MemberChange, Membership, NewTeam, NewTeamInvite, Role, TeamInviteId, TeamInviteRecord, TeamRecord,
+    TeamSettings,
+};
 
 use async_trait::async_trait;
 use std::sync::Arc;
 
 /// Everything a backend offers: every contract, plus health.
 #[async_trait]
-pub trait Store: SecretStore + EffectLog + HitCounter + AccountStore {
+pub trait Store: SecretStore + EffectLog + HitCounter + AccountStore + TeamStore {
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
 

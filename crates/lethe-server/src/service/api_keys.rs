@@ -43,6 +43,7 @@ impl Secrets {
             created: now,
             expires_at: expires_in.map(|s| now + s),
             keyring_wrap: caller.keyring.get().map(|k| k.wrap(&under)),
+            team: None,
         };
         match self.store.create_api_key(new).await {
             Ok(true) => Ok(key),

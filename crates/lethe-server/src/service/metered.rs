@@ -281,6 +281,21 @@ mod tests {
     };
     lethe_store::account_store_methods!(down_accounts);
 
+    /// Every teams call fails the same way.
+    macro_rules! down_teams {
+        ($($name:ident($($arg:ident: $ty:ty),*) -> $ok:ty;)*) => {
+            #[async_trait]
+            impl lethe_store::TeamStore for Down {
+                $(async fn $name(&self, $(_: $ty),*) -> Result<$ok, StoreError> { down() })*
+            }
+        };
+    }
+    use lethe_store::{
+        Member, MemberChange, Membership, NewTeam, NewTeamInvite, Role, TeamId, TeamInviteId, TeamInviteRecord,
+        TeamRecord, TeamSettings,
+    };
+    lethe_store::team_store_methods!(down_teams);
+
     #[async_trait]
     impl Store for Down {
         fn backend(&self) -> &'static str {

@@ -58,6 +58,7 @@ pub async fn account_with(s: &TestServer, email: &str, wrap: bool, expires_at: O
         created: T0,
         expires_at,
         keyring_wrap,
+        team: None,
     };
     assert!(store.create_api_key(stored).await.unwrap());
     TestAccount { record, key: key.expose().to_owned() }

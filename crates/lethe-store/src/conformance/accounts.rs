@@ -34,6 +34,7 @@ pub async fn key(store: &dyn Store, account: i64, expires_at: Option<i64>) -> (A
         created: NOW,
         expires_at,
         keyring_wrap: None,
+        team: None,
     };
     assert!(store.create_api_key(new).await.expect("key stored"), "the account exists");
     let id = key.key_id();
@@ -146,6 +147,7 @@ pub async fn deleting_an_account_deletes_everything_of_it(store: Arc<dyn Store>)
         created: NOW,
         expires_at: None,
         keyring_wrap: None,
+        team: None,
     };
     assert!(!store.create_api_key(new).await.expect("refused quietly"));
     assert_eq!(store.api_key(&orphan.key_id(), NOW).await.expect("lookup"), None);
@@ -190,6 +192,7 @@ pub async fn only_usable_keys_are_found(store: Arc<dyn Store>) {
         created: NOW,
         expires_at: None,
         keyring_wrap: None,
+        team: None,
     };
     assert!(matches!(store.create_api_key(taken).await, Err(StoreError::AlreadyExists(_))));
 }

@@ -70,6 +70,7 @@ pub async fn api_key_and_session_wraps_round_trip(store: Arc<dyn Store>) {
             created: NOW,
             expires_at: None,
             keyring_wrap: wrap.clone(),
+            team: None,
         };
         assert!(store.create_api_key(new).await.expect("key"));
         let (found, _) = store.api_key(&key.key_id(), NOW).await.expect("lookup").expect("found");

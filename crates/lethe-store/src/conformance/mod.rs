@@ -15,6 +15,10 @@
 //! - [`quota`]: live-secret quotas refuse before writing, and ended secrets make room.
 //! - [`viewers`]: viewers kept on owned receipts when the consume wins, sign-in rules that keep
 //!   secrets from the one-step take, refused viewers counted, the dashboard's paged listing.
+//! - [`teams`]: the creator owns the team, never a team without an owner (not even under
+//!   racing demotions), settings, team API keys, account deletion handing teams on.
+//! - [`team_invites`]: invites used once under races, expiring, bound to an address, never
+//!   adding an existing member.
 //! - [`keyring`]: keyrings with accounts, wraps with keys and sessions, links sealed to an
 //!   owner (the share link cleared at every ending).
 
@@ -30,6 +34,8 @@ pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod sweeping;
+pub mod team_invites;
+pub mod teams;
 pub mod viewers;
 
 use crate::model::NewSecret;
@@ -126,7 +132,16 @@ macro_rules! conformance_tests {
             viewers::secrets_that_need_sign_in_are_not_taken_in_one_step,
             viewers::refused_viewers_are_all_counted_while_the_secret_waits,
             viewers::owned_filters_by_status_at_now_and_by_name,
-            viewers::owned_pages_have_no_gaps_or_repeats
+            viewers::owned_pages_have_no_gaps_or_repeats,
+            teams::creating_a_team_makes_its_creator_owner,
+            teams::roles_change_and_members_leave_but_never_the_last_owner,
+            teams::concurrent_demotions_of_the_last_two_owners_have_one_winner,
+            teams::settings_and_names_round_trip,
+            teams::team_api_keys_are_listed_per_team_and_go_with_the_team,
+            teams::deleting_an_account_keeps_its_teams_owned,
+            team_invites::an_invite_is_used_once_and_never_after_expiry,
+            team_invites::racing_accepts_of_one_invite_have_one_winner,
+            team_invites::an_invite_for_another_address_or_a_member_stays_usable
         );
     };
     (@each $make:path; $($group:ident :: $name:ident),* $(,)?) => {

@@ -23,9 +23,11 @@ macro_rules! account_cols {
 }
 macro_rules! key_cols {
     () => {
-        "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at, k.keyring_wrap"
+        "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at, k.keyring_wrap, \
+         k.team_id"
     };
 }
+pub(crate) use key_cols;
 macro_rules! session_cols {
     () => {
         "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, s.client_addr, \
@@ -33,7 +35,7 @@ macro_rules! session_cols {
     };
 }
 const ACCOUNT_WIDTH: usize = 14;
-const KEY_WIDTH: usize = 9;
+const KEY_WIDTH: usize = 10;
 const SESSION_WIDTH: usize = 10;
 
 fn hash32(v: Vec<u8>, what: &'static str) -> Result<[u8; 32], Fail> {
@@ -57,7 +59,7 @@ fn account_at(r: &Row, i: usize) -> Result<AccountRecord, Fail> {
     })
 }
 
-fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, Fail> {
+pub(crate) fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, Fail> {
     let key_id: String = r.try_get(i)?;
     Ok(ApiKeyRecord {
         key_id: KeyId::parse(&key_id).map_err(|_| StoreError::corrupt("API key id"))?,
@@ -69,6 +71,7 @@ fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, Fail> {
         last_used: r.try_get(i + 6)?,
         revoked_at: r.try_get(i + 7)?,
         keyring_wrap: r.try_get(i + 8)?,
+        team: r.try_get(i + 9)?,
     })
 }
 
@@ -88,7 +91,7 @@ fn session_at(r: &Row, i: usize) -> Result<SessionRecord, Fail> {
 }
 
 /// A unique constraint refused the insert: the record exists.
-fn exists(e: tokio_postgres::Error, what: &'static str) -> Fail {
+pub(crate) fn exists(e: tokio_postgres::Error, what: &'static str) -> Fail {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
         Fail::Store(StoreError::AlreadyExists(what))
     } else {
@@ -138,10 +141,12 @@ pub(crate) async fn list_accounts(c: &impl GenericClient, after: i64, limit: u32
 }
 
 pub(crate) async fn create_api_key(c: &impl GenericClient, new: &NewApiKey) -> Result<bool, Fail> {
-    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at, keyring_wrap) \
-               SELECT $1, id, $3, $4, $5, $6, $7 FROM accounts WHERE id = $2";
+    // A team key only for a member of the team, checked in the insert itself.
+    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at, keyring_wrap, team_id) \
+               SELECT $1, id, $3, $4, $5, $6, $7, $8 FROM accounts WHERE id = $2 AND ($8::bigint IS NULL OR EXISTS \
+               (SELECT 1 FROM team_members m WHERE m.team = $8 AND m.account = $2))";
     let st = c.prepare_cached(sql).await?;
-    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
+    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 8] = [
         &new.key_id.as_str(),
         &new.account,
         &&new.key_hash[..],
@@ -149,6 +154,7 @@ pub(crate) async fn create_api_key(c: &impl GenericClient, new: &NewApiKey) -> R
         &new.created,
         &new.expires_at,
         &new.keyring_wrap,
+        &new.team,
     ];
     Ok(c.execute(&st, &p).await.map_err(|e| exists(e, "an API key with this id"))? == 1)
 }

@@ -96,9 +96,16 @@ impl AccountStore for PostgresStore {
         .await
     }
 
+    /// In one transaction with handing on the teams the account alone owns (`team_rows`).
     async fn delete_account(&self, id: AccountId) -> Result<bool, StoreError> {
-        self.run(move |c| {
-            Box::pin(async move { Ok(exec(&c, "DELETE FROM accounts WHERE id = $1", &[&id]).await? == 1) })
+        self.run(move |mut c| {
+            Box::pin(async move {
+                let tx = c.transaction().await?;
+                super::team_rows::leave_all(&tx, id).await?;
+                let found = exec(&tx, "DELETE FROM accounts WHERE id = $1", &[&id]).await? == 1;
+                tx.commit().await?;
+                Ok(found)
+            })
         })
         .await
     }
@@ -259,9 +266,11 @@ impl AccountStore for PostgresStore {
                                 WHERE idle_expires_at <= $1 OR expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
                 let tokens = "DELETE FROM account_tokens WHERE hash IN (SELECT hash FROM account_tokens \
                               WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+                let invites = "DELETE FROM team_invites WHERE id IN (SELECT id FROM team_invites \
+                               WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
                 Ok(AccountSweep {
                     sessions: exec(&c, sessions, &[&now, &batch]).await?,
-                    tokens: exec(&c, tokens, &[&now, &batch]).await?,
+                    tokens: exec(&c, tokens, &[&now, &batch]).await? + exec(&c, invites, &[&now, &batch]).await?,
                 })
             })
         })

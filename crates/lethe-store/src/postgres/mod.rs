@@ -28,6 +28,8 @@ mod migrate;
 mod retry;
 mod rows;
 mod secrets;
+mod team_rows;
+mod teams;
 mod viewer_rows;
 
 use crate::config::{redact_url, StoreConfig, StoreLocation};

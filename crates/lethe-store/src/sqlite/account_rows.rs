@@ -14,13 +14,13 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row};
 /// The account columns, in the order [`account_at`] reads them, for table alias `a`.
 const ACCOUNT: &str = "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, \
      a.totp_enabled_at, a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step";
-const KEY: &str =
-    "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, k.revoked_at, k.keyring_wrap";
+pub(crate) const KEY: &str = "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, \
+     k.revoked_at, k.keyring_wrap, k.team_id";
 const SESSION: &str = "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, \
      s.client_addr, s.keyring_wrap, s.second_factor_pending";
 /// Columns after [`ACCOUNT`], [`KEY`] and [`SESSION`].
 const ACCOUNT_WIDTH: usize = 14;
-const KEY_WIDTH: usize = 9;
+const KEY_WIDTH: usize = 10;
 const SESSION_WIDTH: usize = 10;
 
 fn hash32(v: Vec<u8>, what: &'static str) -> Result<[u8; 32], StoreError> {
@@ -44,7 +44,7 @@ pub(crate) fn account_at(r: &Row, i: usize) -> Result<AccountRecord, StoreError>
     })
 }
 
-fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, StoreError> {
+pub(crate) fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, StoreError> {
     let key_id: String = r.get(i)?;
     Ok(ApiKeyRecord {
         key_id: KeyId::parse(&key_id).map_err(|_| StoreError::corrupt("API key id"))?,
@@ -56,6 +56,7 @@ fn key_at(r: &Row, i: usize) -> Result<ApiKeyRecord, StoreError> {
         last_used: r.get(i + 6)?,
         revoked_at: r.get(i + 7)?,
         keyring_wrap: r.get(i + 8)?,
+        team: r.get(i + 9)?,
     })
 }
 
@@ -76,7 +77,7 @@ fn session_at(r: &Row, i: usize) -> Result<SessionRecord, StoreError> {
 
 /// A unique or primary-key constraint refused the insert: the record exists. (Other
 /// constraint failures stay errors.)
-fn exists(e: rusqlite::Error, what: &'static str) -> StoreError {
+pub(crate) fn exists(e: rusqlite::Error, what: &'static str) -> StoreError {
     match &e {
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == ErrorCode::ConstraintViolation
@@ -143,6 +144,7 @@ pub(crate) fn exec(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Resul
 
 /// Deletes an account's dependants, then the account (in the caller's savepoint).
 pub(crate) fn delete_account(c: &Connection, id: i64) -> Result<bool, StoreError> {
+    super::team_rows::leave_all(c, id)?;
     for table in ["sessions", "api_keys", "recovery_codes", "account_tokens"] {
         exec(c, &format!("DELETE FROM {table} WHERE account = ?1"), [id])?;
     }
@@ -150,8 +152,10 @@ pub(crate) fn delete_account(c: &Connection, id: i64) -> Result<bool, StoreError
 }
 
 pub(crate) fn create_api_key(c: &Connection, new: &NewApiKey) -> Result<bool, StoreError> {
-    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at, keyring_wrap) \
-               SELECT ?1, id, ?3, ?4, ?5, ?6, ?7 FROM accounts WHERE id = ?2";
+    // A team key only for a member of the team, checked in the insert itself.
+    let sql = "INSERT INTO api_keys (key_id, account, key_hash, name, created, expires_at, keyring_wrap, team_id) \
+               SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8 FROM accounts WHERE id = ?2 AND (?8 IS NULL OR EXISTS \
+               (SELECT 1 FROM team_members m WHERE m.team = ?8 AND m.account = ?2))";
     let p = params![
         new.key_id.as_str(),
         new.account,
@@ -159,7 +163,8 @@ pub(crate) fn create_api_key(c: &Connection, new: &NewApiKey) -> Result<bool, St
         new.name,
         new.created,
         new.expires_at,
-        new.keyring_wrap
+        new.keyring_wrap,
+        new.team
     ];
     let n = c.prepare_cached(sql)?.execute(p).map_err(|e| exists(e, "an API key with this id"))?;
     Ok(n == 1)

@@ -221,9 +221,12 @@ impl AccountStore for SqliteStore {
                                 WHERE idle_expires_at <= ?1 OR expires_at <= ?1 LIMIT ?2)";
                 let tokens = "DELETE FROM account_tokens WHERE hash IN (SELECT hash FROM account_tokens \
                               WHERE expires_at <= ?1 LIMIT ?2)";
+                let invites = "DELETE FROM team_invites WHERE id IN (SELECT id FROM team_invites \
+                               WHERE expires_at <= ?1 LIMIT ?2)";
                 Ok(AccountSweep {
                     sessions: rows::exec(c, sessions, params![now, batch])? as u64,
-                    tokens: rows::exec(c, tokens, params![now, batch])? as u64,
+                    tokens: (rows::exec(c, tokens, params![now, batch])? + rows::exec(c, invites, params![now, batch])?)
+                        as u64,
                 })
             })
             .await

@@ -19,6 +19,8 @@ pub use overflow::body_in_first_overflow_page;
 mod readers;
 mod receipt_row;
 mod rows;
+mod team_rows;
+mod teams;
 mod viewer_rows;
 mod writer;
 

@@ -46,6 +46,7 @@ pub async fn create(
         created: now,
         expires_at,
         keyring_wrap,
+        team: None,
     };
     match store.create_api_key(new).await {
         Ok(true) => {}
