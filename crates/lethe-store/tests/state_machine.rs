@@ -85,6 +85,7 @@ fn new_secret(m: &ReceiptToken, created: UnixTime, ttl: i64, passphrase: bool) -
         quota: None,
         owner_seal: None,
         viewer_rule: Default::default(),
+        scope: None,
     }
 }
 

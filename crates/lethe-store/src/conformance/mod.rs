@@ -69,6 +69,7 @@ pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
         quota: None,
         owner_seal: None,
         viewer_rule: Default::default(),
+        scope: None,
     }
 }
 
