@@ -6,6 +6,8 @@
 //!   attempt counting and lockout, burning, tombstones and late attempts, recent receipts.
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
+//! - [`audit`]: entries chain per scope, filtered pages, checkpoints, retention, the sweeper's
+//!   `secret.expired`, racing appends.
 //! - [`hits`]: rate-limit counters count every hit, per bucket and window, alone or in batches.
 //! - [`accounts`]: unique e-mails, paged listings, cascading deletes, usable API keys.
 //! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
@@ -22,6 +24,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod accounts;
+pub mod audit;
 pub mod effects;
 pub mod hits;
 pub mod keyring;
@@ -97,6 +100,13 @@ macro_rules! conformance_tests {
             effects::effects_commit_with_the_change_they_belong_to,
             effects::effects_are_not_written_when_nothing_changed,
             effects::failure_effects_follow_the_outcome,
+            audit::entries_chain_per_scope,
+            audit::winning_changes_chain_their_entries_and_losers_write_none,
+            audit::pages_filter_and_follow_without_gaps,
+            audit::checkpoints_are_numbered_one_after_another,
+            audit::pruning_moves_the_base_and_keeps_the_rest,
+            audit::the_sweeper_records_owned_secrets_that_expired_unread,
+            audit::racing_appends_to_one_chain_link_up,
             hits::hits_count_per_bucket_and_window,
             hits::concurrent_hits_are_all_counted,
             hits::old_windows_are_forgotten,
