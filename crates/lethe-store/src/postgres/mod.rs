@@ -178,4 +178,6 @@ impl Store for PostgresStore {
 }
 
 #[cfg(test)]
+mod audit_tests;
+#[cfg(test)]
 mod tests;
