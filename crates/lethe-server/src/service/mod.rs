@@ -23,6 +23,7 @@ pub mod conceal;
 pub mod error;
 pub mod metered;
 mod metered_accounts;
+mod metered_audit;
 pub mod quotas;
 pub mod receipts;
 pub mod reveal;
