@@ -8,6 +8,7 @@
 //! - [`effects`]: effects commit with their change, and only then.
 //! - [`audit`]: entries chain per scope, filtered pages, checkpoints, retention, the sweeper's
 //!   `secret.expired`, racing appends.
+//! - [`account_effects`]: the effects of account, session, key and receipt changes.
 //! - [`hits`]: rate-limit counters count every hit, per bucket and window, alone or in batches.
 //! - [`accounts`]: unique e-mails, paged listings, cascading deletes, usable API keys.
 //! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
@@ -23,6 +24,7 @@
 // The suite is test code even where it compiles as a module for other crates' tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod account_effects;
 pub mod accounts;
 pub mod audit;
 pub mod effects;
@@ -107,6 +109,8 @@ macro_rules! conformance_tests {
             audit::pruning_moves_the_base_and_keeps_the_rest,
             audit::the_sweeper_records_owned_secrets_that_expired_unread,
             audit::racing_appends_to_one_chain_link_up,
+            account_effects::account_changes_write_effects_only_when_they_change,
+            account_effects::receipt_looks_and_late_attempts_write_effects_only_when_they_change,
             hits::hits_count_per_bucket_and_window,
             hits::concurrent_hits_are_all_counted,
             hits::old_windows_are_forgotten,

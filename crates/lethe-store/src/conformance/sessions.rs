@@ -9,7 +9,7 @@ use crate::accounts_model::{AccountChange, NewSession, NewToken, TokenKind, MAX_
 use crate::Store;
 use std::sync::Arc;
 
-fn session(id: u8, account: i64, idle: i64, absolute: i64) -> NewSession {
+pub fn session(id: u8, account: i64, idle: i64, absolute: i64) -> NewSession {
     NewSession {
         id: [id; 32],
         account,
