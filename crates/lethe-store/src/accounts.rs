@@ -11,11 +11,15 @@
 //! "Last used" and "last seen" are written at most once per [`TOUCH_EVERY`] seconds per key
 //! or session, in the statement's own condition, so an automation's every request does not
 //! cost a write.
+//!
+//! The changes an audit trail records take `effects` ([`crate::effects`]), written in the
+//! same transaction and only when the change happened, as each method says.
 
 use crate::accounts_model::{
     AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
     NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
 };
+use crate::effects::Effect;
 use crate::StoreError;
 use async_trait::async_trait;
 use lethe_core::account::{Email, KeyId};
@@ -41,8 +45,14 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn list_accounts(&self, after: AccountId, limit: u32) -> Result<Vec<AccountSummary>, StoreError>;
 
     /// Applies `change` (and sets `updated`); `false` if there is no such account. Disabling
-    /// ends the account's sessions in the same transaction.
-    async fn update_account(&self, id: AccountId, change: AccountChange, now: UnixTime) -> Result<bool, StoreError>;
+    /// ends the account's sessions in the same transaction. `effects` only if a row changed.
+    async fn update_account(
+        &self,
+        id: AccountId,
+        change: AccountChange,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<bool, StoreError>;
 
     /// Deletes the account with its sessions, API keys, recovery codes, tokens, team
     /// memberships and team invites, in one transaction; `false` if there was none. A team it
@@ -51,8 +61,8 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn delete_account(&self, id: AccountId) -> Result<bool, StoreError>;
 
     /// Stores a new API key; `false` (nothing stored) if the account does not exist,
-    /// [`StoreError::AlreadyExists`] if the key id is taken.
-    async fn create_api_key(&self, new: NewApiKey) -> Result<bool, StoreError>;
+    /// [`StoreError::AlreadyExists`] if the key id is taken. `effects` only if it was created.
+    async fn create_api_key(&self, new: NewApiKey, effects: Vec<Effect>) -> Result<bool, StoreError>;
 
     /// The key with this id and its account, only if usable at `now`: not revoked, not
     /// expired, its account not disabled. The caller still compares the presented key with
@@ -64,16 +74,24 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn api_keys(&self, account: AccountId) -> Result<Vec<ApiKeyRecord>, StoreError>;
 
     /// Revokes a key of `account` (another account's key is left alone); `false` if it has no
-    /// such key or the key was revoked already.
-    async fn revoke_api_key(&self, account: AccountId, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError>;
+    /// such key or the key was revoked already. `effects` only if this call revoked it.
+    async fn revoke_api_key(
+        &self,
+        account: AccountId,
+        key_id: &KeyId,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<bool, StoreError>;
 
     /// Notes that the key was used at `now`, unless that was noted less than
-    /// [`TOUCH_EVERY`] seconds before; `true` if this call wrote.
-    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError>;
+    /// [`TOUCH_EVERY`] seconds before; `true` if this call wrote. `effects` only if it wrote
+    /// (the service passes them for a key's first use).
+    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime, effects: Vec<Effect>) -> Result<bool, StoreError>;
 
     /// Stores a new session (`last_seen` = `created`); `false` (nothing stored) if the account
-    /// does not exist. The user agent and address are cut to their maximum lengths.
-    async fn create_session(&self, new: NewSession) -> Result<bool, StoreError>;
+    /// does not exist. The user agent and address are cut to their maximum lengths. `effects`
+    /// only if it was stored.
+    async fn create_session(&self, new: NewSession, effects: Vec<Effect>) -> Result<bool, StoreError>;
 
     /// The session with this id and its account, only if usable at `now`: before both its
     /// idle and its absolute expiry, its account not disabled, and not waiting for its second
@@ -91,12 +109,13 @@ pub trait AccountStore: Send + Sync + 'static {
 
     /// Makes a live pending session usable: clears the flag, notes activity at `now` and sets
     /// the idle expiry to `idle_expires_at` (never past the absolute one). `false` if there
-    /// was no such live pending session.
+    /// was no such live pending session. `effects` only if this call confirmed it.
     async fn confirm_session(
         &self,
         id: &[u8; 32],
         now: UnixTime,
         idle_expires_at: UnixTime,
+        effects: Vec<Effect>,
     ) -> Result<bool, StoreError>;
 
     /// Counts a wrong second factor against a pending session; the failures so far, 0 if
@@ -113,12 +132,18 @@ pub trait AccountStore: Send + Sync + 'static {
     /// if this call wrote.
     async fn touch_session(&self, id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> Result<bool, StoreError>;
 
-    /// Ends one session (sign-out); `false` if there was none.
-    async fn delete_session(&self, id: &[u8; 32]) -> Result<bool, StoreError>;
+    /// Ends one session (sign-out); `false` if there was none. `effects` only if it ended one.
+    async fn delete_session(&self, id: &[u8; 32], effects: Vec<Effect>) -> Result<bool, StoreError>;
 
     /// Ends every session of `account` except `keep` (the caller's own, after a password
-    /// change); all of them with `None`. Returns how many ended.
-    async fn delete_sessions(&self, account: AccountId, keep: Option<[u8; 32]>) -> Result<u64, StoreError>;
+    /// change); all of them with `None`. Returns how many ended. `effects` only if at least one
+    /// ended.
+    async fn delete_sessions(
+        &self,
+        account: AccountId,
+        keep: Option<[u8; 32]>,
+        effects: Vec<Effect>,
+    ) -> Result<u64, StoreError>;
 
     /// The sessions of an account, expired ones not yet swept included, newest first.
     async fn sessions(&self, account: AccountId) -> Result<Vec<SessionRecord>, StoreError>;
@@ -165,22 +190,22 @@ macro_rules! account_store_methods {
             account(id: AccountId) -> Option<AccountRecord>;
             account_by_email(email: &Email) -> Option<AccountRecord>;
             list_accounts(after: AccountId, limit: u32) -> Vec<AccountSummary>;
-            update_account(id: AccountId, change: AccountChange, now: UnixTime) -> bool;
+            update_account(id: AccountId, change: AccountChange, now: UnixTime, effects: Vec<Effect>) -> bool;
             delete_account(id: AccountId) -> bool;
-            create_api_key(new: NewApiKey) -> bool;
+            create_api_key(new: NewApiKey, effects: Vec<Effect>) -> bool;
             api_key(key_id: &KeyId, now: UnixTime) -> Option<(ApiKeyRecord, AccountRecord)>;
             api_keys(account: AccountId) -> Vec<ApiKeyRecord>;
-            revoke_api_key(account: AccountId, key_id: &KeyId, now: UnixTime) -> bool;
-            touch_api_key(key_id: &KeyId, now: UnixTime) -> bool;
-            create_session(new: NewSession) -> bool;
+            revoke_api_key(account: AccountId, key_id: &KeyId, now: UnixTime, effects: Vec<Effect>) -> bool;
+            touch_api_key(key_id: &KeyId, now: UnixTime, effects: Vec<Effect>) -> bool;
+            create_session(new: NewSession, effects: Vec<Effect>) -> bool;
             session(id: &[u8; 32], now: UnixTime) -> Option<(SessionRecord, AccountRecord)>;
             pending_session(id: &[u8; 32], now: UnixTime) -> Option<(SessionRecord, AccountRecord)>;
-            confirm_session(id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> bool;
+            confirm_session(id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime, effects: Vec<Effect>) -> bool;
             note_second_factor_failure(id: &[u8; 32]) -> u32;
             use_totp_step(account: AccountId, step: i64) -> bool;
             touch_session(id: &[u8; 32], now: UnixTime, idle_expires_at: UnixTime) -> bool;
-            delete_session(id: &[u8; 32]) -> bool;
-            delete_sessions(account: AccountId, keep: Option<[u8; 32]>) -> u64;
+            delete_session(id: &[u8; 32], effects: Vec<Effect>) -> bool;
+            delete_sessions(account: AccountId, keep: Option<[u8; 32]>, effects: Vec<Effect>) -> u64;
             sessions(account: AccountId) -> Vec<SessionRecord>;
             create_token(new: NewToken) -> bool;
             take_token(hash: &[u8; 32], kind: TokenKind, now: UnixTime) -> Option<TokenRecord>;

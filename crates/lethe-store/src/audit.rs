@@ -13,6 +13,7 @@
 //! Entries hold metadata only: never content, passphrases, tokens, links or key material (P7).
 
 use async_trait::async_trait;
+use lethe_core::audit::chain::{entry_hash, EntryFields};
 use lethe_core::audit::ChainedEntry;
 use lethe_core::clock::UnixTime;
 
@@ -65,6 +66,24 @@ impl AuditEntry {
             outcome: "success".to_owned(),
             detail: "{}".to_owned(),
         }
+    }
+
+    /// This entry's hash when it is chained after `prev` (`scope` is its scope's text).
+    pub fn hash_after(&self, scope: &str, prev: &[u8; 32]) -> [u8; 32] {
+        let fields = EntryFields {
+            scope,
+            at: self.at,
+            action: &self.action,
+            resource_type: &self.resource_type,
+            resource_id: &self.resource_id,
+            resource_name: &self.resource_name,
+            actor: &self.actor,
+            client_addr: &self.client_addr,
+            user_agent: &self.user_agent,
+            outcome: &self.outcome,
+            detail: &self.detail,
+        };
+        entry_hash(prev, &fields)
     }
 }
 

@@ -6,7 +6,8 @@
 //! The consuming calls of [`crate::SecretStore`] take a list of effects and write them exactly
 //! when they change the secret (a won claim, a burn of a waiting secret, a counted failure),
 //! never when they lose a race or find the secret gone. [`EffectLog`] reads them back, in the
-//! order they committed, for the workers that act on them (audit export, mail, webhooks).
+//! order they committed, for the workers that act on them (mail, webhooks). Audit entries are
+//! read through [`crate::AuditStore`], chained per scope.
 //!
 //! Effects hold metadata only (short ids, states, times, addresses): never content, a
 //! passphrase, a token or a link (P7).
@@ -14,12 +15,13 @@
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
 
+use crate::audit::AuditEntry;
 use crate::StoreError;
 
 /// One record to write together with a state change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// An entry for the audit trail.
+    /// An entry for the audit trail, chained into its scope's chain in the same transaction.
     Audit(AuditEntry),
     /// A message for a delivery worker (mail, webhook), taken from the outbox after commit.
     Outbox(OutboxMessage),
@@ -37,20 +39,6 @@ pub struct ViewerNote {
     pub email: Option<String>,
     pub client_addr: String,
     pub user_agent: String,
-}
-
-/// Who did what to which record, and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub at: UnixTime,
-    /// What happened, e.g. `secret.viewed`, `secret.burned`.
-    pub action: String,
-    /// Who: an account id, or `anon`.
-    pub actor: String,
-    /// Which record, by its short one-way tag (`SecretId::short`).
-    pub subject: String,
-    /// Further metadata as JSON text (never content, passphrases or tokens).
-    pub detail: String,
 }
 
 /// Work for a delivery worker.
@@ -75,12 +63,9 @@ pub struct Logged<T> {
     pub item: T,
 }
 
-/// Reading back what the consuming calls committed.
+/// Reading back the outbox messages the consuming calls committed.
 #[async_trait]
 pub trait EffectLog: Send + Sync + 'static {
-    /// Audit entries with a position above `after`, oldest first, at most `limit`.
-    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError>;
-
     /// Outbox messages with a position above `after`, oldest first, at most `limit`.
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError>;
 }

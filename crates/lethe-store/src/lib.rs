@@ -12,11 +12,12 @@
 //!   API keys), with its records in [`teams_model`].
 //! - [`scope`]: who a record belongs to ([`Scope`]: an account or a team).
 //! - [`effects`]: records that commit with a state change (audit entries, outbox messages), and
-//!   the [`EffectLog`] that reads them back.
+//!   the [`EffectLog`] that reads the outbox back.
 //! - [`hits`]: counters behind the rate limits ([`HitCounter`]), shared across instances.
 //! - [`model`]: the records that cross the contracts.
 //! - [`error`]: the one error type, classified as unavailable, conflict or bug.
-//! - `columns`: the schema text both backends share (receipt columns, cleared columns).
+//! - `columns`, `audit_row`: the schema text both backends share (receipt columns, cleared
+//!   columns, audit columns).
 //! - [`config`]: which backend, from the database URL; pool and timeouts; URL redaction.
 //! - [`handles`]: row numbers in links (FF1) and the block allocator that hands them out.
 //! - `sqlite/`: the embedded backend (writer thread with group commit, reader pool).
@@ -26,6 +27,7 @@
 pub mod accounts;
 pub mod accounts_model;
 pub mod audit;
+mod audit_row;
 mod columns;
 pub mod config;
 pub mod effects;
@@ -50,9 +52,9 @@ pub use accounts_model::{
     AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
     NewSession, NewToken, SessionRecord, StoredKeyring, TokenKind, TokenRecord,
 };
-pub use audit::{AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
+pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
 pub use config::{StoreConfig, StoreLocation};
-pub use effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
+pub use effects::{Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
 pub use error::StoreError;
 pub use hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 pub use model::{
@@ -76,7 +78,7 @@ use std::sync::Arc;
 
 /// Everything a backend offers: every contract, plus health.
 #[async_trait]
-pub trait Store: SecretStore + EffectLog + HitCounter + AccountStore + TeamStore {
+pub trait Store: SecretStore + EffectLog + HitCounter + AccountStore + AuditStore + TeamStore {
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
 

@@ -5,6 +5,8 @@ use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{Handle, ReceiptId, ReceiptKey, SecretId, SecretKey};
 
+use crate::scope::Scope;
+
 /// Everything needed to store a new secret and its receipt.
 #[derive(Debug, Clone)]
 pub struct NewSecret {
@@ -37,6 +39,9 @@ pub struct NewSecret {
     pub owner_seal: Option<OwnerSeal>,
     /// Who may view it.
     pub viewer_rule: ViewerRule,
+    /// The account or team it belongs to, whose audit chain its entries join; `None` for an
+    /// anonymous secret.
+    pub scope: Option<Scope>,
 }
 
 /// The `custid` of secrets created without an account. Receipts with it never record who
@@ -151,6 +156,7 @@ impl NewSecret {
             viewer_email: None,
             viewer_addr: None,
             viewer_agent: None,
+            scope: self.scope,
         }
     }
 }
@@ -207,6 +213,8 @@ pub struct ReceiptRecord {
     pub viewer_email: Option<String>,
     pub viewer_addr: Option<String>,
     pub viewer_agent: Option<String>,
+    /// The account or team the secret belongs to ([`NewSecret::scope`]).
+    pub scope: Option<Scope>,
 }
 
 impl ReceiptRecord {

@@ -74,13 +74,20 @@ pub trait SecretStore: Send + Sync + 'static {
     async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state).
-    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError>;
+    /// `effects` are written with the call that marks it (the first look), not with later ones.
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, effects: Vec<Effect>) -> Result<(), StoreError>;
 
     /// The tombstone of a secret that can no longer be revealed, found by its share token. Each
     /// call more than `LATE_ATTEMPT_GRACE_SECS` after the secret ended is recorded as a late
     /// attempt on the receipt: it can mean the link was intercepted (P6). A waiting secret's
-    /// receipt is returned unchanged.
-    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError>;
+    /// receipt is returned unchanged. `effects` are written only when this call records a late
+    /// attempt.
+    async fn tombstone(
+        &self,
+        key: SecretKey,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// The receipts created by `custid`, newest first.
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError>;
@@ -100,6 +107,8 @@ pub trait SecretStore: Send + Sync + 'static {
     /// and deletes up to `batch` receipts past their own expiry. Cost is proportional to what
     /// expired, not to what is stored; call repeatedly until [`SweepStats::is_empty`]. Several
     /// sweepers may run at once (one per instance): no row is counted by two of them, and none
-    /// blocks requests for long.
+    /// blocks requests for long. Each owned secret (with a scope) that a sweep ends as expired
+    /// gets its `secret.expired` audit entry ([`crate::AuditEntry::expired_unread`], at its
+    /// expiry) in the same transaction.
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError>;
 }

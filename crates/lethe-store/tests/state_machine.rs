@@ -85,6 +85,7 @@ fn new_secret(m: &ReceiptToken, created: UnixTime, ttl: i64, passphrase: bool) -
         quota: None,
         owner_seal: None,
         viewer_rule: Default::default(),
+        scope: None,
     }
 }
 
@@ -152,7 +153,7 @@ async fn run_case(
                 prop_assert_eq!(r.map(|r| r.state_at(m.now)), (!m.receipt_gone).then(|| m.seen()), "burn at {}", step);
             }
             Event::Open => {
-                let r = store.tombstone(key, m.now).await.expect("tombstone");
+                let r = store.tombstone(key, m.now, Vec::new()).await.expect("tombstone");
                 let ended_at = m.ended_at.or((m.now >= m.expires_at).then_some(m.expires_at));
                 if !m.receipt_gone && ended_at.is_some_and(|at| at + LATE_ATTEMPT_GRACE_SECS <= m.now) {
                     m.late += 1;

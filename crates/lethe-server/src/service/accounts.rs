@@ -39,7 +39,7 @@ impl Secrets {
         // to it (on SQLite every call is a job for the one writer thread).
         let stale = record.last_used.is_none_or(|at| now - at >= lethe_store::accounts::TOUCH_EVERY);
         if stale {
-            if let Err(e) = self.store.touch_api_key(&record.key_id, now).await {
+            if let Err(e) = self.store.touch_api_key(&record.key_id, now, Vec::new()).await {
                 tracing::warn!(error = %e, "could not note an API key's last use");
             }
         }

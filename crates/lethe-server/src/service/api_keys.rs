@@ -45,7 +45,7 @@ impl Secrets {
             keyring_wrap: caller.keyring.get().map(|k| k.wrap(&under)),
             team: None,
         };
-        match self.store.create_api_key(new).await {
+        match self.store.create_api_key(new, Vec::new()).await {
             Ok(true) => Ok(key),
             Ok(false) => Err(ServiceError::NotAuthorized),
             Err(StoreError::AlreadyExists(_)) => Err(ServiceError::internal("making an API key", "key id collision")),
@@ -63,6 +63,6 @@ impl Secrets {
         let Ok(key_id) = KeyId::parse(key_id) else {
             return Ok(false);
         };
-        Ok(self.store.revoke_api_key(caller.id, &key_id, self.now()).await?)
+        Ok(self.store.revoke_api_key(caller.id, &key_id, self.now(), Vec::new()).await?)
     }
 }

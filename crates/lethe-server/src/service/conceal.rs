@@ -6,7 +6,7 @@ use lethe_core::policy::Ttl;
 use lethe_core::state::ContentKind;
 use lethe_core::token::{ReceiptToken, SecretToken};
 use lethe_core::{crypto, e2e, kdf, padding};
-use lethe_store::{NewSecret, ReceiptRecord, StoreError, ViewerRule, ANONYMOUS_CUSTID};
+use lethe_store::{NewSecret, ReceiptRecord, Scope, StoreError, ViewerRule, ANONYMOUS_CUSTID};
 
 use zeroize::Zeroizing;
 
@@ -204,6 +204,7 @@ impl Secrets {
             None => None,
         };
         let now = self.now();
+        let scope = req.owner.as_ref().map(|o| Scope::Account(o.account));
         let new = NewSecret {
             handle,
             id,
@@ -222,6 +223,7 @@ impl Secrets {
             quota,
             owner_seal,
             viewer_rule: ViewerRule { sign_in: req.viewer_rule.needs_sign_in(), allowed: req.viewer_rule.allowed },
+            scope,
         };
         let receipt = new.receipt();
         self.store.create(new, vec![]).await.map_err(|e| match e {

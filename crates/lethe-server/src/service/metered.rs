@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use lethe_store::{
-    AttemptOutcome, AuditEntry, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage,
-    OwnedQuery, ReceiptRecord, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
+    AttemptOutcome, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage, OwnedQuery,
+    ReceiptRecord, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -101,12 +101,17 @@ impl SecretStore for MeteredStore {
         self.timed("receipt", self.inner.receipt(key)).await
     }
 
-    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
-        self.timed("mark_receipt_seen", self.inner.mark_receipt_seen(key, now)).await
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, effects: Vec<Effect>) -> Result<(), StoreError> {
+        self.timed("mark_receipt_seen", self.inner.mark_receipt_seen(key, now, effects)).await
     }
 
-    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
-        self.timed("tombstone", self.inner.tombstone(key, now)).await
+    async fn tombstone(
+        &self,
+        key: SecretKey,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.timed("tombstone", self.inner.tombstone(key, now, effects)).await
     }
 
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
@@ -128,10 +133,6 @@ impl SecretStore for MeteredStore {
 
 #[async_trait]
 impl EffectLog for MeteredStore {
-    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
-        self.timed("audit_after", self.inner.audit_after(after, limit)).await
-    }
-
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
         self.timed("outbox_after", self.inner.outbox_after(after, limit)).await
     }
@@ -222,10 +223,15 @@ mod tests {
         async fn receipt(&self, _: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
             down()
         }
-        async fn mark_receipt_seen(&self, _: ReceiptKey, _: UnixTime) -> Result<(), StoreError> {
+        async fn mark_receipt_seen(&self, _: ReceiptKey, _: UnixTime, _: Vec<Effect>) -> Result<(), StoreError> {
             down()
         }
-        async fn tombstone(&self, _: SecretKey, _: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+        async fn tombstone(
+            &self,
+            _: SecretKey,
+            _: UnixTime,
+            _: Vec<Effect>,
+        ) -> Result<Option<ReceiptRecord>, StoreError> {
             down()
         }
         async fn recent(&self, _: &str, _: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
@@ -244,9 +250,6 @@ mod tests {
 
     #[async_trait]
     impl EffectLog for Down {
-        async fn audit_after(&self, _: i64, _: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
-            down()
-        }
         async fn outbox_after(&self, _: i64, _: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
             down()
         }
@@ -276,8 +279,8 @@ mod tests {
     }
     use lethe_core::account::{Email, KeyId};
     use lethe_store::{
-        AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount, NewApiKey,
-        NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
+        AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, Effect, NewAccount,
+        NewApiKey, NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
     };
     lethe_store::account_store_methods!(down_accounts);
 
@@ -295,6 +298,39 @@ mod tests {
         TeamRecord, TeamSettings,
     };
     lethe_store::team_store_methods!(down_teams);
+
+    #[async_trait]
+    impl lethe_store::AuditStore for Down {
+        async fn append_audit(&self, _: Vec<lethe_store::AuditEntry>) -> Result<(), StoreError> {
+            down()
+        }
+        async fn audit_page(&self, _: &lethe_store::AuditQuery) -> Result<Vec<lethe_store::AuditRecord>, StoreError> {
+            down()
+        }
+        async fn audit_chain(
+            &self,
+            _: lethe_store::Scope,
+            _: i64,
+            _: u32,
+        ) -> Result<Vec<lethe_store::AuditRecord>, StoreError> {
+            down()
+        }
+        async fn audit_heads(&self) -> Result<Vec<lethe_store::ChainHead>, StoreError> {
+            down()
+        }
+        async fn add_checkpoint(&self, _: lethe_store::StoredCheckpoint) -> Result<bool, StoreError> {
+            down()
+        }
+        async fn checkpoints(&self, _: i64, _: u32) -> Result<Vec<lethe_store::StoredCheckpoint>, StoreError> {
+            down()
+        }
+        async fn last_checkpoint(&self) -> Result<Option<lethe_store::StoredCheckpoint>, StoreError> {
+            down()
+        }
+        async fn prune_audit(&self, _: lethe_store::Scope, _: i64) -> Result<u64, StoreError> {
+            down()
+        }
+    }
 
     #[async_trait]
     impl Store for Down {

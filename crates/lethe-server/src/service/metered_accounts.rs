@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use lethe_core::account::{Email, KeyId};
 use lethe_core::clock::UnixTime;
 use lethe_store::{
-    AccountChange, AccountId, AccountRecord, AccountStore, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount,
-    NewApiKey, NewSession, NewToken, SessionRecord, StoreError, TokenKind, TokenRecord,
+    AccountChange, AccountId, AccountRecord, AccountStore, AccountSummary, AccountSweep, ApiKeyRecord, Effect,
+    NewAccount, NewApiKey, NewSession, NewToken, SessionRecord, StoreError, TokenKind, TokenRecord,
 };
 
 macro_rules! metered {

@@ -23,6 +23,7 @@ pub mod conceal;
 pub mod error;
 pub mod metered;
 mod metered_accounts;
+mod metered_audit;
 mod metered_teams;
 pub mod quotas;
 pub mod receipts;

@@ -33,7 +33,7 @@ impl Secrets {
             return Err(ServiceError::Unknown);
         }
         if !record.receipt_seen {
-            self.store.mark_receipt_seen(key, now).await?;
+            self.store.mark_receipt_seen(key, now, Vec::new()).await?;
             record.receipt_seen = true;
         }
         Ok(self.view(token, record))

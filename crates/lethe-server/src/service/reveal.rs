@@ -78,7 +78,7 @@ impl Secrets {
                 });
             }
         }
-        let tomb = self.store.tombstone(token.key(), now).await?.ok_or(ServiceError::Unknown)?;
+        let tomb = self.store.tombstone(token.key(), now, Vec::new()).await?.ok_or(ServiceError::Unknown)?;
         let state = tomb.state_at(now);
         let ended_at = match state {
             SecretState::Viewed => tomb.viewed_at,
@@ -243,7 +243,7 @@ impl Secrets {
     /// Looking it up records a late attempt on the receipt (P6).
     async fn gone(&self, token: &SecretToken) -> Result<ServiceError, ServiceError> {
         let now = self.now();
-        Ok(match self.store.tombstone(token.key(), now).await? {
+        Ok(match self.store.tombstone(token.key(), now, Vec::new()).await? {
             Some(r) if r.state_at(now) != SecretState::New => ServiceError::Gone(r.state_at(now)),
             _ => ServiceError::Unknown,
         })

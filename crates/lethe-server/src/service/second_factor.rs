@@ -97,7 +97,7 @@ impl Secrets {
             .ok_or_else(|| ServiceError::Invalid("This enrolment form is not valid: start again.".into()))?;
         let step = secret.verify(code, self.now(), None).ok_or_else(wrong_code)?;
         let stored = key.seal_totp(caller.id, &secret);
-        self.store.update_account(caller.id, AccountChange::Totp(Some(stored)), self.now()).await?;
+        self.store.update_account(caller.id, AccountChange::Totp(Some(stored)), self.now(), Vec::new()).await?;
         // The code just given must not sign in again.
         self.store.use_totp_step(caller.id, step).await?;
         let codes = self.new_recovery_codes(key, caller.id).await?;
@@ -118,7 +118,7 @@ impl Secrets {
             return Err(ServiceError::Invalid("The password is wrong. Nothing was changed.".into()));
         }
         self.check_factor(key, &account, code, true).await?.ok_or_else(wrong_code)?;
-        self.store.update_account(caller.id, AccountChange::Totp(None), self.now()).await?;
+        self.store.update_account(caller.id, AccountChange::Totp(None), self.now(), Vec::new()).await?;
         self.store.replace_recovery_codes(caller.id, Vec::new()).await?;
         tracing::info!(account = caller.id, "two-step sign-in turned off");
         Ok(())
@@ -162,12 +162,12 @@ impl Secrets {
             let failures = self.store.note_second_factor_failure(session).await?;
             let ended = failures >= PENDING_ATTEMPTS;
             if ended {
-                self.store.delete_session(session).await?;
+                self.store.delete_session(session, Vec::new()).await?;
             }
             return Ok(CodeOutcome::Wrong { ended });
         };
         let now = self.now();
-        if !self.store.confirm_session(session, now, now + self.policy().session_idle).await? {
+        if !self.store.confirm_session(session, now, now + self.policy().session_idle, Vec::new()).await? {
             return Ok(CodeOutcome::NoSession);
         }
         tracing::info!(

@@ -131,7 +131,7 @@ impl Secrets {
             keyring_wrap: keyring.as_ref().map(|k| k.wrap(&under)),
             second_factor_pending: pending,
         };
-        if !self.store.create_session(new).await? {
+        if !self.store.create_session(new, Vec::new()).await? {
             return Err(ServiceError::SignInFailed);
         }
         let caller = AccountCaller {
@@ -181,7 +181,7 @@ impl Secrets {
 
     /// Ends the session of `token` (signing out); nothing if it had ended.
     pub async fn sign_out(&self, token: &OpaqueToken) -> Result<(), ServiceError> {
-        self.store.delete_session(&token.hash()).await?;
+        self.store.delete_session(&token.hash(), Vec::new()).await?;
         Ok(())
     }
 
@@ -197,6 +197,6 @@ impl Secrets {
     /// such session (another account's session is never touched).
     pub async fn end_session(&self, caller: &AccountCaller, id: &[u8; 32]) -> Result<bool, ServiceError> {
         let own = self.store.sessions(caller.id).await?.iter().any(|s| &s.id == id);
-        Ok(own && self.store.delete_session(id).await?)
+        Ok(own && self.store.delete_session(id, Vec::new()).await?)
     }
 }

@@ -126,12 +126,12 @@ impl Secrets {
             })
             .await??;
         let change = AccountChange::Password { hash, keyring: Some(stored) };
-        self.store.update_account(account.id, change, self.now()).await?;
+        self.store.update_account(account.id, change, self.now(), Vec::new()).await?;
         let keep = match caller.via {
             super::Via::Session(id) => Some(id),
             super::Via::ApiKey(_) => None,
         };
-        self.store.delete_sessions(account.id, keep).await?;
+        self.store.delete_sessions(account.id, keep, Vec::new()).await?;
         tracing::info!(account = account.id, "password changed");
         Ok(())
     }
@@ -153,9 +153,9 @@ impl Secrets {
         let account = self.store.account(taken.account).await?.filter(|a| !a.disabled).ok_or_else(invalid)?;
         let (keyring, hash, stored) = self.blocking_kdf(move || fresh_credentials(&new)).await??;
         self.store
-            .update_account(account.id, AccountChange::Password { hash, keyring: Some(stored) }, self.now())
+            .update_account(account.id, AccountChange::Password { hash, keyring: Some(stored) }, self.now(), Vec::new())
             .await?;
-        self.store.delete_sessions(account.id, None).await?;
+        self.store.delete_sessions(account.id, None, Vec::new()).await?;
         let account = self.store.account(account.id).await?.ok_or_else(invalid)?;
         tracing::info!(account = account.id, "password reset with a reset link");
         self.start_session(account, Some(keyring), device).await

@@ -136,9 +136,9 @@ mod tests {
         let ann = store.create_account(new).await.expect("account");
         let expiring = BATCH + 50;
         for n in 0..expiring {
-            assert!(store.create_session(session(n, ann.id, 10)).await.expect("session"));
+            assert!(store.create_session(session(n, ann.id, 10), Vec::new()).await.expect("session"));
         }
-        assert!(store.create_session(session(expiring, ann.id, 3600)).await.expect("session"));
+        assert!(store.create_session(session(expiring, ann.id, 3600), Vec::new()).await.expect("session"));
         let token = NewToken {
             hash: [7; 32],
             kind: TokenKind::Invite,

@@ -138,7 +138,8 @@ pub async fn set_disabled(
     if disable && id == me.id {
         return Ok(super::notice_redirect("/admin", "You cannot disable your own account."));
     }
-    let done = app.secrets.store().update_account(id, AccountChange::Disabled(disable), app.secrets.now()).await;
+    let done =
+        app.secrets.store().update_account(id, AccountChange::Disabled(disable), app.secrets.now(), Vec::new()).await;
     let found = done.map_err(ServiceError::from)?;
     let notice = match (found, disable) {
         (false, _) => "There is no such account.",

@@ -60,7 +60,7 @@ pub async fn account_with(s: &TestServer, email: &str, wrap: bool, expires_at: O
         keyring_wrap,
         team: None,
     };
-    assert!(store.create_api_key(stored).await.unwrap());
+    assert!(store.create_api_key(stored, Vec::new()).await.unwrap());
     TestAccount { record, key: key.expose().to_owned() }
 }
 
@@ -189,7 +189,7 @@ async fn wrong_revoked_and_expired_credentials_are_refused_on_every_route() {
     let revoked = account_with(&s, "revoked@example.com", true, None).await;
     let store = s.secrets.store();
     let revoked_id = ApiKey::parse(&revoked.key).unwrap().key_id();
-    assert!(store.revoke_api_key(revoked.record.id, &revoked_id, T0).await.unwrap());
+    assert!(store.revoke_api_key(revoked.record.id, &revoked_id, T0, Vec::new()).await.unwrap());
     s.clock.advance(3601);
     let unknown = ApiKey::generate();
     let wrong = [

@@ -36,7 +36,7 @@ pub async fn key(store: &dyn Store, account: i64, expires_at: Option<i64>) -> (A
         keyring_wrap: None,
         team: None,
     };
-    assert!(store.create_api_key(new).await.expect("key stored"), "the account exists");
+    assert!(store.create_api_key(new, Vec::new()).await.expect("key stored"), "the account exists");
     let id = key.key_id();
     (key, id)
 }
@@ -67,15 +67,18 @@ pub async fn changes_apply_to_one_account(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
     let bob = account(&*store, "bob@example.com").await;
     let later = NOW + 10;
-    assert!(store.update_account(ann.id, AccountChange::PasswordHash(phc(9)), later).await.expect("password"));
-    assert!(store.update_account(ann.id, AccountChange::Admin(true), later).await.expect("admin"));
-    assert!(store.update_account(ann.id, AccountChange::Disabled(true), later).await.expect("disable"));
+    assert!(store
+        .update_account(ann.id, AccountChange::PasswordHash(phc(9)), later, Vec::new())
+        .await
+        .expect("password"));
+    assert!(store.update_account(ann.id, AccountChange::Admin(true), later, Vec::new()).await.expect("admin"));
+    assert!(store.update_account(ann.id, AccountChange::Disabled(true), later, Vec::new()).await.expect("disable"));
     let changed = store.account(ann.id).await.expect("read").expect("found");
     assert_eq!((changed.password_hash, changed.admin, changed.disabled, changed.updated), (phc(9), true, true, later));
     assert_eq!(store.account(bob.id).await.expect("read"), Some(bob.clone()), "the other account is untouched");
-    assert!(store.update_account(ann.id, AccountChange::Disabled(false), later).await.expect("enable"));
+    assert!(store.update_account(ann.id, AccountChange::Disabled(false), later, Vec::new()).await.expect("enable"));
     assert!(!store.account(ann.id).await.expect("read").expect("found").disabled);
-    assert!(!store.update_account(bob.id + 1000, AccountChange::Admin(true), later).await.expect("none"));
+    assert!(!store.update_account(bob.id + 1000, AccountChange::Admin(true), later, Vec::new()).await.expect("none"));
 }
 
 pub async fn accounts_are_listed_in_pages_by_id_with_their_key_counts(store: Arc<dyn Store>) {
@@ -112,7 +115,7 @@ pub async fn deleting_an_account_deletes_everything_of_it(store: Arc<dyn Store>)
             keyring_wrap: None,
             second_factor_pending: false,
         };
-        assert!(store.create_session(session).await.expect("session"));
+        assert!(store.create_session(session, Vec::new()).await.expect("session"));
         store.replace_recovery_codes(who, vec![[who as u8; 32], [0xEE; 32]]).await.expect("codes");
         let token = NewToken {
             hash: [who as u8 + 100; 32],
@@ -149,7 +152,7 @@ pub async fn deleting_an_account_deletes_everything_of_it(store: Arc<dyn Store>)
         keyring_wrap: None,
         team: None,
     };
-    assert!(!store.create_api_key(new).await.expect("refused quietly"));
+    assert!(!store.create_api_key(new, Vec::new()).await.expect("refused quietly"));
     assert_eq!(store.api_key(&orphan.key_id(), NOW).await.expect("lookup"), None);
 }
 
@@ -167,10 +170,10 @@ pub async fn only_usable_keys_are_found(store: Arc<dyn Store>) {
     assert!(store.api_key(&expiring, NOW + 59).await.expect("lookup").is_some());
     assert!(store.api_key(&expiring, NOW + 60).await.expect("lookup").is_none(), "expired at its deadline");
 
-    assert!(!store.revoke_api_key(bob.id, &id, NOW).await.expect("revoke"), "not bob's key to revoke");
+    assert!(!store.revoke_api_key(bob.id, &id, NOW, Vec::new()).await.expect("revoke"), "not bob's key to revoke");
     assert!(store.api_key(&id, NOW).await.expect("lookup").is_some());
-    assert!(store.revoke_api_key(ann.id, &id, NOW + 5).await.expect("revoke"));
-    assert!(!store.revoke_api_key(ann.id, &id, NOW + 6).await.expect("revoke"), "revoked once");
+    assert!(store.revoke_api_key(ann.id, &id, NOW + 5, Vec::new()).await.expect("revoke"));
+    assert!(!store.revoke_api_key(ann.id, &id, NOW + 6, Vec::new()).await.expect("revoke"), "revoked once");
     assert!(store.api_key(&id, NOW + 10).await.expect("lookup").is_none(), "a revoked key is not found");
     let listed = store.api_keys(ann.id).await.expect("list");
     assert_eq!(listed.len(), 2, "listings keep revoked keys");
@@ -179,9 +182,9 @@ pub async fn only_usable_keys_are_found(store: Arc<dyn Store>) {
     assert!(!revoked.is_active(NOW + 10));
 
     let (_, other) = key(&*store, bob.id, None).await;
-    assert!(store.update_account(bob.id, AccountChange::Disabled(true), NOW).await.expect("disable"));
+    assert!(store.update_account(bob.id, AccountChange::Disabled(true), NOW, Vec::new()).await.expect("disable"));
     assert!(store.api_key(&other, NOW).await.expect("lookup").is_none(), "a disabled account's keys do not work");
-    assert!(store.update_account(bob.id, AccountChange::Disabled(false), NOW).await.expect("enable"));
+    assert!(store.update_account(bob.id, AccountChange::Disabled(false), NOW, Vec::new()).await.expect("enable"));
     assert!(store.api_key(&other, NOW).await.expect("lookup").is_some());
 
     let taken = NewApiKey {
@@ -194,18 +197,18 @@ pub async fn only_usable_keys_are_found(store: Arc<dyn Store>) {
         keyring_wrap: None,
         team: None,
     };
-    assert!(matches!(store.create_api_key(taken).await, Err(StoreError::AlreadyExists(_))));
+    assert!(matches!(store.create_api_key(taken, Vec::new()).await, Err(StoreError::AlreadyExists(_))));
 }
 
 pub async fn key_use_is_written_at_most_once_a_minute(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
     let (_, id) = key(&*store, ann.id, None).await;
-    assert!(store.touch_api_key(&id, NOW).await.expect("touch"), "the first use is written");
-    assert!(!store.touch_api_key(&id, NOW + 59).await.expect("touch"), "not again within the minute");
+    assert!(store.touch_api_key(&id, NOW, Vec::new()).await.expect("touch"), "the first use is written");
+    assert!(!store.touch_api_key(&id, NOW + 59, Vec::new()).await.expect("touch"), "not again within the minute");
     let (found, _) = store.api_key(&id, NOW + 59).await.expect("lookup").expect("found");
     assert_eq!(found.last_used, Some(NOW));
-    assert!(store.touch_api_key(&id, NOW + 60).await.expect("touch"));
+    assert!(store.touch_api_key(&id, NOW + 60, Vec::new()).await.expect("touch"));
     assert_eq!(store.api_keys(ann.id).await.expect("list")[0].last_used, Some(NOW + 60));
     let unknown = ApiKey::generate().key_id();
-    assert!(!store.touch_api_key(&unknown, NOW).await.expect("touch"));
+    assert!(!store.touch_api_key(&unknown, NOW, Vec::new()).await.expect("touch"));
 }

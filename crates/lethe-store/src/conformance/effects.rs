@@ -1,28 +1,33 @@
 //! Promises about effects: written with the change they belong to, in its transaction, and
 //! never when the change did not happen.
 
+use super::audit::{assert_linked, entry};
 use super::{new_secret, NOW};
-use crate::effects::{AuditEntry, Effect, OutboxMessage};
+use crate::effects::{Effect, OutboxMessage};
 use crate::model::AttemptOutcome;
-use crate::Store;
+use crate::scope::Scope;
+use crate::{AuditQuery, Store};
+use lethe_core::audit::GENESIS;
 use std::sync::Arc;
 
+/// The chain the suite's effects join.
+const OWNER: Scope = Scope::Account(7);
+
 fn audit(action: &str) -> Effect {
-    Effect::Audit(AuditEntry {
-        at: NOW,
-        action: action.into(),
-        actor: "anon".into(),
-        subject: "0123456789".into(),
-        detail: "{}".into(),
-    })
+    Effect::Audit(entry(OWNER, action))
 }
 
 fn outbox(topic: &str) -> Effect {
     Effect::Outbox(OutboxMessage { created: NOW, topic: topic.into(), payload: format!("{{\"t\":\"{topic}\"}}") })
 }
 
+/// The actions of every stored entry, oldest first, after checking that they chain.
 async fn actions(store: &dyn Store) -> Vec<String> {
-    store.audit_after(0, 1000).await.expect("audit").into_iter().map(|l| l.item.action).collect()
+    let chain = store.audit_chain(OWNER, 0, 1000).await.expect("chain");
+    assert_linked(&chain, 0, GENESIS);
+    let page = store.audit_page(&AuditQuery { limit: 1000, ..Default::default() }).await.expect("page");
+    assert_eq!(page.len(), chain.len(), "every entry is on the one chain");
+    chain.into_iter().map(|r| r.entry.action).collect()
 }
 
 async fn topics(store: &dyn Store) -> Vec<String> {
@@ -41,19 +46,10 @@ pub async fn effects_commit_with_the_change_they_belong_to(store: Arc<dyn Store>
     store.burn(c.key(), NOW, vec![audit("burned"), outbox("burned")]).await.expect("burn");
     assert_eq!(actions(&*store).await, ["created", "viewed", "taken", "burned"]);
     assert_eq!(topics(&*store).await, ["created", "viewed", "burned"]);
-    let logged = store.audit_after(0, 1000).await.expect("audit");
-    assert!(logged.windows(2).all(|w| w[0].seq < w[1].seq), "positions grow in commit order");
-    assert_eq!(
-        logged[0].item,
-        AuditEntry {
-            at: NOW,
-            action: "created".into(),
-            actor: "anon".into(),
-            subject: "0123456789".into(),
-            detail: "{}".into()
-        }
-    );
-    let after = store.audit_after(logged[1].seq, 1000).await.expect("audit");
+    let logged = store.audit_chain(OWNER, 0, 1000).await.expect("chain");
+    assert!(logged.windows(2).all(|w| w[0].id < w[1].id), "ids grow with insertion");
+    assert_eq!(logged[0].entry, entry(OWNER, "created"), "an entry reads back as written");
+    let after = store.audit_chain(OWNER, logged[1].seq, 1000).await.expect("chain");
     assert_eq!(after.len(), 2, "reading resumes after a position");
     assert_eq!(store.outbox_after(0, 2).await.expect("outbox").len(), 2, "the limit holds");
     let o = &store.outbox_after(0, 1).await.expect("outbox")[0].item;

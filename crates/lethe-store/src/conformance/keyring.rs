@@ -41,17 +41,17 @@ pub async fn a_keyring_is_stored_with_its_account_replaced_and_cleared(store: Ar
 
     let later = NOW + 10;
     let replaced = AccountChange::Keyring(Some(stored_keyring(2)));
-    assert!(store.update_account(ann.id, replaced, later).await.expect("replace"));
+    assert!(store.update_account(ann.id, replaced, later, Vec::new()).await.expect("replace"));
     let read = store.account(ann.id).await.expect("read").expect("found");
     assert_eq!((read.keyring, read.updated), (Some(stored_keyring(2)), later));
     assert_eq!(store.account(bob.id).await.expect("read"), Some(bob.clone()), "the other account is untouched");
-    assert!(store.update_account(ann.id, AccountChange::Keyring(None), later).await.expect("clear"));
+    assert!(store.update_account(ann.id, AccountChange::Keyring(None), later, Vec::new()).await.expect("clear"));
     assert_eq!(store.account(ann.id).await.expect("read").expect("found").keyring, None);
-    assert!(!store.update_account(bob.id + 1000, AccountChange::Keyring(None), later).await.expect("none"));
+    assert!(!store.update_account(bob.id + 1000, AccountChange::Keyring(None), later, Vec::new()).await.expect("none"));
 
     let hash = phc(9);
     let both = AccountChange::Password { hash: hash.clone(), keyring: Some(stored_keyring(3)) };
-    assert!(store.update_account(ann.id, both, later + 1).await.expect("password and keyring"));
+    assert!(store.update_account(ann.id, both, later + 1, Vec::new()).await.expect("password and keyring"));
     let read = store.account(ann.id).await.expect("read").expect("found");
     assert_eq!((read.password_hash, read.keyring, read.updated), (hash, Some(stored_keyring(3)), later + 1));
     assert_eq!(store.account(bob.id).await.expect("read"), Some(bob.clone()), "the other account is untouched");
@@ -72,7 +72,7 @@ pub async fn api_key_and_session_wraps_round_trip(store: Arc<dyn Store>) {
             keyring_wrap: wrap.clone(),
             team: None,
         };
-        assert!(store.create_api_key(new).await.expect("key"));
+        assert!(store.create_api_key(new, Vec::new()).await.expect("key"));
         let (found, _) = store.api_key(&key.key_id(), NOW).await.expect("lookup").expect("found");
         assert_eq!(found.keyring_wrap, wrap);
         ids.push((key.key_id(), wrap));
@@ -93,7 +93,7 @@ pub async fn api_key_and_session_wraps_round_trip(store: Arc<dyn Store>) {
             keyring_wrap: wrap.clone(),
             second_factor_pending: false,
         };
-        assert!(store.create_session(new).await.expect("session"));
+        assert!(store.create_session(new, Vec::new()).await.expect("session"));
         let (found, _) = store.session(&[n; 32], NOW).await.expect("lookup").expect("found");
         assert_eq!(found.keyring_wrap, wrap);
         let listed = store.sessions(ann.id).await.expect("sessions");

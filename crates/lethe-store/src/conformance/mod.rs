@@ -6,6 +6,9 @@
 //!   attempt counting and lockout, burning, tombstones and late attempts, recent receipts.
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
+//! - [`audit`]: entries chain per scope, filtered pages, checkpoints, retention, the sweeper's
+//!   `secret.expired`, racing appends.
+//! - [`account_effects`]: the effects of account, session, key and receipt changes.
 //! - [`hits`]: rate-limit counters count every hit, per bucket and window, alone or in batches.
 //! - [`accounts`]: unique e-mails, paged listings, cascading deletes, usable API keys.
 //! - [`sessions`]: live sessions, throttled activity, sign-outs, single-use tokens under
@@ -25,7 +28,9 @@
 // The suite is test code even where it compiles as a module for other crates' tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod account_effects;
 pub mod accounts;
+pub mod audit;
 pub mod effects;
 pub mod hits;
 pub mod keyring;
@@ -75,6 +80,7 @@ pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
         quota: None,
         owner_seal: None,
         viewer_rule: Default::default(),
+        scope: None,
     }
 }
 
@@ -102,6 +108,15 @@ macro_rules! conformance_tests {
             effects::effects_commit_with_the_change_they_belong_to,
             effects::effects_are_not_written_when_nothing_changed,
             effects::failure_effects_follow_the_outcome,
+            audit::entries_chain_per_scope,
+            audit::winning_changes_chain_their_entries_and_losers_write_none,
+            audit::pages_filter_and_follow_without_gaps,
+            audit::checkpoints_are_numbered_one_after_another,
+            audit::pruning_moves_the_base_and_keeps_the_rest,
+            audit::the_sweeper_records_owned_secrets_that_expired_unread,
+            audit::racing_appends_to_one_chain_link_up,
+            account_effects::account_changes_write_effects_only_when_they_change,
+            account_effects::receipt_looks_and_late_attempts_write_effects_only_when_they_change,
             hits::hits_count_per_bucket_and_window,
             hits::concurrent_hits_are_all_counted,
             hits::old_windows_are_forgotten,

@@ -25,7 +25,7 @@ fn pending(id: u8, account: i64, idle: i64) -> NewSession {
 
 pub async fn a_pending_session_signs_nothing_in_until_confirmed(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
-    assert!(store.create_session(pending(1, ann.id, 300)).await.expect("create"));
+    assert!(store.create_session(pending(1, ann.id, 300), Vec::new()).await.expect("create"));
     assert!(store.session(&[1; 32], NOW).await.expect("lookup").is_none(), "not signed in yet");
     let (s, owner) = store.pending_session(&[1; 32], NOW).await.expect("lookup").expect("pending");
     assert!(s.second_factor_pending);
@@ -35,39 +35,48 @@ pub async fn a_pending_session_signs_nothing_in_until_confirmed(store: Arc<dyn S
     assert_eq!(store.note_second_factor_failure(&[1; 32]).await.expect("fail"), 2);
     assert_eq!(store.note_second_factor_failure(&[9; 32]).await.expect("fail"), 0, "no such session");
 
-    assert!(store.confirm_session(&[1; 32], NOW + 10, NOW + 1800).await.expect("confirm"));
+    assert!(store.confirm_session(&[1; 32], NOW + 10, NOW + 1800, Vec::new()).await.expect("confirm"));
     let (s, _) = store.session(&[1; 32], NOW + 11).await.expect("lookup").expect("signed in");
     assert_eq!((s.second_factor_pending, s.last_seen, s.idle_expires_at), (false, NOW + 10, NOW + 1800));
     assert!(store.pending_session(&[1; 32], NOW + 11).await.expect("lookup").is_none(), "no longer pending");
-    assert!(!store.confirm_session(&[1; 32], NOW + 12, NOW + 1800).await.expect("confirm"), "once");
+    assert!(!store.confirm_session(&[1; 32], NOW + 12, NOW + 1800, Vec::new()).await.expect("confirm"), "once");
     assert_eq!(store.note_second_factor_failure(&[1; 32]).await.expect("fail"), 0, "only pending ones count");
 
-    assert!(store.create_session(pending(2, ann.id, 300)).await.expect("create"));
+    assert!(store.create_session(pending(2, ann.id, 300), Vec::new()).await.expect("create"));
     assert!(store.pending_session(&[2; 32], NOW + 300).await.expect("lookup").is_none(), "idle expiry");
-    assert!(!store.confirm_session(&[2; 32], NOW + 300, NOW + 1800).await.expect("confirm"), "too late");
+    assert!(!store.confirm_session(&[2; 32], NOW + 300, NOW + 1800, Vec::new()).await.expect("confirm"), "too late");
     let listed = store.sessions(ann.id).await.expect("list");
     assert!(listed.iter().any(|s| s.id == [2; 32] && s.second_factor_pending), "listed with its flag");
 
-    assert!(store.create_session(pending(3, ann.id, 300)).await.expect("create"));
-    assert!(store.update_account(ann.id, AccountChange::Disabled(true), NOW).await.expect("disable"));
+    assert!(store.create_session(pending(3, ann.id, 300), Vec::new()).await.expect("create"));
+    assert!(store.update_account(ann.id, AccountChange::Disabled(true), NOW, Vec::new()).await.expect("disable"));
     assert!(store.pending_session(&[3; 32], NOW).await.expect("lookup").is_none(), "disabled account");
 }
 
 pub async fn totp_is_set_and_cleared_with_its_last_step(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
     assert_eq!((ann.totp_sealed.as_deref(), ann.totp_enabled_at, ann.totp_last_step), (None, None, None));
-    assert!(store.update_account(ann.id, AccountChange::Totp(Some(vec![7; 48])), NOW + 5).await.expect("on"));
+    assert!(store
+        .update_account(ann.id, AccountChange::Totp(Some(vec![7; 48])), NOW + 5, Vec::new())
+        .await
+        .expect("on"));
     assert!(store.use_totp_step(ann.id, 100).await.expect("step"));
     let a = store.account(ann.id).await.expect("read").expect("found");
     assert_eq!((a.totp_sealed.as_deref(), a.totp_enabled_at), (Some(&[7; 48][..]), Some(NOW + 5)));
     assert_eq!(a.totp_last_step, Some(100));
-    assert!(store.update_account(ann.id, AccountChange::Totp(Some(vec![8; 48])), NOW + 6).await.expect("again"));
+    assert!(store
+        .update_account(ann.id, AccountChange::Totp(Some(vec![8; 48])), NOW + 6, Vec::new())
+        .await
+        .expect("again"));
     let a = store.account(ann.id).await.expect("read").expect("found");
     assert_eq!((a.totp_enabled_at, a.totp_last_step), (Some(NOW + 6), None), "a new secret forgets the step");
-    assert!(store.update_account(ann.id, AccountChange::Totp(None), NOW + 7).await.expect("off"));
+    assert!(store.update_account(ann.id, AccountChange::Totp(None), NOW + 7, Vec::new()).await.expect("off"));
     let a = store.account(ann.id).await.expect("read").expect("found");
     assert_eq!((a.totp_sealed, a.totp_enabled_at, a.totp_last_step), (None, None, None));
-    assert!(!store.update_account(ann.id + 1000, AccountChange::Totp(None), NOW).await.expect("no such account"));
+    assert!(!store
+        .update_account(ann.id + 1000, AccountChange::Totp(None), NOW, Vec::new())
+        .await
+        .expect("no such account"));
 }
 
 pub async fn a_totp_step_is_used_once_and_only_after_the_last(store: Arc<dyn Store>) {

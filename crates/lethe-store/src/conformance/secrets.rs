@@ -179,19 +179,20 @@ pub async fn a_burn_racing_a_reveal_has_one_winner(store: Arc<dyn Store>) {
 pub async fn tombstones_record_late_attempts_but_not_waiting_secrets(store: Arc<dyn Store>) {
     let n = new_secret(&*store, 3600, false).await;
     store.create(n.clone(), vec![]).await.expect("create");
-    let waiting = store.tombstone(n.secret_key(), NOW).await.expect("tombstone").expect("receipt");
+    let waiting = store.tombstone(n.secret_key(), NOW, Vec::new()).await.expect("tombstone").expect("receipt");
     assert_eq!((waiting.late_attempts, waiting.state), (0, SecretState::New));
     store.claim(n.secret_key(), NOW, vec![]).await.expect("claim");
-    let reload = store.tombstone(n.secret_key(), NOW + 10).await.expect("tombstone").expect("receipt");
+    let reload = store.tombstone(n.secret_key(), NOW + 10, Vec::new()).await.expect("tombstone").expect("receipt");
     assert_eq!(reload.late_attempts, 0, "a reload right after viewing is within the grace period");
     let grace = lethe_core::policy::LATE_ATTEMPT_GRACE_SECS;
-    store.tombstone(n.secret_key(), NOW + grace).await.expect("tombstone");
-    let t = store.tombstone(n.secret_key(), NOW + grace + 60).await.expect("tombstone").expect("receipt");
+    store.tombstone(n.secret_key(), NOW + grace, Vec::new()).await.expect("tombstone");
+    let t = store.tombstone(n.secret_key(), NOW + grace + 60, Vec::new()).await.expect("tombstone").expect("receipt");
     assert_eq!((t.late_attempts, t.last_late_attempt), (2, Some(NOW + grace + 60)));
-    assert!(store.tombstone(SecretToken::generate().key(), NOW).await.expect("tombstone").is_none());
+    assert!(store.tombstone(SecretToken::generate().key(), NOW, Vec::new()).await.expect("tombstone").is_none());
     let expired = new_secret(&*store, 60, false).await;
     store.create(expired.clone(), vec![]).await.expect("create");
-    let t = store.tombstone(expired.secret_key(), NOW + 60 + grace).await.expect("tombstone").expect("receipt");
+    let t =
+        store.tombstone(expired.secret_key(), NOW + 60 + grace, Vec::new()).await.expect("tombstone").expect("receipt");
     assert_eq!((t.late_attempts, t.state_at(NOW + 60 + grace)), (1, SecretState::Expired), "expiry ends it too");
 }
 
@@ -204,7 +205,7 @@ pub async fn foreign_keys_find_nothing(store: Arc<dyn Store>) {
     assert!(!store.claim(forged, NOW, vec![]).await.expect("claim"));
     assert!(store.take_unprotected(forged, NOW, true, vec![]).await.expect("take").is_none());
     assert_eq!(store.record_failure(forged, 5, NOW, vec![], vec![]).await.expect("fail"), AttemptOutcome::Gone);
-    assert!(store.tombstone(forged, NOW).await.expect("tombstone").is_none());
+    assert!(store.tombstone(forged, NOW, Vec::new()).await.expect("tombstone").is_none());
     let mut wrong_receipt = n.key();
     wrong_receipt.receipt = ReceiptToken::generate().id();
     assert!(store.receipt(wrong_receipt).await.expect("read").is_none());
@@ -260,8 +261,8 @@ pub async fn recent_lists_an_owners_receipts_newest_first(store: Arc<dyn Store>)
 pub async fn a_receipt_is_marked_seen_once(store: Arc<dyn Store>) {
     let n = new_secret(&*store, 3600, false).await;
     store.create(n.clone(), vec![]).await.expect("create");
-    store.mark_receipt_seen(n.key(), NOW + 3).await.expect("seen");
-    store.mark_receipt_seen(n.key(), NOW + 9).await.expect("seen again");
+    store.mark_receipt_seen(n.key(), NOW + 3, Vec::new()).await.expect("seen");
+    store.mark_receipt_seen(n.key(), NOW + 9, Vec::new()).await.expect("seen again");
     let r = store.receipt(n.key()).await.expect("read").expect("receipt");
     assert_eq!((r.receipt_seen, r.updated), (true, NOW + 3));
 }

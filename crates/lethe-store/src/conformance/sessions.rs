@@ -9,7 +9,7 @@ use crate::accounts_model::{AccountChange, NewSession, NewToken, TokenKind, MAX_
 use crate::Store;
 use std::sync::Arc;
 
-fn session(id: u8, account: i64, idle: i64, absolute: i64) -> NewSession {
+pub fn session(id: u8, account: i64, idle: i64, absolute: i64) -> NewSession {
     NewSession {
         id: [id; 32],
         account,
@@ -31,7 +31,7 @@ pub async fn only_live_sessions_of_enabled_accounts_are_found(store: Arc<dyn Sto
     let ann = account(&*store, "ann@example.com").await;
     let mut long = session(1, ann.id, 600, 3600);
     long.user_agent = "é".repeat(MAX_USER_AGENT);
-    assert!(store.create_session(long).await.expect("create"));
+    assert!(store.create_session(long, Vec::new()).await.expect("create"));
     let (s, owner) = store.session(&[1; 32], NOW + 599).await.expect("lookup").expect("found");
     assert_eq!((s.account, s.last_seen, s.idle_expires_at, s.expires_at), (ann.id, NOW + 1, NOW + 600, NOW + 3600));
     assert_eq!(owner.id, ann.id);
@@ -40,19 +40,19 @@ pub async fn only_live_sessions_of_enabled_accounts_are_found(store: Arc<dyn Sto
     assert!(store.session(&[1; 32], NOW + 600).await.expect("lookup").is_none(), "idle expiry");
     assert!(store.session(&[2; 32], NOW).await.expect("lookup").is_none(), "unknown id");
 
-    assert!(store.create_session(session(3, ann.id, 7200, 3600)).await.expect("create"));
+    assert!(store.create_session(session(3, ann.id, 7200, 3600), Vec::new()).await.expect("create"));
     let (s, _) = store.session(&[3; 32], NOW).await.expect("lookup").expect("found");
     assert_eq!(s.idle_expires_at, NOW + 3600, "the idle expiry never passes the absolute one");
     assert!(store.session(&[3; 32], NOW + 3600).await.expect("lookup").is_none(), "absolute expiry");
 
-    assert!(store.update_account(ann.id, AccountChange::Disabled(true), NOW).await.expect("disable"));
+    assert!(store.update_account(ann.id, AccountChange::Disabled(true), NOW, Vec::new()).await.expect("disable"));
     assert!(store.sessions(ann.id).await.expect("list").is_empty(), "disabling signed the account out");
-    assert!(!store.create_session(session(4, ann.id + 1000, 600, 3600)).await.expect("no such account"));
+    assert!(!store.create_session(session(4, ann.id + 1000, 600, 3600), Vec::new()).await.expect("no such account"));
 }
 
 pub async fn session_activity_is_written_at_most_once_a_minute(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
-    assert!(store.create_session(session(1, ann.id, 600, 3600)).await.expect("create"));
+    assert!(store.create_session(session(1, ann.id, 600, 3600), Vec::new()).await.expect("create"));
     let created = NOW + 1;
     assert!(!store.touch_session(&[1; 32], created + 59, created + 659).await.expect("touch"), "too soon");
     assert!(store.touch_session(&[1; 32], created + 60, created + 660).await.expect("touch"));
@@ -71,17 +71,17 @@ pub async fn sign_outs_end_exactly_the_sessions_asked(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
     let bob = account(&*store, "bob@example.com").await;
     for id in 1..=3 {
-        assert!(store.create_session(session(id, ann.id, 600, 3600)).await.expect("create"));
+        assert!(store.create_session(session(id, ann.id, 600, 3600), Vec::new()).await.expect("create"));
     }
-    assert!(store.create_session(session(9, bob.id, 600, 3600)).await.expect("create"));
+    assert!(store.create_session(session(9, bob.id, 600, 3600), Vec::new()).await.expect("create"));
     let listed: Vec<u8> = store.sessions(ann.id).await.expect("list").iter().map(|s| s.id[0]).collect();
     assert_eq!(listed, [3, 2, 1], "newest first");
-    assert!(store.delete_session(&[1; 32]).await.expect("sign out"));
-    assert!(!store.delete_session(&[1; 32]).await.expect("again"));
-    assert_eq!(store.delete_sessions(ann.id, Some([3; 32])).await.expect("others"), 1);
+    assert!(store.delete_session(&[1; 32], Vec::new()).await.expect("sign out"));
+    assert!(!store.delete_session(&[1; 32], Vec::new()).await.expect("again"));
+    assert_eq!(store.delete_sessions(ann.id, Some([3; 32]), Vec::new()).await.expect("others"), 1);
     let left: Vec<u8> = store.sessions(ann.id).await.expect("list").iter().map(|s| s.id[0]).collect();
     assert_eq!(left, [3], "the kept one stays");
-    assert_eq!(store.delete_sessions(ann.id, None).await.expect("all"), 1);
+    assert_eq!(store.delete_sessions(ann.id, None, Vec::new()).await.expect("all"), 1);
     assert!(store.sessions(ann.id).await.expect("list").is_empty());
     assert_eq!(store.sessions(bob.id).await.expect("list").len(), 1, "another account's sessions stay");
 }
@@ -153,10 +153,10 @@ pub async fn the_account_sweep_removes_what_expired_in_batches(store: Arc<dyn St
     let ann = account(&*store, "ann@example.com").await;
     // Ids 1..=4 idle out at NOW + 100; 5 ends at its absolute expiry; 6 lives on.
     for id in 1..=4 {
-        assert!(store.create_session(session(id, ann.id, 100, 3600)).await.expect("create"));
+        assert!(store.create_session(session(id, ann.id, 100, 3600), Vec::new()).await.expect("create"));
     }
-    assert!(store.create_session(session(5, ann.id, 600, 150)).await.expect("create"));
-    assert!(store.create_session(session(6, ann.id, 600, 3600)).await.expect("create"));
+    assert!(store.create_session(session(5, ann.id, 600, 150), Vec::new()).await.expect("create"));
+    assert!(store.create_session(session(6, ann.id, 600, 3600), Vec::new()).await.expect("create"));
     for t in 1..=3 {
         assert!(store.create_token(token(t, TokenKind::Invite, ann.id, 100)).await.expect("create"));
     }

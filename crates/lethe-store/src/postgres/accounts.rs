@@ -1,15 +1,19 @@
 //! The accounts contract on PostgreSQL: one statement per call in autocommit, except where a
 //! change has a consequence that must commit with it (disabling ends the sessions; replacing
 //! recovery codes), which run in one transaction. Deleting an account removes its
-//! dependants by `ON DELETE CASCADE`. Every call goes through [`PostgresStore::run`].
+//! dependants by `ON DELETE CASCADE`. A change given effects runs in a transaction with them
+//! (`effects::with_effects`), writing them only if it changed something. Every call goes
+//! through [`PostgresStore::run`].
 
 use super::account_rows as rows;
+use super::effects::with_effects;
 use super::retry::Fail;
 use super::PostgresStore;
 use crate::accounts_model::{
     keyring_columns, AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount,
     NewApiKey, NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
 };
+use crate::effects::{needs_transaction, Effect};
 use crate::{AccountStore, StoreError};
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
@@ -46,51 +50,27 @@ impl AccountStore for PostgresStore {
         self.run(move |c| Box::pin(async move { rows::list_accounts(&c, after, limit).await })).await
     }
 
-    async fn update_account(&self, id: AccountId, change: AccountChange, now: UnixTime) -> Result<bool, StoreError> {
-        let change = &change;
+    async fn update_account(
+        &self,
+        id: AccountId,
+        change: AccountChange,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<bool, StoreError> {
+        let (change, fx) = (&change, &fx);
         self.run(move |mut c| {
             Box::pin(async move {
-                let set = "UPDATE accounts SET updated = $2, ";
-                match change {
-                    AccountChange::PasswordHash(h) => {
-                        let sql = format!("{set}password_hash = $3 WHERE id = $1");
-                        Ok(exec(&c, &sql, &[&id, &now, &h.as_str()]).await? == 1)
-                    }
-                    AccountChange::Admin(admin) => {
-                        Ok(exec(&c, &format!("{set}admin = $3 WHERE id = $1"), &[&id, &now, admin]).await? == 1)
-                    }
-                    AccountChange::Keyring(k) => {
-                        let (public, wrap, salt, kdf) = keyring_columns(k.as_ref());
-                        let sql = format!(
-                            "{set}public_key = $3, keyring_wrap = $4, wrap_salt = $5, wrap_kdf = $6 WHERE id = $1"
-                        );
-                        Ok(exec(&c, &sql, &[&id, &now, &public, &wrap, &salt, &kdf]).await? == 1)
-                    }
-                    AccountChange::Password { hash, keyring } => {
-                        let (public, wrap, salt, kdf) = keyring_columns(keyring.as_ref());
-                        let sql = format!(
-                            "{set}password_hash = $3, public_key = $4, keyring_wrap = $5, wrap_salt = $6, \
-                             wrap_kdf = $7 WHERE id = $1"
-                        );
-                        Ok(exec(&c, &sql, &[&id, &now, &hash.as_str(), &public, &wrap, &salt, &kdf]).await? == 1)
-                    }
-                    AccountChange::Totp(sealed) => {
-                        let sql =
-                            format!("{set}totp_sealed = $3, totp_enabled_at = $4, totp_last_step = NULL WHERE id = $1");
-                        let enabled_at = sealed.as_ref().map(|_| now);
-                        Ok(exec(&c, &sql, &[&id, &now, sealed, &enabled_at]).await? == 1)
-                    }
-                    AccountChange::Disabled(disabled) => {
-                        let tx = c.transaction().await?;
-                        let sql = format!("{set}disabled = $3 WHERE id = $1");
-                        let found = exec(&tx, &sql, &[&id, &now, disabled]).await? == 1;
-                        if found && *disabled {
-                            exec(&tx, "DELETE FROM sessions WHERE account = $1", &[&id]).await?;
-                        }
-                        tx.commit().await?;
-                        Ok(found)
-                    }
+                // Disabling ends the sessions too: two statements, one transaction.
+                if !needs_transaction(fx) && !matches!(change, AccountChange::Disabled(_)) {
+                    return apply_change(&c, id, change, now).await;
                 }
+                let tx = c.transaction().await?;
+                let changed = apply_change(&tx, id, change, now).await?;
+                if changed {
+                    super::effects::write(&tx, fx).await?;
+                }
+                tx.commit().await?;
+                Ok(changed)
             })
         })
         .await
@@ -110,9 +90,12 @@ impl AccountStore for PostgresStore {
         .await
     }
 
-    async fn create_api_key(&self, new: NewApiKey) -> Result<bool, StoreError> {
-        let new = &new;
-        self.run(move |c| Box::pin(async move { rows::create_api_key(&c, new).await })).await
+    async fn create_api_key(&self, new: NewApiKey, fx: Vec<Effect>) -> Result<bool, StoreError> {
+        let (new, fx) = (&new, &fx);
+        self.run(move |mut c| {
+            Box::pin(async move { with_effects!(c, fx, |c| rows::create_api_key(c, new).await?, |made| made) })
+        })
+        .await
     }
 
     async fn api_key(
@@ -128,20 +111,37 @@ impl AccountStore for PostgresStore {
         self.run(move |c| Box::pin(async move { rows::api_keys(&c, account).await })).await
     }
 
-    async fn revoke_api_key(&self, account: AccountId, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
-        let key_id = key_id.as_str();
+    async fn revoke_api_key(
+        &self,
+        account: AccountId,
+        key_id: &KeyId,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<bool, StoreError> {
+        let (key_id, fx) = (key_id.as_str(), &fx);
         let sql = "UPDATE api_keys SET revoked_at = $3 WHERE account = $1 AND key_id = $2 AND revoked_at IS NULL";
-        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&account, &key_id, &now]).await? == 1) })).await
+        self.run(move |mut c| {
+            Box::pin(async move {
+                with_effects!(c, fx, |c| exec(c, sql, &[&account, &key_id, &now]).await? == 1, |revoked| revoked)
+            })
+        })
+        .await
     }
 
-    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
-        let key_id = key_id.as_str();
-        self.run(move |c| Box::pin(async move { rows::touch_api_key(&c, key_id, now).await })).await
+    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
+        let (key_id, fx) = (key_id.as_str(), &fx);
+        self.run(move |mut c| {
+            Box::pin(async move { with_effects!(c, fx, |c| rows::touch_api_key(c, key_id, now).await?, |t| t) })
+        })
+        .await
     }
 
-    async fn create_session(&self, new: NewSession) -> Result<bool, StoreError> {
-        let new = &new;
-        self.run(move |c| Box::pin(async move { rows::create_session(&c, new).await })).await
+    async fn create_session(&self, new: NewSession, fx: Vec<Effect>) -> Result<bool, StoreError> {
+        let (new, fx) = (&new, &fx);
+        self.run(move |mut c| {
+            Box::pin(async move { with_effects!(c, fx, |c| rows::create_session(c, new).await?, |made| made) })
+        })
+        .await
     }
 
     async fn session(
@@ -160,11 +160,23 @@ impl AccountStore for PostgresStore {
         self.run(move |c| Box::pin(async move { rows::session(&c, id, now, true).await })).await
     }
 
-    async fn confirm_session(&self, id: &[u8; 32], now: UnixTime, idle: UnixTime) -> Result<bool, StoreError> {
+    async fn confirm_session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+        idle: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<bool, StoreError> {
+        let fx = &fx;
         let sql = "UPDATE sessions SET second_factor_pending = FALSE, last_seen = $2, \
                    idle_expires_at = LEAST($3, expires_at) \
                    WHERE id = $1 AND second_factor_pending AND idle_expires_at > $2 AND expires_at > $2";
-        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&&id[..], &now, &idle]).await? == 1) })).await
+        self.run(move |mut c| {
+            Box::pin(async move {
+                with_effects!(c, fx, |c| exec(c, sql, &[&&id[..], &now, &idle]).await? == 1, |confirmed| confirmed)
+            })
+        })
+        .await
     }
 
     async fn note_second_factor_failure(&self, id: &[u8; 32]) -> Result<u32, StoreError> {
@@ -193,16 +205,28 @@ impl AccountStore for PostgresStore {
         self.run(move |c| Box::pin(async move { rows::touch_session(&c, id, now, idle_expires_at).await })).await
     }
 
-    async fn delete_session(&self, id: &[u8; 32]) -> Result<bool, StoreError> {
+    async fn delete_session(&self, id: &[u8; 32], fx: Vec<Effect>) -> Result<bool, StoreError> {
         let sql = "DELETE FROM sessions WHERE id = $1";
-        self.run(move |c| Box::pin(async move { Ok(exec(&c, sql, &[&&id[..]]).await? == 1) })).await
+        let fx = &fx;
+        self.run(move |mut c| {
+            Box::pin(async move { with_effects!(c, fx, |c| exec(c, sql, &[&&id[..]]).await? == 1, |ended| ended) })
+        })
+        .await
     }
 
-    async fn delete_sessions(&self, account: AccountId, keep: Option<[u8; 32]>) -> Result<u64, StoreError> {
+    async fn delete_sessions(
+        &self,
+        account: AccountId,
+        keep: Option<[u8; 32]>,
+        fx: Vec<Effect>,
+    ) -> Result<u64, StoreError> {
         let keep = keep.as_ref().map(|k| k.to_vec());
-        let keep = &keep;
+        let (keep, fx) = (&keep, &fx);
         let sql = "DELETE FROM sessions WHERE account = $1 AND ($2::bytea IS NULL OR id <> $2)";
-        self.run(move |c| Box::pin(async move { exec(&c, sql, &[&account, keep]).await })).await
+        self.run(move |mut c| {
+            Box::pin(async move { with_effects!(c, fx, |c| exec(c, sql, &[&account, keep]).await?, |n| n > 0) })
+        })
+        .await
     }
 
     async fn sessions(&self, account: AccountId) -> Result<Vec<SessionRecord>, StoreError> {
@@ -275,5 +299,51 @@ impl AccountStore for PostgresStore {
             })
         })
         .await
+    }
+}
+
+/// Applies an account change on `c` (a transaction, for the two statements of a disabling);
+/// whether the account exists (and so was changed).
+async fn apply_change(
+    c: &impl GenericClient,
+    id: AccountId,
+    change: &AccountChange,
+    now: UnixTime,
+) -> Result<bool, Fail> {
+    let set = "UPDATE accounts SET updated = $2, ";
+    match change {
+        AccountChange::PasswordHash(h) => {
+            let sql = format!("{set}password_hash = $3 WHERE id = $1");
+            Ok(exec(c, &sql, &[&id, &now, &h.as_str()]).await? == 1)
+        }
+        AccountChange::Admin(admin) => {
+            Ok(exec(c, &format!("{set}admin = $3 WHERE id = $1"), &[&id, &now, admin]).await? == 1)
+        }
+        AccountChange::Keyring(k) => {
+            let (public, wrap, salt, kdf) = keyring_columns(k.as_ref());
+            let sql = format!("{set}public_key = $3, keyring_wrap = $4, wrap_salt = $5, wrap_kdf = $6 WHERE id = $1");
+            Ok(exec(c, &sql, &[&id, &now, &public, &wrap, &salt, &kdf]).await? == 1)
+        }
+        AccountChange::Password { hash, keyring } => {
+            let (public, wrap, salt, kdf) = keyring_columns(keyring.as_ref());
+            let sql = format!(
+                "{set}password_hash = $3, public_key = $4, keyring_wrap = $5, wrap_salt = $6, \
+                 wrap_kdf = $7 WHERE id = $1"
+            );
+            Ok(exec(c, &sql, &[&id, &now, &hash.as_str(), &public, &wrap, &salt, &kdf]).await? == 1)
+        }
+        AccountChange::Totp(sealed) => {
+            let sql = format!("{set}totp_sealed = $3, totp_enabled_at = $4, totp_last_step = NULL WHERE id = $1");
+            let enabled_at = sealed.as_ref().map(|_| now);
+            Ok(exec(c, &sql, &[&id, &now, sealed, &enabled_at]).await? == 1)
+        }
+        AccountChange::Disabled(disabled) => {
+            let sql = format!("{set}disabled = $3 WHERE id = $1");
+            let found = exec(c, &sql, &[&id, &now, disabled]).await? == 1;
+            if found && *disabled {
+                exec(c, "DELETE FROM sessions WHERE account = $1", &[&id]).await?;
+            }
+            Ok(found)
+        }
     }
 }

@@ -9,9 +9,11 @@
 //! them with 40001, which the caller retries and then finds the row ended).
 
 use super::rows::{count, id32, kind, receipt_from};
+use crate::audit::AuditEntry;
+use crate::audit_row::{expired_entries, Expired};
 use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns};
 use crate::effects::ViewerNote;
-use crate::model::{NewSecret, ReceiptRecord, SecretRecord, SweepStats};
+use crate::model::{NewSecret, ReceiptRecord, SecretRecord};
 use crate::model::{ViewerRule, ANONYMOUS_CUSTID};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
@@ -20,8 +22,8 @@ use lethe_core::token::{ReceiptId, ReceiptKey, SecretId, SecretKey};
 
 const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, \
      sealed_verifier, custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
-     passphrase_required, quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers) \
-     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+     passphrase_required, quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers, scope) \
+     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
 /// consume: only one caller can move the row out of `new` (P2), and only its viewer is kept
@@ -99,7 +101,9 @@ pub(super) const SWEEP_EXPIRE: &str = concat!(
        ORDER BY secret_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
      UPDATE records r SET state = 'expired', updated = r.secret_expires_at, ",
     clear_secret!(),
-    " FROM batch WHERE r.row_id = batch.row_id"
+    " FROM batch WHERE r.row_id = batch.row_id \
+     RETURNING r.scope, CASE WHEN r.scope IS NOT NULL THEN r.id END, CASE WHEN r.scope IS NOT NULL THEN r.name END, \
+     r.secret_expires_at"
 );
 
 /// Deletes a batch of rows past their receipt's expiry, in the same way.
@@ -131,6 +135,7 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
     let recipients = join_recipients(&n.recipients);
     let ViewerRule { allowed, .. } = &n.viewer_rule;
     let (sign_in, allowed) = (n.viewer_rule.needs_sign_in(), join_viewers(allowed));
+    let scope = n.scope.map(|s| s.as_text());
     c.execute(
         &st,
         &[
@@ -155,6 +160,7 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
             &n.owner_seal.as_ref().map(|o| o.link.as_slice()),
             &sign_in,
             &allowed,
+            &scope,
         ],
     )
     .await?;
@@ -238,10 +244,10 @@ pub(crate) async fn burn(
     c.query_opt(&st, &[&row, &bytes(key.receipt.as_bytes()), &now]).await?.map(|r| receipt_from(&r)).transpose()
 }
 
-pub(crate) async fn mark_seen(c: &impl GenericClient, row: i64, key: &ReceiptKey, now: UnixTime) -> Result<(), Fail> {
+/// Marks the receipt seen; whether this call marked it (the first look).
+pub(crate) async fn mark_seen(c: &impl GenericClient, row: i64, key: &ReceiptKey, now: UnixTime) -> Result<bool, Fail> {
     let st = c.prepare_cached(SEEN).await?;
-    c.execute(&st, &[&row, &bytes(key.receipt.as_bytes()), &now]).await?;
-    Ok(())
+    Ok(c.execute(&st, &[&row, &bytes(key.receipt.as_bytes()), &now]).await? == 1)
 }
 
 /// Records a late attempt if the secret ended more than the grace period ago; returns the
@@ -257,13 +263,25 @@ pub(crate) async fn late_attempt(
     c.query_opt(&st, &[&row, &bytes(id.as_bytes()), &now, &grace]).await?.map(|r| receipt_from(&r)).transpose()
 }
 
-/// One bounded sweep: each statement runs alone (autocommit), so its row locks last only as
-/// long as the statement.
-pub(crate) async fn sweep(c: &impl GenericClient, now: UnixTime, batch: u32) -> Result<SweepStats, Fail> {
-    let batch = i64::from(batch);
+/// Expires one batch in the caller's transaction, which must also append the returned
+/// `secret.expired` entries of the scoped secrets among them. Returns how many expired.
+pub(crate) async fn sweep_expire(
+    c: &impl GenericClient,
+    now: UnixTime,
+    batch: u32,
+) -> Result<(u64, Vec<AuditEntry>), Fail> {
     let st = c.prepare_cached(SWEEP_EXPIRE).await?;
-    let expired = c.execute(&st, &[&now, &batch]).await?;
+    let rows = c.query(&st, &[&now, &i64::from(batch)]).await?;
+    let ended = rows
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect::<Result<Vec<Expired>, Fail>>()?;
+    Ok((ended.len() as u64, expired_entries(ended)?))
+}
+
+/// Deletes one batch of rows past their receipt's expiry (alone, in autocommit, so its row
+/// locks last only as long as the statement).
+pub(crate) async fn sweep_delete(c: &impl GenericClient, now: UnixTime, batch: u32) -> Result<u64, Fail> {
     let st = c.prepare_cached(SWEEP_DELETE).await?;
-    let receipts_deleted = c.execute(&st, &[&now, &batch]).await?;
-    Ok(SweepStats { secrets_deleted: expired, receipts_expired: expired, receipts_deleted })
+    Ok(c.execute(&st, &[&now, &i64::from(batch)]).await?)
 }

@@ -1,7 +1,9 @@
 //! Effects on the PostgreSQL backend: inserted inside the transaction of the change that
-//! caused them, read back in position order.
+//! caused them (audit entries chained under their chains' head locks, `audit_rows`), read
+//! back in position order.
 
-use crate::effects::{split, AuditEntry, Effect, Logged, OutboxMessage, Split};
+use super::audit_rows;
+use crate::effects::{split, Effect, Logged, OutboxMessage, Split};
 use crate::postgres::retry::Fail;
 use deadpool_postgres::GenericClient;
 
@@ -9,14 +11,7 @@ use deadpool_postgres::GenericClient;
 /// consuming statement itself keeps it (`consume::CLAIM`, `consume::TAKE`).
 pub(crate) async fn write(tx: &impl GenericClient, effects: &[Effect]) -> Result<(), Fail> {
     let Split { audit, outbox, .. } = split(effects);
-    if !audit.is_empty() {
-        let st = tx
-            .prepare_cached("INSERT INTO audit_log (at, action, actor, subject, detail) VALUES ($1, $2, $3, $4, $5)")
-            .await?;
-        for a in audit {
-            tx.execute(&st, &[&a.at, &a.action, &a.actor, &a.subject, &a.detail]).await?;
-        }
-    }
+    audit_rows::append(tx, &audit).await?;
     if !outbox.is_empty() {
         let st = tx.prepare_cached("INSERT INTO outbox (created, topic, payload) VALUES ($1, $2, $3)").await?;
         for o in outbox {
@@ -24,33 +19,6 @@ pub(crate) async fn write(tx: &impl GenericClient, effects: &[Effect]) -> Result
         }
     }
     Ok(())
-}
-
-pub(crate) async fn audit_after(
-    c: &impl GenericClient,
-    after: i64,
-    limit: u32,
-) -> Result<Vec<Logged<AuditEntry>>, Fail> {
-    let st = c
-        .prepare_cached(
-            "SELECT seq, at, action, actor, subject, detail FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
-        .await?;
-    let rows = c.query(&st, &[&after, &i64::from(limit)]).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Logged {
-                seq: r.try_get(0)?,
-                item: AuditEntry {
-                    at: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    actor: r.try_get(3)?,
-                    subject: r.try_get(4)?,
-                    detail: r.try_get(5)?,
-                },
-            })
-        })
-        .collect()
 }
 
 pub(crate) async fn outbox_after(
@@ -71,3 +39,28 @@ pub(crate) async fn outbox_after(
         })
         .collect()
 }
+
+/// Runs a change on `$c` (a pooled connection) with its effects: alone in autocommit when
+/// `$fx` needs no transaction, else in one transaction that writes `$fx` only if `$changed`
+/// holds of the change's result. `$body` is the change, run on `$client`; the macro's value
+/// is `Ok` of its result.
+macro_rules! with_effects {
+    ($c:ident, $fx:expr, |$client:ident| $body:expr, |$out:ident| $changed:expr) => {{
+        if $crate::effects::needs_transaction($fx) {
+            let tx = $c.transaction().await?;
+            let $out = {
+                let $client = &tx;
+                $body
+            };
+            if $changed {
+                $crate::postgres::effects::write(&tx, $fx).await?;
+            }
+            tx.commit().await?;
+            Ok($out)
+        } else {
+            let $client = &$c;
+            Ok($body)
+        }
+    }};
+}
+pub(crate) use with_effects;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0005_keyring.sql"),
     include_str!("../../migrations/postgres/0006_viewers.sql"),
     include_str!("../../migrations/postgres/0007_second_factor.sql"),
+    include_str!("../../migrations/postgres/0008_audit.sql"),
     include_str!("../../migrations/postgres/0009_teams.sql"),
 ];
 

@@ -15,11 +15,14 @@
 //! - a smaller build (no macros, no query-checking toolchain, no second TLS stack).
 //!
 //! Layout: `connect` (URL, TLS, pool), `migrate` (schema and handle key), `consume`
-//! (the statements that change secrets), `rows` (reads and row mapping), `effects`,
+//! (the statements that change secrets), `rows` (reads and row mapping), `effects`, `audit`
+//! and `audit_rows` (the chained trail),
 //! `retry` (error classification and bounded retries), `secrets` (the contract's methods).
 
 mod account_rows;
 mod accounts;
+mod audit;
+mod audit_rows;
 mod connect;
 mod consume;
 mod effects;
@@ -33,7 +36,7 @@ mod teams;
 mod viewer_rows;
 
 use crate::config::{redact_url, StoreConfig, StoreLocation};
-use crate::effects::{AuditEntry, EffectLog, Logged, OutboxMessage};
+use crate::effects::{EffectLog, Logged, OutboxMessage};
 use crate::handles::Handles;
 use crate::hits::{Bucket, HitCounter, HitsToAdd, WindowHits};
 use crate::{Store, StoreError};
@@ -124,10 +127,6 @@ impl PostgresStore {
 
 #[async_trait]
 impl EffectLog for PostgresStore {
-    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
-        self.run(move |c| Box::pin(async move { effects::audit_after(&c, after, limit).await })).await
-    }
-
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
         self.run(move |c| Box::pin(async move { effects::outbox_after(&c, after, limit).await })).await
     }
@@ -180,5 +179,7 @@ impl Store for PostgresStore {
     }
 }
 
+#[cfg(test)]
+mod audit_tests;
 #[cfg(test)]
 mod tests;

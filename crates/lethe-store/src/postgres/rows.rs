@@ -5,6 +5,7 @@
 use crate::columns::{receipt_columns, split_recipients, viewer_rule};
 use crate::model::{ReceiptRecord, SecretRecord};
 use crate::postgres::retry::Fail;
+use crate::scope::Scope;
 use crate::StoreError;
 use deadpool_postgres::GenericClient;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
@@ -96,6 +97,10 @@ pub(crate) fn receipt_from(r: &Row) -> Result<ReceiptRecord, Fail> {
         viewer_email: r.try_get(26)?,
         viewer_addr: r.try_get(27)?,
         viewer_agent: r.try_get(28)?,
+        scope: match r.try_get::<_, Option<&str>>(29)? {
+            None => None,
+            Some(s) => Some(Scope::parse(s).ok_or(StoreError::corrupt("scope"))?),
+        },
     })
 }
 

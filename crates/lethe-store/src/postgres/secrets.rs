@@ -1,8 +1,10 @@
 //! The secrets contract on PostgreSQL. A call with effects runs its statement and the effect
 //! inserts in one transaction (begin, statement, effects only if it changed the row, commit);
 //! a call without runs its one statement alone, in autocommit. Either way through
-//! [`PostgresStore::run`], which retries lost serialization conflicts.
+//! [`PostgresStore::run`], which retries lost serialization conflicts. The sweeper's expiring
+//! statement always runs in a transaction, with the audit entries of the owned secrets it ends.
 
+use super::audit_rows;
 use super::consume;
 use super::effects;
 use super::rows;
@@ -122,16 +124,19 @@ impl SecretStore for PostgresStore {
                 // The counting UPDATE locks the row until commit, so the failure that reaches
                 // the limit also ends the secret before any other failure is counted: every
                 // failure counts once, and exactly one destroys.
+                // Both effect lists are written in one call, so that the chains they join are
+                // locked once and in order (`audit_rows::append`).
                 let tx = c.transaction().await?;
                 let Some(attempts) = consume::count_failure(&tx, row, &key.id, now).await? else {
                     return Ok(AttemptOutcome::Gone);
                 };
-                effects::write(&tx, fx).await?;
                 let outcome = if attempts >= max_attempts {
                     consume::destroy(&tx, row, now).await?;
-                    effects::write(&tx, on_destroy).await?;
+                    let all: Vec<Effect> = fx.iter().chain(on_destroy).cloned().collect();
+                    effects::write(&tx, &all).await?;
                     AttemptOutcome::Destroyed
                 } else {
+                    effects::write(&tx, fx).await?;
                     AttemptOutcome::Remaining(max_attempts - attempts)
                 };
                 tx.commit().await?;
@@ -172,16 +177,46 @@ impl SecretStore for PostgresStore {
         self.run(move |c| Box::pin(async move { rows::receipt(&c, row, &key.receipt).await })).await
     }
 
-    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<(), StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(()) };
-        self.run(move |c| Box::pin(async move { consume::mark_seen(&c, row, &key, now).await })).await
+        let fx = &fx;
+        self.run(move |mut c| {
+            Box::pin(async move {
+                if !needs_transaction(fx) {
+                    return consume::mark_seen(&c, row, &key, now).await.map(drop);
+                }
+                let tx = c.transaction().await?;
+                if consume::mark_seen(&tx, row, &key, now).await? {
+                    effects::write(&tx, fx).await?;
+                }
+                Ok(tx.commit().await?)
+            })
+        })
+        .await
     }
 
-    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+    async fn tombstone(
+        &self,
+        key: SecretKey,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(None) };
-        self.run(move |c| {
+        let fx = &fx;
+        self.run(move |mut c| {
             Box::pin(async move {
-                match consume::late_attempt(&c, row, &key.id, now).await? {
+                let late = if needs_transaction(fx) {
+                    let tx = c.transaction().await?;
+                    let late = consume::late_attempt(&tx, row, &key.id, now).await?;
+                    if late.is_some() {
+                        effects::write(&tx, fx).await?;
+                    }
+                    tx.commit().await?;
+                    late
+                } else {
+                    consume::late_attempt(&c, row, &key.id, now).await?
+                };
+                match late {
                     Some(r) => Ok(Some(r)),
                     None => rows::receipt_of_secret(&c, row, &key.id).await,
                 }
@@ -204,6 +239,17 @@ impl SecretStore for PostgresStore {
     }
 
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
-        self.run(move |c| Box::pin(async move { consume::sweep(&c, now, batch).await })).await
+        self.run(move |mut c| {
+            Box::pin(async move {
+                // Expiring and the `secret.expired` entries of owned secrets commit together.
+                let tx = c.transaction().await?;
+                let (expired, audit) = consume::sweep_expire(&tx, now, batch).await?;
+                audit_rows::append(&tx, &audit.iter().collect::<Vec<_>>()).await?;
+                tx.commit().await?;
+                let receipts_deleted = consume::sweep_delete(&c, now, batch).await?;
+                Ok(SweepStats { secrets_deleted: expired, receipts_expired: expired, receipts_deleted })
+            })
+        })
+        .await
     }
 }

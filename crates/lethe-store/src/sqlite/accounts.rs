@@ -1,18 +1,21 @@
 //! The accounts contract on SQLite: lookups on the reader pool, changes on the writer thread
 //! (one statement without a savepoint; several, such as a delete with its dependants, in the
-//! job's own savepoint), so they are committed with the writer's next group commit.
+//! job's own savepoint), so they are committed with the writer's next group commit. A change
+//! given effects runs in a savepoint and writes them only if it changed something.
 
 use super::account_rows as rows;
+use super::effects;
 use super::SqliteStore;
 use crate::accounts_model::{
     keyring_columns, AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount,
     NewApiKey, NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
 };
+use crate::effects::Effect;
 use crate::{AccountStore, StoreError};
 use async_trait::async_trait;
 use lethe_core::account::{Email, KeyId};
 use lethe_core::clock::UnixTime;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 #[async_trait]
 impl AccountStore for SqliteStore {
@@ -33,42 +36,20 @@ impl AccountStore for SqliteStore {
         self.readers.read(move |c| rows::list_accounts(c, after, limit)).await
     }
 
-    async fn update_account(&self, id: AccountId, change: AccountChange, now: UnixTime) -> Result<bool, StoreError> {
+    async fn update_account(
+        &self,
+        id: AccountId,
+        change: AccountChange,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<bool, StoreError> {
         self.writer
             .write(move |c| {
-                let set = |column: &str, value: &dyn rusqlite::ToSql| {
-                    let sql = format!("UPDATE accounts SET {column} = ?2, updated = ?3 WHERE id = ?1");
-                    Ok::<_, StoreError>(rows::exec(c, &sql, params![id, value, now])? == 1)
-                };
-                match change {
-                    AccountChange::PasswordHash(h) => set("password_hash", &h.as_str()),
-                    AccountChange::Admin(admin) => set("admin", &admin),
-                    AccountChange::Keyring(k) => {
-                        let (public, wrap, salt, kdf) = keyring_columns(k.as_ref());
-                        let sql = "UPDATE accounts SET public_key = ?2, keyring_wrap = ?3, wrap_salt = ?4, \
-                                   wrap_kdf = ?5, updated = ?6 WHERE id = ?1";
-                        Ok(rows::exec(c, sql, params![id, public, wrap, salt, kdf, now])? == 1)
-                    }
-                    AccountChange::Password { hash, keyring } => {
-                        let (public, wrap, salt, kdf) = keyring_columns(keyring.as_ref());
-                        let sql = "UPDATE accounts SET password_hash = ?2, public_key = ?3, keyring_wrap = ?4, \
-                                   wrap_salt = ?5, wrap_kdf = ?6, updated = ?7 WHERE id = ?1";
-                        Ok(rows::exec(c, sql, params![id, hash.as_str(), public, wrap, salt, kdf, now])? == 1)
-                    }
-                    AccountChange::Totp(sealed) => {
-                        let sql = "UPDATE accounts SET totp_sealed = ?2, totp_enabled_at = ?3, \
-                                   totp_last_step = NULL, updated = ?4 WHERE id = ?1";
-                        let enabled_at = sealed.as_ref().map(|_| now);
-                        Ok(rows::exec(c, sql, params![id, sealed, enabled_at, now])? == 1)
-                    }
-                    AccountChange::Disabled(disabled) => {
-                        let found = set("disabled", &disabled)?;
-                        if found && disabled {
-                            rows::exec(c, "DELETE FROM sessions WHERE account = ?1", [id])?;
-                        }
-                        Ok(found)
-                    }
+                let changed = apply_change(c, id, change, now)?;
+                if changed {
+                    effects::write(c, &fx)?;
                 }
+                Ok(changed)
             })
             .await
     }
@@ -77,8 +58,8 @@ impl AccountStore for SqliteStore {
         self.writer.write(move |c| rows::delete_account(c, id)).await
     }
 
-    async fn create_api_key(&self, new: NewApiKey) -> Result<bool, StoreError> {
-        self.writer.write_one(move |c| rows::create_api_key(c, &new)).await
+    async fn create_api_key(&self, new: NewApiKey, fx: Vec<Effect>) -> Result<bool, StoreError> {
+        self.change(effects::needs_transaction(&fx), move |c| written(c, rows::create_api_key(c, &new)?, &fx)).await
     }
 
     async fn api_key(
@@ -94,19 +75,29 @@ impl AccountStore for SqliteStore {
         self.readers.read(move |c| rows::api_keys(c, account)).await
     }
 
-    async fn revoke_api_key(&self, account: AccountId, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
+    async fn revoke_api_key(
+        &self,
+        account: AccountId,
+        key_id: &KeyId,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<bool, StoreError> {
         let key_id = key_id.as_str().to_owned();
         let sql = "UPDATE api_keys SET revoked_at = ?3 WHERE account = ?1 AND key_id = ?2 AND revoked_at IS NULL";
-        self.writer.write_one(move |c| Ok(rows::exec(c, sql, params![account, key_id, now])? == 1)).await
+        self.change(effects::needs_transaction(&fx), move |c| {
+            written(c, rows::exec(c, sql, params![account, key_id, now])? == 1, &fx)
+        })
+        .await
     }
 
-    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime) -> Result<bool, StoreError> {
+    async fn touch_api_key(&self, key_id: &KeyId, now: UnixTime, fx: Vec<Effect>) -> Result<bool, StoreError> {
         let key_id = key_id.as_str().to_owned();
-        self.writer.write_one(move |c| rows::touch_api_key(c, &key_id, now)).await
+        self.change(effects::needs_transaction(&fx), move |c| written(c, rows::touch_api_key(c, &key_id, now)?, &fx))
+            .await
     }
 
-    async fn create_session(&self, new: NewSession) -> Result<bool, StoreError> {
-        self.writer.write_one(move |c| rows::create_session(c, &new)).await
+    async fn create_session(&self, new: NewSession, fx: Vec<Effect>) -> Result<bool, StoreError> {
+        self.change(effects::needs_transaction(&fx), move |c| written(c, rows::create_session(c, &new)?, &fx)).await
     }
 
     async fn session(
@@ -127,12 +118,21 @@ impl AccountStore for SqliteStore {
         self.readers.read(move |c| rows::session(c, &id, now, true)).await
     }
 
-    async fn confirm_session(&self, id: &[u8; 32], now: UnixTime, idle: UnixTime) -> Result<bool, StoreError> {
+    async fn confirm_session(
+        &self,
+        id: &[u8; 32],
+        now: UnixTime,
+        idle: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<bool, StoreError> {
         let id = *id;
         let sql =
             "UPDATE sessions SET second_factor_pending = 0, last_seen = ?2, idle_expires_at = min(?3, expires_at) \
                    WHERE id = ?1 AND second_factor_pending = 1 AND idle_expires_at > ?2 AND expires_at > ?2";
-        self.writer.write_one(move |c| Ok(rows::exec(c, sql, params![&id[..], now, idle])? == 1)).await
+        self.change(effects::needs_transaction(&fx), move |c| {
+            written(c, rows::exec(c, sql, params![&id[..], now, idle])? == 1, &fx)
+        })
+        .await
     }
 
     async fn note_second_factor_failure(&self, id: &[u8; 32]) -> Result<u32, StoreError> {
@@ -160,16 +160,27 @@ impl AccountStore for SqliteStore {
         self.writer.write_one(move |c| rows::touch_session(c, &id, now, idle_expires_at)).await
     }
 
-    async fn delete_session(&self, id: &[u8; 32]) -> Result<bool, StoreError> {
+    async fn delete_session(&self, id: &[u8; 32], fx: Vec<Effect>) -> Result<bool, StoreError> {
         let id = *id;
-        self.writer.write_one(move |c| Ok(rows::exec(c, "DELETE FROM sessions WHERE id = ?1", [&id[..]])? == 1)).await
+        self.change(effects::needs_transaction(&fx), move |c| {
+            written(c, rows::exec(c, "DELETE FROM sessions WHERE id = ?1", [&id[..]])? == 1, &fx)
+        })
+        .await
     }
 
-    async fn delete_sessions(&self, account: AccountId, keep: Option<[u8; 32]>) -> Result<u64, StoreError> {
+    async fn delete_sessions(
+        &self,
+        account: AccountId,
+        keep: Option<[u8; 32]>,
+        fx: Vec<Effect>,
+    ) -> Result<u64, StoreError> {
         let sql = "DELETE FROM sessions WHERE account = ?1 AND id IS NOT ?2";
-        self.writer
-            .write_one(move |c| Ok(rows::exec(c, sql, params![account, keep.as_ref().map(|k| &k[..])])? as u64))
-            .await
+        self.change(effects::needs_transaction(&fx), move |c| {
+            let ended = rows::exec(c, sql, params![account, keep.as_ref().map(|k| &k[..])])? as u64;
+            written(c, ended > 0, &fx)?;
+            Ok(ended)
+        })
+        .await
     }
 
     async fn sessions(&self, account: AccountId) -> Result<Vec<SessionRecord>, StoreError> {
@@ -231,4 +242,49 @@ impl AccountStore for SqliteStore {
             })
             .await
     }
+}
+
+/// Applies an account change; whether the account exists (and so was changed).
+fn apply_change(c: &Connection, id: AccountId, change: AccountChange, now: UnixTime) -> Result<bool, StoreError> {
+    let set = |column: &str, value: &dyn rusqlite::ToSql| {
+        let sql = format!("UPDATE accounts SET {column} = ?2, updated = ?3 WHERE id = ?1");
+        Ok::<_, StoreError>(rows::exec(c, &sql, params![id, value, now])? == 1)
+    };
+    match change {
+        AccountChange::PasswordHash(h) => set("password_hash", &h.as_str()),
+        AccountChange::Admin(admin) => set("admin", &admin),
+        AccountChange::Keyring(k) => {
+            let (public, wrap, salt, kdf) = keyring_columns(k.as_ref());
+            let sql = "UPDATE accounts SET public_key = ?2, keyring_wrap = ?3, wrap_salt = ?4, \
+                       wrap_kdf = ?5, updated = ?6 WHERE id = ?1";
+            Ok(rows::exec(c, sql, params![id, public, wrap, salt, kdf, now])? == 1)
+        }
+        AccountChange::Password { hash, keyring } => {
+            let (public, wrap, salt, kdf) = keyring_columns(keyring.as_ref());
+            let sql = "UPDATE accounts SET password_hash = ?2, public_key = ?3, keyring_wrap = ?4, \
+                       wrap_salt = ?5, wrap_kdf = ?6, updated = ?7 WHERE id = ?1";
+            Ok(rows::exec(c, sql, params![id, hash.as_str(), public, wrap, salt, kdf, now])? == 1)
+        }
+        AccountChange::Totp(sealed) => {
+            let sql = "UPDATE accounts SET totp_sealed = ?2, totp_enabled_at = ?3, \
+                       totp_last_step = NULL, updated = ?4 WHERE id = ?1";
+            let enabled_at = sealed.as_ref().map(|_| now);
+            Ok(rows::exec(c, sql, params![id, sealed, enabled_at, now])? == 1)
+        }
+        AccountChange::Disabled(disabled) => {
+            let found = set("disabled", &disabled)?;
+            if found && disabled {
+                rows::exec(c, "DELETE FROM sessions WHERE account = ?1", [id])?;
+            }
+            Ok(found)
+        }
+    }
+}
+
+/// Writes `fx` if `changed`, and passes `changed` on.
+fn written(c: &Connection, changed: bool, fx: &[Effect]) -> Result<bool, StoreError> {
+    if changed {
+        effects::write(c, fx)?;
+    }
+    Ok(changed)
 }

@@ -29,7 +29,10 @@ async fn an_admin_store_works_beside_a_running_store() {
         let (admin, server) = (admin.clone(), server.clone());
         tokio::spawn(async move {
             if i % 2 == 0 {
-                admin.update_account(ann.id, AccountChange::Admin(i % 4 == 0), NOW + i).await.expect("admin write");
+                admin
+                    .update_account(ann.id, AccountChange::Admin(i % 4 == 0), NOW + i, Vec::new())
+                    .await
+                    .expect("admin write");
             } else {
                 let n = new_secret(&server, 3600, false).await;
                 server.create(n, vec![]).await.expect("server write");

@@ -24,6 +24,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("../../migrations/sqlite/0006_quota_counts.sql"), then: None },
     Migration { sql: include_str!("../../migrations/sqlite/0007_viewers.sql"), then: None },
     Migration { sql: include_str!("../../migrations/sqlite/0008_second_factor.sql"), then: None },
+    Migration { sql: include_str!("../../migrations/sqlite/0009_audit.sql"), then: None },
     Migration { sql: include_str!("../../migrations/sqlite/0010_teams.sql"), then: None },
 ];
 

@@ -9,6 +9,8 @@
 mod account_rows;
 mod accounts;
 mod admin;
+mod audit;
+mod audit_rows;
 mod checkpoint;
 mod effects;
 mod erase;
@@ -24,7 +26,7 @@ mod teams;
 mod viewer_rows;
 mod writer;
 
-use crate::effects::{AuditEntry, Effect, EffectLog, Logged, OutboxMessage};
+use crate::effects::{Effect, EffectLog, Logged, OutboxMessage};
 use crate::handles::{HandleCipher, Handles};
 use crate::hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
@@ -356,24 +358,40 @@ impl SecretStore for SqliteStore {
             .await
     }
 
-    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime) -> Result<(), StoreError> {
+    async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<(), StoreError> {
         let place = self.place(key.handle);
-        self.writer
-            .write_one(move |c| {
-                if let Some(row) = rows::locate_receipt(c, place, &key.receipt)? {
-                    c.prepare_cached(
+        self.change(effects::needs_transaction(&fx), move |c| {
+            if let Some(row) = rows::locate_receipt(c, place, &key.receipt)? {
+                let marked = c
+                    .prepare_cached(
                         "UPDATE records SET receipt_seen = 1, updated = ?2 WHERE row_id = ?1 AND receipt_seen = 0",
                     )?
                     .execute(rusqlite::params![row, now])?;
+                if marked == 1 {
+                    effects::write(c, &fx)?;
                 }
-                Ok(())
-            })
-            .await
+            }
+            Ok(())
+        })
+        .await
     }
 
-    async fn tombstone(&self, key: SecretKey, now: UnixTime) -> Result<Option<ReceiptRecord>, StoreError> {
+    async fn tombstone(
+        &self,
+        key: SecretKey,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
         let place = self.place(key.handle);
-        self.writer.write(move |c| rows::tombstone(c, place, &key.id, now)).await
+        self.writer
+            .write(move |c| {
+                let (receipt, late) = rows::tombstone(c, place, &key.id, now)?;
+                if late {
+                    effects::write(c, &fx)?;
+                }
+                Ok(receipt)
+            })
+            .await
     }
 
     async fn recent(&self, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
@@ -398,16 +416,18 @@ impl SecretStore for SqliteStore {
     }
 
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
-        self.writer.write(move |c| rows::sweep(c, now, batch)).await
+        self.writer
+            .write(move |c| {
+                let (stats, expired) = rows::sweep(c, now, batch)?;
+                audit_rows::append(c, &expired.iter().collect::<Vec<_>>())?;
+                Ok(stats)
+            })
+            .await
     }
 }
 
 #[async_trait]
 impl EffectLog for SqliteStore {
-    async fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<AuditEntry>>, StoreError> {
-        self.readers.read(move |c| effects::audit_after(c, after, limit)).await
-    }
-
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
         self.readers.read(move |c| effects::outbox_after(c, after, limit)).await
     }

@@ -3,6 +3,7 @@
 
 use crate::columns::{split_recipients, viewer_rule};
 use crate::model::ReceiptRecord;
+use crate::scope::Scope;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
 use lethe_core::token::{ReceiptId, SecretId};
 use rusqlite::Row;
@@ -53,5 +54,13 @@ pub(crate) fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
         viewer_email: r.get(26)?,
         viewer_addr: r.get(27)?,
         viewer_agent: r.get(28)?,
+        scope: match r.get::<_, Option<String>>(29)? {
+            None => None,
+            Some(s) => Some(Scope::parse(&s).ok_or(rusqlite::Error::InvalidColumnType(
+                29,
+                "scope".into(),
+                rusqlite::types::Type::Text,
+            ))?),
+        },
     })
 }

@@ -6,6 +6,8 @@
 
 use super::overflow::pad_for;
 use super::receipt_row::{id32, kind, receipt_from_row};
+use crate::audit::AuditEntry;
+use crate::audit_row::expired_entries;
 use crate::columns::{
     clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns, viewer_rule,
 };
@@ -72,8 +74,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
     conn.prepare_cached(
         "INSERT INTO records (row_id, id, receipt_id, kind, state, kdf_salt, kdf_params, sealed_verifier, \
          custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required, \
-         quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers) \
-         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18, ?19, ?20)",
+         quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers, scope) \
+         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -96,6 +98,7 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
         n.owner_seal.as_ref().map(|o| o.link.as_slice()),
         n.viewer_rule.needs_sign_in(),
         join_viewers(&n.viewer_rule.allowed),
+        n.scope.map(|s| s.as_text()),
     ])?;
     let pad = pad_for(n.sealed.len(), usable) as i64;
     let body = conn
@@ -239,14 +242,15 @@ pub(crate) fn record_failure(
     }
 }
 
+/// The tombstone of the secret, and whether this call recorded a late attempt on it.
 pub(crate) fn tombstone(
     conn: &Connection,
     place: Option<i64>,
     id: &SecretId,
     now: UnixTime,
-) -> Result<Option<ReceiptRecord>, StoreError> {
+) -> Result<(Option<ReceiptRecord>, bool), StoreError> {
     let Some(row) = locate_secret(conn, place, id)? else {
-        return Ok(None);
+        return Ok((None, false));
     };
     let sql = concat!(
         "UPDATE records SET late_attempts = late_attempts + 1, last_late_attempt = ?2 \
@@ -257,9 +261,9 @@ pub(crate) fn tombstone(
     let grace = lethe_core::policy::LATE_ATTEMPT_GRACE_SECS;
     let updated = conn.prepare_cached(sql)?.query_row(params![row, now, grace], receipt_from_row).optional()?;
     if updated.is_some() {
-        return Ok(updated);
+        return Ok((updated, true));
     }
-    receipt_at(conn, row)
+    Ok((receipt_at(conn, row)?, false))
 }
 
 pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<ReceiptRecord>, StoreError> {
@@ -271,18 +275,35 @@ pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<
 
 /// One bounded pass: clears the content of up to `batch` waiting secrets past their expiry
 /// (their receipts then say `expired`), and deletes up to `batch` rows past the receipt's own
-/// expiry. Both find their rows through an index, so the cost follows what expired.
-pub(crate) fn sweep(conn: &Connection, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
+/// expiry. Both find their rows through an index, so the cost follows what expired. Returns
+/// the `secret.expired` audit entries of the owned (scoped) secrets it expired, for the
+/// caller to append in the same job; anonymous ones return only their scope's `NULL`.
+pub(crate) fn sweep(conn: &Connection, now: UnixTime, batch: u32) -> Result<(SweepStats, Vec<AuditEntry>), StoreError> {
     let sql = concat!(
         "UPDATE records SET state = 'expired', updated = secret_expires_at, ",
         clear_secret!(),
-        " WHERE row_id IN (SELECT row_id FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2)"
+        " WHERE row_id IN (SELECT row_id FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2) \
+         RETURNING scope, CASE WHEN scope IS NOT NULL THEN id END, CASE WHEN scope IS NOT NULL THEN name END, \
+         secret_expires_at"
     );
-    let expired = conn.prepare_cached(sql)?.execute(params![now, batch])? as u64;
+    let mut stmt = conn.prepare_cached(sql)?;
+    let ended = stmt
+        .query_map(params![now, batch], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<Vec<u8>>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(stmt);
+    let expired = ended.len() as u64;
+    let audit = expired_entries(ended)?;
     let receipts_deleted = conn
         .prepare_cached(
             "DELETE FROM records WHERE row_id IN (SELECT row_id FROM records WHERE expires_at <= ?1 LIMIT ?2)",
         )?
         .execute(params![now, batch])? as u64;
-    Ok(SweepStats { secrets_deleted: expired, receipts_expired: expired, receipts_deleted })
+    Ok((SweepStats { secrets_deleted: expired, receipts_expired: expired, receipts_deleted }, audit))
 }

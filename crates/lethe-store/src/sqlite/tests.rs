@@ -84,7 +84,10 @@ async fn sweep_and_lookup_queries_use_indexes() {
         "UPDATE records SET state = 'viewed', sealed = NULL WHERE row_id = 7 AND state = 'new'",
         "UPDATE records SET late_attempts = 1 WHERE row_id = 7",
         "SELECT id FROM records WHERE custid = 'anon' ORDER BY created DESC LIMIT 10",
-        "SELECT seq FROM audit_log WHERE seq > 5 ORDER BY seq LIMIT 10",
+        // A chain in order (the verifier, exports), its head, and one scope's page.
+        "SELECT id FROM audit_log WHERE scope = 'account:1' AND seq > 5 ORDER BY seq, id LIMIT 10",
+        "SELECT seq, head FROM audit_chains WHERE scope = 'account:1'",
+        "SELECT id FROM audit_log WHERE scope IN ('account:1') AND id < 9 ORDER BY id DESC LIMIT 10",
         "SELECT seq FROM outbox WHERE seq > 5 ORDER BY seq LIMIT 10",
         // The dashboard's listing, in index order (no sort step).
         super::viewer_rows::OWNED,

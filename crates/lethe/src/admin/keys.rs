@@ -48,7 +48,7 @@ pub async fn create(
         keyring_wrap,
         team: None,
     };
-    match store.create_api_key(new).await {
+    match store.create_api_key(new, Vec::new()).await {
         Ok(true) => {}
         Ok(false) => {
             return Err(Failure { code: NOT_FOUND, error: anyhow!("the account {} was just deleted", a.email) })
@@ -119,7 +119,7 @@ pub async fn revoke(store: &dyn Store, email: &str, key_id: &str, now: i64) -> R
     let key_id = KeyId::parse(key_id.trim())
         .map_err(|_| usage(format!("'{}' is not a key id (12 letters and digits)", key_id.trim())))?;
     let a = account(store, email).await?;
-    if store.revoke_api_key(a.id, &key_id, now).await.map_err(store_failure)? {
+    if store.revoke_api_key(a.id, &key_id, now, Vec::new()).await.map_err(store_failure)? {
         println!("revoked API key {key_id} of {}", a.email);
         return Ok(());
     }

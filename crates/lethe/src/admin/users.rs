@@ -76,7 +76,7 @@ pub async fn list(store: &dyn Store) -> Result<(), Failure> {
 pub async fn set_disabled(store: &dyn Store, email: &str, disabled: bool, now: i64) -> Result<(), Failure> {
     let a = account(store, email).await?;
     // Disabling also ends the account's sessions, in the same transaction (AccountStore).
-    store.update_account(a.id, AccountChange::Disabled(disabled), now).await.map_err(store_failure)?;
+    store.update_account(a.id, AccountChange::Disabled(disabled), now, Vec::new()).await.map_err(store_failure)?;
     if disabled {
         println!("disabled {}: it can no longer sign in or use its API keys, and its sessions have ended", a.email);
     } else {
@@ -90,14 +90,14 @@ pub async fn set_disabled(store: &dyn Store, email: &str, disabled: bool, now: i
 /// shown (their rows stay).
 pub async fn reset_password(store: &dyn Store, email: &str, new: Credentials, now: i64) -> Result<(), Failure> {
     let a = account(store, email).await?;
-    store.update_account(a.id, AccountChange::PasswordHash(new.hash), now).await.map_err(store_failure)?;
-    store.update_account(a.id, AccountChange::Keyring(Some(new.keyring)), now).await.map_err(|e| {
+    store.update_account(a.id, AccountChange::PasswordHash(new.hash), now, Vec::new()).await.map_err(store_failure)?;
+    store.update_account(a.id, AccountChange::Keyring(Some(new.keyring)), now, Vec::new()).await.map_err(|e| {
         let error =
             anyhow::Error::new(e).context("the password was changed, but its new keyring was not stored: run again");
         Failure { code: OTHER, error }
     })?;
     // Whoever knew the old password may be signed in: end every session.
-    let ended = store.delete_sessions(a.id, None).await.map_err(|e| {
+    let ended = store.delete_sessions(a.id, None, Vec::new()).await.map_err(|e| {
         let error =
             anyhow::Error::new(e).context("the password was changed, but its sessions could not be ended: run again");
         Failure { code: OTHER, error }
@@ -118,9 +118,9 @@ pub async fn disable_totp(store: &dyn Store, email: &str, now: i64) -> Result<()
         println!("{} has no two-step sign-in; nothing changed", a.email);
         return Ok(());
     }
-    store.update_account(a.id, AccountChange::Totp(None), now).await.map_err(store_failure)?;
+    store.update_account(a.id, AccountChange::Totp(None), now, Vec::new()).await.map_err(store_failure)?;
     store.replace_recovery_codes(a.id, Vec::new()).await.map_err(store_failure)?;
-    let ended = store.delete_sessions(a.id, None).await.map_err(store_failure)?;
+    let ended = store.delete_sessions(a.id, None, Vec::new()).await.map_err(store_failure)?;
     println!("turned off two-step sign-in for {} and ended {ended} session(s)", a.email);
     Ok(())
 }
