@@ -16,7 +16,9 @@ use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
 
 use crate::audit::AuditEntry;
+use crate::scope::Scope;
 use crate::StoreError;
+use lethe_core::token::SecretId;
 
 /// One record to write together with a state change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,11 @@ pub enum Effect {
     Audit(AuditEntry),
     /// A message for a delivery worker (mail, webhook), taken from the outbox after commit.
     Outbox(OutboxMessage),
+    /// An entry about the secret the call changes, completed by the store from its row (the
+    /// secret's scope, short id and name) in the same transaction, and dropped for a secret
+    /// without a scope (an anonymous creator's): the caller need not read the row first.
+    /// Calls that change no secret ignore it.
+    SecretAudit(AuditTemplate),
     /// Who consumed the secret, kept on its receipt by the statement of a winning claim or take,
     /// if the receipt has an owner account; receipts of anonymous creators never keep one.
     /// Other calls ignore it.
@@ -39,6 +46,63 @@ pub struct ViewerNote {
     pub email: Option<String>,
     pub client_addr: String,
     pub user_agent: String,
+}
+
+/// An audit entry without its scope and resource: what [`Effect::SecretAudit`] carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditTemplate {
+    pub at: UnixTime,
+    pub action: String,
+    pub actor: String,
+    pub client_addr: String,
+    pub user_agent: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+impl AuditTemplate {
+    /// The entry about secret `short` (named `name`) of `scope`.
+    pub fn complete(&self, scope: Scope, short: String, name: String) -> AuditEntry {
+        AuditEntry {
+            scope,
+            at: self.at,
+            action: self.action.clone(),
+            resource_type: "secret".to_owned(),
+            resource_id: short,
+            resource_name: name,
+            actor: self.actor.clone(),
+            client_addr: self.client_addr.clone(),
+            user_agent: self.user_agent.clone(),
+            outcome: self.outcome.clone(),
+            detail: self.detail.clone(),
+        }
+    }
+}
+
+/// The row a consuming call changed, as [`resolve`] needs it: the secret's scope (if it has
+/// one), id and name.
+pub(crate) type SecretRow = (Option<Scope>, SecretId, Option<String>);
+
+/// Whether `effects` hold templates that need the changed row to be completed.
+pub(crate) fn has_templates(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::SecretAudit(_)))
+}
+
+/// `effects` with their templates completed from `row` (dropped if the secret has no scope,
+/// or no row was given), in order.
+pub(crate) fn resolve(effects: &[Effect], row: Option<&SecretRow>) -> Vec<Effect> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SecretAudit(t) => match row {
+                Some((Some(scope), id, name)) => {
+                    Some(Effect::Audit(t.complete(*scope, id.short(), name.clone().unwrap_or_default())))
+                }
+                _ => None,
+            },
+            other => Some(other.clone()),
+        })
+        .collect()
 }
 
 /// Work for a delivery worker.
@@ -98,6 +162,8 @@ pub(crate) fn split(effects: &[Effect]) -> Split<'_> {
         match e {
             Effect::Audit(a) => out.audit.push(a),
             Effect::Outbox(o) => out.outbox.push(o),
+            // Completed by `resolve` before writing; one left here has no row to join.
+            Effect::SecretAudit(_) => {}
             Effect::Viewer(v) => {
                 out.viewer = Some(ViewerNote {
                     email: v.email.clone(),

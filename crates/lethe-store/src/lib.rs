@@ -54,7 +54,7 @@ pub use accounts_model::{
 };
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
 pub use config::{StoreConfig, StoreLocation};
-pub use effects::{Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
+pub use effects::{AuditTemplate, Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
 pub use error::StoreError;
 pub use hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 pub use model::{

@@ -218,6 +218,11 @@ pub struct ReceiptRecord {
 }
 
 impl ReceiptRecord {
+    /// What an audit template needs of this receipt's secret (`crate::effects::resolve`).
+    pub(crate) fn secret_row(&self) -> crate::effects::SecretRow {
+        (self.scope, self.secret_id, self.name.clone())
+    }
+
     /// The state at `now`: a waiting secret past its deadline is expired (P9).
     pub fn state_at(&self, now: UnixTime) -> SecretState {
         self.state.at(self.secret_expires_at, now)

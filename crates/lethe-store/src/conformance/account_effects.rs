@@ -34,6 +34,7 @@ pub async fn account_changes_write_effects_only_when_they_change(store: Arc<dyn 
         created: NOW,
         expires_at: None,
         keyring_wrap: None,
+        team: None,
     };
     assert!(!store.create_api_key(new(missing), fx("x")).await.expect("create"));
     assert!(store.create_api_key(new(ann.id), fx("key created")).await.expect("create"));

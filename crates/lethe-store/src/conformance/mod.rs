@@ -31,6 +31,7 @@
 pub mod account_effects;
 pub mod accounts;
 pub mod audit;
+pub mod audit_templates;
 pub mod effects;
 pub mod hits;
 pub mod keyring;
@@ -115,6 +116,8 @@ macro_rules! conformance_tests {
             audit::pruning_moves_the_base_and_keeps_the_rest,
             audit::the_sweeper_records_owned_secrets_that_expired_unread,
             audit::racing_appends_to_one_chain_link_up,
+            audit_templates::templates_are_completed_from_the_changed_row,
+            audit_templates::templates_of_anonymous_secrets_are_dropped,
             account_effects::account_changes_write_effects_only_when_they_change,
             account_effects::receipt_looks_and_late_attempts_write_effects_only_when_they_change,
             hits::hits_count_per_bucket_and_window,

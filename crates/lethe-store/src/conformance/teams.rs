@@ -178,7 +178,7 @@ async fn team_key(store: &dyn Store, account: i64, team: Option<i64>) -> (KeyId,
         keyring_wrap: None,
         team,
     };
-    let stored = store.create_api_key(new).await.expect("key");
+    let stored = store.create_api_key(new, Vec::new()).await.expect("key");
     (key.key_id(), stored)
 }
 

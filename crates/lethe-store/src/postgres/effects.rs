@@ -3,9 +3,12 @@
 //! back in position order.
 
 use super::audit_rows;
-use crate::effects::{split, Effect, Logged, OutboxMessage, Split};
+use crate::effects::{has_templates, resolve, split, Effect, Logged, OutboxMessage, Split};
 use crate::postgres::retry::Fail;
+use crate::scope::Scope;
+use crate::StoreError;
 use deadpool_postgres::GenericClient;
+use lethe_core::token::SecretId;
 
 /// Writes `effects` in the caller's transaction. A viewer note is not written here: the
 /// consuming statement itself keeps it (`consume::CLAIM`, `consume::TAKE`).
@@ -19,6 +22,28 @@ pub(crate) async fn write(tx: &impl GenericClient, effects: &[Effect]) -> Result
         }
     }
     Ok(())
+}
+
+/// Writes `effects` for the secret at `row`, which the transaction just changed: audit
+/// templates are completed from the row first (and dropped for a secret without a scope).
+pub(crate) async fn write_for(tx: &impl GenericClient, row: i64, effects: &[Effect]) -> Result<(), Fail> {
+    if !has_templates(effects) {
+        return write(tx, effects).await;
+    }
+    let st = tx.prepare_cached("SELECT scope, id, name FROM records WHERE row_id = $1").await?;
+    let found = match tx.query_opt(&st, &[&row]).await? {
+        Some(r) => {
+            let scope = match r.try_get::<_, Option<String>>(0)? {
+                Some(text) => Some(Scope::parse(&text).ok_or(Fail::Store(StoreError::corrupt("scope")))?),
+                None => None,
+            };
+            let id: Vec<u8> = r.try_get(1)?;
+            let id = SecretId::from_slice(&id).ok_or(Fail::Store(StoreError::corrupt("id")))?;
+            Some((scope, id, r.try_get::<_, Option<String>>(2)?))
+        }
+        None => None,
+    };
+    write(tx, &resolve(effects, found.as_ref())).await
 }
 
 pub(crate) async fn outbox_after(

@@ -71,7 +71,7 @@ impl SecretStore for PostgresStore {
                 let tx = c.transaction().await?;
                 let won = consume::claim(&tx, row, &key.id, now, note).await?;
                 if won {
-                    effects::write(&tx, fx).await?;
+                    effects::write_for(&tx, row, fx).await?;
                 }
                 tx.commit().await?;
                 Ok(won)
@@ -100,7 +100,7 @@ impl SecretStore for PostgresStore {
                 let tx = c.transaction().await?;
                 let taken = consume::take(&tx, row, &key, now, e2e_ok, note).await?;
                 if taken.is_some() {
-                    effects::write(&tx, fx).await?;
+                    effects::write_for(&tx, row, fx).await?;
                 }
                 tx.commit().await?;
                 Ok(taken)
@@ -133,10 +133,10 @@ impl SecretStore for PostgresStore {
                 let outcome = if attempts >= max_attempts {
                     consume::destroy(&tx, row, now).await?;
                     let all: Vec<Effect> = fx.iter().chain(on_destroy).cloned().collect();
-                    effects::write(&tx, &all).await?;
+                    effects::write_for(&tx, row, &all).await?;
                     AttemptOutcome::Destroyed
                 } else {
-                    effects::write(&tx, fx).await?;
+                    effects::write_for(&tx, row, fx).await?;
                     AttemptOutcome::Remaining(max_attempts - attempts)
                 };
                 tx.commit().await?;
@@ -157,8 +157,8 @@ impl SecretStore for PostgresStore {
                 } else {
                     let tx = c.transaction().await?;
                     let burned = consume::burn(&tx, row, &key, now).await?;
-                    if burned.is_some() {
-                        effects::write(&tx, fx).await?;
+                    if let Some(r) = &burned {
+                        effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
                     }
                     tx.commit().await?;
                     burned
@@ -187,7 +187,7 @@ impl SecretStore for PostgresStore {
                 }
                 let tx = c.transaction().await?;
                 if consume::mark_seen(&tx, row, &key, now).await? {
-                    effects::write(&tx, fx).await?;
+                    effects::write_for(&tx, row, fx).await?;
                 }
                 Ok(tx.commit().await?)
             })
@@ -208,8 +208,8 @@ impl SecretStore for PostgresStore {
                 let late = if needs_transaction(fx) {
                     let tx = c.transaction().await?;
                     let late = consume::late_attempt(&tx, row, &key.id, now).await?;
-                    if late.is_some() {
-                        effects::write(&tx, fx).await?;
+                    if let Some(r) = &late {
+                        effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
                     }
                     tx.commit().await?;
                     late

@@ -2,9 +2,11 @@
 //! transaction) of the change that caused them; read back through the reader pool.
 
 use super::audit_rows;
-use crate::effects::{split, Effect, Logged, OutboxMessage, Split};
+use crate::effects::{has_templates, resolve, split, Effect, Logged, OutboxMessage, SecretRow, Split};
+use crate::scope::Scope;
 use crate::StoreError;
-use rusqlite::{params, Connection};
+use lethe_core::token::SecretId;
+use rusqlite::{params, Connection, OptionalExtension};
 
 pub(crate) use crate::effects::{needs_transaction, viewer};
 
@@ -19,6 +21,31 @@ pub(crate) fn write(conn: &Connection, effects: &[Effect]) -> Result<(), StoreEr
             .execute(params![o.created, o.topic, o.payload])?;
     }
     Ok(())
+}
+
+/// Writes `effects` for the secret at `row`, which the job just changed: audit templates are
+/// completed from the row first (and dropped for a secret without a scope).
+pub(crate) fn write_for(conn: &Connection, row: i64, effects: &[Effect]) -> Result<(), StoreError> {
+    if !has_templates(effects) {
+        return write(conn, effects);
+    }
+    let found = conn
+        .prepare_cached("SELECT scope, id, name FROM records WHERE row_id = ?1")?
+        .query_row(params![row], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Option<String>>(2)?))
+        })
+        .optional()?;
+    let row: Option<SecretRow> = match found {
+        Some((scope, id, name)) => {
+            let scope = match scope {
+                Some(text) => Some(Scope::parse(&text).ok_or(StoreError::corrupt("scope"))?),
+                None => None,
+            };
+            Some((scope, SecretId::from_slice(&id).ok_or(StoreError::corrupt("id"))?, name))
+        }
+        None => None,
+    };
+    write(conn, &resolve(effects, row.as_ref()))
 }
 
 pub(crate) fn outbox_after(

@@ -281,7 +281,7 @@ impl SecretStore for SqliteStore {
             let viewer = effects::viewer(&fx);
             let won = rows::end_secret(c, row, now, SecretState::Viewed, None, viewer.as_ref())?;
             if won {
-                effects::write(c, &fx)?;
+                effects::write_for(c, row, &fx)?;
             }
             Ok(won)
         })
@@ -299,8 +299,8 @@ impl SecretStore for SqliteStore {
         self.change(effects::needs_transaction(&fx), move |c| {
             let viewer = effects::viewer(&fx);
             let taken = rows::take_unprotected(c, place, &key.id, now, e2e_ok, viewer.as_ref())?;
-            if taken.is_some() {
-                effects::write(c, &fx)?;
+            if let (Some(_), Some(row)) = (&taken, place) {
+                effects::write_for(c, row, &fx)?;
             }
             Ok(taken)
         })
@@ -323,10 +323,10 @@ impl SecretStore for SqliteStore {
                 };
                 let outcome = rows::record_failure(c, row, max_attempts, now)?;
                 if outcome != AttemptOutcome::Gone {
-                    effects::write(c, &fx)?;
+                    effects::write_for(c, row, &fx)?;
                 }
                 if outcome == AttemptOutcome::Destroyed {
-                    effects::write(c, &on_destroy)?;
+                    effects::write_for(c, row, &on_destroy)?;
                 }
                 Ok(outcome)
             })
@@ -341,7 +341,7 @@ impl SecretStore for SqliteStore {
                     return Ok(None);
                 };
                 if rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator), None)? {
-                    effects::write(c, &fx)?;
+                    effects::write_for(c, row, &fx)?;
                 }
                 rows::receipt_at(c, row)
             })
@@ -368,7 +368,7 @@ impl SecretStore for SqliteStore {
                     )?
                     .execute(rusqlite::params![row, now])?;
                 if marked == 1 {
-                    effects::write(c, &fx)?;
+                    effects::write_for(c, row, &fx)?;
                 }
             }
             Ok(())
@@ -386,8 +386,8 @@ impl SecretStore for SqliteStore {
         self.writer
             .write(move |c| {
                 let (receipt, late) = rows::tombstone(c, place, &key.id, now)?;
-                if late {
-                    effects::write(c, &fx)?;
+                if let (true, Some(r)) = (late, &receipt) {
+                    effects::write(c, &crate::effects::resolve(&fx, Some(&r.secret_row())))?;
                 }
                 Ok(receipt)
             })
