@@ -9,6 +9,8 @@
 //!   "lethe totp v1" ‖ account id (i64 big-endian); stored nonce ‖ ciphertext ‖ tag.
 //! - recovery code: HMAC-SHA256(subkey("recovery"), account id BE ‖ the 16-symbol code).
 //! - CSRF token: base64url(HMAC-SHA256(subkey("csrf"), SHA-256 of the session token)).
+//! - audit address: "h:" ‖ the first 16 bytes, hex, of HMAC-SHA256(subkey("audit-address"),
+//!   the address text), for deployments that keep no client address in the clear.
 
 mod file;
 
@@ -141,6 +143,17 @@ impl ServerKey {
     /// Whether `presented` is `account_id`'s device cookie, compared in constant time.
     pub fn device_matches(&self, account_id: i64, presented: &str) -> bool {
         self.device_token(account_id).as_bytes().ct_eq(presented.as_bytes()).into()
+    }
+
+    /// A client address as the audit log keeps it where addresses must not be kept in the
+    /// clear: `h:` and 32 hex digits, the same for the same address under the same key (so
+    /// entries from one address can still be told apart and matched), and not reversible
+    /// without the key (the IPv4 space could be searched were it unkeyed).
+    pub fn audit_address(&self, addr: &str) -> String {
+        let mut mac = self.mac(b"audit-address");
+        mac.update(addr.as_bytes());
+        let tag = mac.finalize().into_bytes();
+        format!("h:{}", hex::encode(&tag[..16]))
     }
 
     fn csrf_mac(&self, session_hash: &[u8; 32]) -> [u8; 32] {

@@ -8,10 +8,13 @@ use crate::config::Config;
 use crate::http::serve::ConnLimits;
 use crate::limits::layer::LimitState;
 use crate::limits::{BatchConfig, BatchedHits, Limiter, Switch, TrustedProxies};
+use crate::service::audit::checkpoints::{self, Checkpointer};
+use crate::service::audit::AuditSettings;
 use crate::service::metered::MeteredStore;
 use crate::service::{sweeper, Policy, Secrets};
 use crate::state::AppState;
 use anyhow::Context;
+use lethe_core::audit::checkpoint::AuditKey;
 use lethe_core::clock::{Clock, SystemClock};
 use lethe_core::server_key::ServerKey;
 use lethe_store::{HitCounter, Store};
@@ -72,8 +75,11 @@ impl Application {
         }
         let limits = LimitState { limiter, proxies: Arc::new(TrustedProxies::from_config(&config.trusted_proxies)) };
         let server_key = Arc::new(load_server_key(&config)?);
-        let secrets = Secrets::new(store, clock, Policy::from(&config));
-        let state = AppState { secrets, config: Arc::new(config), limits, server_key };
+        let audit_key = Arc::new(load_audit_key(&config)?);
+        let hash_addresses = (config.audit_hash_addresses == Switch::On).then(|| server_key.clone());
+        let checkpointer = Arc::new(Checkpointer::new(store.clone(), clock.clone(), audit_key));
+        let secrets = Secrets::new(store, clock, Policy::from(&config)).with_audit(AuditSettings { hash_addresses });
+        let state = AppState { secrets, config: Arc::new(config), limits, server_key, checkpointer };
         Ok(Application { listener, metrics_listener, state })
     }
 
@@ -103,6 +109,12 @@ impl Application {
             interval,
             stop_rx.clone(),
         ));
+        let checkpoints = tokio::spawn(checkpoints::run(
+            self.state.checkpointer.clone(),
+            Duration::from_secs(self.state.config.audit_checkpoint_secs),
+            self.state.config.audit_retention_days,
+            stop_rx.clone(),
+        ));
         let flusher = self.state.limits.limiter.batch().map(|b| tokio::spawn(b.clone().run(stop_rx.clone())));
         let metrics = self.metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, stop_rx)));
         let limits = ConnLimits::new(&self.state.config, self.state.limits.proxies.clone());
@@ -110,6 +122,7 @@ impl Application {
         let served = crate::http::serve::serve(self.listener, app, limits, shutdown).await;
         let _ = stop_tx.send(true);
         let _ = sweeper.await;
+        let _ = checkpoints.await;
         if let Some(flusher) = flusher {
             let _ = flusher.await;
         }
@@ -132,6 +145,21 @@ fn load_server_key(config: &Config) -> anyhow::Result<ServerKey> {
         ServerKey::load_or_create(&path).with_context(|| format!("the server key {}", path.display()))?;
     if created {
         tracing::info!(path = %path.display(), "made a new server key; back it up, and give the same file to every instance that shares this database");
+    }
+    Ok(key)
+}
+
+/// Reads the audit log's signing key, or makes it on first start (in a new file, never over
+/// one).
+fn load_audit_key(config: &Config) -> anyhow::Result<AuditKey> {
+    let path = config.audit_key_path();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let existed = path.exists();
+    let key = AuditKey::load_or_create(&path).with_context(|| format!("the audit key {}", path.display()))?;
+    if !existed {
+        tracing::info!(path = %path.display(), key = %key.public().key_id(), "made a new audit key; keep a copy (or `lethe audit public-key`) away from the database, and give the same file to every instance that shares it");
     }
     Ok(key)
 }

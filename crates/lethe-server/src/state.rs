@@ -14,4 +14,6 @@ pub struct AppState {
     /// The key the server keeps outside the database (second factor, device cookies, form
     /// tokens).
     pub server_key: Arc<lethe_core::server_key::ServerKey>,
+    /// Signs the audit log's checkpoints (at intervals, and on demand).
+    pub checkpointer: Arc<crate::service::audit::checkpoints::Checkpointer>,
 }

@@ -1,8 +1,10 @@
 //! The `lethe` binary: `lethe serve` runs the server; `lethe admin` manages its accounts and
-//! API keys; `share`, `generate`, `reveal`, `receipt`, `burn`, `recent`, `status` and
-//! `config` are a client for any Lethe server (and for the v1 API of onetimesecret.com).
+//! API keys; `lethe audit` verifies, archives and checkpoints the audit log; `share`,
+//! `generate`, `reveal`, `receipt`, `burn`, `recent`, `status` and `config` are a client for
+//! any Lethe server (and for the v1 API of onetimesecret.com).
 
 mod admin;
+mod audit;
 mod cli;
 mod serve;
 
@@ -25,6 +27,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Manage accounts and API keys on the server's store (works while it runs).
     Admin(admin::AdminArgs),
+    /// Verify, archive and checkpoint the audit log on the server's store (works while it runs).
+    Audit(audit::AuditArgs),
     #[command(flatten)]
     Client(cli::ClientCommand),
 }
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
     let result = match parsed.command {
         Command::Serve(args) => serve::serve(args).map_err(cli::Failure::from),
         Command::Admin(args) => admin::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Client(cmd) => cli::run(cmd),
     };
     match result {

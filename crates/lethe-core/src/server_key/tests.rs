@@ -93,6 +93,18 @@ fn device_tokens_match_only_their_account_and_key() {
 }
 
 #[test]
+fn audit_addresses_are_keyed_stable_and_distinct() {
+    let key = ServerKey::from_bytes([7; KEY_LEN]);
+    let other = ServerKey::from_bytes([8; KEY_LEN]);
+    let a = key.audit_address("192.0.2.10");
+    assert_eq!(a.len(), 2 + 32);
+    assert!(a.starts_with("h:") && !a.contains("192.0.2.10"));
+    assert_eq!(a, key.audit_address("192.0.2.10"), "the same address keeps one tag");
+    assert_ne!(a, key.audit_address("192.0.2.11"));
+    assert_ne!(a, other.audit_address("192.0.2.10"), "another key gives another tag");
+}
+
+#[test]
 fn subkeys_differ_by_purpose_and_hex_parses_strictly() {
     let key = ServerKey::generate();
     assert_ne!(*key.subkey(b"totp"), *key.subkey(b"csrf"));

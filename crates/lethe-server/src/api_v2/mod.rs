@@ -4,10 +4,12 @@
 //!
 //! - [`secrets`]: conceal, generate, status, reveal.
 //! - [`receipts`]: receipt, burn, recent.
+//! - [`audit`]: the caller's audit log, a page or an export.
 //! - [`types`]: request and response bodies; [`problem`]: errors; [`json`]: the body extractor.
 //! - [`doc`]: the served OpenAPI document (the generated one, completed); [`whole`]: integer
 //!   fields that accept what JSON Schema calls an integer.
 
+pub mod audit;
 pub mod doc;
 pub mod json;
 pub mod problem;
@@ -41,6 +43,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(receipts::burn))
         .routes(routes!(receipts::recent))
         .routes(routes!(receipts::status))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::export_entries))
         .split_for_parts()
 }
 

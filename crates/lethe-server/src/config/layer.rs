@@ -135,6 +135,18 @@ pub struct ConfigLayer {
     /// File of the server key, made on first start; instances sharing a database must share it [default: DATA_DIR/server.key]
     #[arg(long, env = "LETHE_SERVER_KEY_FILE")]
     pub server_key_file: Option<PathBuf>,
+    /// File of the audit log's signing key (Ed25519), made on first start; keep a copy, or its public key, away from the database [default: DATA_DIR/audit.key]
+    #[arg(long, env = "LETHE_AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<PathBuf>,
+    /// Seconds between signed checkpoints of the audit log (written only when entries were added) [default: 300]
+    #[arg(long, env = "LETHE_AUDIT_CHECKPOINT_SECS")]
+    pub audit_checkpoint_secs: Option<u64>,
+    /// Days accounts' audit entries are kept (0: for ever); teams set their own [default: 0]
+    #[arg(long, env = "LETHE_AUDIT_RETENTION_DAYS")]
+    pub audit_retention_days: Option<u32>,
+    /// Whether client addresses are kept in the audit log as keyed hashes instead of in the clear: on or off [default: off]
+    #[arg(long, env = "LETHE_AUDIT_HASH_ADDRESSES")]
+    pub audit_hash_addresses: Option<Switch>,
 }
 
 impl ConfigLayer {

@@ -142,6 +142,16 @@ pub struct Config {
     /// kept outside the database; made on first start. Default: `server.key` in `data_dir`.
     /// Several instances on one database must share it.
     pub server_key_file: Option<PathBuf>,
+    /// The file of the audit log's signing key (docs/audit.md); made on first start. Default:
+    /// `audit.key` in `data_dir`. Instances sharing a database must share it; its public key
+    /// (`lethe audit public-key`) is what `lethe audit verify` checks checkpoints with.
+    pub audit_key_file: Option<PathBuf>,
+    /// Seconds between signed checkpoints (only when the log grew meanwhile).
+    pub audit_checkpoint_secs: u64,
+    /// Days the entries of accounts' chains are kept (0: for ever). Teams set their own.
+    pub audit_retention_days: u32,
+    /// Whether client addresses are stored in audit entries as keyed hashes (`on`).
+    pub audit_hash_addresses: Switch,
 }
 
 /// Who may create an account in the pages: anyone (`open`), the holder of an invite link an
@@ -199,6 +209,10 @@ impl Default for Config {
             rate_limit_sign_in_failures: Rule::new(20, 1200),
             rate_limit_account_sign_in_failures: Rule::new(10, 1200),
             server_key_file: None,
+            audit_key_file: None,
+            audit_checkpoint_secs: 300,
+            audit_retention_days: 0,
+            audit_hash_addresses: Switch::Off,
         }
     }
 }
@@ -223,6 +237,9 @@ impl Config {
         }
         if let Some(path) = layer.server_key_file {
             self.server_key_file = Some(path);
+        }
+        if let Some(path) = layer.audit_key_file {
+            self.audit_key_file = Some(path);
         }
         overlay!(
             self,
@@ -263,7 +280,10 @@ impl Config {
             session_idle_secs,
             session_max_secs,
             rate_limit_sign_in_failures,
-            rate_limit_account_sign_in_failures
+            rate_limit_account_sign_in_failures,
+            audit_checkpoint_secs,
+            audit_retention_days,
+            audit_hash_addresses
         );
         self
     }
@@ -338,6 +358,10 @@ impl Config {
             self.session_idle_secs
         );
         anyhow::ensure!(self.session_max_secs <= 400 * 86_400, "session_max_secs must be at most 400 days");
+        anyhow::ensure!(
+            (10..=86_400).contains(&self.audit_checkpoint_secs),
+            "audit_checkpoint_secs must be between 10 and 86400"
+        );
         lethe_core::kdf::KdfParams::decode(&self.kdf().encode())
             .map_err(|_| anyhow::anyhow!("argon2_memory_kib and argon2_iterations are out of range"))?;
         Ok(())
@@ -381,6 +405,11 @@ impl Config {
     /// Where the server key lives.
     pub fn server_key_path(&self) -> PathBuf {
         self.server_key_file.clone().unwrap_or_else(|| self.data_dir.join("server.key"))
+    }
+
+    /// Where the audit log's signing key lives.
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key_file.clone().unwrap_or_else(|| self.data_dir.join("audit.key"))
     }
 
     /// The Argon2id cost for new secrets.

@@ -58,6 +58,7 @@ impl Secrets {
             public_key,
             keyring,
             totp: account.totp_sealed.is_some(),
+            key_name: Some(record.name.clone()),
         })
     }
 

@@ -41,6 +41,19 @@ pub struct AccountCaller {
     pub keyring: CallerKeyring,
     /// The account signs in with a second factor (TOTP is on).
     pub totp: bool,
+    /// The name of the API key it called with, if it did.
+    pub key_name: Option<String>,
+}
+
+impl AccountCaller {
+    /// Who the audit log says acted: the e-mail, and the key's name when a key acted.
+    pub fn actor_label(&self) -> String {
+        match (&self.via, &self.key_name) {
+            (Via::ApiKey(_), Some(name)) => format!("{} (API key {name})", self.email),
+            (Via::ApiKey(id), None) => format!("{} (API key {id})", self.email),
+            (Via::Session(_), _) => self.email.as_str().to_owned(),
+        }
+    }
 }
 
 impl Caller {

@@ -14,10 +14,13 @@
 //! - [`sign_up`]: new accounts (open or by invite), password changes and resets, deleting.
 //! - [`quotas`]: waiting secrets per address and the storage cap, checked before writing.
 //! - [`sweeper`]: the background task that deletes expired data.
+//! - [`audit`]: the audit log: entries written with what they record, checkpoints, retention,
+//!   reading and exporting.
 //! - [`error`]: the domain error, [`ServiceError`].
 
 pub mod accounts;
 pub mod api_keys;
+pub mod audit;
 pub mod caller;
 pub mod conceal;
 pub mod error;
@@ -127,6 +130,7 @@ pub struct Secrets {
     /// memory use stays at one buffer per core however many passphrases are derived.
     kdf_memory: Arc<Mutex<Vec<KdfMemory>>>,
     quotas: Arc<quotas::Quotas>,
+    audit: Arc<audit::AuditSettings>,
 }
 
 impl Secrets {
@@ -149,7 +153,14 @@ impl Secrets {
             kdf_share: (places / 4).max(1),
             kdf_memory: Arc::new(Mutex::new(Vec::with_capacity(cores))),
             quotas,
+            audit: Arc::default(),
         }
+    }
+
+    /// The same service, writing audit entries as `settings` say.
+    pub fn with_audit(mut self, settings: audit::AuditSettings) -> Self {
+        self.audit = Arc::new(settings);
+        self
     }
 
     pub fn policy(&self) -> &Policy {

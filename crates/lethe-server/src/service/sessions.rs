@@ -142,6 +142,7 @@ impl Secrets {
             public_key: account.keyring.map(|k| k.public_key),
             keyring: CallerKeyring::open(keyring),
             totp: pending,
+            key_name: None,
         };
         Ok(SignedIn { token, caller, expires_at, second_factor_pending: pending })
     }
@@ -176,6 +177,7 @@ impl Secrets {
             public_key,
             keyring,
             totp: account.totp_sealed.is_some(),
+            key_name: None,
         }))
     }
 

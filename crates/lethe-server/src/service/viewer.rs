@@ -13,13 +13,16 @@ pub struct Viewer {
     pub account: Option<(AccountId, Email)>,
     pub client_addr: String,
     pub user_agent: String,
+    /// Who the audit log says acted (`AccountCaller::actor_label`); `None` for anonymous.
+    pub actor: Option<String>,
 }
 
 impl Viewer {
     /// The viewer behind `caller`, from `client_addr` with `user_agent`.
     pub fn of(caller: &Caller, client_addr: String, user_agent: String) -> Self {
         let account = caller.account().map(|a| (a.id, a.email.clone()));
-        Viewer { account, client_addr, user_agent }
+        let actor = caller.account().map(|a| a.actor_label());
+        Viewer { account, client_addr, user_agent, actor }
     }
 
     /// The signed-in account's e-mail, if any.

@@ -7,14 +7,15 @@
 //! - [`sign_in`]: signing in and out, with the sign-in limits; [`sign_in_code`]: its second
 //!   step for accounts with TOTP; [`two_step`]: enrolling in TOTP, recovery codes; [`account`] and
 //!   [`account_views`]: signing up, the account's settings, password resets.
-//! - [`dashboard`]: a signed-in person's secrets, filtered and paged; [`admin`]: the
-//!   administrators' list of accounts.
+//! - [`dashboard`]: a signed-in person's secrets, filtered and paged; [`audit`]: their audit
+//!   log, filtered, paged and exported; [`admin`]: the administrators' list of accounts.
 //! - [`devices`]: naming a browser from its user agent.
 
 pub mod account;
 pub mod account_views;
 pub mod admin;
 pub mod assets;
+pub mod audit;
 pub mod dashboard;
 pub mod devices;
 pub mod form;
@@ -63,6 +64,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/signout", post(sign_in::sign_out))
         .route("/signup", get(account::sign_up_form).post(account::sign_up))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/audit", get(audit::page))
+        .route("/audit/{file}", get(audit::export))
         .route("/admin", get(admin::accounts))
         .route("/admin/invites", post(admin::invite))
         .route("/admin/accounts/{id}/{action}", post(admin::set_disabled))

@@ -136,7 +136,7 @@ pub fn run(args: AdminArgs) -> Result<(), Failure> {
             }
             _ => {}
         }
-        let store = open(&config).await?;
+        let store = open_store(&config).await?;
         let now = SystemClock.now();
         match (args.command, new_password) {
             (AdminCommand::CreateUser { email, admin, .. }, Some(new)) => {
@@ -174,7 +174,7 @@ async fn run_other(store: &dyn Store, command: AdminCommand, now: UnixTime) -> R
 }
 
 /// Opens the configured store for administration (see the module documentation).
-async fn open(config: &Config) -> Result<Arc<dyn Store>, Failure> {
+pub(crate) async fn open_store(config: &Config) -> Result<Arc<dyn Store>, Failure> {
     let mut store_config = config.store_config()?;
     // A command makes a few calls one after another: one connection is plenty.
     store_config.pool_size = 1;
