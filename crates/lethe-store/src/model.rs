@@ -173,6 +173,10 @@ pub struct SecretRecord {
     pub attempts: u32,
     pub expires_at: UnixTime,
     pub viewer_rule: ViewerRule,
+    /// Whose it is (`None` for an anonymous creator's) and its name: what an audit entry about
+    /// it names.
+    pub scope: Option<Scope>,
+    pub name: Option<String>,
 }
 
 /// The creator's receipt, and the tombstone once the content is gone.

@@ -113,6 +113,7 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: N
         // The pages' own script calls as the signed-in person (cookie plus form token).
         match crate::web::session::api_caller(&app, req.headers()).await {
             Ok(Some(caller)) => {
+                note_caller(&caller);
                 req.extensions_mut().insert(CallerExt(Arc::new(caller)));
             }
             Ok(None) => {}
@@ -140,6 +141,7 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: N
     }
     match resolve(&app, req.headers()).await {
         Ok(caller) => {
+            note_caller(&caller);
             req.extensions_mut().insert(CallerExt(Arc::new(caller)));
             next.run(req).await
         }
@@ -159,6 +161,13 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: N
 /// credentials were presented.
 #[derive(Debug, Clone, Default)]
 pub struct CallerExt(pub Arc<Caller>);
+
+/// Tells the audit log who this request's caller is.
+pub fn note_caller(caller: &Caller) {
+    if let Some(a) = caller.account() {
+        crate::service::audit::context::note_actor(a.actor_label());
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for CallerExt {
     type Rejection = Infallible;

@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP concerns: security headers, request logs and metrics without secrets,
 //! health checks, and assembling the whole router.
 
+pub mod audit_context;
 pub mod auth;
 pub mod body;
 pub mod headers;
@@ -38,6 +39,8 @@ pub fn app(
         .option_layer(hsts.then(|| tower::util::MapResponseLayer::new(headers::add_hsts as fn(Response) -> Response)))
         .option_layer(proxied_hsts.then(|| axum::middleware::from_fn_with_state(proxies, headers::hsts_behind_proxy)))
         .layer(axum::middleware::from_fn_with_state(allowed_hosts, hosts::check_host))
+        // The client, for the audit log's entries, before anything finds the caller.
+        .layer(axum::middleware::from_fn_with_state(state.limits.proxies.clone(), audit_context::scope))
         // Who calls, before the rate limits: they count an account's requests as the account's
         // (bad credentials are limited per address in this layer).
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))

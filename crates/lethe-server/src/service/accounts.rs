@@ -2,13 +2,14 @@
 //! its key pair, and listing an account's receipts again (docs/crypto.md, "Links an account
 //! can see again").
 
+use super::audit::{Action, Actor, Outcome, Resource};
 use super::caller::{AccountCaller, CallerKeyring, Via};
 use super::{ReceiptView, Secrets, ServiceError};
 use lethe_core::account::{ApiKey, Email};
 use lethe_core::keyring::{self, WrapKey, WrapPurpose};
 use lethe_core::state::SecretState;
 use lethe_core::token::{ReceiptToken, SecretToken};
-use lethe_store::{OwnedQuery, OwnerSeal, ReceiptRecord};
+use lethe_store::{OwnedQuery, OwnerSeal, ReceiptRecord, Scope};
 
 /// A receipt of the caller's, as its holder sees it, with its receipt token where the
 /// caller's key pair opens it (`view.secret`, the share token, likewise, while it waits).
@@ -39,7 +40,20 @@ impl Secrets {
         // to it (on SQLite every call is a job for the one writer thread).
         let stale = record.last_used.is_none_or(|at| now - at >= lethe_store::accounts::TOUCH_EVERY);
         if stale {
-            if let Err(e) = self.store.touch_api_key(&record.key_id, now, Vec::new()).await {
+            // The first use of a key is an entry in its account's log.
+            let first = record.last_used.is_none().then(|| {
+                let resource = Resource { id: record.key_id.to_string(), name: record.name.clone() };
+                let actor = Actor::current().as_label(&format!("{} (API key {})", account.email, record.name));
+                self.audit_effect(
+                    Scope::Account(account.id),
+                    Action::ApiKeyFirstUsed,
+                    resource,
+                    &actor,
+                    Outcome::Success,
+                    serde_json::json!({}),
+                )
+            });
+            if let Err(e) = self.store.touch_api_key(&record.key_id, now, first.into_iter().collect()).await {
                 tracing::warn!(error = %e, "could not note an API key's last use");
             }
         }

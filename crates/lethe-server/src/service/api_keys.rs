@@ -2,10 +2,11 @@
 //! with an optional expiry; each gets the account's private key wrapped under it when the
 //! caller's session holds the key pair, so the key can show the account's links again.
 
+use super::audit::{Action, Actor, Outcome, Resource};
 use super::{AccountCaller, Secrets, ServiceError};
 use lethe_core::account::{ApiKey, KeyId};
 use lethe_core::keyring::{WrapKey, WrapPurpose};
-use lethe_store::{ApiKeyRecord, NewApiKey, StoreError};
+use lethe_store::{ApiKeyRecord, NewApiKey, Scope, StoreError};
 
 /// Longest key name kept, in bytes.
 pub const MAX_KEY_NAME: usize = 100;
@@ -45,7 +46,15 @@ impl Secrets {
             keyring_wrap: caller.keyring.get().map(|k| k.wrap(&under)),
             team: None,
         };
-        match self.store.create_api_key(new, Vec::new()).await {
+        let created = self.audit_effect(
+            Scope::Account(caller.id),
+            Action::ApiKeyCreated,
+            Resource { id: key.key_id().to_string(), name: name.to_owned() },
+            &Actor::current(),
+            Outcome::Success,
+            serde_json::json!({ "expires_at": new.expires_at }),
+        );
+        match self.store.create_api_key(new, vec![created]).await {
             Ok(true) => Ok(key),
             Ok(false) => Err(ServiceError::NotAuthorized),
             Err(StoreError::AlreadyExists(_)) => Err(ServiceError::internal("making an API key", "key id collision")),
@@ -63,6 +72,15 @@ impl Secrets {
         let Ok(key_id) = KeyId::parse(key_id) else {
             return Ok(false);
         };
-        Ok(self.store.revoke_api_key(caller.id, &key_id, self.now(), Vec::new()).await?)
+        let name = self.store.api_keys(caller.id).await?.into_iter().find(|k| k.key_id == key_id).map(|k| k.name);
+        let revoked = self.audit_effect(
+            Scope::Account(caller.id),
+            Action::ApiKeyRevoked,
+            Resource { id: key_id.to_string(), name: name.unwrap_or_default() },
+            &Actor::current(),
+            Outcome::Success,
+            serde_json::json!({}),
+        );
+        Ok(self.store.revoke_api_key(caller.id, &key_id, self.now(), vec![revoked]).await?)
     }
 }

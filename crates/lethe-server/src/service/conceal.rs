@@ -1,5 +1,6 @@
 //! Creating a secret: validate, seal under a fresh token, store with its receipt.
 
+use super::audit::{Action, Actor, Outcome, Resource};
 use super::Secrets;
 use super::ServiceError;
 use lethe_core::policy::Ttl;
@@ -226,7 +227,25 @@ impl Secrets {
             scope,
         };
         let receipt = new.receipt();
-        self.store.create(new, vec![]).await.map_err(|e| match e {
+        let effects = match new.scope {
+            Some(scope) => vec![self.audit_effect(
+                scope,
+                Action::SecretCreated,
+                Resource { id: id.short(), name: new.name.clone().unwrap_or_default() },
+                &Actor::current(),
+                Outcome::Success,
+                serde_json::json!({
+                    "ttl": ttl.secs(),
+                    "passphrase": new.kdf.is_some(),
+                    "e2e": kind == ContentKind::E2e,
+                    "require_login": new.viewer_rule.needs_sign_in(),
+                    "allowed_viewers": new.viewer_rule.allowed.len(),
+                    "recipients": new.recipients.len(),
+                }),
+            )],
+            None => Vec::new(),
+        };
+        self.store.create(new, effects).await.map_err(|e| match e {
             StoreError::QuotaExceeded => {
                 metrics::counter!("lethe_quota_refusals_total", "quota" => "waiting").increment(1);
                 let limit = match quota {

@@ -1,5 +1,6 @@
 //! The creator's side: reading a receipt, burning a secret, listing recent receipts.
 
+use super::audit::{Action, Actor, Outcome, Resource};
 use super::Secrets;
 use super::ServiceError;
 use lethe_core::state::SecretState;
@@ -32,9 +33,18 @@ impl Secrets {
         if now >= record.expires_at {
             return Err(ServiceError::Unknown);
         }
+        // Every look at an owned receipt is an entry; the first commits with marking it seen.
+        let entry = record.scope.map(|scope| {
+            let resource = Resource { id: record.secret_id.short(), name: record.name.clone().unwrap_or_default() };
+            let detail = serde_json::json!({ "first": !record.receipt_seen });
+            self.audit_entry(scope, Action::ReceiptOpened, resource, &Actor::current(), Outcome::Success, detail)
+        });
         if !record.receipt_seen {
-            self.store.mark_receipt_seen(key, now, Vec::new()).await?;
+            let effects = entry.into_iter().map(lethe_store::Effect::Audit).collect();
+            self.store.mark_receipt_seen(key, now, effects).await?;
             record.receipt_seen = true;
+        } else if let Some(entry) = entry {
+            self.record_audit(vec![entry]).await;
         }
         Ok(self.view(token, record))
     }
@@ -53,7 +63,9 @@ impl Secrets {
         let Some(secret) = before.secret else {
             return Err(ServiceError::Gone(before.state));
         };
-        let after = self.store.burn(key, now, vec![]).await?.ok_or(ServiceError::Unknown)?;
+        let burned =
+            self.secret_audit(Action::SecretBurned, &Actor::current(), Outcome::Success, serde_json::json!({}));
+        let after = self.store.burn(key, now, vec![burned]).await?.ok_or(ServiceError::Unknown)?;
         if after.state != SecretState::Burned {
             // Revealed or expired between the read and the burn.
             return Err(ServiceError::Gone(after.state_at(now)));

@@ -7,6 +7,7 @@
 //! store's atomic claim (which erases the content), committed to disk, and only the caller
 //! whose claim succeeded returns the content (P2).
 
+use super::audit::{Action, Actor, Outcome, Resource};
 use super::conceal::decode_e2e_params;
 use super::viewer::{admission, Admission, Viewer};
 use super::Secrets;
@@ -60,6 +61,18 @@ impl Secrets {
         let now = self.now();
         if let Some(r) = self.store.secret(token.key()).await? {
             if now < r.expires_at {
+                if let Some(scope) = r.scope {
+                    let resource = Resource { id: token.id().short(), name: r.name.clone().unwrap_or_default() };
+                    let entry = self.audit_entry(
+                        scope,
+                        Action::SecretOpened,
+                        resource,
+                        &Actor::current(),
+                        Outcome::Success,
+                        serde_json::json!({}),
+                    );
+                    self.record_audit(vec![entry]).await;
+                }
                 let e2e_passphrase = match (&r.kind, &r.kdf) {
                     (ContentKind::E2e, Some((salt, params))) => {
                         decode_e2e_params(params).map(|iterations| e2e::PassParams { salt: salt.clone(), iterations })
@@ -78,7 +91,8 @@ impl Secrets {
                 });
             }
         }
-        let tomb = self.store.tombstone(token.key(), now, Vec::new()).await?.ok_or(ServiceError::Unknown)?;
+        let tomb =
+            self.store.tombstone(token.key(), now, vec![self.opened_late()]).await?.ok_or(ServiceError::Unknown)?;
         let state = tomb.state_at(now);
         let ended_at = match state {
             SecretState::Viewed => tomb.viewed_at,
@@ -114,7 +128,8 @@ impl Secrets {
         let e2e_ok = matches!(credential, Credential::Proof { .. });
         // Secrets for signed-in viewers are never taken here (the store leaves them to the
         // check below).
-        if let Some(record) = self.store.take_unprotected(key, self.now(), e2e_ok, vec![viewer.note()]).await? {
+        let revealed = || vec![viewer.note(), self.revealed_entry(viewer)];
+        if let Some(record) = self.store.take_unprotected(key, self.now(), e2e_ok, revealed()).await? {
             let content = open_unprotected(token, &record)?;
             tracing::info!("secret revealed");
             return Ok(Revealed { kind: record.kind, content });
@@ -133,7 +148,7 @@ impl Secrets {
         };
         // The atomic claim: exactly one concurrent caller gets `true`, and only after the
         // deletion is durable. Everyone else drops the decrypted copy unseen.
-        if !self.store.claim(key, self.now(), vec![viewer.note()]).await? {
+        if !self.store.claim(key, self.now(), revealed()).await? {
             tracing::info!("reveal lost the race or the secret expired");
             return Err(self.gone(token).await?);
         }
@@ -223,8 +238,17 @@ impl Secrets {
 
     /// Counts a wrong passphrase and builds the error that says what is left.
     async fn wrong_passphrase(&self, token: &SecretToken) -> Result<ServiceError, ServiceError> {
+        let actor = Actor::current();
+        let wrong = self.secret_audit(Action::WrongPassphrase, &actor, Outcome::Failure, serde_json::json!({}));
+        let destroyed = self.secret_audit(
+            Action::SecretDestroyed,
+            &actor,
+            Outcome::Failure,
+            serde_json::json!({ "attempts": self.policy.passphrase_attempts }),
+        );
+        let attempts = self.policy.passphrase_attempts;
         let outcome =
-            self.store.record_failure(token.key(), self.policy.passphrase_attempts, self.now(), vec![], vec![]).await?;
+            self.store.record_failure(token.key(), attempts, self.now(), vec![wrong], vec![destroyed]).await?;
         tracing::info!(?outcome, "wrong passphrase");
         let counted = match outcome {
             AttemptOutcome::Remaining(_) => "remaining",
@@ -243,10 +267,25 @@ impl Secrets {
     /// Looking it up records a late attempt on the receipt (P6).
     async fn gone(&self, token: &SecretToken) -> Result<ServiceError, ServiceError> {
         let now = self.now();
-        Ok(match self.store.tombstone(token.key(), now, Vec::new()).await? {
+        Ok(match self.store.tombstone(token.key(), now, vec![self.opened_late()]).await? {
             Some(r) if r.state_at(now) != SecretState::New => ServiceError::Gone(r.state_at(now)),
             _ => ServiceError::Unknown,
         })
+    }
+}
+
+impl Secrets {
+    /// The entry of a reveal, for the secret's owner: who viewed it (P6's receipt shows the
+    /// same), from where.
+    fn revealed_entry(&self, viewer: &Viewer) -> lethe_store::Effect {
+        let detail = serde_json::json!({ "signed_in": viewer.account.is_some() });
+        self.secret_audit(Action::SecretRevealed, &Actor::of(viewer), Outcome::Success, detail)
+    }
+
+    /// The entry of a link opened after its secret ended (written only with a late attempt,
+    /// past the grace period): flagged, since it can mean the link was intercepted.
+    fn opened_late(&self) -> lethe_store::Effect {
+        self.secret_audit(Action::OpenedAfterEnd, &Actor::current(), Outcome::Flagged, serde_json::json!({}))
     }
 }
 

@@ -7,6 +7,7 @@
 //! other account and on no other server. Recovery codes are kept only as keyed hashes
 //! (`ServerKey::recovery_hash`). None of the codes or secrets is ever logged.
 
+use super::audit::{Action, Actor, Outcome};
 use super::caller::AccountCaller;
 use super::{Secrets, ServiceError};
 use lethe_core::account::{qr_svg, RecoveryCode, TotpSecret};
@@ -97,7 +98,14 @@ impl Secrets {
             .ok_or_else(|| ServiceError::Invalid("This enrolment form is not valid: start again.".into()))?;
         let step = secret.verify(code, self.now(), None).ok_or_else(wrong_code)?;
         let stored = key.seal_totp(caller.id, &secret);
-        self.store.update_account(caller.id, AccountChange::Totp(Some(stored)), self.now(), Vec::new()).await?;
+        let on = self.account_effect(
+            (caller.id, caller.email.as_str()),
+            Action::TotpEnabled,
+            &Actor::current(),
+            Outcome::Success,
+            serde_json::json!({}),
+        );
+        self.store.update_account(caller.id, AccountChange::Totp(Some(stored)), self.now(), vec![on]).await?;
         // The code just given must not sign in again.
         self.store.use_totp_step(caller.id, step).await?;
         let codes = self.new_recovery_codes(key, caller.id).await?;
@@ -118,7 +126,14 @@ impl Secrets {
             return Err(ServiceError::Invalid("The password is wrong. Nothing was changed.".into()));
         }
         self.check_factor(key, &account, code, true).await?.ok_or_else(wrong_code)?;
-        self.store.update_account(caller.id, AccountChange::Totp(None), self.now(), Vec::new()).await?;
+        let off = self.account_effect(
+            (caller.id, caller.email.as_str()),
+            Action::TotpDisabled,
+            &Actor::current(),
+            Outcome::Success,
+            serde_json::json!({}),
+        );
+        self.store.update_account(caller.id, AccountChange::Totp(None), self.now(), vec![off]).await?;
         self.store.replace_recovery_codes(caller.id, Vec::new()).await?;
         tracing::info!(account = caller.id, "two-step sign-in turned off");
         Ok(())
@@ -159,6 +174,7 @@ impl Secrets {
             return Ok(CodeOutcome::NoSession);
         };
         let Some(factor) = self.check_factor(key, &account, code, true).await? else {
+            self.note_sign_in_failure(&account, "second_factor").await;
             let failures = self.store.note_second_factor_failure(session).await?;
             let ended = failures >= PENDING_ATTEMPTS;
             if ended {
@@ -167,7 +183,15 @@ impl Secrets {
             return Ok(CodeOutcome::Wrong { ended });
         };
         let now = self.now();
-        if !self.store.confirm_session(session, now, now + self.policy().session_idle, Vec::new()).await? {
+        let kind = if matches!(factor, Factor::Recovery { .. }) { "recovery_code" } else { "totp" };
+        let signed_in = self.account_effect(
+            (account.id, account.email.as_str()),
+            Action::SignedIn,
+            &Actor::current().as_label(account.email.as_str()),
+            Outcome::Success,
+            serde_json::json!({ "second_factor": kind }),
+        );
+        if !self.store.confirm_session(session, now, now + self.policy().session_idle, vec![signed_in]).await? {
             return Ok(CodeOutcome::NoSession);
         }
         tracing::info!(

@@ -6,6 +6,7 @@
 //! (docs/crypto.md, "Links an account can see again"): a database taken while people are
 //! signed in opens none of their links.
 
+use super::audit::{Action, Actor, Outcome};
 use super::caller::{AccountCaller, CallerKeyring, Via};
 use super::{Secrets, ServiceError};
 use lethe_core::account::{dummy_verify, Email, OpaqueToken};
@@ -131,7 +132,18 @@ impl Secrets {
             keyring_wrap: keyring.as_ref().map(|k| k.wrap(&under)),
             second_factor_pending: pending,
         };
-        if !self.store.create_session(new, Vec::new()).await? {
+        // A session that waits for its second factor is signed in when the code is given.
+        let effects = match pending {
+            true => Vec::new(),
+            false => vec![self.account_effect(
+                (account.id, account.email.as_str()),
+                Action::SignedIn,
+                &Actor::current().as_label(account.email.as_str()),
+                Outcome::Success,
+                serde_json::json!({ "second_factor": false }),
+            )],
+        };
+        if !self.store.create_session(new, effects).await? {
             return Err(ServiceError::SignInFailed);
         }
         let caller = AccountCaller {
@@ -183,8 +195,33 @@ impl Secrets {
 
     /// Ends the session of `token` (signing out); nothing if it had ended.
     pub async fn sign_out(&self, token: &OpaqueToken) -> Result<(), ServiceError> {
-        self.store.delete_session(&token.hash(), Vec::new()).await?;
+        let id = token.hash();
+        let effects = match self.store.session(&id, self.now()).await? {
+            Some((_, account)) => vec![self.account_effect(
+                (account.id, account.email.as_str()),
+                Action::SignedOut,
+                &Actor::current().as_label(account.email.as_str()),
+                Outcome::Success,
+                serde_json::json!({}),
+            )],
+            None => Vec::new(),
+        };
+        self.store.delete_session(&id, effects).await?;
         Ok(())
+    }
+
+    /// Notes a failed sign-in to an account that exists (a wrong password, or a wrong second
+    /// factor), in that account's log.
+    pub async fn note_sign_in_failure(&self, account: &AccountRecord, reason: &str) {
+        let entry = self.audit_entry(
+            lethe_store::Scope::Account(account.id),
+            Action::SignInFailed,
+            super::audit::Resource { id: account.id.to_string(), name: account.email.as_str().to_owned() },
+            &Actor::current(),
+            Outcome::Failure,
+            serde_json::json!({ "reason": reason }),
+        );
+        self.record_audit(vec![entry]).await;
     }
 
     /// The caller's sessions, newest first, live ones only.
@@ -199,6 +236,13 @@ impl Secrets {
     /// such session (another account's session is never touched).
     pub async fn end_session(&self, caller: &AccountCaller, id: &[u8; 32]) -> Result<bool, ServiceError> {
         let own = self.store.sessions(caller.id).await?.iter().any(|s| &s.id == id);
-        Ok(own && self.store.delete_session(id, Vec::new()).await?)
+        let effect = self.account_effect(
+            (caller.id, caller.email.as_str()),
+            Action::SignedOut,
+            &Actor::current(),
+            Outcome::Success,
+            serde_json::json!({ "other_session": true }),
+        );
+        Ok(own && self.store.delete_session(id, vec![effect]).await?)
     }
 }

@@ -7,6 +7,7 @@
 //! who does not know the old password) cannot unwrap it: the account gets a new key pair, and
 //! the links sealed to the old one are lost (the secrets themselves are untouched).
 
+use super::audit::{Action, Actor, Outcome};
 use super::sessions::{Device, SignedIn};
 use super::{AccountCaller, Secrets, ServiceError};
 use crate::config::SignupMode;
@@ -126,7 +127,14 @@ impl Secrets {
             })
             .await??;
         let change = AccountChange::Password { hash, keyring: Some(stored) };
-        self.store.update_account(account.id, change, self.now(), Vec::new()).await?;
+        let changed = self.account_effect(
+            (account.id, account.email.as_str()),
+            Action::PasswordChanged,
+            &Actor::current(),
+            Outcome::Success,
+            serde_json::json!({ "reset": false }),
+        );
+        self.store.update_account(account.id, change, self.now(), vec![changed]).await?;
         let keep = match caller.via {
             super::Via::Session(id) => Some(id),
             super::Via::ApiKey(_) => None,
@@ -152,9 +160,15 @@ impl Secrets {
             self.store.take_token(&token.hash(), TokenKind::PasswordReset, self.now()).await?.ok_or_else(invalid)?;
         let account = self.store.account(taken.account).await?.filter(|a| !a.disabled).ok_or_else(invalid)?;
         let (keyring, hash, stored) = self.blocking_kdf(move || fresh_credentials(&new)).await??;
-        self.store
-            .update_account(account.id, AccountChange::Password { hash, keyring: Some(stored) }, self.now(), Vec::new())
-            .await?;
+        let changed = self.account_effect(
+            (account.id, account.email.as_str()),
+            Action::PasswordChanged,
+            &Actor::current().as_label(account.email.as_str()),
+            Outcome::Success,
+            serde_json::json!({ "reset": true }),
+        );
+        let change = AccountChange::Password { hash, keyring: Some(stored) };
+        self.store.update_account(account.id, change, self.now(), vec![changed]).await?;
         self.store.delete_sessions(account.id, None, Vec::new()).await?;
         let account = self.store.account(account.id).await?.ok_or_else(invalid)?;
         tracing::info!(account = account.id, "password reset with a reset link");

@@ -186,6 +186,7 @@ pub async fn resolve(State(app): State<AppState>, mut req: Request, next: Next) 
         Some((token, caller)) => {
             let csrf: Arc<str> = csrf_token(&app, &token).into();
             req.extensions_mut().insert(PageSession { token: Arc::new(token), csrf });
+            crate::service::audit::context::note_actor(caller.actor_label());
             req.extensions_mut().insert(CallerExt(Arc::new(Caller::Account(Box::new(caller)))));
             next.run(req).await
         }

@@ -108,6 +108,11 @@ pub async fn sign_in(
         return Ok(render(StatusCode::TOO_MANY_REQUESTS, &form_page(nav, email, next, Some(msg), &app)));
     }
     let verified = app.secrets.verify_password(account.as_ref(), password.clone()).await?;
+    if !verified {
+        if let Some(account) = &account {
+            app.secrets.note_sign_in_failure(account, "password").await;
+        }
+    }
     let Some(account) = account.filter(|_| verified) else {
         if let Some(ip) = client {
             limiter.hit(Action::SignInFailure, ip).await;

@@ -44,7 +44,7 @@ pub(super) const CLAIM: &str = concat!(
 /// condition where the update itself is decided. A secret whose viewers must sign in is left
 /// for the service to check (`viewers_sign_in`).
 pub(super) const TAKE: &str = concat!(
-    "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at FROM records \
+    "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at, scope, name FROM records \
        WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3 \
        AND kdf_salt IS NULL AND sealed_verifier IS NULL AND NOT viewers_sign_in AND (kind = 'text' OR $4) \
        FOR UPDATE) \
@@ -53,7 +53,7 @@ pub(super) const TAKE: &str = concat!(
     ", ",
     note_viewer!("$5", "$6", "$7", "$8"),
     " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
-     RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at"
+     RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at, old.scope, old.name"
 );
 
 /// Counts one wrong passphrase. `attempts + 1` is evaluated on the newest version after any
@@ -210,6 +210,8 @@ pub(crate) async fn take(
         expires_at: r.try_get(4)?,
         // Only secrets that need no sign-in are taken in one step.
         viewer_rule: ViewerRule::default(),
+        scope: r.try_get::<_, Option<&str>>(5)?.and_then(crate::scope::Scope::parse),
+        name: r.try_get(6)?,
     }))
 }
 

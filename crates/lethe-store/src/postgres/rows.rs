@@ -13,7 +13,7 @@ use lethe_core::token::{ReceiptId, SecretId};
 use tokio_postgres::Row;
 
 pub(super) const SECRET: &str = "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, \
-     sealed_verifier, viewers_sign_in, allowed_viewers FROM records WHERE row_id = $1 AND id = $2 AND state = 'new' AND sealed IS NOT NULL";
+     sealed_verifier, viewers_sign_in, allowed_viewers, scope, name FROM records WHERE row_id = $1 AND id = $2 AND state = 'new' AND sealed IS NOT NULL";
 pub(super) const RECEIPT: &str =
     concat!("SELECT ", receipt_columns!(), " FROM records WHERE row_id = $1 AND receipt_id = $2");
 const RECEIPT_OF_SECRET: &str = concat!("SELECT ", receipt_columns!(), " FROM records WHERE row_id = $1 AND id = $2");
@@ -36,6 +36,8 @@ pub(crate) async fn secret(c: &impl GenericClient, row: i64, id: &SecretId) -> R
         kind: kind(r.try_get(6)?)?,
         sealed_verifier: r.try_get(7)?,
         viewer_rule: viewer_rule(r.try_get(8)?, r.try_get::<_, Option<&str>>(9)?),
+        scope: r.try_get::<_, Option<&str>>(10)?.and_then(Scope::parse),
+        name: r.try_get(11)?,
     }))
 }
 

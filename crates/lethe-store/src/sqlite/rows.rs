@@ -13,6 +13,7 @@ use crate::columns::{
 };
 use crate::effects::ViewerNote;
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats, ANONYMOUS_CUSTID};
+use crate::scope::Scope;
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, ContentKind, SecretState};
@@ -119,7 +120,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
     let row = conn
         .prepare_cached(
             "SELECT r.receipt_id, s.body, r.kdf_salt, r.kdf_params, r.attempts, r.secret_expires_at, r.kind, \
-             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
+             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers, r.scope, r.name FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
              WHERE r.row_id = ?1 AND r.state = 'new'",
         )?
         .query_row([row], |r| {
@@ -135,6 +136,8 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
                 kind: kind(r.get(6)?, 6)?,
                 sealed_verifier: r.get(7)?,
                 viewer_rule: viewer_rule(r.get(8)?, r.get::<_, Option<String>>(9)?.as_deref()),
+                scope: r.get::<_, Option<String>>(10)?.as_deref().and_then(Scope::parse),
+                name: r.get(11)?,
             })
         })
         .optional()?;

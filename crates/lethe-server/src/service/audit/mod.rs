@@ -8,6 +8,7 @@
 //! or, for events that change nothing else (a failed sign-in, a link opened), on their own.
 //!
 //! - [`action`]: the actions and their stable names.
+//! - [`context`]: who the current request is (address, user agent, caller), for entries.
 //! - [`checkpoints`]: the worker that signs the chains' heads at intervals and on demand.
 //! - [`retention`]: removing old entries at checkpointed positions.
 //! - [`query`]: who may read which chains, and one filtered page of them.
@@ -15,6 +16,7 @@
 
 pub mod action;
 pub mod checkpoints;
+pub mod context;
 pub mod export;
 pub mod query;
 pub mod retention;
@@ -126,6 +128,20 @@ impl Secrets {
         detail: serde_json::Value,
     ) -> Effect {
         Effect::Audit(self.audit_entry(scope, action, resource, actor, outcome, detail))
+    }
+
+    /// An entry about an account, in its own chain (resource: the account, by number and
+    /// e-mail).
+    pub(crate) fn account_effect(
+        &self,
+        account: (lethe_store::AccountId, &str),
+        action: Action,
+        actor: &Actor,
+        outcome: Outcome,
+        detail: serde_json::Value,
+    ) -> Effect {
+        let resource = Resource { id: account.0.to_string(), name: account.1.to_owned() };
+        self.audit_effect(Scope::Account(account.0), action, resource, actor, outcome, detail)
     }
 
     /// An entry about the secret a consuming call changes, which the store completes from the
