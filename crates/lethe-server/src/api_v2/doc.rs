@@ -220,7 +220,11 @@ mod tests {
                 operations += 1;
                 for (status, response) in op["responses"].as_object().expect("responses") {
                     let content = response["content"].as_object().expect("content");
-                    let media = if status.starts_with('2') { "application/json" } else { "application/problem+json" };
+                    let media = match (status.starts_with('2'), path.as_str()) {
+                        (true, "/api/v2/audit/export") => "application/x-ndjson",
+                        (true, _) => "application/json",
+                        (false, _) => "application/problem+json",
+                    };
                     assert!(content.contains_key(media), "{method} {path} {status}: {content:?}");
                     assert_eq!(content.len(), 1, "{method} {path} {status}");
                 }
@@ -228,7 +232,7 @@ mod tests {
                 assert!(op["responses"]["503"]["headers"]["Retry-After"].is_object(), "{method} {path}");
             }
         }
-        assert_eq!(operations, 9);
+        assert_eq!(operations, 11);
         let rate_limited = &doc["paths"]["/api/v2/conceal"]["post"]["responses"]["429"];
         let example = &rate_limited["content"]["application/problem+json"]["example"];
         assert_eq!(example["type"], "urn:lethe:problem:rate-limited");

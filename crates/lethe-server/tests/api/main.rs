@@ -5,6 +5,8 @@
 mod account_limits;
 mod accounts;
 mod admin_page;
+mod audit_events;
+mod audit_reading;
 mod dashboard;
 mod errors;
 mod exactly_once;

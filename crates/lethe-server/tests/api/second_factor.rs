@@ -21,13 +21,13 @@ fn form_csrf(page: &Page) -> String {
     between(&page.body, r#"name="csrf" value=""#, "\"").to_owned()
 }
 
-fn code(s: &TestServer, secret: &TotpSecret) -> String {
+pub fn code(s: &TestServer, secret: &TotpSecret) -> String {
     secret.code_at(s.secrets.now())
 }
 
 /// Enrols the signed-in browser: the secret from the page's otpauth link, and the recovery
 /// codes shown.
-async fn enrol(s: &TestServer, b: &mut Browser<'_>) -> (TotpSecret, Vec<String>) {
+pub async fn enrol(s: &TestServer, b: &mut Browser<'_>) -> (TotpSecret, Vec<String>) {
     let page = b.get("/account/two-step").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("<svg"), "an inline QR code");

@@ -248,6 +248,8 @@ async fn every_documented_route_is_served_and_every_route_is_documented() {
         ("post", "/api/v2/receipt/{key}/burn"),
         ("get", "/api/v2/receipt/recent"),
         ("get", "/api/v2/status"),
+        ("get", "/api/v2/audit"),
+        ("get", "/api/v2/audit/export"),
         ("get", "/api/v2/openapi.json"),
     ];
     for (method, path) in expected {
