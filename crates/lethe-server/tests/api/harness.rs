@@ -75,6 +75,11 @@ impl Data {
         };
         Data { dir, database }
     }
+
+    /// The data directory (the server key and the audit key live here).
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
 }
 
 pub fn test_config(data: &Data) -> Config {

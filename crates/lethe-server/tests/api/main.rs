@@ -6,6 +6,7 @@ mod account_limits;
 mod accounts;
 mod admin_page;
 mod audit_events;
+mod audit_integrity;
 mod audit_reading;
 mod dashboard;
 mod errors;
