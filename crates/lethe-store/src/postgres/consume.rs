@@ -28,13 +28,25 @@ const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
 /// consume: only one caller can move the row out of `new` (P2), and only its viewer is kept
 /// (`note_viewer!`, on receipts with an owner).
-pub(super) const CLAIM: &str = concat!(
-    "UPDATE records SET state = 'viewed', viewed_at = $3, updated = $3, ",
-    clear_secret!(),
-    ", ",
-    note_viewer!("$4", "$5", "$6", "$7"),
-    " WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3"
-);
+pub(super) const CLAIM: &str = claim_sql!("");
+
+/// [`CLAIM`] only for a secret without a scope: an anonymous creator's, whose consume writes
+/// no audit entry and so needs no transaction (`SecretStore::claim`'s fast path).
+pub(super) const CLAIM_ANONYMOUS: &str = claim_sql!(" AND scope IS NULL");
+
+macro_rules! claim_sql {
+    ($extra:literal) => {
+        concat!(
+            "UPDATE records SET state = 'viewed', viewed_at = $3, updated = $3, ",
+            clear_secret!(),
+            ", ",
+            note_viewer!("$4", "$5", "$6", "$7"),
+            " WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3",
+            $extra
+        )
+    };
+}
+use claim_sql;
 
 /// Consumes an unprotected secret and returns the content it held, in one statement:
 /// `RETURNING` yields new values, so the old ones come from a `WITH` query that locks the row
@@ -43,18 +55,29 @@ pub(super) const CLAIM: &str = concat!(
 /// the row no longer `new`, and takes nothing; the outer `r.state = 'new'` states the same
 /// condition where the update itself is decided. A secret whose viewers must sign in is left
 /// for the service to check (`viewers_sign_in`).
-pub(super) const TAKE: &str = concat!(
-    "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at, scope, name FROM records \
-       WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3 \
-       AND kdf_salt IS NULL AND sealed_verifier IS NULL AND NOT viewers_sign_in AND (kind = 'text' OR $4) \
-       FOR UPDATE) \
-     UPDATE records r SET state = 'viewed', viewed_at = $3, updated = $3, ",
-    clear_secret!(),
-    ", ",
-    note_viewer!("$5", "$6", "$7", "$8"),
-    " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
-     RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at, old.scope, old.name"
-);
+pub(super) const TAKE: &str = take_sql!("");
+
+/// [`TAKE`] only for a secret without a scope (see [`CLAIM_ANONYMOUS`]).
+pub(super) const TAKE_ANONYMOUS: &str = take_sql!(" AND scope IS NULL");
+
+macro_rules! take_sql {
+    ($extra:literal) => {
+        concat!(
+            "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at, scope, name FROM records \
+               WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3 \
+               AND kdf_salt IS NULL AND sealed_verifier IS NULL AND NOT viewers_sign_in AND (kind = 'text' OR $4)",
+            $extra,
+            " FOR UPDATE) \
+             UPDATE records r SET state = 'viewed', viewed_at = $3, updated = $3, ",
+            clear_secret!(),
+            ", ",
+            note_viewer!("$5", "$6", "$7", "$8"),
+            " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
+             RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at, old.scope, old.name"
+        )
+    };
+}
+use take_sql;
 
 /// Counts one wrong passphrase. `attempts + 1` is evaluated on the newest version after any
 /// concurrent failure commits, so every failure is counted once; the row lock it takes is
@@ -178,8 +201,9 @@ pub(crate) async fn claim(
     id: &SecretId,
     now: UnixTime,
     viewer: Option<&ViewerNote>,
+    anonymous_only: bool,
 ) -> Result<bool, Fail> {
-    let st = c.prepare_cached(CLAIM).await?;
+    let st = c.prepare_cached(if anonymous_only { CLAIM_ANONYMOUS } else { CLAIM }).await?;
     let (email, addr, agent) = viewer_params(viewer);
     Ok(c.execute(&st, &[&row, &bytes(id.as_bytes()), &now, &ANONYMOUS_CUSTID, &email, &addr, &agent]).await? == 1)
 }
@@ -191,8 +215,9 @@ pub(crate) async fn take(
     now: UnixTime,
     e2e_ok: bool,
     viewer: Option<&ViewerNote>,
+    anonymous_only: bool,
 ) -> Result<Option<SecretRecord>, Fail> {
-    let st = c.prepare_cached(TAKE).await?;
+    let st = c.prepare_cached(if anonymous_only { TAKE_ANONYMOUS } else { TAKE }).await?;
     let (email, addr, agent) = viewer_params(viewer);
     let params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
         [&row, &bytes(key.id.as_bytes()), &now, &e2e_ok, &ANONYMOUS_CUSTID, &email, &addr, &agent];

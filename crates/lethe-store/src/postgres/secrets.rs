@@ -66,10 +66,16 @@ impl SecretStore for PostgresStore {
                 // One conditional UPDATE decides the winner and keeps its viewer (see
                 // `consume::CLAIM`); other effects need a transaction around it.
                 if !needs_transaction(fx) {
-                    return consume::claim(&c, row, &key.id, now, note).await;
+                    return consume::claim(&c, row, &key.id, now, note, false).await;
+                }
+                // Audit templates write nothing for an anonymous secret: try it as one first,
+                // in one statement, and take the transaction only for a secret with an owner
+                // (or one that is gone, which the second statement finds again).
+                if only_templates(fx) && consume::claim(&c, row, &key.id, now, note, true).await? {
+                    return Ok(true);
                 }
                 let tx = c.transaction().await?;
-                let won = consume::claim(&tx, row, &key.id, now, note).await?;
+                let won = consume::claim(&tx, row, &key.id, now, note, false).await?;
                 if won {
                     effects::write_for(&tx, row, fx).await?;
                 }
@@ -95,10 +101,16 @@ impl SecretStore for PostgresStore {
                 // One UPDATE … FROM (SELECT … FOR UPDATE) both consumes and returns the
                 // content, so there is no read that a racer could also make (`consume::TAKE`).
                 if !needs_transaction(fx) {
-                    return consume::take(&c, row, &key, now, e2e_ok, note).await;
+                    return consume::take(&c, row, &key, now, e2e_ok, note, false).await;
+                }
+                // An anonymous secret first, in one statement (see `claim`).
+                if only_templates(fx) {
+                    if let Some(taken) = consume::take(&c, row, &key, now, e2e_ok, note, true).await? {
+                        return Ok(Some(taken));
+                    }
                 }
                 let tx = c.transaction().await?;
-                let taken = consume::take(&tx, row, &key, now, e2e_ok, note).await?;
+                let taken = consume::take(&tx, row, &key, now, e2e_ok, note, false).await?;
                 if taken.is_some() {
                     effects::write_for(&tx, row, fx).await?;
                 }
@@ -252,4 +264,11 @@ impl SecretStore for PostgresStore {
         })
         .await
     }
+}
+
+/// Whether `effects` are only audit templates and a viewer note: what an anonymous secret's
+/// consume drops (templates) or writes in its own statement (the note), so it needs no
+/// transaction.
+fn only_templates(effects: &[Effect]) -> bool {
+    effects.iter().all(|e| matches!(e, Effect::SecretAudit(_) | Effect::Viewer(_)))
 }
