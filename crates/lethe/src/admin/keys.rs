@@ -48,7 +48,9 @@ pub async fn create(
         keyring_wrap,
         team: None,
     };
-    match store.create_api_key(new, Vec::new()).await {
+    let created =
+        super::operator_entry(&a, "api_key.created", ("api_key", new.key_id.to_string(), new.name.clone()), now);
+    match store.create_api_key(new, vec![created]).await {
         Ok(true) => {}
         Ok(false) => {
             return Err(Failure { code: NOT_FOUND, error: anyhow!("the account {} was just deleted", a.email) })
@@ -119,7 +121,8 @@ pub async fn revoke(store: &dyn Store, email: &str, key_id: &str, now: i64) -> R
     let key_id = KeyId::parse(key_id.trim())
         .map_err(|_| usage(format!("'{}' is not a key id (12 letters and digits)", key_id.trim())))?;
     let a = account(store, email).await?;
-    if store.revoke_api_key(a.id, &key_id, now, Vec::new()).await.map_err(store_failure)? {
+    let revoked = super::operator_entry(&a, "api_key.revoked", ("api_key", key_id.to_string(), String::new()), now);
+    if store.revoke_api_key(a.id, &key_id, now, vec![revoked]).await.map_err(store_failure)? {
         println!("revoked API key {key_id} of {}", a.email);
         return Ok(());
     }

@@ -222,6 +222,34 @@ fn usage(msg: impl Into<String>) -> Failure {
     Failure { code: USAGE, error: anyhow!(msg.into()) }
 }
 
+/// An entry for the account's audit log of a change an operator made with `lethe admin`
+/// (actor `operator (lethe admin)`, no client address).
+fn operator_entry(
+    a: &AccountRecord,
+    action: &str,
+    resource: (&str, String, String),
+    now: UnixTime,
+) -> lethe_store::Effect {
+    lethe_store::Effect::Audit(lethe_store::audit::AuditEntry {
+        scope: lethe_store::Scope::Account(a.id),
+        at: now,
+        action: action.to_owned(),
+        resource_type: resource.0.to_owned(),
+        resource_id: resource.1,
+        resource_name: resource.2,
+        actor: "operator (lethe admin)".to_owned(),
+        client_addr: String::new(),
+        user_agent: "lethe admin".to_owned(),
+        outcome: "success".to_owned(),
+        detail: "{}".to_owned(),
+    })
+}
+
+/// [`operator_entry`] about the account itself.
+fn operator_account_entry(a: &AccountRecord, action: &str, now: UnixTime) -> lethe_store::Effect {
+    operator_entry(a, action, ("account", a.id.to_string(), a.email.as_str().to_owned()), now)
+}
+
 /// The time for people, in UTC.
 fn when(t: Option<UnixTime>) -> String {
     crate::cli::output::when(t)

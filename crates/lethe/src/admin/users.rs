@@ -90,7 +90,11 @@ pub async fn set_disabled(store: &dyn Store, email: &str, disabled: bool, now: i
 /// shown (their rows stay).
 pub async fn reset_password(store: &dyn Store, email: &str, new: Credentials, now: i64) -> Result<(), Failure> {
     let a = account(store, email).await?;
-    store.update_account(a.id, AccountChange::PasswordHash(new.hash), now, Vec::new()).await.map_err(store_failure)?;
+    let changed = super::operator_account_entry(&a, "account.password_changed", now);
+    store
+        .update_account(a.id, AccountChange::PasswordHash(new.hash), now, vec![changed])
+        .await
+        .map_err(store_failure)?;
     store.update_account(a.id, AccountChange::Keyring(Some(new.keyring)), now, Vec::new()).await.map_err(|e| {
         let error =
             anyhow::Error::new(e).context("the password was changed, but its new keyring was not stored: run again");
@@ -118,7 +122,8 @@ pub async fn disable_totp(store: &dyn Store, email: &str, now: i64) -> Result<()
         println!("{} has no two-step sign-in; nothing changed", a.email);
         return Ok(());
     }
-    store.update_account(a.id, AccountChange::Totp(None), now, Vec::new()).await.map_err(store_failure)?;
+    let off = super::operator_account_entry(&a, "account.totp_disabled", now);
+    store.update_account(a.id, AccountChange::Totp(None), now, vec![off]).await.map_err(store_failure)?;
     store.replace_recovery_codes(a.id, Vec::new()).await.map_err(store_failure)?;
     let ended = store.delete_sessions(a.id, None, Vec::new()).await.map_err(store_failure)?;
     println!("turned off two-step sign-in for {} and ended {ended} session(s)", a.email);
