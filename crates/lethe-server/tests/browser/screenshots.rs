@@ -158,7 +158,7 @@ async fn shoot_all(s: &TestServer, d: &Chromedriver, opts: Options) -> Vec<Strin
 }
 
 /// The account pages: sign in, sign up, then (signed in as an account of this configuration's
-/// own) the dashboard with a waiting and a viewed secret, the account page with a new key,
+/// own) the dashboard with a waiting and a viewed secret, the audit log, the account page with a new key,
 /// and two-step sign-in's pages (turning it on, the recovery codes, the code at sign-in).
 async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
     goto(b, &s.url("/signin")).await;
@@ -183,6 +183,9 @@ async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
     find(b, "#secrets tr[data-state=viewed]").await;
     find(b, "#secrets tr[data-state=new]").await;
     sh.shot("dashboard").await;
+    goto(b, &s.url("/audit")).await;
+    find(b, "#entries tr[data-action='secret.revealed']").await;
+    sh.shot("audit").await;
     goto(b, &s.url("/account")).await;
     find(b, "#key-name").await.send_keys("CI runner").await.unwrap();
     page::submit(b, "#new-key-form", "#new-key").await;
@@ -208,7 +211,7 @@ async fn screenshots_of_every_page_light_dark_desktop_phone() {
             saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone }).await);
         }
     }
-    assert_eq!(saved.len(), 4 * 18);
+    assert_eq!(saved.len(), 4 * 19);
     let dir = screenshot_dir();
     for file in &saved {
         assert!(std::fs::metadata(dir.join(file)).unwrap().len() > 1000, "{file} is empty");
