@@ -5,8 +5,8 @@ use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 
 use crate::effects::Effect;
-use crate::scope::Scope;
 use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
+use crate::scope::Scope;
 use crate::StoreError;
 
 /// Durable storage for secrets and receipts.

@@ -143,6 +143,7 @@ impl Secrets {
             keyring: CallerKeyring::open(keyring),
             totp: pending,
             key_name: None,
+            team: None,
         };
         Ok(SignedIn { token, caller, expires_at, second_factor_pending: pending })
     }
@@ -178,6 +179,7 @@ impl Secrets {
             keyring,
             totp: account.totp_sealed.is_some(),
             key_name: None,
+            team: None,
         }))
     }
 

@@ -34,7 +34,8 @@ macro_rules! owned_filters {
 
 /// One page of an owner's receipts that are still kept, newest first, through the
 /// `records_owned` index.
-pub(super) const OWNED: &str = concat!("SELECT ", receipt_columns!(), " FROM records WHERE custid = $1", owned_filters!());
+pub(super) const OWNED: &str =
+    concat!("SELECT ", receipt_columns!(), " FROM records WHERE custid = $1", owned_filters!());
 
 /// The same page of a scope's receipts (`Scope::as_text`), through the `records_scope` index.
 pub(super) const OWNED_BY_SCOPE: &str =

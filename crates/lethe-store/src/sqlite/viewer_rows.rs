@@ -39,7 +39,8 @@ macro_rules! owned_filters {
 
 /// One page of an owner's receipts that are still kept, newest first, through the
 /// `records_owned` index.
-pub(crate) const OWNED: &str = concat!("SELECT ", receipt_columns!(), " FROM records WHERE custid = ?1", owned_filters!());
+pub(crate) const OWNED: &str =
+    concat!("SELECT ", receipt_columns!(), " FROM records WHERE custid = ?1", owned_filters!());
 
 /// The same page of a scope's receipts (`Scope::as_text`), through the `records_scope` index.
 pub(crate) const OWNED_BY_SCOPE: &str =
