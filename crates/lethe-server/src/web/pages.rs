@@ -359,6 +359,11 @@ pub async fn burn(
     if form.get("return_to") == Some("dashboard") && nav.signed_in() {
         return Ok(super::notice_redirect("/dashboard", notice));
     }
+    // A team dashboard's burn button goes back to it (its id is all that is taken from it).
+    let team = form.get("return_to").and_then(|t| t.strip_prefix("team:")).and_then(|id| id.parse::<i64>().ok());
+    if let Some(id) = team.filter(|_| nav.signed_in()) {
+        return Ok(super::notice_redirect(&format!("/teams/{id}"), notice));
+    }
     let view = app.secrets.receipt(&token).await?;
     Ok(receipt_page(&app, nav, &headers, &token, view, Some(notice)))
 }
