@@ -45,7 +45,7 @@ impl Ctx<'_> {
             Ok(Done::Notice(path, text)) => Ok(super::notice_redirect(&path, text)),
             Ok(Done::Once(once, text)) => {
                 let extras = Extras { notice: Some(text.into()), once: Some(once), ..Extras::default() };
-                team_page(self.app, self.nav, self.headers, self.caller, self.id, &q, extras, StatusCode::OK).await
+                team_page(self.app, self.nav, self.headers, self.caller, self.id, &q, extras).await
             }
             Err(e @ ServiceError::TeamNotFound) => Err(e.into()),
             Err(
@@ -59,8 +59,8 @@ impl Ctx<'_> {
                     ServiceError::LastOwner => StatusCode::CONFLICT,
                     _ => StatusCode::BAD_REQUEST,
                 };
-                let extras = Extras { error: Some(e.to_string()), ..Extras::default() };
-                team_page(self.app, self.nav, self.headers, self.caller, self.id, &q, extras, status).await
+                let extras = Extras { error: Some(e.to_string()), status, ..Extras::default() };
+                team_page(self.app, self.nav, self.headers, self.caller, self.id, &q, extras).await
             }
             Err(e) => Err(e.into()),
         }
@@ -79,7 +79,7 @@ pub async fn view(
     let Some(account) = caller.0.account() else {
         return Ok(super::account::sign_in_first(&format!("/teams/{id}")));
     };
-    team_page(&app, nav, &headers, account, id, &q, Extras::default(), StatusCode::OK).await
+    team_page(&app, nav, &headers, account, id, &q, Extras::default()).await
 }
 
 fn seconds(form: &crate::api_v1::params::Params, field: &str) -> Result<Option<i64>, ServiceError> {

@@ -90,6 +90,8 @@ pub struct Extras {
     pub notice: Option<String>,
     pub error: Option<String>,
     pub once: Option<Once>,
+    /// The page's status (200 by default; a refusal's status with its error).
+    pub status: StatusCode,
 }
 
 fn roles_for(caller: Role, member: Role) -> Vec<Role> {
@@ -107,7 +109,7 @@ fn choices(roles: &[Role], selected: Option<Role>) -> Vec<Choice> {
         .collect()
 }
 
-/// The team's page for `caller` with `query`'s filters, showing `extras`, with `status`.
+/// The team's page for `caller` with `query`'s filters, showing `extras`.
 pub async fn team_page(
     app: &AppState,
     nav: Nav,
@@ -116,9 +118,9 @@ pub async fn team_page(
     id: i64,
     query: &DashboardQuery,
     extras: Extras,
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let my: MyTeam = app.secrets.my_team(caller, id).await?;
+    let extras_status = extras.status;
     let listing = Listing::of(query);
     let mut list = app.secrets.team_owned_for(caller, id, &listing.query).await?;
     let next = listing.next_page(&format!("/teams/{id}"), &mut list);
@@ -216,7 +218,7 @@ pub async fn team_page(
             })
             .collect(),
     };
-    Ok(render(status, &page))
+    Ok(render(extras_status, &page))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// A team in the list.
@@ -142,8 +142,7 @@ pub async fn join(
                 error: Some(e.to_string()),
                 signup_open: false,
             };
-            let status = crate::errors::AppError::from(e).status();
-            Ok((status, render(status, &page)).into_response())
+            Ok(render(crate::errors::AppError::from(e).status(), &page))
         }
         Err(e) => Err(e.into()),
     }
