@@ -73,6 +73,9 @@ impl AppError {
                 ServiceError::Unavailable | ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 ServiceError::QuotaExceeded { .. } => StatusCode::FORBIDDEN,
                 ServiceError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+                ServiceError::TeamNotFound | ServiceError::InviteUnusable => StatusCode::NOT_FOUND,
+                ServiceError::TeamRefused(_) | ServiceError::InviteForSomeoneElse => StatusCode::FORBIDDEN,
+                ServiceError::LastOwner => StatusCode::CONFLICT,
                 ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             },
             AppError::NoRoute => StatusCode::NOT_FOUND,
@@ -146,6 +149,11 @@ mod tests {
             (AppError::RateLimited { retry_after: 9 }, 429),
             (ServiceError::QuotaExceeded { limit: 3 }.into(), 403),
             (ServiceError::StorageFull.into(), 507),
+            (ServiceError::TeamNotFound.into(), 404),
+            (ServiceError::InviteUnusable.into(), 404),
+            (ServiceError::TeamRefused("x".into()).into(), 403),
+            (ServiceError::InviteForSomeoneElse.into(), 403),
+            (ServiceError::LastOwner.into(), 409),
         ];
         for (err, status) in cases {
             let err: AppError = err;

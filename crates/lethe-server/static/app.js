@@ -88,6 +88,8 @@ async function createEndToEnd(form, error) {
   // `form.name` is the form's own name attribute: the field is reached through `elements`.
   const label = form.elements.namedItem("name").value.trim();
   if (label) body.name = label;
+  const team = form.elements.namedItem("team");
+  if (team && team.value) body.team = Number(team.value);
   if (pass) body.kdf = { salt: lc.b64u(pass.salt), iterations: pass.iterations };
   const r = await api("/api/v2/conceal", body);
   if (!r.ok) return showError(error, r.data.detail || "The secret could not be created. Try again.");

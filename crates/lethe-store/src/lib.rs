@@ -70,7 +70,7 @@ pub use sqlite::SqliteStore;
 pub use teams::TeamStore;
 pub use teams_model::{
     Member, MemberChange, Membership, NewTeam, NewTeamInvite, Role, TeamInviteId, TeamInviteRecord, TeamRecord,
-    TeamSettings,
+    TeamSettings, NEW_TEAM,
 };
 
 use async_trait::async_trait;

@@ -6,6 +6,7 @@ use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 
 use crate::effects::Effect;
 use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
+use crate::scope::Scope;
 use crate::StoreError;
 
 /// Durable storage for secrets and receipts.
@@ -97,6 +98,15 @@ pub trait SecretStore: Send + Sync + 'static {
     /// Pages follow each other without gaps or repeats when each `before` is the last row's
     /// `(created, id)`.
     async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError>;
+
+    /// The same listing over the receipts of one scope (a team's dashboard), whoever created
+    /// them; anonymous receipts have no scope and are never listed.
+    async fn owned_by_scope(
+        &self,
+        scope: Scope,
+        query: &OwnedQuery,
+        now: UnixTime,
+    ) -> Result<Vec<ReceiptRecord>, StoreError>;
 
     /// Counts a signed-in viewer that the secret's rule refused, on the receipt of a waiting
     /// (not expired) secret, keeping `email` and `now` as the last refusal. Returns whether

@@ -34,7 +34,9 @@ use lethe_core::clock::UnixTime;
 #[async_trait]
 pub trait TeamStore: Send + Sync + 'static {
     /// Creates a team with `new.owner` as its owner, in one transaction; `None` (nothing
-    /// stored) if that account does not exist.
+    /// stored) if that account does not exist. Audit entries of the effects scoped to
+    /// [`crate::teams_model::NEW_TEAM`] join the new team's chain (with its id as their
+    /// resource id where that was left empty).
     async fn create_team(&self, new: NewTeam, effects: Vec<Effect>) -> Result<Option<TeamRecord>, StoreError>;
 
     async fn team(&self, id: TeamId) -> Result<Option<TeamRecord>, StoreError>;
@@ -100,6 +102,10 @@ pub trait TeamStore: Send + Sync + 'static {
     /// The team's invites that are still live at `now`, oldest first.
     async fn team_invites(&self, team: TeamId, now: UnixTime) -> Result<Vec<TeamInviteRecord>, StoreError>;
 
+    /// The invite stored under `hash` if it is still live at `now` (to show what accepting it
+    /// would join, and why it would not).
+    async fn team_invite(&self, hash: &[u8; 32], now: UnixTime) -> Result<Option<TeamInviteRecord>, StoreError>;
+
     /// Withdraws an invite of the team; `false` if it has no such invite.
     async fn revoke_team_invite(
         &self,
@@ -144,6 +150,7 @@ macro_rules! team_store_methods {
             delete_team(team: TeamId, effects: Vec<Effect>) -> bool;
             create_team_invite(new: NewTeamInvite, effects: Vec<Effect>) -> Option<TeamInviteRecord>;
             team_invites(team: TeamId, now: UnixTime) -> Vec<TeamInviteRecord>;
+            team_invite(hash: &[u8; 32], now: UnixTime) -> Option<TeamInviteRecord>;
             revoke_team_invite(team: TeamId, id: TeamInviteId, effects: Vec<Effect>) -> bool;
             accept_team_invite(hash: &[u8; 32], account: AccountId, email: &Email, now: UnixTime, effects: Vec<Effect>)
                 -> Option<(TeamId, Role)>;

@@ -156,6 +156,28 @@ pub struct TeamInviteRecord {
     pub expires_at: UnixTime,
 }
 
+/// The scope [`crate::TeamStore::create_team`]'s audit effects give for the team being made,
+/// whose id is only known once it is stored: the store writes them to the new team's chain.
+pub const NEW_TEAM: crate::scope::Scope = crate::scope::Scope::Team(0);
+
+/// The effects of a new team, with entries for [`NEW_TEAM`] moved to the team `id`'s chain
+/// (and their resource id, if it was left empty, set to the team's id).
+pub(crate) fn for_new_team(fx: &[crate::effects::Effect], id: TeamId) -> Vec<crate::effects::Effect> {
+    fx.iter()
+        .cloned()
+        .map(|e| match e {
+            crate::effects::Effect::Audit(mut entry) if entry.scope == NEW_TEAM => {
+                entry.scope = crate::scope::Scope::Team(id);
+                if entry.resource_id.is_empty() {
+                    entry.resource_id = id.to_string();
+                }
+                crate::effects::Effect::Audit(entry)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 /// The settings' stored columns: `max_ttl`, `require_passphrase`, `require_sign_in`,
 /// `audit_retention_days` (a day count fits a BIGINT on both backends).
 pub(crate) fn retention_column(s: &TeamSettings) -> Option<i64> {

@@ -110,6 +110,7 @@ pub async fn share(State(app): State<AppState>, CallerExt(caller): CallerExt, mu
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),
         viewer_rule: viewers(&params)?,
+        team: None,
     };
     let created = app.secrets.conceal(req).await?;
     Ok(json(new_receipt(created, app.secrets.now())))
@@ -152,6 +153,7 @@ pub async fn generate(State(app): State<AppState>, CallerExt(caller): CallerExt,
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),
         viewer_rule: viewers(&params)?,
+        team: None,
     };
     let created = app.secrets.conceal(req).await?;
     let shown = Zeroizing::new(value.to_string());

@@ -91,6 +91,13 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::Service(ServiceError::SignUpRefused(_)) => ("sign-up-refused", "Sign-up refused"),
         AppError::Service(ServiceError::QuotaExceeded { .. }) => ("quota-exceeded", "Quota of waiting secrets reached"),
         AppError::Service(ServiceError::StorageFull) => ("storage-full", "Storage full"),
+        AppError::Service(ServiceError::TeamNotFound) => ("team-not-found", "No such team"),
+        AppError::Service(ServiceError::TeamRefused(_)) => ("team-refused", "Not allowed in this team"),
+        AppError::Service(ServiceError::LastOwner) => ("last-owner", "A team needs an owner"),
+        AppError::Service(ServiceError::InviteUnusable) => ("invite-unusable", "Invitation unusable"),
+        AppError::Service(ServiceError::InviteForSomeoneElse) => {
+            ("invite-for-someone-else", "Invitation for another address")
+        }
     }
 }
 

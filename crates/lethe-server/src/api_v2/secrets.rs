@@ -113,7 +113,7 @@ pub async fn conceal(
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let payload = payload(&mut req)?;
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers), None).await
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team), None).await
 }
 
 /// Generates a password and stores it as a secret; the response carries it in `value`. The body
@@ -146,7 +146,7 @@ pub async fn generate(
     let shown = Sensitive::from(value.clone());
     let payload = Payload::Text { content: value, passphrase: req.passphrase.map(Sensitive::into_inner) };
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers), Some(shown)).await
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team), Some(shown)).await
 }
 
 /// Conceals `payload` for the caller (an account, or anonymously) and answers 201 with its
@@ -156,11 +156,12 @@ async fn store(
     headers: &HeaderMap,
     caller: &Caller,
     payload: Payload,
-    (ttl, name, viewer_rule): (Option<i64>, Option<String>, ViewerRule),
+    (ttl, name, viewer_rule, team): (Option<i64>, Option<String>, ViewerRule, Option<i64>),
     value: Option<Sensitive>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let owner = Owner::of(caller);
-    let req = Conceal { payload, ttl: ttl.map(|t| t.to_string()), owner, recipients: vec![], name, viewer_rule };
+    let ttl = ttl.map(|t| t.to_string());
+    let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule, team };
     let c = app.secrets.conceal(req).await?;
     Ok((StatusCode::CREATED, Json(created(app, headers, &c, value))))
 }

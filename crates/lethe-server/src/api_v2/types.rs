@@ -57,6 +57,11 @@ pub struct ConcealRequest {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub allowed_viewers: Vec<String>,
+    /// Create it for this team (by its id) instead of personally: the caller must be a member,
+    /// and the team's settings apply (longest lifetime, passphrase, signed-in viewers). A team
+    /// API key creates for its own team when this is omitted.
+    #[schema(minimum = 1)]
+    pub team: Option<i64>,
 }
 
 /// Options for a generated password. Every field is optional, and so is the body itself.
@@ -87,6 +92,9 @@ pub struct GenerateRequest {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub allowed_viewers: Vec<String>,
+    /// Create it for this team (by its id), as for `conceal`.
+    #[schema(minimum = 1)]
+    pub team: Option<i64>,
 }
 
 /// A stored secret: its links, handed out once.

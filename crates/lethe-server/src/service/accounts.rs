@@ -73,6 +73,7 @@ impl Secrets {
             keyring,
             totp: account.totp_sealed.is_some(),
             key_name: Some(record.name.clone()),
+            team: record.team,
         })
     }
 
@@ -110,7 +111,7 @@ impl Secrets {
 
     /// Receipts of the caller as it sees them: the receipt token, and the share token while
     /// the secret waits, opened with the caller's key pair where it opens them.
-    fn opened(&self, caller: &AccountCaller, list: Vec<ReceiptRecord>) -> Vec<OwnedReceipt> {
+    pub(super) fn opened(&self, caller: &AccountCaller, list: Vec<ReceiptRecord>) -> Vec<OwnedReceipt> {
         let now = self.now();
         let ring = caller.keyring.get();
         let open = |sealed: Option<&[u8]>, context: &[u8]| {

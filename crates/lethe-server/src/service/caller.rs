@@ -43,6 +43,9 @@ pub struct AccountCaller {
     pub totp: bool,
     /// The name of the API key it called with, if it did.
     pub key_name: Option<String>,
+    /// The team the API key it called with belongs to: what it creates is the team's unless
+    /// it asks otherwise. `None` for sessions and personal keys.
+    pub team: Option<lethe_store::TeamId>,
 }
 
 impl AccountCaller {

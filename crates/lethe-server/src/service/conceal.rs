@@ -47,6 +47,9 @@ pub struct Conceal {
     /// Who may view it ([`super::viewer::viewer_rule`] builds it from what a creator sent);
     /// anonymous creators may restrict viewers too.
     pub viewer_rule: ViewerRule,
+    /// The team it is created for (the creator must be a member; its settings apply); `None`
+    /// for a personal secret, or the team of the API key it is created with.
+    pub team: Option<lethe_store::TeamId>,
 }
 
 impl std::fmt::Debug for Conceal {
@@ -69,12 +72,20 @@ pub struct Owner {
     /// Its public key: the secret's links are sealed to it so that the account can see them
     /// again (docs/crypto.md, "Links an account can see again"); `None` for no keyring.
     pub public_key: Option<[u8; 32]>,
+    /// The team of the API key it calls with: what it creates is the team's unless the
+    /// request names a team.
+    pub key_team: Option<lethe_store::TeamId>,
 }
 
 impl Owner {
     /// The owner of what `caller` creates, if it is an account.
     pub fn of(caller: &super::Caller) -> Option<Owner> {
-        caller.account().map(|a| Owner { account: a.id, custid: a.email.as_str().to_owned(), public_key: a.public_key })
+        caller.account().map(|a| Owner {
+            account: a.id,
+            custid: a.email.as_str().to_owned(),
+            public_key: a.public_key,
+            key_team: a.team,
+        })
     }
 }
 
@@ -167,10 +178,24 @@ impl Secrets {
         if !req.recipients.is_empty() && req.owner.is_none() {
             return Err(ServiceError::RecipientNeedsAccount);
         }
+        let team = req.team.or(req.owner.as_ref().and_then(|o| o.key_team));
+        let mut viewer_rule = req.viewer_rule;
+        let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
+        let ttl = match (team, req.owner.as_ref()) {
+            (Some(_), None) => return Err(ServiceError::AccountRequired),
+            (Some(team), Some(owner)) => {
+                let rules = self.team_rules(owner.account, team).await?;
+                let has_passphrase = match &req.payload {
+                    Payload::Text { passphrase, .. } => passphrase.as_ref().is_some_and(|p| !p.is_empty()),
+                    Payload::E2e { kdf, .. } => kdf.is_some(),
+                };
+                viewer_rule.sign_in |= rules.require_sign_in;
+                super::teams::secrets::team_ttl(&rules, req.ttl.as_deref(), max, has_passphrase)?
+            }
+            (None, _) => Ttl::clamp(req.ttl.as_deref(), max),
+        };
         self.check_storage().await?;
         let quota = self.waiting_quota(req.owner.as_ref());
-        let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
-        let ttl = Ttl::clamp(req.ttl.as_deref(), max);
         // Both tokens begin with the handle of the row the store reserved; the share token
         // derives from the receipt token (docs/crypto.md, "Tokens").
         let handle = self.store.next_handle().await?;
@@ -205,7 +230,10 @@ impl Secrets {
             None => None,
         };
         let now = self.now();
-        let scope = req.owner.as_ref().map(|o| Scope::Account(o.account));
+        let scope = match team {
+            Some(team) => Some(Scope::Team(team)),
+            None => req.owner.as_ref().map(|o| Scope::Account(o.account)),
+        };
         let new = NewSecret {
             handle,
             id,
@@ -223,7 +251,7 @@ impl Secrets {
             recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
             quota,
             owner_seal,
-            viewer_rule: ViewerRule { sign_in: req.viewer_rule.needs_sign_in(), allowed: req.viewer_rule.allowed },
+            viewer_rule: ViewerRule { sign_in: viewer_rule.needs_sign_in(), allowed: viewer_rule.allowed },
             scope,
         };
         let receipt = new.receipt();

@@ -62,6 +62,22 @@ pub enum ServiceError {
     /// The caller has as many secrets waiting as its quota allows; nothing was stored.
     #[error("You have {limit} secrets waiting to be read, the most allowed: burn some, or wait until they are read or expire")]
     QuotaExceeded { limit: u32 },
+    /// No such team, or the caller is not a member of it: told alike, so a team's existence
+    /// does not leak to outsiders.
+    #[error("No such team")]
+    TeamNotFound,
+    /// A member asked for something their role does not allow; the message says what.
+    #[error("{0}")]
+    TeamRefused(String),
+    /// The change would leave the team without an owner; nothing changed.
+    #[error("A team needs an owner: make another member an owner first, or delete the team")]
+    LastOwner,
+    /// The team invitation does not work (unknown, used or expired); nothing changed.
+    #[error("This team invitation does not work: it was used already, withdrawn, or it expired")]
+    InviteUnusable,
+    /// The team invitation is bound to another address than the caller's; it stays usable.
+    #[error("This team invitation is for another e-mail address: sign in with the invited address")]
+    InviteForSomeoneElse,
     /// The server's storage cap is reached; nothing was stored.
     #[error("The server cannot store more secrets right now; please try again later")]
     StorageFull,

@@ -12,7 +12,7 @@ use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use lethe_store::{
     AttemptOutcome, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage, OwnedQuery,
-    ReceiptRecord, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
+    ReceiptRecord, Scope, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -120,6 +120,15 @@ impl SecretStore for MeteredStore {
 
     async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
         self.timed("owned", self.inner.owned(custid, query, now)).await
+    }
+
+    async fn owned_by_scope(
+        &self,
+        scope: Scope,
+        query: &OwnedQuery,
+        now: UnixTime,
+    ) -> Result<Vec<ReceiptRecord>, StoreError> {
+        self.timed("owned_by_scope", self.inner.owned_by_scope(scope, query, now)).await
     }
 
     async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {
@@ -238,6 +247,14 @@ mod tests {
             down()
         }
         async fn owned(&self, _: &str, _: &OwnedQuery, _: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn owned_by_scope(
+            &self,
+            _: Scope,
+            _: &OwnedQuery,
+            _: UnixTime,
+        ) -> Result<Vec<ReceiptRecord>, StoreError> {
             down()
         }
         async fn note_refused_viewer(&self, _: SecretKey, _: &str, _: UnixTime) -> Result<bool, StoreError> {

@@ -14,6 +14,7 @@
 //! - [`sign_up`]: new accounts (open or by invite), password changes and resets, deleting.
 //! - [`quotas`]: waiting secrets per address and the storage cap, checked before writing.
 //! - [`sweeper`]: the background task that deletes expired data.
+//! - [`teams`]: teams, their members and roles, invites, settings, keys and dashboard.
 //! - [`audit`]: the audit log: entries written with what they record, checkpoints, retention,
 //!   reading and exporting.
 //! - [`error`]: the domain error, [`ServiceError`].
@@ -35,6 +36,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod sign_up;
 pub mod sweeper;
+pub mod teams;
 pub mod viewer;
 
 use crate::config::Config;

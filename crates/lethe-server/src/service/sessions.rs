@@ -155,6 +155,7 @@ impl Secrets {
             keyring: CallerKeyring::open(keyring),
             totp: pending,
             key_name: None,
+            team: None,
         };
         Ok(SignedIn { token, caller, expires_at, second_factor_pending: pending })
     }
@@ -190,6 +191,7 @@ impl Secrets {
             keyring,
             totp: account.totp_sealed.is_some(),
             key_name: None,
+            team: None,
         }))
     }
 

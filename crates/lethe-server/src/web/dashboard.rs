@@ -50,6 +50,8 @@ pub struct Row {
     /// A waiting end-to-end secret: its key was never sent here, so no link can be shown.
     pub e2e_waiting: bool,
     pub receipt_key: Option<String>,
+    /// Who created it (its account's e-mail): the team dashboard shows it.
+    pub creator: String,
 }
 
 /// A status filter choice.
@@ -72,7 +74,7 @@ pub struct Dashboard {
     pub filtered: bool,
 }
 
-fn status_of(s: &str) -> Option<SecretState> {
+pub(crate) fn status_of(s: &str) -> Option<SecretState> {
     match s {
         "active" | "new" => Some(SecretState::New),
         "viewed" => Some(SecretState::Viewed),
@@ -98,7 +100,7 @@ fn label(state: SecretState) -> (&'static str, &'static str) {
     }
 }
 
-fn row(base: &str, o: OwnedReceipt) -> Row {
+pub(crate) fn row(base: &str, o: OwnedReceipt) -> Row {
     let r = &o.view.record;
     let (state, state_label) = label(o.view.state);
     let viewed = o.view.state == SecretState::Viewed;
@@ -118,6 +120,57 @@ fn row(base: &str, o: OwnedReceipt) -> Row {
         share_link: o.view.secret.as_ref().filter(|_| !e2e).map(|t| format!("{base}/secret/{}", t.expose())),
         e2e_waiting: e2e && o.view.state == SecretState::New,
         receipt_key: o.receipt.map(|t| t.expose().to_owned()),
+        creator: r.custid.clone(),
+    }
+}
+
+/// A dashboard's filters and page, from its query string (the personal and the team ones).
+pub(crate) struct Listing {
+    pub query: OwnedQuery,
+    pub status_text: String,
+    pub search: String,
+}
+
+impl Listing {
+    pub fn of(q: &DashboardQuery) -> Self {
+        let status_text = q.status.as_deref().unwrap_or("").to_owned();
+        let search: String = q.q.as_deref().unwrap_or("").trim().chars().take(100).collect();
+        let query = OwnedQuery {
+            status: status_of(&status_text),
+            name_contains: Some(search.clone()).filter(|s| !s.is_empty()),
+            before: q.before.as_deref().and_then(parse_cursor),
+            limit: PAGE_ROWS + 1,
+        };
+        Listing { query, status_text, search }
+    }
+
+    pub fn filtered(&self) -> bool {
+        self.query.status.is_some() || !self.search.is_empty()
+    }
+
+    pub fn filters(&self) -> Vec<Filter> {
+        [("", "All"), ("active", "Active"), ("viewed", "Viewed"), ("burned", "Burned"), ("expired", "Expired")]
+            .into_iter()
+            .map(|(value, label)| Filter { value, label, selected: status_of(value) == self.query.status })
+            .collect()
+    }
+
+    /// Cuts `list` (fetched one row longer than a page) to a page, and returns the link to
+    /// the next page at `path`, keeping the filters.
+    pub fn next_page(&self, path: &str, list: &mut Vec<OwnedReceipt>) -> Option<String> {
+        let more = list.len() > PAGE_ROWS as usize;
+        list.truncate(PAGE_ROWS as usize);
+        let last = list.last().filter(|_| more)?;
+        let r = &last.view.record;
+        let mut link = format!("{path}?before={}.{}", r.created, hex::encode(r.id.as_bytes()));
+        if self.query.status.is_some() {
+            link.push_str(&format!("&status={}", self.status_text));
+        }
+        if !self.search.is_empty() {
+            let q = percent_encoding::utf8_percent_encode(&self.search, percent_encoding::NON_ALPHANUMERIC);
+            link.push_str(&format!("&q={q}"));
+        }
+        Some(link)
     }
 }
 
@@ -132,45 +185,16 @@ pub async fn dashboard(
     let Some(account) = caller.0.account() else {
         return Ok(super::account::sign_in_first("/dashboard"));
     };
-    let status_text = q.status.as_deref().unwrap_or("");
-    let status = status_of(status_text);
-    let search: String = q.q.as_deref().unwrap_or("").trim().chars().take(100).collect();
-    let query = OwnedQuery {
-        status,
-        name_contains: Some(search.clone()).filter(|s| !s.is_empty()),
-        before: q.before.as_deref().and_then(parse_cursor),
-        limit: PAGE_ROWS + 1,
-    };
-    let mut list = app.secrets.owned_for(account, &query).await?;
-    let more = list.len() > PAGE_ROWS as usize;
-    list.truncate(PAGE_ROWS as usize);
-    let next = match (more, list.last()) {
-        (true, Some(last)) => {
-            let r = &last.view.record;
-            let mut link = format!("/dashboard?before={}.{}", r.created, hex::encode(r.id.as_bytes()));
-            if status.is_some() {
-                link.push_str(&format!("&status={status_text}"));
-            }
-            if !search.is_empty() {
-                let q = percent_encoding::utf8_percent_encode(&search, percent_encoding::NON_ALPHANUMERIC);
-                link.push_str(&format!("&q={q}"));
-            }
-            Some(link)
-        }
-        _ => None,
-    };
+    let listing = Listing::of(&q);
+    let mut list = app.secrets.owned_for(account, &listing.query).await?;
+    let next = listing.next_page("/dashboard", &mut list);
     let base = base_url(&app.config, &headers);
-    let filters =
-        [("", "All"), ("active", "Active"), ("viewed", "Viewed"), ("burned", "Burned"), ("expired", "Expired")]
-            .into_iter()
-            .map(|(value, label)| Filter { value, label, selected: status_of(value) == status })
-            .collect();
     let page = Dashboard {
         nav,
         notice: q.notice.map(|n| n.chars().take(200).collect()),
-        filters,
-        filtered: status.is_some() || !search.is_empty(),
-        search,
+        filters: listing.filters(),
+        filtered: listing.filtered(),
+        search: listing.search,
         rows: list.into_iter().map(|o| row(&base, o)).collect(),
         next,
     };

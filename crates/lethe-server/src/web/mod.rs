@@ -9,6 +9,8 @@
 //!   [`account_views`]: signing up, the account's settings, password resets.
 //! - [`dashboard`]: a signed-in person's secrets, filtered and paged; [`audit`]: their audit
 //!   log, filtered, paged and exported; [`admin`]: the administrators' list of accounts.
+//! - [`teams`]: the list of one's teams and joining by invite; [`team_page`]: a team's
+//!   dashboard, members, invites, settings and keys; [`team_actions`]: its forms.
 //! - [`devices`]: naming a browser from its user agent.
 
 pub mod account;
@@ -23,6 +25,9 @@ pub mod pages;
 pub mod session;
 pub mod sign_in;
 pub mod sign_in_code;
+pub mod team_actions;
+pub mod team_page;
+pub mod teams;
 pub mod two_step;
 pub mod views;
 
@@ -64,6 +69,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/signout", post(sign_in::sign_out))
         .route("/signup", get(account::sign_up_form).post(account::sign_up))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/teams", get(teams::list).post(teams::create))
+        .route("/teams/{id}", get(team_actions::view))
+        .route("/teams/{id}/{action}", post(team_actions::team_action))
+        .route("/teams/{id}/{kind}/{item}/{action}", post(team_actions::item_action))
+        .route("/join/{token}", get(teams::join_page).post(teams::join))
         .route("/audit", get(audit::page))
         .route("/audit/{file}", get(audit::export))
         .route("/admin", get(admin::accounts))

@@ -10,7 +10,7 @@ use crate::http::links::base_url;
 use crate::http::viewer::ViewerExt;
 use crate::service::viewer::{split_viewers, viewer_rule};
 use crate::service::ServiceError;
-use crate::service::{Conceal, Credential, Owner, Payload};
+use crate::service::{Caller, Conceal, Credential, Owner, Payload};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -102,7 +102,13 @@ impl IntoResponse for PageError {
     }
 }
 
-fn index(app: &AppState, nav: Nav, error: Option<String>) -> views::Index {
+/// The create form, offering `caller`'s teams (if any) beside a personal secret.
+async fn index(app: &AppState, nav: Nav, caller: &Caller, error: Option<String>) -> views::Index {
+    let teams = match caller.account() {
+        Some(a) => app.secrets.my_teams(a).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let teams = teams.into_iter().map(|m| views::TeamChoice { id: m.team.id, name: m.team.name }).collect();
     let policy = app.secrets.policy();
     let max_ttl = if nav.signed_in() { policy.max_ttl } else { policy.anonymous_max_ttl };
     views::Index {
@@ -114,12 +120,13 @@ fn index(app: &AppState, nav: Nav, error: Option<String>) -> views::Index {
         receipt_link: String::new(),
         expires: String::new(),
         passphrase: false,
+        teams,
     }
 }
 
 /// `GET /`: the create form.
-pub async fn create_form(State(app): State<AppState>, nav: Nav) -> Response {
-    render(StatusCode::OK, &index(&app, nav, None))
+pub async fn create_form(State(app): State<AppState>, nav: Nav, caller: CallerExt) -> Response {
+    render(StatusCode::OK, &index(&app, nav, &caller.0, None).await)
 }
 
 /// `POST /`: creating without JavaScript; the server encrypts.
@@ -136,10 +143,20 @@ pub async fn create(
     let allowed = form.get("allowed_viewers").map(split_viewers).unwrap_or_default();
     let viewer_rule = match viewer_rule(form.get("require_login").is_some_and(|v| v == "on"), &allowed) {
         Ok(rule) => rule,
-        Err(e) => return render(StatusCode::BAD_REQUEST, &index(&app, nav, Some(e.to_string()))),
+        Err(e) => return render(StatusCode::BAD_REQUEST, &index(&app, nav, &caller.0, Some(e.to_string())).await),
     };
     let ttl = form.get("ttl").map(str::to_owned);
-    let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule };
+    let team = match form.get("team").map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => match t.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let e = "team: choose one of your teams, or Personal".to_owned();
+                return render(StatusCode::BAD_REQUEST, &index(&app, nav, &caller.0, Some(e)).await);
+            }
+        },
+    };
+    let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule, team };
     match app.secrets.conceal(req).await.map_err(AppError::from) {
         // The created page has its own address (the receipt's), so a reload posts nothing.
         Ok(c) => {
@@ -150,9 +167,10 @@ pub async fn create(
                 ServiceError::NothingToShare
                 | ServiceError::SecretTooLarge { .. }
                 | ServiceError::Invalid(_)
-                | ServiceError::AccountRequired,
+                | ServiceError::AccountRequired
+                | ServiceError::TeamNotFound,
             ),
-        ) => render(e.status(), &index(&app, nav, Some(e.to_string()))),
+        ) => render(e.status(), &index(&app, nav, &caller.0, Some(e.to_string())).await),
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -340,6 +358,11 @@ pub async fn burn(
     };
     if form.get("return_to") == Some("dashboard") && nav.signed_in() {
         return Ok(super::notice_redirect("/dashboard", notice));
+    }
+    // A team dashboard's burn button goes back to it (its id is all that is taken from it).
+    let team = form.get("return_to").and_then(|t| t.strip_prefix("team:")).and_then(|id| id.parse::<i64>().ok());
+    if let Some(id) = team.filter(|_| nav.signed_in()) {
+        return Ok(super::notice_redirect(&format!("/teams/{id}"), notice));
     }
     let view = app.secrets.receipt(&token).await?;
     Ok(receipt_page(&app, nav, &headers, &token, view, Some(notice)))

@@ -57,6 +57,14 @@ pub struct Index {
     pub receipt_link: String,
     pub expires: String,
     pub passphrase: bool,
+    /// The signed-in creator's teams, offered in "Create for" (empty: no choice shown).
+    pub teams: Vec<TeamChoice>,
+}
+
+/// A team a secret may be created for.
+pub struct TeamChoice {
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Template)]

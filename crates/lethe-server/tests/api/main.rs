@@ -23,6 +23,8 @@ mod quotas;
 mod rate_limits;
 mod routes;
 mod second_factor;
+mod team_secrets;
+mod teams;
 mod v2;
 mod viewers;
 mod web;

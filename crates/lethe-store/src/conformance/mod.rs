@@ -20,6 +20,7 @@
 //!   secrets from the one-step take, refused viewers counted, the dashboard's paged listing.
 //! - [`teams`]: the creator owns the team, never a team without an owner (not even under
 //!   racing demotions), settings, team API keys, account deletion handing teams on.
+//! - [`team_dashboard`]: a scope's receipts listed, filtered and paged like an owner's.
 //! - [`team_invites`]: invites used once under races, expiring, bound to an address, never
 //!   adding an existing member.
 //! - [`keyring`]: keyrings with accounts, wraps with keys and sessions, links sealed to an
@@ -40,6 +41,7 @@ pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod sweeping;
+pub mod team_dashboard;
 pub mod team_invites;
 pub mod teams;
 pub mod viewers;
@@ -151,6 +153,7 @@ macro_rules! conformance_tests {
             viewers::refused_viewers_are_all_counted_while_the_secret_waits,
             viewers::owned_filters_by_status_at_now_and_by_name,
             viewers::owned_pages_have_no_gaps_or_repeats,
+            team_dashboard::a_scope_lists_its_receipts_only_filtered_and_paged,
             teams::creating_a_team_makes_its_creator_owner,
             teams::roles_change_and_members_leave_but_never_the_last_owner,
             teams::concurrent_demotions_of_the_last_two_owners_have_one_winner,

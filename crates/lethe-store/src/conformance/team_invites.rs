@@ -23,6 +23,8 @@ pub async fn an_invite_is_used_once_and_never_after_expiry(store: Arc<dyn Store>
     let made = made.expect("invite").expect("ann manages the team");
     assert_eq!((made.team, made.role, made.invited_by, made.expires_at), (t.id, Role::Admin, ann.id, NOW + 600));
     assert_eq!(store.team_invites(t.id, NOW).await.expect("invites"), std::slice::from_ref(&made));
+    assert_eq!(store.team_invite(&[1; 32], NOW).await.expect("by hash").as_ref(), Some(&made), "found by its hash");
+    assert_eq!(store.team_invite(&[1; 32], NOW + 600).await.expect("by hash"), None, "not once expired");
     let dup = store.create_team_invite(invite([1; 32], t.id, ann.id, Role::Member, 600), vec![note("dup")]).await;
     assert!(matches!(dup, Err(StoreError::AlreadyExists(_))), "{dup:?}");
     let joined = store.accept_team_invite(&[1; 32], bob.id, &bob.email, NOW, vec![note("joined")]).await;
@@ -30,6 +32,7 @@ pub async fn an_invite_is_used_once_and_never_after_expiry(store: Arc<dyn Store>
     assert_eq!(store.membership(t.id, bob.id).await.expect("role"), Some(Role::Admin));
     let used = store.accept_team_invite(&[1; 32], carol.id, &carol.email, NOW, vec![note("used")]).await;
     assert_eq!(used.expect("accept"), None, "used once");
+    assert_eq!(store.team_invite(&[1; 32], NOW).await.expect("by hash"), None, "not once used");
     assert!(store.team_invites(t.id, NOW).await.expect("invites").is_empty());
 
     assert!(store

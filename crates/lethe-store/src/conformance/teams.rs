@@ -64,6 +64,14 @@ pub async fn creating_a_team_makes_its_creator_owner(store: Arc<dyn Store>) {
     assert_eq!(store.team(t.id + 1000).await.expect("read"), None);
     assert!(store.teams_of(ann.id + 1000).await.expect("teams").is_empty());
     assert_eq!(topics(&*store).await, ["team.created"], "effects only with the team that was made");
+
+    let entry = super::audit::entry(crate::NEW_TEAM, "team.created");
+    let new = NewTeam { name: "Dev".into(), created: NOW, owner: ann.id };
+    let dev = store.create_team(new, vec![Effect::Audit(entry)]).await.expect("create").expect("created");
+    let chain = store.audit_chain(crate::Scope::Team(dev.id), 0, 10).await.expect("chain");
+    assert_eq!(chain.len(), 1, "the new team's entry joins its own chain");
+    assert_eq!(chain[0].entry.scope, crate::Scope::Team(dev.id));
+    assert!(store.audit_chain(crate::NEW_TEAM, 0, 10).await.expect("chain").is_empty());
 }
 
 pub async fn roles_change_and_members_leave_but_never_the_last_owner(store: Arc<dyn Store>) {

@@ -12,6 +12,7 @@ use super::viewer_rows;
 use super::PostgresStore;
 use crate::effects::{needs_transaction, viewer, Effect};
 use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
+use crate::scope::Scope;
 use crate::{SecretStore, StoreError};
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
@@ -242,7 +243,22 @@ impl SecretStore for PostgresStore {
     }
 
     async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
-        self.run(move |c| Box::pin(async move { viewer_rows::owned(&c, custid, query, now).await })).await
+        self.run(move |c| Box::pin(async move { viewer_rows::owned(&c, viewer_rows::OWNED, custid, query, now).await }))
+            .await
+    }
+
+    async fn owned_by_scope(
+        &self,
+        scope: Scope,
+        query: &OwnedQuery,
+        now: UnixTime,
+    ) -> Result<Vec<ReceiptRecord>, StoreError> {
+        let scope = scope.as_text();
+        let scope = scope.as_str();
+        self.run(move |c| {
+            Box::pin(async move { viewer_rows::owned(&c, viewer_rows::OWNED_BY_SCOPE, scope, query, now).await })
+        })
+        .await
     }
 
     async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {

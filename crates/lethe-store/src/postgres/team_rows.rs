@@ -246,6 +246,16 @@ pub(crate) async fn invites(
     rows(c, sql, &[&team, &now]).await?.iter().map(invite_at).collect()
 }
 
+/// The live invite stored under `hash`, if any.
+pub(crate) async fn invite_by_hash(
+    c: &impl GenericClient,
+    hash: &[u8; 32],
+    now: UnixTime,
+) -> Result<Option<TeamInviteRecord>, Fail> {
+    let sql = concat!("SELECT ", invite_cols!(), " FROM team_invites WHERE hash = $1 AND expires_at > $2");
+    rows(c, sql, &[&&hash[..], &now]).await?.first().map(invite_at).transpose()
+}
+
 /// Joins through an invite, in the caller's transaction: the `DELETE … RETURNING` that uses
 /// the invite up is also its only read, and a concurrent one waits for the row lock, then finds
 /// it gone. `None` means the caller must roll back (the invite stays when the account is

@@ -51,8 +51,19 @@ fn done_some<T>(o: &Option<T>) -> bool {
 #[async_trait]
 impl TeamStore for PostgresStore {
     async fn create_team(&self, new: NewTeam, fx: Vec<Effect>) -> Result<Option<TeamRecord>, StoreError> {
-        let new = &new;
-        change!(self, fx, |tx| rows::create_team(&tx, new), done_some)
+        let (new, fx) = (&new, &fx);
+        self.run(move |mut c| {
+            Box::pin(async move {
+                let tx = c.transaction().await?;
+                let team = rows::create_team(&tx, new).await?;
+                if let Some(t) = &team {
+                    effects::write(&tx, &crate::teams_model::for_new_team(fx, t.id)).await?;
+                    tx.commit().await?;
+                }
+                Ok(team)
+            })
+        })
+        .await
     }
 
     async fn team(&self, id: TeamId) -> Result<Option<TeamRecord>, StoreError> {
@@ -122,6 +133,11 @@ impl TeamStore for PostgresStore {
 
     async fn team_invites(&self, team: TeamId, now: UnixTime) -> Result<Vec<TeamInviteRecord>, StoreError> {
         self.run(move |c| Box::pin(async move { rows::invites(&c, team, now).await })).await
+    }
+
+    async fn team_invite(&self, hash: &[u8; 32], now: UnixTime) -> Result<Option<TeamInviteRecord>, StoreError> {
+        let hash = *hash;
+        self.run(move |c| Box::pin(async move { rows::invite_by_hash(&c, &hash, now).await })).await
     }
 
     async fn revoke_team_invite(&self, team: TeamId, id: TeamInviteId, fx: Vec<Effect>) -> Result<bool, StoreError> {

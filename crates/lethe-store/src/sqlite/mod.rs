@@ -30,6 +30,7 @@ use crate::effects::{Effect, EffectLog, Logged, OutboxMessage};
 use crate::handles::{HandleCipher, Handles};
 use crate::hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
+use crate::scope::Scope;
 use crate::{SecretStore, Store, StoreError};
 use async_trait::async_trait;
 use checkpoint::Checkpointer;
@@ -401,7 +402,17 @@ impl SecretStore for SqliteStore {
 
     async fn owned(&self, custid: &str, query: &OwnedQuery, now: UnixTime) -> Result<Vec<ReceiptRecord>, StoreError> {
         let (custid, query) = (custid.to_owned(), query.clone());
-        self.readers.read(move |c| viewer_rows::owned(c, &custid, &query, now)).await
+        self.readers.read(move |c| viewer_rows::owned(c, viewer_rows::OWNED, &custid, &query, now)).await
+    }
+
+    async fn owned_by_scope(
+        &self,
+        scope: Scope,
+        query: &OwnedQuery,
+        now: UnixTime,
+    ) -> Result<Vec<ReceiptRecord>, StoreError> {
+        let (scope, query) = (scope.as_text(), query.clone());
+        self.readers.read(move |c| viewer_rows::owned(c, viewer_rows::OWNED_BY_SCOPE, &scope, &query, now)).await
     }
 
     async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {

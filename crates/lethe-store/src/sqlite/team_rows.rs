@@ -202,6 +202,16 @@ pub(crate) fn invites(c: &Connection, team: TeamId, now: UnixTime) -> Result<Vec
     all(c, &sql, [team, now], invite_at)
 }
 
+/// The live invite stored under `hash`, if any.
+pub(crate) fn invite_by_hash(
+    c: &Connection,
+    hash: &[u8; 32],
+    now: UnixTime,
+) -> Result<Option<TeamInviteRecord>, StoreError> {
+    let sql = format!("SELECT {INVITE} FROM team_invites WHERE hash = ?1 AND expires_at > ?2");
+    Ok(all(c, &sql, rusqlite::params![&hash[..], now], invite_at)?.into_iter().next())
+}
+
 /// Joins through an invite. The writer runs one job at a time, so reading the invite and then
 /// deleting it cannot interleave with another accept of it.
 pub(crate) fn accept_invite(

@@ -30,6 +30,7 @@ impl TeamStore for SqliteStore {
         self.writer
             .write(move |c| {
                 let team = rows::create_team(c, &new)?;
+                let fx = team.as_ref().map(|t| crate::teams_model::for_new_team(&fx, t.id)).unwrap_or_default();
                 with_effects(c, &fx, team.is_some(), team)
             })
             .await
@@ -130,6 +131,11 @@ impl TeamStore for SqliteStore {
 
     async fn team_invites(&self, team: TeamId, now: UnixTime) -> Result<Vec<TeamInviteRecord>, StoreError> {
         self.readers.read(move |c| rows::invites(c, team, now)).await
+    }
+
+    async fn team_invite(&self, hash: &[u8; 32], now: UnixTime) -> Result<Option<TeamInviteRecord>, StoreError> {
+        let hash = *hash;
+        self.readers.read(move |c| rows::invite_by_hash(c, &hash, now)).await
     }
 
     async fn revoke_team_invite(&self, team: TeamId, id: TeamInviteId, fx: Vec<Effect>) -> Result<bool, StoreError> {
