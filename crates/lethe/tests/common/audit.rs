@@ -252,6 +252,12 @@ impl Account {
 
     /// Creates an owned secret named `name`.
     pub async fn create(&self, base: &str, name: &str) -> Made {
+        self.try_create(base, name).await.expect("the create was acknowledged")
+    }
+
+    /// Creates an owned secret named `name`; `None` if no complete 201 came back (the
+    /// server went away).
+    pub async fn try_create(&self, base: &str, name: &str) -> Option<Made> {
         let content = format!("audit content {}", super::random());
         let resp = client()
             .post(format!("{base}/api/v2/conceal"))
@@ -259,15 +265,16 @@ impl Account {
             .json(&serde_json::json!({ "secret": content, "name": name }))
             .send()
             .await
-            .unwrap();
-        let (status, body) = json(resp).await;
+            .ok()?;
+        let status = resp.status().as_u16();
+        let body: serde_json::Value = resp.json().await.ok()?;
         assert_eq!(status, 201, "{body}");
-        Made {
+        Some(Made {
             secret_key: super::field(&body, "secret_key"),
             receipt_key: super::field(&body, "receipt_key"),
             name: name.to_owned(),
             content,
-        }
+        })
     }
 
     /// Burns it through its receipt.
