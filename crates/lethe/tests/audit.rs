@@ -108,3 +108,47 @@ async fn an_archive_verifies_alone_and_an_edited_line_does_not_on_sqlite() {
 async fn an_archive_verifies_alone_and_an_edited_line_does_not_on_postgres() {
     archive_verifies(Backend::Postgres).await;
 }
+
+/// No `lethe audit checkpoint`: the server signs what it wrote when it stops.
+async fn shutdown_signs(backend: Backend) {
+    let mut i = Instance::start(backend).await;
+    let account = i.account();
+    let base = i.server().base.clone();
+    workload(&account, &base).await;
+    let entries = account.entries(&base, "").await.len();
+    let before = i.audit("verify", &[]).ok();
+    assert!(before.stdout.contains("0 checkpoints") && before.stdout.contains("not yet signed"), "{}", before.stdout);
+    i.stop().await;
+    let run = i.audit("verify", &[]);
+    assert_valid(&run, entries);
+    assert!(!run.stdout.contains("not yet signed"), "{}", run.stdout);
+}
+
+#[tokio::test]
+async fn the_server_signs_a_checkpoint_when_it_stops_on_sqlite() {
+    shutdown_signs(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_server_signs_a_checkpoint_when_it_stops_on_postgres() {
+    shutdown_signs(Backend::Postgres).await;
+}
+
+/// A mistyped data directory is an error, not an empty log that verifies; without a key file
+/// verify says where it looked.
+#[test]
+fn verify_refuses_a_data_directory_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo");
+    let key = "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c";
+    for args in [&["verify", "--public-key", key][..], &["archive"], &["checkpoint"], &["verify"]] {
+        let mut all = vec!["audit"];
+        all.extend(args);
+        all.extend(["--data-dir", missing.to_str().unwrap()]);
+        let run = lethe(&all, "");
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(run.stderr.contains("no Lethe database") || run.stderr.contains("no audit key"), "{run:?}");
+        assert!(run.stdout.is_empty(), "{run:?}");
+    }
+    assert!(!missing.exists(), "nothing was created");
+}

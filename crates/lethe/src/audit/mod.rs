@@ -124,6 +124,21 @@ pub fn run(args: AuditArgs) -> Result<(), Failure> {
     })
 }
 
+/// Opens the server's store, which must exist: on the embedded store a data directory
+/// without a database (a mistyped `--data-dir`) is an error, not an empty log that verifies.
+pub(super) async fn open_existing_store(config: &Config) -> Result<std::sync::Arc<dyn lethe_store::Store>, Failure> {
+    if let lethe_store::StoreLocation::Sqlite(dir) = &config.store_config()?.location {
+        let file = dir.join(lethe_store::sqlite::DB_FILE);
+        if !file.exists() {
+            return Err(Failure::other(anyhow::anyhow!(
+                "no Lethe database at {} (is --data-dir or --database the server's?)",
+                file.display()
+            )));
+        }
+    }
+    crate::admin::open_store(config).await
+}
+
 /// A store command, its settings taken out.
 enum Store {
     Verify { export: Option<PathBuf>, public_key: Option<String> },
