@@ -92,6 +92,8 @@ async fn list_and_export(backend: Backend) {
     assert_eq!(bad.code, 2, "{bad:?}");
     let bad_date = client("list", &base, &["--api-key", key, "--since", "yesterday"]);
     assert_eq!(bad_date.code, 2, "{bad_date:?}");
+    let v1 = client("list", &base, &["--api-key", key, "--api", "v1"]);
+    assert!(v1.code == 2 && v1.stderr.contains("API v2"), "{v1:?}");
     let gone = client("export", "http://127.0.0.1:9", &["--api-key", key]);
     assert_eq!(gone.code, 5, "{gone:?}");
 }
@@ -104,4 +106,47 @@ async fn list_and_export_read_your_own_log_on_sqlite() {
 #[tokio::test]
 async fn list_and_export_read_your_own_log_on_postgres() {
     list_and_export(Backend::Postgres).await;
+}
+
+/// More entries than the server puts on a page: `list` follows `next_before`.
+async fn list_pages(backend: Backend) {
+    let i = Instance::start(backend).await;
+    let account = std::sync::Arc::new(i.account());
+    let base = i.server().base.clone();
+    let tasks: Vec<_> = (0..4)
+        .map(|t| {
+            let (account, base) = (account.clone(), base.clone());
+            tokio::spawn(async move {
+                for n in 0..130 {
+                    account.create(&base, &format!("page {t}-{n}")).await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let total = account.entries(&base, "").await.len();
+    assert!(total > 520, "{total}");
+    let list = |limit: &str| -> Vec<serde_json::Value> {
+        let run = client("list", &base, &["--api-key", &account.key, "--json", "--limit", limit]).ok();
+        serde_json::from_str(&run.stdout).unwrap()
+    };
+    let all = list("100000");
+    assert_eq!(all.len(), total);
+    let ids: Vec<i64> = all.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, each once");
+    let some = list("510");
+    assert_eq!(some.len(), 510);
+    assert_eq!(some[..], all[..510]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_follows_pages_on_sqlite() {
+    list_pages(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_follows_pages_on_postgres() {
+    list_pages(Backend::Postgres).await;
 }

@@ -228,6 +228,9 @@ struct Server {
 
 impl Server {
     fn new(settings: &Settings) -> Result<Self, Failure> {
+        if settings.api == lethe_client::Api::V1 {
+            return Err(Failure::usage("the audit log is read through Lethe's API v2, not --api v1"));
+        }
         let key = settings.api_key.clone().ok_or_else(|| {
             Failure::usage("the audit log needs an account's API key (--api-key, LETHE_API_KEY or the config file)")
         })?;
