@@ -1,5 +1,6 @@
 //! The `lethe` binary: `lethe serve` runs the server; `lethe admin` manages its accounts and
-//! API keys; `lethe audit` verifies, archives and checkpoints the audit log; `share`,
+//! API keys; `lethe audit` verifies, archives and checkpoints the audit log, and lists or
+//! exports a person's own entries from a server; `share`,
 //! `generate`, `reveal`, `receipt`, `burn`, `recent`, `status` and `config` are a client for
 //! any Lethe server (and for the v1 API of onetimesecret.com).
 
@@ -27,7 +28,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Manage accounts and API keys on the server's store (works while it runs).
     Admin(admin::AdminArgs),
-    /// Verify, archive and checkpoint the audit log on the server's store (works while it runs).
+    /// The audit log: verify, archive and checkpoint it on the server's store (works while it
+    /// runs); list or export your own entries from a server (with an API key).
     Audit(audit::AuditArgs),
     #[command(flatten)]
     Client(cli::ClientCommand),

@@ -39,7 +39,7 @@ pub(super) fn public_key(config: &Config) -> Result<(), Failure> {
 
 pub(super) async fn checkpoint(config: &Config) -> Result<(), Failure> {
     let key = Arc::new(audit_key(config)?);
-    let store = crate::admin::open_store(config).await?;
+    let store = super::open_existing_store(config).await?;
     let checkpointer = Checkpointer::new(store, Arc::new(SystemClock), key);
     match checkpointer.checkpoint_now().await.map_err(Failure::other)? {
         Some(id) => println!("checkpoint {id} written"),
@@ -49,7 +49,7 @@ pub(super) async fn checkpoint(config: &Config) -> Result<(), Failure> {
 }
 
 pub(super) async fn archive(config: &Config, output: Option<PathBuf>) -> Result<(), Failure> {
-    let store = crate::admin::open_store(config).await?;
+    let store = super::open_existing_store(config).await?;
     let mut out: Box<dyn Write> = match &output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,

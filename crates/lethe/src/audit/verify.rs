@@ -32,7 +32,7 @@ pub(super) async fn run(config: &Config, export: Option<PathBuf>, public_key: Op
             }
         }
         None => {
-            let store = crate::admin::open_store(config).await?;
+            let store = super::open_existing_store(config).await?;
             let mut checkpoints = Vec::new();
             let mut after = 0;
             loop {

@@ -4,7 +4,10 @@
 //! - [`input`]: reading secrets and passphrases without echoing them.
 //! - [`output`]: human and `--json` output, and the exit codes scripts rely on.
 //! - [`commands`]: one function per command.
+//! - [`audit`]: `lethe audit list` and `export`, a person's own audit log (the store side of
+//!   `lethe audit` is `crate::audit`).
 
+pub(crate) mod audit;
 mod commands;
 pub(crate) mod input;
 pub(crate) mod output;

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+pub mod audit;
 pub mod interfaces;
 pub mod sealed;
 pub mod signed_in;
