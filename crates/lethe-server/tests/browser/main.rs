@@ -18,5 +18,6 @@ mod page;
 mod receipt;
 mod screenshots;
 mod sign_in_to_view;
+mod team_audit;
 mod two_step;
 mod vectors;

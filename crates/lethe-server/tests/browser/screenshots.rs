@@ -158,8 +158,9 @@ async fn shoot_all(s: &TestServer, d: &Chromedriver, opts: Options) -> Vec<Strin
 }
 
 /// The account pages: sign in, sign up, then (signed in as an account of this configuration's
-/// own) the dashboard with a waiting and a viewed secret, the audit log, the account page with a new key,
-/// and two-step sign-in's pages (turning it on, the recovery codes, the code at sign-in).
+/// own) the dashboard with a waiting and a viewed secret, the audit log, a team's page and the
+/// list of teams, the account page with a new key, and two-step sign-in's pages (turning it
+/// on, the recovery codes, the code at sign-in).
 async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
     goto(b, &s.url("/signin")).await;
     find(b, "#signin-form").await;
@@ -186,6 +187,13 @@ async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
     goto(b, &s.url("/audit")).await;
     find(b, "#entries tr[data-action='secret.revealed']").await;
     sh.shot("audit").await;
+    goto(b, &s.url("/teams")).await;
+    find(b, "#team-name").await.send_keys("Platform").await.unwrap();
+    page::submit(b, "#new-team-form", "#team").await;
+    sh.shot("team").await;
+    goto(b, &s.url("/teams")).await;
+    find(b, "#team-list").await;
+    sh.shot("teams").await;
     goto(b, &s.url("/account")).await;
     find(b, "#key-name").await.send_keys("CI runner").await.unwrap();
     page::submit(b, "#new-key-form", "#new-key").await;
@@ -211,7 +219,7 @@ async fn screenshots_of_every_page_light_dark_desktop_phone() {
             saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone }).await);
         }
     }
-    assert_eq!(saved.len(), 4 * 19);
+    assert_eq!(saved.len(), 4 * 21);
     let dir = screenshot_dir();
     for file in &saved {
         assert!(std::fs::metadata(dir.join(file)).unwrap().len() > 1000, "{file} is empty");
