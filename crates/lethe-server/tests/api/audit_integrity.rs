@@ -97,3 +97,42 @@ async fn the_server_signs_a_checkpoint_as_it_stops() {
     let report = verify(&*store, &key).await;
     assert!(report.is_valid(), "{report}");
 }
+
+#[tokio::test]
+async fn a_teams_retention_applies_to_its_chain_only() {
+    let s = TestServer::start().await;
+    let key = Arc::new(AuditKey::from_seed([7; 32]));
+    let cp = checkpointer(&s, &key);
+    let store = s.secrets.store().clone();
+    let a = account(&s, "ann@example.com").await;
+    let new = lethe_store::NewTeam { name: "Platform".into(), created: s.secrets.now(), owner: a.record.id };
+    let team = store.create_team(new, vec![]).await.unwrap().unwrap();
+    let settings = lethe_store::TeamSettings { audit_retention_days: Some(7), ..Default::default() };
+    assert!(store.update_settings(team.id, settings, s.secrets.now(), vec![]).await.unwrap());
+    let entry = |scope: Scope| lethe_store::audit::AuditEntry {
+        scope,
+        at: s.secrets.now(),
+        action: "team.settings_changed".into(),
+        resource_type: "team".into(),
+        resource_id: team.id.to_string(),
+        resource_name: "Platform".into(),
+        actor: "ann@example.com".into(),
+        client_addr: String::new(),
+        user_agent: String::new(),
+        outcome: "success".into(),
+        detail: "{}".into(),
+    };
+    let (t, me) = (Scope::Team(team.id), Scope::Account(a.record.id));
+    store.append_audit(vec![entry(t), entry(t), entry(me)]).await.unwrap();
+    cp.checkpoint_now().await.unwrap();
+    s.clock.advance(8 * 86_400);
+    store.append_audit(vec![entry(t)]).await.unwrap();
+    cp.checkpoint_now().await.unwrap();
+    // Accounts keep for ever here; the team keeps a week.
+    let removed = retention::prune_configured(&*store, s.secrets.now(), 0).await.unwrap();
+    assert_eq!(removed, 2);
+    assert_eq!(store.audit_chain(t, 0, 100).await.unwrap().iter().map(|r| r.seq).collect::<Vec<_>>(), [3]);
+    assert_eq!(store.audit_chain(me, 0, 100).await.unwrap().len(), 1, "the account's chain is untouched");
+    let report = verify(&*store, &key).await;
+    assert!(report.is_valid(), "{report}");
+}
