@@ -44,8 +44,10 @@ impl Secrets {
             let first = record.last_used.is_none().then(|| {
                 let resource = Resource { id: record.key_id.to_string(), name: record.name.clone() };
                 let actor = Actor::current().as_label(&format!("{} (API key {})", account.email, record.name));
+                // A team's key is in the team's log, like its making.
+                let scope = record.team.map_or(Scope::Account(account.id), Scope::Team);
                 self.audit_effect(
-                    Scope::Account(account.id),
+                    scope,
                     Action::ApiKeyFirstUsed,
                     resource,
                     &actor,

@@ -133,4 +133,9 @@ async fn a_team_key_creates_for_its_team_until_its_maker_leaves() {
         ("ann@example.com", "help desk")
     );
     assert!(chain.iter().all(|r| !r.entry.detail.contains(&ann_key) && !r.entry.resource_id.contains(&ann_key)));
+    let first: Vec<_> = chain.iter().filter(|r| r.entry.action == "api_key.first_used").collect();
+    assert_eq!(first.len(), 2, "each team key's first use is in the team's log, once");
+    assert_eq!(first[0].entry.actor, "ann@example.com (API key help desk)");
+    let created: Vec<_> = chain.iter().filter(|r| r.entry.action == "secret.created").collect();
+    assert_eq!(created.iter().filter(|r| r.entry.resource_name == "TEAM-KEY").count(), 1, "team secrets too");
 }
