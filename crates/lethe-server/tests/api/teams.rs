@@ -194,4 +194,7 @@ async fn settings_rename_and_delete_are_for_managers_and_owners() {
     assert_eq!(detail["changed"], serde_json::json!(["max_ttl", "require_passphrase", "audit_retention_days"]));
     assert_eq!(detail["new_max_ttl"], 3600);
     assert_eq!(settings.entry.actor, "ann@example.com");
+    let last = chain.last().unwrap();
+    assert_eq!((last.entry.action.as_str(), last.entry.actor.as_str()), ("team.deleted", "ann@example.com"));
+    assert_eq!(last.entry.resource_name, "Platform", "the log outlives the team");
 }

@@ -33,11 +33,13 @@ pub enum Action {
     MemberRemoved,
     RoleChanged,
     SettingsChanged,
+    InviteWithdrawn,
+    TeamDeleted,
 }
 
 impl Action {
     /// Every action, in the order the pages' filter lists them.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Action::SecretCreated,
         Action::SecretOpened,
         Action::SecretRevealed,
@@ -62,6 +64,8 @@ impl Action {
         Action::MemberRemoved,
         Action::RoleChanged,
         Action::SettingsChanged,
+        Action::InviteWithdrawn,
+        Action::TeamDeleted,
     ];
 
     /// The stored name.
@@ -91,6 +95,8 @@ impl Action {
             Action::MemberRemoved => "team.member_removed",
             Action::RoleChanged => "team.role_changed",
             Action::SettingsChanged => "team.settings_changed",
+            Action::InviteWithdrawn => "team.invite_withdrawn",
+            Action::TeamDeleted => "team.deleted",
         }
     }
 
@@ -123,7 +129,9 @@ impl Action {
             | Action::MemberJoined
             | Action::MemberRemoved
             | Action::RoleChanged
-            | Action::SettingsChanged => "team",
+            | Action::SettingsChanged
+            | Action::InviteWithdrawn
+            | Action::TeamDeleted => "team",
         }
     }
 
@@ -154,6 +162,8 @@ impl Action {
             Action::MemberRemoved => "Member removed",
             Action::RoleChanged => "Role changed",
             Action::SettingsChanged => "Settings changed",
+            Action::InviteWithdrawn => "Invite withdrawn",
+            Action::TeamDeleted => "Team deleted",
         }
     }
 }

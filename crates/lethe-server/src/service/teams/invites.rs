@@ -110,8 +110,8 @@ impl Secrets {
     ) -> Result<bool, ServiceError> {
         let my: MyTeam = self.my_team(caller, id).await?;
         my.must_manage()?;
-        let detail = json!({ "changed": ["invite_withdrawn"], "invite": invite });
-        let fx = vec![self.team_effect(id, Action::SettingsChanged, my.resource(), actor, detail)];
+        let detail = json!({ "invite": invite });
+        let fx = vec![self.team_effect(id, Action::InviteWithdrawn, my.resource(), actor, detail)];
         Ok(self.store.revoke_team_invite(id, invite, fx).await?)
     }
 

@@ -107,8 +107,8 @@ impl Secrets {
     pub async fn delete_team(&self, caller: &AccountCaller, id: TeamId, actor: &Actor) -> Result<(), ServiceError> {
         let my = self.my_team(caller, id).await?;
         my.must_own()?;
-        let detail = json!({ "changed": ["deleted"] });
-        let fx = vec![self.team_effect(id, Action::SettingsChanged, my.resource(), actor, detail)];
+        let detail = json!({});
+        let fx = vec![self.team_effect(id, Action::TeamDeleted, my.resource(), actor, detail)];
         match self.store.delete_team(id, fx).await? {
             true => Ok(()),
             false => Err(ServiceError::TeamNotFound),
