@@ -204,6 +204,18 @@ async fn what_was_stored(store: &dyn lethe_store::Store, key: &str) {
     assert_eq!(keys.len(), 2, "the refused commands stored no key");
     let plain = keys.iter().find(|k| k.key_id != key.key_id()).expect("the other key");
     assert_eq!(plain.keyring_wrap, None, "--without-receipts stores no wrap");
+
+    // What an operator changed is in the accounts' audit logs, by the operator.
+    let log = |id| async move {
+        let chain = store.audit_chain(lethe_store::Scope::Account(id), 0, 100).await.unwrap();
+        chain.into_iter().map(|r| (r.entry.action, r.entry.actor)).collect::<Vec<_>>()
+    };
+    let op = || "operator (lethe admin)".to_owned();
+    assert_eq!(
+        log(ann.id).await,
+        [("api_key.created".into(), op()), ("api_key.created".into(), op()), ("api_key.revoked".into(), op())]
+    );
+    assert_eq!(log(bob.id).await, [("account.password_changed".into(), op())], "the link alone changes nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
