@@ -50,6 +50,8 @@ pub(super) fn notice(text: &str) -> Response {
 pub struct PageQuery {
     pub notice: Option<String>,
     pub invite: Option<String>,
+    /// Where sign-up goes afterwards (a local path, e.g. a team's invite link).
+    pub next: Option<String>,
 }
 
 /// `GET /account`.
@@ -231,19 +233,27 @@ pub async fn delete_account(
     }
 }
 
-fn sign_up_page(app: &AppState, nav: Nav, invite: Option<String>, email: String, error: Option<String>) -> SignUp {
+fn sign_up_page(
+    app: &AppState,
+    nav: Nav,
+    invite: Option<String>,
+    email: String,
+    error: Option<String>,
+    next: String,
+) -> SignUp {
     let closed = match (app.secrets.policy().signup, &invite) {
         (SignupMode::Closed, _) => Some("Accounts on this server are made by its administrators."),
         (SignupMode::Invite, None) => Some("Signing up here needs an invitation link from an administrator."),
         _ => None,
     };
-    SignUp { nav, error, email, invite, closed }
+    SignUp { nav, error, email, invite, closed, next }
 }
 
 /// `GET /signup` (with `?invite=` in invite mode).
 pub async fn sign_up_form(State(app): State<AppState>, nav: Nav, Query(q): Query<PageQuery>) -> Response {
     let invite = q.invite.filter(|i| OpaqueToken::parse(i).is_ok());
-    render(StatusCode::OK, &sign_up_page(&app, nav, invite, String::new(), None))
+    let next = super::sign_in::local_path(q.next.as_deref());
+    render(StatusCode::OK, &sign_up_page(&app, nav, invite, String::new(), None, next))
 }
 
 /// `POST /signup`: makes the account and signs it in.
@@ -257,17 +267,19 @@ pub async fn sign_up(
     let email = form.get("email").unwrap_or_default().trim().to_owned();
     let invite_text = form.get("invite").map(str::to_owned);
     let invite = invite_text.as_deref().and_then(|i| OpaqueToken::parse(i).ok());
+    let next = super::sign_in::local_path(form.get("next"));
     let (password, again) = (form.take("password").unwrap_or_default(), form.take("password2"));
     let again_differs = again.as_deref().is_some_and(|p| p.as_str() != password.as_str());
     let refuse = |msg: String| {
-        render(StatusCode::BAD_REQUEST, &sign_up_page(&app, nav.clone(), invite_text.clone(), email.clone(), Some(msg)))
+        let page = sign_up_page(&app, nav.clone(), invite_text.clone(), email.clone(), Some(msg), next.clone());
+        render(StatusCode::BAD_REQUEST, &page)
     };
     if again_differs {
         return Ok(refuse("The two passwords differ.".into()));
     }
     let device = device(client.map(|c| c.0 .0), &headers);
     match app.secrets.sign_up(&email, password, invite.as_ref(), &device).await {
-        Ok(s) => Ok(signed_in_response(&app, s, "/dashboard")),
+        Ok(s) => Ok(signed_in_response(&app, s, &next)),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::SignUpRefused(_))) => Ok(refuse(e.to_string())),
         Err(e) => Err(e.into()),
     }

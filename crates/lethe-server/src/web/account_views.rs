@@ -27,6 +27,8 @@ pub struct SignUp {
     pub invite: Option<String>,
     /// Why the form is not offered, when it is not.
     pub closed: Option<&'static str>,
+    /// Where to go once signed up (a local path).
+    pub next: String,
 }
 
 /// One session on the account page.

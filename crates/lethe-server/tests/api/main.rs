@@ -23,6 +23,7 @@ mod quotas;
 mod rate_limits;
 mod routes;
 mod second_factor;
+mod team_join;
 mod team_secrets;
 mod teams;
 mod v2;
