@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
-use lethe_core::token::{Handle, ReceiptKey, SecretKey};
+use lethe_core::token::{Handle, ReceiptId, ReceiptKey, SecretKey};
 
 use crate::effects::Effect;
 use crate::model::{AttemptOutcome, NewSecret, OwnedQuery, ReceiptRecord, SecretRecord, SweepStats};
@@ -107,6 +107,19 @@ pub trait SecretStore: Send + Sync + 'static {
         query: &OwnedQuery,
         now: UnixTime,
     ) -> Result<Vec<ReceiptRecord>, StoreError>;
+
+    /// Burns, for a manager of `scope` (a team's owner or admin, who holds no receipt token),
+    /// the waiting secret whose receipt id is `receipt` among the scope's receipts. Returns
+    /// the receipt as it is after the call, or `None` if the scope has no such receipt (a
+    /// receipt of another scope is never touched). `effects` are written only if this call
+    /// burned it.
+    async fn burn_in_scope(
+        &self,
+        scope: Scope,
+        receipt: ReceiptId,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError>;
 
     /// Counts a signed-in viewer that the secret's rule refused, on the receipt of a waiting
     /// (not expired) secret, keeping `email` and `now` as the last refusal. Returns whether

@@ -131,6 +131,16 @@ impl SecretStore for MeteredStore {
         self.timed("owned_by_scope", self.inner.owned_by_scope(scope, query, now)).await
     }
 
+    async fn burn_in_scope(
+        &self,
+        scope: Scope,
+        receipt: lethe_core::token::ReceiptId,
+        now: UnixTime,
+        effects: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        self.timed("burn_in_scope", self.inner.burn_in_scope(scope, receipt, now, effects)).await
+    }
+
     async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {
         self.timed("note_refused_viewer", self.inner.note_refused_viewer(key, email, now)).await
     }
@@ -255,6 +265,15 @@ mod tests {
             _: &OwnedQuery,
             _: UnixTime,
         ) -> Result<Vec<ReceiptRecord>, StoreError> {
+            down()
+        }
+        async fn burn_in_scope(
+            &self,
+            _: Scope,
+            _: lethe_core::token::ReceiptId,
+            _: UnixTime,
+            _: Vec<Effect>,
+        ) -> Result<Option<ReceiptRecord>, StoreError> {
             down()
         }
         async fn note_refused_viewer(&self, _: SecretKey, _: &str, _: UnixTime) -> Result<bool, StoreError> {

@@ -52,6 +52,8 @@ pub struct Row {
     pub receipt_key: Option<String>,
     /// Who created it (its account's e-mail): the team dashboard shows it.
     pub creator: String,
+    /// The receipt's id (hex): what a team's owner or admin burns a team secret by.
+    pub receipt_id: String,
 }
 
 /// A status filter choice.
@@ -120,6 +122,7 @@ pub(crate) fn row(base: &str, o: OwnedReceipt) -> Row {
         share_link: o.view.secret.as_ref().filter(|_| !e2e).map(|t| format!("{base}/secret/{}", t.expose())),
         e2e_waiting: e2e && o.view.state == SecretState::New,
         receipt_key: o.receipt.map(|t| t.expose().to_owned()),
+        receipt_id: hex::encode(r.id.as_bytes()),
         creator: r.custid.clone(),
     }
 }

@@ -184,7 +184,7 @@ pub async fn team_action(
 }
 
 /// `POST /teams/{id}/{kind}/{item}/{action}`: `invites/{id}/revoke`, `members/{account}/role`,
-/// `members/{account}/remove`, `keys/{key_id}/revoke`.
+/// `members/{account}/remove`, `keys/{key_id}/revoke`, `secrets/{receipt id}/burn`.
 pub async fn item_action(
     State(app): State<AppState>,
     nav: Nav,
@@ -216,6 +216,9 @@ pub async fn item_action(
             .remove_member(account, id, number()?, &actor)
             .await
             .map(|()| Done::Notice(back, "The member was removed.")),
+        ("secrets", "burn") => s.burn_team_secret(account, id, &item, &actor).await.map(|burned| {
+            Done::Notice(back, if burned { "The secret was burned." } else { "That secret had already ended." })
+        }),
         ("keys", "revoke") => s
             .revoke_team_api_key(account, id, &item, &actor)
             .await

@@ -139,3 +139,40 @@ async fn a_team_key_creates_for_its_team_until_its_maker_leaves() {
     let created: Vec<_> = chain.iter().filter(|r| r.entry.action == "secret.created").collect();
     assert_eq!(created.iter().filter(|r| r.entry.resource_name == "TEAM-KEY").count(), 1, "team secrets too");
 }
+
+#[tokio::test]
+async fn a_teams_owners_and_admins_burn_its_secrets_and_members_cannot() {
+    let s = TestServer::start().await;
+    let (_, mut ann) = member(&s, "ann@example.com").await;
+    let (_, mut bob) = member(&s, "bob@example.com").await;
+    let (_, mut carol) = member(&s, "carol@example.com").await;
+    let team = make_team(&mut ann, "Ops").await;
+    bob.submit(&invite(&mut ann, team, "member", "").await, &[]).await;
+    carol.submit(&invite(&mut ann, team, "member", "").await, &[]).await;
+    let key = personal_key(&mut bob).await;
+    let r = conceal(&s, &key, json!({"secret": "leaked vpn key", "name": "VPN", "team": team})).await;
+    let secret_key = r.str("secret_key").to_owned();
+
+    let page = ann.get(&format!("/teams/{team}")).await.body;
+    let marker = format!(r#"action="/teams/{team}/secrets/"#);
+    let at = page.find(&marker).unwrap_or_else(|| panic!("the owner gets a burn button: {page}")) + marker.len();
+    let receipt_id = page[at..].split('/').next().unwrap().to_owned();
+    assert_eq!(receipt_id.len(), 64);
+    assert!(!carol.get(&format!("/teams/{team}")).await.body.contains(&marker), "no button for a member");
+    let refused = carol.submit(&format!("/teams/{team}/secrets/{receipt_id}/burn"), &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(s.get(&format!("/api/v2/secret/{secret_key}")).await.status, StatusCode::OK, "still waiting");
+    // Another team's owner cannot reach it through theirs.
+    let (_, mut dave) = member(&s, "dave@example.com").await;
+    let theirs = make_team(&mut dave, "Elsewhere").await;
+    dave.submit(&format!("/teams/{theirs}/secrets/{receipt_id}/burn"), &[]).await;
+    assert_eq!(s.get(&format!("/api/v2/secret/{secret_key}")).await.status, StatusCode::OK, "still waiting");
+
+    let burned = ann.submit(&format!("/teams/{team}/secrets/{receipt_id}/burn"), &[]).await;
+    assert_eq!(burned.status, StatusCode::SEE_OTHER, "{}", burned.body);
+    assert_eq!(s.get(&format!("/api/v2/secret/{secret_key}")).await.status, StatusCode::GONE);
+    let entries = chain(&s, team).await;
+    let entry = entries.iter().find(|r| r.entry.action == "secret.burned").expect("a burn entry");
+    assert_eq!((entry.entry.actor.as_str(), entry.entry.resource_name.as_str()), ("ann@example.com", "VPN"));
+    assert!(entry.entry.detail.contains("team manager"), "{}", entry.entry.detail);
+}

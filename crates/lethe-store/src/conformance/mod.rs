@@ -154,6 +154,7 @@ macro_rules! conformance_tests {
             viewers::owned_filters_by_status_at_now_and_by_name,
             viewers::owned_pages_have_no_gaps_or_repeats,
             team_dashboard::a_scope_lists_its_receipts_only_filtered_and_paged,
+            team_dashboard::a_scope_burns_only_its_own_waiting_secrets,
             teams::creating_a_team_makes_its_creator_owner,
             teams::roles_change_and_members_leave_but_never_the_last_owner,
             teams::concurrent_demotions_of_the_last_two_owners_have_one_winner,

@@ -60,3 +60,41 @@ pub async fn a_scope_lists_its_receipts_only_filtered_and_paged(store: Arc<dyn S
     let none = store.owned_by_scope(Scope::Team(9), &OwnedQuery { limit: 100, ..Default::default() }, NOW).await;
     assert!(none.expect("none").is_empty());
 }
+
+/// A manager's burn by receipt id: only within its own scope, only a waiting secret, once,
+/// with its entry; a receipt of another scope (or an anonymous one) is never touched.
+pub async fn a_scope_burns_only_its_own_waiting_secrets(store: Arc<dyn Store>) {
+    let s = &*store;
+    let other = Scope::Team(8);
+    let ours = scoped(s, Some(TEAM), "ann@example.com", "Ours").await;
+    let theirs = scoped(s, Some(other), "bob@example.com", "Theirs").await;
+    let anonymous = scoped(s, None, crate::model::ANONYMOUS_CUSTID, "Anon").await;
+    for n in [&ours, &theirs, &anonymous] {
+        s.create(n.clone(), vec![]).await.expect("create");
+    }
+    let template = || {
+        vec![crate::effects::Effect::SecretAudit(crate::effects::AuditTemplate {
+            at: NOW + 1,
+            action: "secret.burned".into(),
+            actor: "carol@example.com".into(),
+            client_addr: String::new(),
+            user_agent: String::new(),
+            outcome: "success".into(),
+            detail: "{}".into(),
+        })]
+    };
+    assert!(s.burn_in_scope(TEAM, theirs.receipt_id, NOW + 1, template()).await.expect("burn").is_none());
+    assert!(s.burn_in_scope(TEAM, anonymous.receipt_id, NOW + 1, template()).await.expect("burn").is_none());
+    for n in [&theirs, &anonymous] {
+        assert_eq!(s.receipt(n.key()).await.expect("read").expect("receipt").state, SecretState::New, "untouched");
+    }
+    let burned = s.burn_in_scope(TEAM, ours.receipt_id, NOW + 1, template()).await.expect("burn").expect("ours");
+    assert_eq!(burned.state, SecretState::Burned);
+    assert!(s.secret(ours.secret_key()).await.expect("read").is_none(), "the content is gone");
+    let again = s.burn_in_scope(TEAM, ours.receipt_id, NOW + 2, template()).await.expect("burn").expect("ours");
+    assert_eq!(again.burned_at, Some(NOW + 1), "burned once");
+    let chain = s.audit_chain(TEAM, 0, 10).await.expect("chain");
+    assert_eq!(chain.len(), 1, "one entry, for the burn that happened");
+    assert_eq!((chain[0].entry.resource_id.clone(), chain[0].entry.resource_name.as_str()), (ours.id.short(), "Ours"));
+    assert!(s.audit_chain(other, 0, 10).await.expect("chain").is_empty());
+}

@@ -271,6 +271,23 @@ pub(crate) async fn burn(
     c.query_opt(&st, &[&row, &bytes(key.receipt.as_bytes()), &now]).await?.map(|r| receipt_from(&r)).transpose()
 }
 
+/// The row of receipt `receipt` among `scope`'s receipts.
+pub(crate) async fn scoped_row(c: &impl GenericClient, scope: &str, receipt: &ReceiptId) -> Result<Option<i64>, Fail> {
+    let st = c.prepare_cached("SELECT row_id FROM records WHERE scope = $1 AND receipt_id = $2").await?;
+    Ok(c.query_opt(&st, &[&scope, &bytes(receipt.as_bytes())]).await?.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// [`burn`] by the row and receipt id (a manager of the receipt's scope, who holds no token).
+pub(crate) async fn burn_row(
+    c: &impl GenericClient,
+    row: i64,
+    receipt: &ReceiptId,
+    now: UnixTime,
+) -> Result<Option<ReceiptRecord>, Fail> {
+    let st = c.prepare_cached(BURN).await?;
+    c.query_opt(&st, &[&row, &bytes(receipt.as_bytes()), &now]).await?.map(|r| receipt_from(&r)).transpose()
+}
+
 /// Marks the receipt seen; whether this call marked it (the first look).
 pub(crate) async fn mark_seen(c: &impl GenericClient, row: i64, key: &ReceiptKey, now: UnixTime) -> Result<bool, Fail> {
     let st = c.prepare_cached(SEEN).await?;

@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::{SecretStore, StoreError};
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
-use lethe_core::token::{Handle, ReceiptKey, SecretKey};
+use lethe_core::token::{Handle, ReceiptId, ReceiptKey, SecretKey};
 
 #[async_trait]
 impl SecretStore for PostgresStore {
@@ -257,6 +257,33 @@ impl SecretStore for PostgresStore {
         let scope = scope.as_str();
         self.run(move |c| {
             Box::pin(async move { viewer_rows::owned(&c, viewer_rows::OWNED_BY_SCOPE, scope, query, now).await })
+        })
+        .await
+    }
+
+    async fn burn_in_scope(
+        &self,
+        scope: Scope,
+        receipt: ReceiptId,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        let scope = scope.as_text();
+        let (scope, fx) = (scope.as_str(), &fx);
+        self.run(move |mut c| {
+            Box::pin(async move {
+                let Some(row) = consume::scoped_row(&c, scope, &receipt).await? else { return Ok(None) };
+                let tx = c.transaction().await?;
+                let burned = consume::burn_row(&tx, row, &receipt, now).await?;
+                if let Some(r) = &burned {
+                    effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
+                }
+                tx.commit().await?;
+                match burned {
+                    Some(r) => Ok(Some(r)),
+                    None => Ok(rows::receipt(&c, row, &receipt).await?),
+                }
+            })
         })
         .await
     }

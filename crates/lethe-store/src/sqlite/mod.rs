@@ -36,7 +36,7 @@ use async_trait::async_trait;
 use checkpoint::Checkpointer;
 use lethe_core::clock::UnixTime;
 use lethe_core::state::{BurnReason, SecretState};
-use lethe_core::token::{Handle, ReceiptKey, SecretKey};
+use lethe_core::token::{Handle, ReceiptId, ReceiptKey, SecretKey};
 use readers::Readers;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::fs::File;
@@ -413,6 +413,30 @@ impl SecretStore for SqliteStore {
     ) -> Result<Vec<ReceiptRecord>, StoreError> {
         let (scope, query) = (scope.as_text(), query.clone());
         self.readers.read(move |c| viewer_rows::owned(c, viewer_rows::OWNED_BY_SCOPE, &scope, &query, now)).await
+    }
+
+    async fn burn_in_scope(
+        &self,
+        scope: Scope,
+        receipt: ReceiptId,
+        now: UnixTime,
+        fx: Vec<Effect>,
+    ) -> Result<Option<ReceiptRecord>, StoreError> {
+        let scope = scope.as_text();
+        self.writer
+            .write(move |c| {
+                let sql = "SELECT row_id FROM records WHERE scope = ?1 AND receipt_id = ?2";
+                let row: Option<i64> = c
+                    .prepare_cached(sql)?
+                    .query_row(rusqlite::params![scope, receipt.as_bytes().as_slice()], |r| r.get(0))
+                    .optional()?;
+                let Some(row) = row else { return Ok(None) };
+                if rows::end_secret(c, row, now, SecretState::Burned, Some(BurnReason::Creator), None)? {
+                    effects::write_for(c, row, &fx)?;
+                }
+                rows::receipt_at(c, row)
+            })
+            .await
     }
 
     async fn note_refused_viewer(&self, key: SecretKey, email: &str, now: UnixTime) -> Result<bool, StoreError> {

@@ -3,8 +3,11 @@
 //! their own sealed links; other members see the team's secrets without links.
 
 use crate::service::accounts::OwnedReceipt;
+use crate::service::audit::{Action, Actor, Outcome};
 use crate::service::{AccountCaller, Secrets, ServiceError};
 use lethe_core::policy::Ttl;
+use lethe_core::state::SecretState;
+use lethe_core::token::ReceiptId;
 use lethe_store::{AccountId, OwnedQuery, Scope, TeamId, TeamSettings};
 
 impl Secrets {
@@ -20,6 +23,31 @@ impl Secrets {
         self.my_team(caller, id).await?;
         let list = self.store.owned_by_scope(Scope::Team(id), query, self.now()).await?;
         Ok(self.opened(caller, list))
+    }
+
+    /// Burns a waiting secret of team `id`, for one of its owners or admins (who hold no
+    /// receipt token: the creator's is sealed to the creator), found by its receipt id (hex,
+    /// as the team page carries it). `false` if the team has no such waiting secret.
+    pub async fn burn_team_secret(
+        &self,
+        caller: &AccountCaller,
+        id: TeamId,
+        receipt: &str,
+        actor: &Actor,
+    ) -> Result<bool, ServiceError> {
+        let my = self.my_team(caller, id).await?;
+        my.must_manage()?;
+        let Some(receipt) = hex::decode(receipt).ok().and_then(|b| ReceiptId::from_slice(&b)) else {
+            return Ok(false);
+        };
+        let detail = serde_json::json!({ "by": "team manager", "role": my.role.as_str() });
+        let burned = self.secret_audit(Action::SecretBurned, actor, Outcome::Success, detail);
+        let after = self.store.burn_in_scope(Scope::Team(id), receipt, self.now(), vec![burned]).await?;
+        let done = after.is_some_and(|r| r.state == SecretState::Burned);
+        if done {
+            tracing::info!(team = id, "a team secret burned by a manager");
+        }
+        Ok(done)
     }
 
     /// The settings a secret the account `creator` makes for team `id` must follow; refused
