@@ -19,6 +19,7 @@
 //! - [`state`]: the lifecycle of a secret and the reasons it can end.
 //! - [`generate`]: random passwords for the `generate` endpoints.
 //! - [`clock`]: time as a parameter, so expiry is testable without sleeping.
+//! - [`webhook`]: Standard Webhooks signing: `whsec_` secrets, `v1` signatures, the verifier.
 
 pub mod account;
 pub mod audit;
@@ -36,3 +37,4 @@ pub mod policy;
 pub mod server_key;
 pub mod state;
 pub mod token;
+pub mod webhook;

@@ -17,6 +17,7 @@
 //! - [`teams`]: teams, their members and roles, invites, settings, keys and dashboard.
 //! - [`audit`]: the audit log: entries written with what they record, checkpoints, retention,
 //!   reading and exporting.
+//! - [`notify`]: webhooks to accounts' endpoints: which destinations they may reach.
 //! - [`error`]: the domain error, [`ServiceError`].
 
 pub mod accounts;
@@ -29,6 +30,7 @@ pub mod metered;
 mod metered_accounts;
 mod metered_audit;
 mod metered_teams;
+pub mod notify;
 pub mod quotas;
 pub mod receipts;
 pub mod reveal;

@@ -1,0 +1,3 @@
+//! Webhooks to the endpoints accounts register: for now, which destinations they may reach.
+
+pub mod ssrf;
