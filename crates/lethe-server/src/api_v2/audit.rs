@@ -9,6 +9,7 @@ use crate::service::audit::export;
 use crate::service::audit::query::{AuditFilter, MAX_PAGE};
 use crate::service::ServiceError;
 use crate::state::AppState;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -44,6 +45,12 @@ pub struct AuditParams {
     pub limit: Option<u32>,
     /// For the export: `csv` or `jsonl` [default: jsonl].
     pub format: Option<String>,
+}
+
+/// The query string, or a `bad-request` problem naming what does not parse (a number out of
+/// range, a word where a number goes).
+fn params(query: Result<Query<AuditParams>, QueryRejection>) -> Result<AuditParams, AppError> {
+    query.map(|Query(p)| p).map_err(|e| AppError::BadRequest(e.body_text()))
 }
 
 impl AuditParams {
@@ -136,9 +143,10 @@ fn body(r: AuditRecord) -> AuditEntryBody {
 pub async fn list(
     State(app): State<AppState>,
     CallerExt(caller): CallerExt,
-    Query(params): Query<AuditParams>,
+    query: Result<Query<AuditParams>, QueryRejection>,
 ) -> Result<Json<AuditPage>, V2Error> {
     let account = caller.require_account()?;
+    let params = params(query)?;
     let mut filter = params.filter()?;
     let wanted = filter.limit;
     if !(1..=MAX_PAGE).contains(&wanted) {
@@ -162,9 +170,10 @@ pub async fn list(
 pub async fn export_entries(
     State(app): State<AppState>,
     CallerExt(caller): CallerExt,
-    Query(params): Query<AuditParams>,
+    query: Result<Query<AuditParams>, QueryRejection>,
 ) -> Result<Response, V2Error> {
     let account = caller.require_account()?;
+    let params = params(query)?;
     let csv = match params.format.as_deref().unwrap_or("jsonl") {
         "csv" => true,
         "jsonl" => false,

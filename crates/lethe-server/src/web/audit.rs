@@ -13,6 +13,7 @@ use crate::service::audit::export;
 use crate::service::audit::query::{AuditFilter, AuditLog};
 use crate::state::AppState;
 use askama::Template;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -163,13 +164,25 @@ pub async fn page(
     State(app): State<AppState>,
     nav: Nav,
     caller: CallerExt,
-    Query(params): Query<AuditParams>,
+    query: Result<Query<AuditParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let Some(account) = caller.0.account() else {
         return Ok(super::account::sign_in_first("/audit"));
     };
     let logs = app.secrets.audit_logs(account).await?;
-    let (rows, next, error) = match params.filter(PAGE_ROWS + 1) {
+    // A query string that does not parse (a page cursor that is not a number) shows the page
+    // with the error and no filter.
+    let (params, unreadable) = match query {
+        Ok(Query(p)) => (p, None),
+        Err(_) => {
+            (AuditParams::default(), Some("The address of this page is not valid: choose the filters again.".to_owned()))
+        }
+    };
+    let filter = match unreadable {
+        Some(m) => Err(m),
+        None => params.filter(PAGE_ROWS + 1),
+    };
+    let (rows, next, error) = match filter {
         Err(message) => (Vec::new(), None, Some(message)),
         Ok(filter) => match app.secrets.audit_page(account, &filter).await {
             Ok(mut list) => {
@@ -228,8 +241,11 @@ pub async fn export(
     State(app): State<AppState>,
     caller: CallerExt,
     Path(file): Path<String>,
-    Query(params): Query<AuditParams>,
+    query: Result<Query<AuditParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
+    let Ok(Query(params)) = query else {
+        return Ok((StatusCode::BAD_REQUEST, "The address of this download is not valid.").into_response());
+    };
     let Some(account) = caller.0.account() else {
         return Ok(super::account::sign_in_first("/audit"));
     };

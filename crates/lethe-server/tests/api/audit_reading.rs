@@ -62,6 +62,14 @@ async fn each_reads_only_their_own_log_with_filters_pages_and_exports() {
         let (status, body) = v2(&s, &ann.key, bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
+    // A query string that does not parse is a problem too, in the documented form.
+    for (path, bad) in [("/api/v2/audit", "?until=9223372036854775808"), ("/api/v2/audit/export", "?limit=many")] {
+        let r = s.http.get(s.url(&format!("{path}{bad}"))).bearer_auth(&ann.key).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}{bad}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "{path}{bad}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["type"], "urn:lethe:problem:bad-request", "{body}");
+    }
     // Pages of two follow each other without gaps or repeats.
     let mut seen = Vec::new();
     let mut query = "?limit=2".to_owned();
@@ -114,6 +122,9 @@ async fn the_audit_page_filters_pages_and_downloads() {
     let filtered = b.get("/audit?action=account.signed_in").await;
     assert!(filtered.body.contains(r#"data-action="account.signed_in""#));
     assert!(!filtered.body.contains(r#"data-action="secret.created""#));
+    let unreadable = b.get("/audit?before=soon").await;
+    assert_eq!(unreadable.status, StatusCode::OK);
+    assert!(unreadable.body.contains("not valid"), "{}", unreadable.body);
     let bad = b.get("/audit?from=yesterday").await;
     assert_eq!(bad.status, StatusCode::OK);
     assert!(bad.body.contains("is not a date"), "{}", bad.body);
