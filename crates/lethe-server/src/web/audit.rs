@@ -174,9 +174,10 @@ pub async fn page(
     // with the error and no filter.
     let (params, unreadable) = match query {
         Ok(Query(p)) => (p, None),
-        Err(_) => {
-            (AuditParams::default(), Some("The address of this page is not valid: choose the filters again.".to_owned()))
-        }
+        Err(_) => (
+            AuditParams::default(),
+            Some("The address of this page is not valid: choose the filters again.".to_owned()),
+        ),
     };
     let filter = match unreadable {
         Some(m) => Err(m),
