@@ -101,7 +101,8 @@ async fn each_reads_only_their_own_log_with_filters_pages_and_exports() {
     // Anonymous callers get nothing.
     let anonymous = s.http.get(s.url("/api/v2/audit")).send().await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-    let _ = get_auth(&s, "/api/v2/audit", "Bearer nonsense").await;
+    let wrong = get_auth(&s, "/api/v2/audit", "Bearer nonsense").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "a wrong key reads nothing either");
 }
 
 #[tokio::test]

@@ -19,8 +19,8 @@ pub struct RequestContext {
     actor: Mutex<Option<String>>,
 }
 
-/// Longest user agent kept.
-const MAX_AGENT: usize = 256;
+/// Longest user agent an entry keeps.
+pub(crate) const MAX_AGENT: usize = 256;
 
 impl RequestContext {
     pub fn new(client_addr: String, user_agent: &str) -> Self {

@@ -45,9 +45,6 @@ pub struct Actor {
     pub user_agent: String,
 }
 
-/// Longest user agent kept in an entry.
-const MAX_AGENT: usize = 256;
-
 impl Actor {
     /// The client of a request.
     pub fn of(viewer: &Viewer) -> Self {
@@ -55,7 +52,7 @@ impl Actor {
         Actor {
             label,
             client_addr: viewer.client_addr.clone(),
-            user_agent: viewer.user_agent.chars().take(MAX_AGENT).collect(),
+            user_agent: viewer.user_agent.chars().take(context::MAX_AGENT).collect(),
         }
     }
 
