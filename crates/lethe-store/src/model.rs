@@ -179,6 +179,13 @@ pub struct SecretRecord {
     pub name: Option<String>,
 }
 
+impl SecretRecord {
+    /// What an audit template needs of this secret (`crate::effects::resolve`).
+    pub(crate) fn secret_row(&self) -> crate::effects::SecretRow {
+        (self.scope, self.id, self.name.clone())
+    }
+}
+
 /// The creator's receipt, and the tombstone once the content is gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptRecord {

@@ -112,8 +112,9 @@ impl SecretStore for PostgresStore {
                 }
                 let tx = c.transaction().await?;
                 let taken = consume::take(&tx, row, &key, now, e2e_ok, note, false).await?;
-                if taken.is_some() {
-                    effects::write_for(&tx, row, fx).await?;
+                // `TAKE` returns the row's scope and name: no second read of the row.
+                if let Some(r) = &taken {
+                    effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
                 }
                 tx.commit().await?;
                 Ok(taken)

@@ -75,8 +75,9 @@ impl SecretStore for SqliteStore {
         self.change(effects::needs_transaction(&fx), move |c| {
             let viewer = effects::viewer(&fx);
             let taken = rows::take_unprotected(c, place, &key.id, now, e2e_ok, viewer.as_ref())?;
-            if let (Some(_), Some(row)) = (&taken, place) {
-                effects::write_for(c, row, &fx)?;
+            // The taken record already names its scope and name: no second read of the row.
+            if let Some(r) = &taken {
+                effects::write(c, &crate::effects::resolve(&fx, Some(&r.secret_row())))?;
             }
             Ok(taken)
         })
