@@ -16,6 +16,8 @@
 //! - [`database`]: [`TestDatabase`], a database with a random name, dropped on `Drop`.
 //! - [`cluster`]: [`TestCluster`], a private cluster a test owns and may stop and restart.
 //! - `inspect`: looking into a test database as an operator would (SQL, `pg_dump`).
+//! - [`python`]: a virtualenv with aiosmtpd and standardwebhooks, for the mail and webhook
+//!   tests.
 //! - `process`: finding the PostgreSQL binaries and running them, bounded in time, as a
 //!   non-root user when the tests run as root.
 
@@ -26,6 +28,7 @@ pub mod cluster;
 pub mod database;
 mod inspect;
 mod process;
+pub mod python;
 
 pub use base32::base32_decode;
 pub use cluster::TestCluster;
