@@ -10,6 +10,8 @@
 //! - [`audit`]: the [`AuditStore`] contract (the chained audit trail, checkpoints, retention).
 //! - [`teams`]: the [`TeamStore`] contract (teams, members and roles, invites, settings, team
 //!   API keys), with its records in [`teams_model`].
+//! - [`deliveries`]: the [`DeliveryStore`] contract (webhook endpoints, and the durable queue
+//!   of webhook calls and notification mails born with the events they announce).
 //! - [`scope`]: who a record belongs to ([`Scope`]: an account or a team).
 //! - [`effects`]: records that commit with a state change (audit entries, outbox messages), and
 //!   the [`EffectLog`] that reads the outbox back.
@@ -30,6 +32,7 @@ pub mod audit;
 mod audit_row;
 mod columns;
 pub mod config;
+pub mod deliveries;
 pub mod effects;
 pub mod error;
 pub mod handles;
@@ -54,6 +57,10 @@ pub use accounts_model::{
 };
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
 pub use config::{StoreConfig, StoreLocation};
+pub use deliveries::{
+    AttemptDone, Channel, Claimed, DeliveryId, DeliveryQuery, DeliveryRecord, DeliveryState, DeliveryStore, EndpointChange,
+    EndpointId, EndpointRecord, NewDelivery, NewEndpoint, NextStep,
+};
 pub use effects::{AuditTemplate, Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
 pub use error::StoreError;
 pub use hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
