@@ -11,8 +11,11 @@
 //! - CSRF token: base64url(HMAC-SHA256(subkey("csrf"), SHA-256 of the session token)).
 //! - audit address: "h:" ‖ the first 16 bytes, hex, of HMAC-SHA256(subkey("audit-address"),
 //!   the address text), for deployments that keep no client address in the clear.
+//! - webhook signing secrets: sealed like TOTP secrets under subkey("webhook"), bound to the
+//!   endpoint's scope (`webhook.rs`).
 
 mod file;
+mod webhook;
 
 use crate::account::{RecoveryCode, TotpSecret};
 use crate::crypto::{self, OpenError, NONCE_LEN};

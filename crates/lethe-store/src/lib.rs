@@ -58,8 +58,8 @@ pub use accounts_model::{
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
 pub use config::{StoreConfig, StoreLocation};
 pub use deliveries::{
-    AttemptDone, Channel, Claimed, DeliveryId, DeliveryQuery, DeliveryRecord, DeliveryState, DeliveryStore, EndpointChange,
-    EndpointId, EndpointRecord, NewDelivery, NewEndpoint, NextStep,
+    AttemptDone, Channel, Claimed, DeliveryId, DeliveryQuery, DeliveryRecord, DeliveryState, DeliveryStore,
+    EndpointChange, EndpointId, EndpointRecord, NewDelivery, NewEndpoint, NextStep,
 };
 pub use effects::{AuditTemplate, Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
 pub use error::StoreError;
