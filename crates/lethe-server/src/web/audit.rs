@@ -233,6 +233,7 @@ fn type_label(t: &str) -> &'static str {
         "account" => "Account",
         "api_key" => "API keys",
         "team" => "Team",
+        "webhook" => "Webhooks",
         _ => "Other",
     }
 }

@@ -35,11 +35,17 @@ pub enum Action {
     SettingsChanged,
     InviteWithdrawn,
     TeamDeleted,
+    WebhookCreated,
+    WebhookChanged,
+    WebhookSecretRotated,
+    WebhookDeleted,
+    /// A test event an owner asked for, to check an endpoint.
+    WebhookTest,
 }
 
 impl Action {
     /// Every action, in the order the pages' filter lists them.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 31] = [
         Action::SecretCreated,
         Action::SecretOpened,
         Action::SecretRevealed,
@@ -66,6 +72,11 @@ impl Action {
         Action::SettingsChanged,
         Action::InviteWithdrawn,
         Action::TeamDeleted,
+        Action::WebhookCreated,
+        Action::WebhookChanged,
+        Action::WebhookSecretRotated,
+        Action::WebhookDeleted,
+        Action::WebhookTest,
     ];
 
     /// The stored name.
@@ -97,6 +108,11 @@ impl Action {
             Action::SettingsChanged => "team.settings_changed",
             Action::InviteWithdrawn => "team.invite_withdrawn",
             Action::TeamDeleted => "team.deleted",
+            Action::WebhookCreated => "webhook.created",
+            Action::WebhookChanged => "webhook.changed",
+            Action::WebhookSecretRotated => "webhook.secret_rotated",
+            Action::WebhookDeleted => "webhook.deleted",
+            Action::WebhookTest => "webhook.test",
         }
     }
 
@@ -105,7 +121,7 @@ impl Action {
         Action::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
-    /// The kind of resource it is about: `secret`, `account`, `api_key` or `team`.
+    /// The kind of resource it is about: `secret`, `account`, `api_key`, `team` or `webhook`.
     pub fn resource_type(self) -> &'static str {
         match self {
             Action::SecretCreated
@@ -132,6 +148,11 @@ impl Action {
             | Action::SettingsChanged
             | Action::InviteWithdrawn
             | Action::TeamDeleted => "team",
+            Action::WebhookCreated
+            | Action::WebhookChanged
+            | Action::WebhookSecretRotated
+            | Action::WebhookDeleted
+            | Action::WebhookTest => "webhook",
         }
     }
 
@@ -164,12 +185,17 @@ impl Action {
             Action::SettingsChanged => "Settings changed",
             Action::InviteWithdrawn => "Invite withdrawn",
             Action::TeamDeleted => "Team deleted",
+            Action::WebhookCreated => "Webhook added",
+            Action::WebhookChanged => "Webhook changed",
+            Action::WebhookSecretRotated => "Webhook signing secret rotated",
+            Action::WebhookDeleted => "Webhook deleted",
+            Action::WebhookTest => "Webhook test event",
         }
     }
 }
 
 /// The resource types, as the filters offer them.
-pub const RESOURCE_TYPES: [&str; 4] = ["secret", "account", "api_key", "team"];
+pub const RESOURCE_TYPES: [&str; 5] = ["secret", "account", "api_key", "team", "webhook"];
 
 #[cfg(test)]
 mod tests {
