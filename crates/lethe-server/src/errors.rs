@@ -73,7 +73,9 @@ impl AppError {
                 ServiceError::Unavailable | ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 ServiceError::QuotaExceeded { .. } => StatusCode::FORBIDDEN,
                 ServiceError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
-                ServiceError::TeamNotFound | ServiceError::InviteUnusable => StatusCode::NOT_FOUND,
+                ServiceError::TeamNotFound | ServiceError::WebhookNotFound | ServiceError::InviteUnusable => {
+                    StatusCode::NOT_FOUND
+                },
                 ServiceError::TeamRefused(_) | ServiceError::InviteForSomeoneElse => StatusCode::FORBIDDEN,
                 ServiceError::LastOwner => StatusCode::CONFLICT,
                 ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

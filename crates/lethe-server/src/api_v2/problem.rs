@@ -92,6 +92,7 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::Service(ServiceError::QuotaExceeded { .. }) => ("quota-exceeded", "Quota of waiting secrets reached"),
         AppError::Service(ServiceError::StorageFull) => ("storage-full", "Storage full"),
         AppError::Service(ServiceError::TeamNotFound) => ("team-not-found", "No such team"),
+        AppError::Service(ServiceError::WebhookNotFound) => ("webhook-not-found", "No such webhook"),
         AppError::Service(ServiceError::TeamRefused(_)) => ("team-refused", "Not allowed in this team"),
         AppError::Service(ServiceError::LastOwner) => ("last-owner", "A team needs an owner"),
         AppError::Service(ServiceError::InviteUnusable) => ("invite-unusable", "Invitation unusable"),

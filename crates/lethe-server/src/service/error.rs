@@ -66,6 +66,9 @@ pub enum ServiceError {
     /// does not leak to outsiders.
     #[error("No such team")]
     TeamNotFound,
+    /// No such webhook, or not one the caller may manage: told alike.
+    #[error("No such webhook")]
+    WebhookNotFound,
     /// A member asked for something their role does not allow; the message says what.
     #[error("{0}")]
     TeamRefused(String),
