@@ -59,7 +59,7 @@ impl AppError {
             AppError::Service(s) => match s {
                 ServiceError::Unknown => StatusCode::NOT_FOUND,
                 ServiceError::Gone(_) => StatusCode::GONE,
-                ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
+                ServiceError::Invalid(_) | ServiceError::Undeliverable(_) => StatusCode::BAD_REQUEST,
                 ServiceError::NothingToShare => StatusCode::UNPROCESSABLE_ENTITY,
                 ServiceError::NeedsEndToEnd => StatusCode::CONFLICT,
                 ServiceError::PassphraseRequired

@@ -7,6 +7,7 @@ use super::receipt::V1Receipt;
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
 use crate::http::viewer::ViewerExt;
+use crate::service::notify::create::MailOptions;
 use crate::service::viewer::{split_viewers, viewer_rule};
 use crate::service::{Conceal, Concealed, Credential, Owner, Payload};
 use crate::state::AppState;
@@ -74,11 +75,10 @@ pub async fn authcheck(CallerExt(caller): CallerExt) -> V1Result {
     Ok(json(AuthChecked { status: "nominal", locale: "en", custid: account.email.as_str() }))
 }
 
-fn recipients(params: &Params) -> Vec<String> {
-    params
-        .get("recipient")
-        .map(|r| r.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default()
+/// The recipient to mail the link to: like Onetime Secret, the first address given.
+fn recipient(params: &Params) -> MailOptions {
+    let first = params.get("recipient").and_then(|r| r.split([',', ' ']).map(str::trim).find(|s| !s.is_empty()));
+    MailOptions { recipient: first.map(str::to_owned), ..MailOptions::default() }
 }
 
 /// Who may view a new secret: `require_login` ("true", "1", "yes" or "on"; anything else is
@@ -105,7 +105,7 @@ pub async fn share(State(app): State<AppState>, CallerExt(caller): CallerExt, mu
     let req = Conceal {
         payload: Payload::Text { content, passphrase: params.take("passphrase") },
         ttl: params.get("ttl").map(str::to_owned),
-        recipients: recipients(&params),
+        mail: recipient(&params),
         owner,
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),
@@ -148,7 +148,7 @@ pub async fn generate(State(app): State<AppState>, CallerExt(caller): CallerExt,
     let req = Conceal {
         payload: Payload::Text { content: Zeroizing::new(value.to_string()), passphrase: params.take("passphrase") },
         ttl: params.get("ttl").map(str::to_owned),
-        recipients: recipients(&params),
+        mail: recipient(&params),
         owner,
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),

@@ -29,10 +29,10 @@ pub struct V1Receipt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub burn_reason: Option<&'static str>,
     pub recipient: Vec<String>,
-    /// Only with recipients: e-mail is not sent yet, and the receipt says so (a field
+    /// Only with a recipient: the link mail's state, `queued`, `sent` or `failed` (a field
     /// Onetime Secret does not have; its clients ignore it).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<&'static str>,
+    pub delivery: Option<String>,
     pub share_domain: &'static str,
     pub passphrase_required: bool,
 }
@@ -48,9 +48,6 @@ pub fn v1_state(state: SecretState, receipt_seen: bool) -> &'static str {
         SecretState::Expired => "expired",
     }
 }
-
-/// What a receipt with recipients says until e-mail delivery exists.
-pub const NOT_SENT: &str = "not sent: this server does not send e-mail yet; share the link yourself";
 
 impl V1Receipt {
     /// Renders `view`. `secret_key` appears only while the secret is waiting and
@@ -72,7 +69,7 @@ impl V1Receipt {
             burned: r.burned_at,
             burn_reason: r.burn_reason.map(|b| b.as_str()),
             recipient: r.recipients.clone(),
-            delivery: (!r.recipients.is_empty()).then_some(NOT_SENT),
+            delivery: r.delivery.clone(),
             share_domain: "",
             passphrase_required: r.passphrase_required,
         }

@@ -5,6 +5,7 @@
 //! - [`secrets`]: conceal, generate, status, reveal.
 //! - [`receipts`]: receipt, burn, recent.
 //! - [`audit`]: the caller's audit log, a page or an export.
+//! - [`webhooks`]: the caller's and their teams' webhook endpoints, delivery logs, replays.
 //! - [`types`]: request and response bodies; [`problem`]: errors; [`json`]: the body extractor.
 //! - [`doc`]: the served OpenAPI document (the generated one, completed); [`whole`]: integer
 //!   fields that accept what JSON Schema calls an integer.
@@ -16,6 +17,7 @@ pub mod problem;
 pub mod receipts;
 pub mod secrets;
 pub mod types;
+pub mod webhooks;
 pub mod whole;
 
 use crate::errors::AppError;
@@ -45,6 +47,12 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(receipts::status))
         .routes(routes!(audit::list))
         .routes(routes!(audit::export_entries))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::read, webhooks::change, webhooks::delete))
+        .routes(routes!(webhooks::rotate))
+        .routes(routes!(webhooks::test))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::replay))
         .split_for_parts()
 }
 

@@ -80,6 +80,7 @@ fn slug_and_title(e: &AppError) -> (&'static str, &'static str) {
         AppError::Service(ServiceError::RecipientNeedsAccount) => {
             ("recipient-needs-account", "Recipients need an account")
         }
+        AppError::Service(ServiceError::Undeliverable(_)) => ("undeliverable", "Undeliverable email address"),
         AppError::BadRequest(_) => ("bad-request", "Bad request"),
         AppError::Unprocessable(_) => ("invalid-body", "Invalid request body"),
         AppError::NoRoute => ("no-route", "Not found"),

@@ -9,6 +9,7 @@ use crate::http::auth::CallerExt;
 use crate::http::links::base_url;
 use crate::http::sensitive::Sensitive;
 use crate::http::viewer::ViewerExt;
+use crate::service::notify::create::MailOptions;
 use crate::service::viewer::viewer_rule;
 use crate::service::ServiceError;
 use crate::service::{Caller, Conceal, Concealed, Credential, Owner, Payload};
@@ -113,7 +114,7 @@ pub async fn conceal(
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let payload = payload(&mut req)?;
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team), None).await
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(req.recipient, req.note, req.notify)), None).await
 }
 
 /// Generates a password and stores it as a secret; the response carries it in `value`. The body
@@ -146,7 +147,7 @@ pub async fn generate(
     let shown = Sensitive::from(value.clone());
     let payload = Payload::Text { content: value, passphrase: req.passphrase.map(Sensitive::into_inner) };
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team), Some(shown)).await
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(req.recipient, req.note, req.notify)), Some(shown)).await
 }
 
 /// Conceals `payload` for the caller (an account, or anonymously) and answers 201 with its
@@ -156,14 +157,18 @@ async fn store(
     headers: &HeaderMap,
     caller: &Caller,
     payload: Payload,
-    (ttl, name, viewer_rule, team): (Option<i64>, Option<String>, ViewerRule, Option<i64>),
+    (ttl, name, viewer_rule, team, mail): (Option<i64>, Option<String>, ViewerRule, Option<i64>, MailOptions),
     value: Option<Sensitive>,
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let owner = Owner::of(caller);
     let ttl = ttl.map(|t| t.to_string());
-    let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule, team };
+    let req = Conceal { payload, ttl, owner, mail, name, viewer_rule, team };
     let c = app.secrets.conceal(req).await?;
     Ok((StatusCode::CREATED, Json(created(app, headers, &c, value))))
+}
+
+fn mail_options(recipient: Option<String>, note: Option<String>, notify: Option<Vec<String>>) -> MailOptions {
+    MailOptions { recipient, note, notify }
 }
 
 pub(super) fn secret_token(key: &str) -> Result<SecretToken, AppError> {

@@ -57,6 +57,17 @@ pub struct ConcealRequest {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub allowed_viewers: Vec<String>,
+    /// Mail the link to this address (one; needs an account and a text secret: the key of an
+    /// end-to-end secret never reaches the server). The mail says it works once.
+    #[schema(max_length = 254)]
+    pub recipient: Option<String>,
+    /// A few words for the recipient, in the mail beside the link (at most 500 characters).
+    #[schema(max_length = 500)]
+    pub note: Option<String>,
+    /// Events to mail the creator about: `secret.revealed`, `secret.burned`,
+    /// `secret.destroyed`, `secret.expired`, `secret.opened_after_end`; `[]` for none. Omitted:
+    /// the team's default, or the account's.
+    pub notify: Option<Vec<String>>,
     /// Create it for this team (by its id) instead of personally: the caller must be a member,
     /// and the team's settings apply (longest lifetime, passphrase, signed-in viewers). A team
     /// API key creates for its own team when this is omitted.
@@ -92,6 +103,14 @@ pub struct GenerateRequest {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub allowed_viewers: Vec<String>,
+    /// Mail the link to this address, as for `conceal`.
+    #[schema(max_length = 254)]
+    pub recipient: Option<String>,
+    /// A few words for the recipient, as for `conceal`.
+    #[schema(max_length = 500)]
+    pub note: Option<String>,
+    /// Events to mail the creator about, as for `conceal`.
+    pub notify: Option<Vec<String>>,
     /// Create it for this team (by its id), as for `conceal`.
     #[schema(minimum = 1)]
     pub team: Option<i64>,

@@ -41,7 +41,8 @@ pub struct Conceal {
     pub ttl: Option<String>,
     /// Who creates it: an account, or `None` for anonymous callers.
     pub owner: Option<Owner>,
-    pub recipients: Vec<String>,
+    /// A recipient to mail the link to, and the events to mail the creator about.
+    pub mail: super::notify::create::MailOptions,
     /// The creator's label, shown on receipts.
     pub name: Option<String>,
     /// Who may view it ([`super::viewer::viewer_rule`] builds it from what a creator sent);
@@ -75,6 +76,8 @@ pub struct Owner {
     /// The team of the API key it calls with: what it creates is the team's unless the
     /// request names a team.
     pub key_team: Option<lethe_store::TeamId>,
+    /// The events the account is mailed about unless a secret says otherwise.
+    pub notify_default: Vec<String>,
 }
 
 impl Owner {
@@ -85,6 +88,7 @@ impl Owner {
             custid: a.email.as_str().to_owned(),
             public_key: a.public_key,
             key_team: a.team,
+            notify_default: a.notify_default.clone(),
         })
     }
 }
@@ -175,25 +179,28 @@ impl Secrets {
                 super::viewer::MAX_ALLOWED_VIEWERS
             )));
         }
-        if !req.recipients.is_empty() && req.owner.is_none() {
-            return Err(ServiceError::RecipientNeedsAccount);
-        }
+        let e2e = matches!(req.payload, Payload::E2e { .. });
+        let recipient = self.check_recipient(&req.mail, req.owner.as_ref(), e2e)?;
         let team = req.team.or(req.owner.as_ref().and_then(|o| o.key_team));
         let mut viewer_rule = req.viewer_rule;
         let max = if req.owner.is_some() { self.policy.max_ttl } else { self.policy.anonymous_max_ttl };
-        let ttl = match (team, req.owner.as_ref()) {
+        let rules = match (team, req.owner.as_ref()) {
             (Some(_), None) => return Err(ServiceError::AccountRequired),
-            (Some(team), Some(owner)) => {
-                let rules = self.team_rules(owner.account, team).await?;
+            (Some(team), Some(owner)) => Some(self.team_rules(owner.account, team).await?),
+            (None, _) => None,
+        };
+        let ttl = match &rules {
+            Some(rules) => {
                 let has_passphrase = match &req.payload {
                     Payload::Text { passphrase, .. } => passphrase.as_ref().is_some_and(|p| !p.is_empty()),
                     Payload::E2e { kdf, .. } => kdf.is_some(),
                 };
                 viewer_rule.sign_in |= rules.require_sign_in;
-                super::teams::secrets::team_ttl(&rules, req.ttl.as_deref(), max, has_passphrase)?
+                super::teams::secrets::team_ttl(rules, req.ttl.as_deref(), max, has_passphrase)?
             }
-            (None, _) => Ttl::clamp(req.ttl.as_deref(), max),
+            None => Ttl::clamp(req.ttl.as_deref(), max),
         };
+        let notify = self.notify_events(&req.mail, req.owner.as_ref(), rules.as_ref())?;
         self.check_storage().await?;
         let quota = self.waiting_quota(req.owner.as_ref());
         // Both tokens begin with the handle of the row the store reserved; the share token
@@ -244,11 +251,13 @@ impl Secrets {
             sealed_verifier,
             name,
             custid: req.owner.map_or_else(|| ANONYMOUS_CUSTID.to_owned(), |o| o.custid),
+            notify,
+            delivery: recipient.as_ref().map(|_| "queued".to_owned()),
             ttl: ttl.secs(),
             created: now,
             secret_expires_at: now + ttl.secs(),
             receipt_expires_at: now + ttl.receipt_secs(),
-            recipients: req.recipients.iter().map(|r| obscure_email(r)).collect(),
+            recipients: recipient.iter().map(|r| obscure_email(r.email.as_str())).collect(),
             quota,
             owner_seal,
             viewer_rule: ViewerRule { sign_in: viewer_rule.needs_sign_in(), allowed: viewer_rule.allowed },
@@ -285,7 +294,12 @@ impl Secrets {
             other => other.into(),
         })?;
         tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), kind = kind.as_str(), "secret created");
-        Ok(Concealed { secret, receipt_token, receipt })
+        let made = Concealed { secret, receipt_token, receipt };
+        if let Some(to) = recipient {
+            let sender = made.receipt.custid.clone();
+            self.send_link(&made, to, &sender).await;
+        }
+        Ok(made)
     }
 }
 

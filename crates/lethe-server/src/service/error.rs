@@ -54,8 +54,12 @@ pub enum ServiceError {
     NothingToShare,
     #[error("The secret is larger than the limit of {limit} bytes")]
     SecretTooLarge { limit: usize },
-    #[error("Sending a secret to a recipient requires an account")]
+    /// Onetime Secret's words, which its clients may match.
+    #[error("An account is required to send emails.")]
     RecipientNeedsAccount,
+    /// The recipient's address is not one; nothing was stored.
+    #[error("Undeliverable email address: {0}")]
+    Undeliverable(String),
     /// Input the domain refuses; the message names the parameter.
     #[error("{0}")]
     Invalid(String),

@@ -17,7 +17,7 @@
 //! - [`teams`]: teams, their members and roles, invites, settings, keys and dashboard.
 //! - [`audit`]: the audit log: entries written with what they record, checkpoints, retention,
 //!   reading and exporting.
-//! - [`notify`]: webhooks to accounts' endpoints: which destinations they may reach.
+//! - [`notify`]: webhooks to accounts' and teams' endpoints, notification mails, link mails.
 //! - [`error`]: the domain error, [`ServiceError`].
 
 pub mod accounts;
@@ -135,6 +135,7 @@ pub struct Secrets {
     kdf_memory: Arc<Mutex<Vec<KdfMemory>>>,
     quotas: Arc<quotas::Quotas>,
     audit: Arc<audit::AuditSettings>,
+    notify: Arc<notify::NotifySettings>,
 }
 
 impl Secrets {
@@ -158,6 +159,7 @@ impl Secrets {
             kdf_memory: Arc::new(Mutex::new(Vec::with_capacity(cores))),
             quotas,
             audit: Arc::default(),
+            notify: Arc::default(),
         }
     }
 
@@ -165,6 +167,17 @@ impl Secrets {
     pub fn with_audit(mut self, settings: audit::AuditSettings) -> Self {
         self.audit = Arc::new(settings);
         self
+    }
+
+    /// The same service, delivering webhooks and mail as `settings` say.
+    pub fn with_notify(mut self, settings: notify::NotifySettings) -> Self {
+        self.notify = Arc::new(settings);
+        self
+    }
+
+    /// How it delivers (for the delivery worker).
+    pub fn notify_settings(&self) -> Arc<notify::NotifySettings> {
+        self.notify.clone()
     }
 
     pub fn policy(&self) -> &Policy {

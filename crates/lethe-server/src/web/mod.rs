@@ -11,6 +11,7 @@
 //!   log, filtered, paged and exported; [`admin`]: the administrators' list of accounts.
 //! - [`teams`]: the list of one's teams and joining by invite; [`team_page`]: a team's
 //!   dashboard, members, invites, settings and keys; [`team_actions`]: its forms.
+//! - [`webhooks`]: a person's or a team's webhook endpoints, their delivery logs and replays.
 //! - [`devices`]: naming a browser from its user agent.
 
 pub mod account;
@@ -30,6 +31,7 @@ pub mod team_page;
 pub mod teams;
 pub mod two_step;
 pub mod views;
+pub mod webhooks;
 
 use crate::state::AppState;
 use axum::extract::Request;
@@ -74,6 +76,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/teams/{id}/{action}", post(team_actions::team_action))
         .route("/teams/{id}/{kind}/{item}/{action}", post(team_actions::item_action))
         .route("/join/{token}", get(teams::join_page).post(teams::join))
+        .route("/webhooks", get(webhooks::mine).post(webhooks::add))
+        .route("/webhooks/team/{id}", get(webhooks::team))
+        .route("/webhooks/endpoint/{id}", get(webhooks::log))
+        .route("/webhooks/endpoint/{id}/{action}", post(webhooks::act))
+        .route("/webhooks/endpoint/{id}/deliveries/{delivery}/replay", post(webhooks::replay))
         .route("/audit", get(audit::page))
         .route("/audit/{file}", get(audit::export))
         .route("/admin", get(admin::accounts))

@@ -156,7 +156,7 @@ pub async fn create(
             }
         },
     };
-    let req = Conceal { payload, ttl, owner, recipients: vec![], name, viewer_rule, team };
+    let req = Conceal { payload, ttl, owner, mail: Default::default(), name, viewer_rule, team };
     match app.secrets.conceal(req).await.map_err(AppError::from) {
         // The created page has its own address (the receipt's), so a reload posts nothing.
         Ok(c) => {

@@ -159,7 +159,7 @@ async fn unknown_credentials_anonymous_recipients_and_bad_parameters_are_refused
     with_key.assert_error("Not authorized", 401);
     s.post("/api/v1/share", &[("secret", "x"), ("recipient", "bob@example.com")])
         .await
-        .assert_error("Sending a secret to a recipient requires an account", 403);
+        .assert_error("An account is required to send emails.", 403);
     s.post("/api/v1/generate", &[("length", "129")]).await.assert_error("length must be between 4 and 128", 400);
     s.post("/api/v1/generate", &[("length", "3")]).await.assert_error("length must be between 4 and 128", 400);
     s.post("/api/v1/generate", &[("length", "ten")])

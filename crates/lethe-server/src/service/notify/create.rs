@@ -1,0 +1,155 @@
+//! What a new secret asks of mail: a recipient to send its link to (with the sender's note),
+//! and the events its creator wants to be mailed about. Checked before anything is stored;
+//! the link mail leaves after the secret is stored, in the background ([`super::link_mail`]).
+
+use super::link_mail::LinkMail;
+use crate::service::conceal::{Concealed, Owner};
+use crate::service::{Secrets, ServiceError};
+use lethe_core::account::Email;
+use lethe_store::TeamSettings;
+
+/// The events a creator may be mailed about.
+pub const NOTIFY_EVENTS: [&str; 5] =
+    ["secret.revealed", "secret.burned", "secret.destroyed", "secret.expired", "secret.opened_after_end"];
+/// Longest note to a recipient, in characters.
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// The mail options of a new secret.
+#[derive(Debug, Clone, Default)]
+pub struct MailOptions {
+    /// Whom to send the link to (Onetime Secret's `recipient`: one address).
+    pub recipient: Option<String>,
+    /// A few words from the sender, in the mail beside the link.
+    pub note: Option<String>,
+    /// Events to mail the creator about; `None` takes the team's or the account's default.
+    pub notify: Option<Vec<String>>,
+}
+
+/// A recipient and note that passed their checks.
+pub(crate) struct Recipient {
+    pub email: Email,
+    pub note: Option<String>,
+}
+
+/// Event names, checked against [`NOTIFY_EVENTS`], without repeats.
+pub fn check_notify(events: &[String]) -> Result<Vec<String>, ServiceError> {
+    let mut out: Vec<String> = Vec::new();
+    for e in events.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+        if !NOTIFY_EVENTS.contains(&e) {
+            return Err(ServiceError::Invalid(format!(
+                "notify: {e:?} is not one of {}",
+                NOTIFY_EVENTS.join(", ")
+            )));
+        }
+        if !out.iter().any(|o| o == e) {
+            out.push(e.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+impl Secrets {
+    /// Whether this server sends mail.
+    pub fn sends_mail(&self) -> bool {
+        self.notify.mailer.is_some()
+    }
+
+    /// The recipient of a new secret, checked: an account sends it, the address is one, and
+    /// the server can mail the link (it cannot for an end-to-end secret, whose key it never
+    /// sees).
+    pub(crate) fn check_recipient(
+        &self,
+        opts: &MailOptions,
+        owner: Option<&Owner>,
+        e2e: bool,
+    ) -> Result<Option<Recipient>, ServiceError> {
+        let Some(addr) = opts.recipient.as_deref().map(str::trim).filter(|a| !a.is_empty()) else {
+            return Ok(None);
+        };
+        if owner.is_none() {
+            return Err(ServiceError::RecipientNeedsAccount);
+        }
+        let email = Email::parse(addr).map_err(|_| ServiceError::Undeliverable(addr.chars().take(254).collect()))?;
+        if e2e {
+            return Err(ServiceError::Invalid(
+                "recipient: an end-to-end secret's link holds a key this server never sees, so it cannot mail it: send the link yourself".into(),
+            ));
+        }
+        if !self.sends_mail() {
+            return Err(ServiceError::Invalid("recipient: this server is not set up to send e-mail".into()));
+        }
+        let note = opts.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+            return Err(ServiceError::Invalid(format!("note: at most {MAX_NOTE_CHARS} characters")));
+        }
+        Ok(Some(Recipient { email, note }))
+    }
+
+    /// The events the creator is mailed about: as asked, else the team's default, else the
+    /// account's. Asked for on a server without mail, refused; defaults there are dropped.
+    pub(crate) fn notify_events(
+        &self,
+        opts: &MailOptions,
+        owner: Option<&Owner>,
+        team: Option<&TeamSettings>,
+    ) -> Result<Vec<String>, ServiceError> {
+        let Some(owner) = owner else {
+            return match opts.notify.as_deref() {
+                Some(list) if !list.is_empty() => Err(ServiceError::Invalid("notify: needs an account".into())),
+                _ => Ok(Vec::new()),
+            };
+        };
+        match opts.notify.as_deref() {
+            Some(list) => {
+                let list = check_notify(list)?;
+                if !list.is_empty() && !self.sends_mail() {
+                    return Err(ServiceError::Invalid("notify: this server is not set up to send e-mail".into()));
+                }
+                Ok(list)
+            }
+            None if !self.sends_mail() => Ok(Vec::new()),
+            None => Ok(team.map_or_else(|| owner.notify_default.clone(), |t| t.notify.clone())),
+        }
+    }
+
+    /// Hands the link mail of a secret just stored to the background sender.
+    pub(crate) async fn send_link(&self, made: &Concealed, to: Recipient, sender: &str) {
+        let Some(sender_queue) = self.notify.links.as_ref() else { return };
+        let link = zeroize::Zeroizing::new(format!(
+            "{}/secret/{}",
+            self.notify.public_url.trim_end_matches('/'),
+            made.secret.expose()
+        ));
+        let expires = super::mail::templates::expires_in(made.receipt.secret_expires_at - self.now());
+        let rendered = super::mail::templates::link_mail(sender, to.note.as_deref(), &link, &expires);
+        let key = made.receipt_token.key();
+        let queued = match rendered {
+            Ok((subject, text, html)) => sender_queue.send(LinkMail {
+                receipt: key,
+                to: to.email.as_str().to_owned(),
+                subject,
+                text: text.into(),
+                html: html.into(),
+            }),
+            Err(e) => {
+                tracing::error!(error = %e, "the link mail does not render");
+                false
+            }
+        };
+        if !queued {
+            let _ = self.store.note_link_delivery(key, "failed").await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notify_events_are_checked() {
+        assert_eq!(check_notify(&["secret.revealed".into(), "secret.revealed".into()]).unwrap(), ["secret.revealed"]);
+        assert!(check_notify(&["account.signed_in".into()]).is_err());
+        assert!(check_notify(&[]).unwrap().is_empty());
+    }
+}
