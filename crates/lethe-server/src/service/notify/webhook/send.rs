@@ -259,3 +259,6 @@ fn causes(e: reqwest::Error) -> String {
 fn host_of(url: &Url) -> &str {
     url.host_str().unwrap_or("(no host)")
 }
+
+#[cfg(test)]
+mod tests;
