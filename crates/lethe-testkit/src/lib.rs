@@ -18,6 +18,10 @@
 //! - `inspect`: looking into a test database as an operator would (SQL, `pg_dump`).
 //! - [`python`]: a virtualenv with aiosmtpd and standardwebhooks, for the mail and webhook
 //!   tests.
+//! - [`receiver`]: [`Receiver`], a local HTTP server that records the webhooks it is sent and
+//!   answers as told (succeed, fail, gone, redirect, stall, endless body).
+//! - `webhook_check`: [`verify_with_standardwebhooks`], the signature check of the Standard
+//!   Webhooks Python library.
 //! - `process`: finding the PostgreSQL binaries and running them, bounded in time, as a
 //!   non-root user when the tests run as root.
 
@@ -29,10 +33,14 @@ pub mod database;
 mod inspect;
 mod process;
 pub mod python;
+pub mod receiver;
+mod webhook_check;
 
 pub use base32::base32_decode;
 pub use cluster::TestCluster;
 pub use database::TestDatabase;
+pub use receiver::{Behaviour, Receiver, Recorded};
+pub use webhook_check::verify_with_standardwebhooks;
 
 use std::time::Duration;
 use tokio::sync::OnceCell;
