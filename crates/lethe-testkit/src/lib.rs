@@ -18,6 +18,8 @@
 //! - `inspect`: looking into a test database as an operator would (SQL, `pg_dump`).
 //! - [`python`]: a virtualenv with aiosmtpd and standardwebhooks, for the mail and webhook
 //!   tests.
+//! - [`smtp`]: [`SmtpSink`], a real SMTP server (aiosmtpd) on loopback that keeps what it is
+//!   sent, with STARTTLS or implicit TLS, AUTH and temporary failures on request.
 //! - `process`: finding the PostgreSQL binaries and running them, bounded in time, as a
 //!   non-root user when the tests run as root.
 
@@ -29,10 +31,12 @@ pub mod database;
 mod inspect;
 mod process;
 pub mod python;
+pub mod smtp;
 
 pub use base32::base32_decode;
 pub use cluster::TestCluster;
 pub use database::TestDatabase;
+pub use smtp::{ReceivedMail, SinkOptions, SmtpSink};
 
 use std::time::Duration;
 use tokio::sync::OnceCell;
