@@ -22,6 +22,8 @@
 //!   answers as told (succeed, fail, gone, redirect, stall, endless body).
 //! - `webhook_check`: [`verify_with_standardwebhooks`], the signature check of the Standard
 //!   Webhooks Python library.
+//! - [`smtp`]: [`SmtpSink`], a real SMTP server (aiosmtpd) on loopback that keeps what it is
+//!   sent, with STARTTLS or implicit TLS, AUTH and temporary failures on request.
 //! - `process`: finding the PostgreSQL binaries and running them, bounded in time, as a
 //!   non-root user when the tests run as root.
 
@@ -35,12 +37,14 @@ mod process;
 pub mod python;
 pub mod receiver;
 mod webhook_check;
+pub mod smtp;
 
 pub use base32::base32_decode;
 pub use cluster::TestCluster;
 pub use database::TestDatabase;
 pub use receiver::{Behaviour, Receiver, Recorded};
 pub use webhook_check::verify_with_standardwebhooks;
+pub use smtp::{ReceivedMail, SinkOptions, SmtpSink};
 
 use std::time::Duration;
 use tokio::sync::OnceCell;

@@ -1,7 +1,7 @@
 //! One layer of settings, as clap fills it from flags and environment variables and serde
 //! from the configuration file: every field optional, unset fields falling through.
 
-use super::{DatabaseUrl, SignupMode};
+use super::{DatabaseUrl, SignupMode, SmtpPassword, SmtpTls};
 use crate::limits::client::ProxyNet;
 use crate::limits::{Rule, Switch};
 use serde::Deserialize;
@@ -147,6 +147,30 @@ pub struct ConfigLayer {
     /// Whether client addresses are kept in the audit log as keyed hashes instead of in the clear: on or off [default: off]
     #[arg(long, env = "LETHE_AUDIT_HASH_ADDRESSES")]
     pub audit_hash_addresses: Option<Switch>,
+    /// SMTP server that sends Lethe's mail; unset means no mail is sent
+    #[arg(long, env = "LETHE_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port [default: 25 for none, 587 for starttls, 465 for tls]
+    #[arg(long, env = "LETHE_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// SMTP connection security: none, starttls (required) or tls (implicit) [default: starttls]
+    #[arg(long, env = "LETHE_SMTP_TLS", value_enum)]
+    pub smtp_tls: Option<SmtpTls>,
+    /// SMTP user name (with --smtp-password)
+    #[arg(long, env = "LETHE_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    /// SMTP password (with --smtp-username); shown as *** in --print-config
+    #[arg(long, env = "LETHE_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<SmtpPassword>,
+    /// Sender of Lethe's mail, addr@host or "Name <addr@host>" [default: lethe@ the public URL's host]
+    #[arg(long, env = "LETHE_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// PEM file of extra root certificates to trust for the SMTP server (a private CA)
+    #[arg(long, env = "LETHE_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Seconds one SMTP command may take, connecting included [default: 15]
+    #[arg(long, env = "LETHE_SMTP_TIMEOUT_SECS")]
+    pub smtp_timeout_secs: Option<u64>,
 }
 
 impl ConfigLayer {

@@ -2,6 +2,7 @@
 //! variables, each overlaying the one before; then the checks that refuse settings that
 //! would break a promise.
 
+use super::mail::SmtpSettings;
 use super::{Config, ConfigLayer};
 use anyhow::Context;
 use lethe_core::policy;
@@ -14,7 +15,8 @@ macro_rules! overlay {
 }
 
 impl Config {
-    /// Applies `layer` on top of `self`.
+    /// Applies `layer` on top of `self`, except the `smtp_*` settings: [`Config::from_layers`]
+    /// builds `mail` from all the layers at once, since its defaults depend on other settings.
     pub fn overlay(mut self, layer: ConfigLayer) -> Self {
         if let Some(url) = layer.public_url {
             self.public_url = Some(url);
@@ -94,10 +96,14 @@ impl Config {
     /// file system, which is what the configuration fuzz target drives.
     pub fn from_layers(file: Option<ConfigLayer>, flags_and_env: ConfigLayer) -> anyhow::Result<Self> {
         let mut config = Config::default();
+        let mut smtp = SmtpSettings::default();
         if let Some(layer) = file {
+            smtp.overlay(&layer);
             config = config.overlay(layer);
         }
+        smtp.overlay(&flags_and_env);
         config = config.overlay(flags_and_env);
+        config.mail = smtp.build(config.public_url.as_deref())?;
         // The anonymous cap can never exceed the general one; show the value in effect.
         config.anonymous_max_ttl = config.anonymous_max_ttl.min(config.max_ttl);
         config.validate()?;

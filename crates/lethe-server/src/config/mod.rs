@@ -151,6 +151,9 @@ pub struct Config {
     pub audit_retention_days: u32,
     /// Whether client addresses are stored in audit entries as keyed hashes (`on`).
     pub audit_hash_addresses: Switch,
+    /// How mail is sent (the `smtp_*` settings); `None` when `smtp_host` is unset.
+    #[serde(flatten)]
+    pub mail: Option<MailConfig>,
 }
 
 /// Who may create an account in the pages: anyone (`open`), the holder of an invite link an
@@ -212,6 +215,7 @@ impl Default for Config {
             audit_checkpoint_secs: 300,
             audit_retention_days: 0,
             audit_hash_addresses: Switch::Off,
+            mail: None,
         }
     }
 }
@@ -268,7 +272,7 @@ impl Config {
     }
 
     /// The configuration as TOML, for `lethe serve --print-config`. Settings that hold
-    /// credentials (the database URL's password) are redacted.
+    /// credentials (the database URL's password, the SMTP password) are redacted.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
@@ -276,7 +280,9 @@ impl Config {
 
 mod layer;
 mod load;
+mod mail;
 #[cfg(test)]
 mod tests;
 
 pub use layer::ConfigLayer;
+pub use mail::{MailConfig, SmtpPassword, SmtpTls};

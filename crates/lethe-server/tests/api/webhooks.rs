@@ -44,7 +44,7 @@ pub async fn register(s: &TestServer, a: &TestAccount, url: &str, events: &[&str
 /// Creates and reveals a secret named `name` as `a`; returns its short id.
 async fn create_and_reveal(s: &TestServer, a: &TestAccount, name: &str) {
     let (status, made) =
-        v2(s, a, reqwest::Method::POST, "/api/v2/secret", Some(json!({ "secret": "hunter2-content", "name": name }))).await;
+        v2(s, a, reqwest::Method::POST, "/api/v2/conceal", Some(json!({ "secret": "hunter2-content", "name": name }))).await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     let key = made["secret_key"].as_str().unwrap();
     let r = s.http.post(s.url(&format!("/api/v2/secret/{key}/reveal"))).send().await.unwrap();
@@ -56,7 +56,7 @@ async fn events_arrive_signed_and_the_reference_library_verifies_them() {
     let s = server().await;
     let ann = account(&s, "ann@example.com").await;
     let rx = Receiver::start(Behaviour::Ok).await;
-    let (id, secret) = register(&s, &ann, &rx.url("/hook?token=abc"), &["secret.revealed"]).await;
+    let (id, secret) = register(&s, &ann, rx.url("/hook?token=abc").as_str(), &["secret.revealed"]).await;
     assert!(secret.starts_with("whsec_"));
     // The secret is answered once: reading the endpoint never shows it.
     let (_, read) = v2(&s, &ann, reqwest::Method::GET, &format!("/api/v2/webhooks/{id}"), None).await;
@@ -99,7 +99,7 @@ async fn a_rotated_secret_signs_beside_the_old_one() {
     let s = server().await;
     let ann = account(&s, "ann@example.com").await;
     let rx = Receiver::start(Behaviour::Ok).await;
-    let (id, old) = register(&s, &ann, &rx.url("/"), &["*"]).await;
+    let (id, old) = register(&s, &ann, rx.url("/").as_str(), &["*"]).await;
     let (status, rotated) = v2(&s, &ann, reqwest::Method::POST, &format!("/api/v2/webhooks/{id}/rotate"), None).await;
     assert_eq!(status, StatusCode::OK);
     let new = rotated["secret"].as_str().unwrap();
@@ -119,7 +119,7 @@ async fn a_failing_receiver_is_retried_until_it_answers() {
     let s = server().await;
     let ann = account(&s, "ann@example.com").await;
     let rx = Receiver::start(Behaviour::FailFirst(5)).await;
-    let (id, _) = register(&s, &ann, &rx.url("/"), &["secret.revealed"]).await;
+    let (id, _) = register(&s, &ann, rx.url("/").as_str(), &["secret.revealed"]).await;
     create_and_reveal(&s, &ann, "retried").await;
     // Each retry waits with backoff on the server's clock: move it on until the sixth arrives.
     for n in 1..=6 {
@@ -139,7 +139,7 @@ async fn a_410_disables_the_endpoint() {
     let s = server().await;
     let ann = account(&s, "ann@example.com").await;
     let rx = Receiver::start(Behaviour::Gone).await;
-    let (id, _) = register(&s, &ann, &rx.url("/"), &["*"]).await;
+    let (id, _) = register(&s, &ann, rx.url("/").as_str(), &["*"]).await;
     v2(&s, &ann, reqwest::Method::POST, &format!("/api/v2/webhooks/{id}/test"), None).await;
     rx.wait_for(1, WAIT).await;
     let mut disabled = Value::Null;
@@ -166,7 +166,7 @@ async fn private_addresses_are_refused_without_the_operators_allow_list() {
     let s = TestServer::start().await;
     let ann = account(&s, "ann@example.com").await;
     let rx = Receiver::start(Behaviour::Ok).await;
-    for url in [rx.url("/"), "http://10.1.2.3/".into(), "http://169.254.169.254/latest".into(), "http://[::1]:9/".into()] {
+    for url in [rx.url("/").to_string(), "http://10.1.2.3/".into(), "http://169.254.169.254/latest".into(), "http://[::1]:9/".into()] {
         let (status, body) =
             v2(&s, &ann, reqwest::Method::POST, "/api/v2/webhooks", Some(json!({ "url": url, "events": ["*"] }))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{url}: {body}");
@@ -185,7 +185,7 @@ async fn endpoints_belong_to_their_owner_and_are_bounded() {
     let ann = account(&s, "ann@example.com").await;
     let bob = account(&s, "bob@example.com").await;
     let rx = Receiver::start(Behaviour::Ok).await;
-    let (id, _) = register(&s, &ann, &rx.url("/"), &["secret.burned"]).await;
+    let (id, _) = register(&s, &ann, rx.url("/").as_str(), &["secret.burned"]).await;
     for (method, path) in [
         (reqwest::Method::GET, format!("/api/v2/webhooks/{id}")),
         (reqwest::Method::DELETE, format!("/api/v2/webhooks/{id}")),
@@ -198,14 +198,14 @@ async fn endpoints_belong_to_their_owner_and_are_bounded() {
     let (_, list) = v2(&s, &bob, reqwest::Method::GET, "/api/v2/webhooks", None).await;
     assert_eq!(list, json!([]));
     let (status, _) =
-        v2(&s, &ann, reqwest::Method::POST, "/api/v2/webhooks", Some(json!({ "url": rx.url("/"), "events": ["secret.nope"] })))
+        v2(&s, &ann, reqwest::Method::POST, "/api/v2/webhooks", Some(json!({ "url": rx.url("/").as_str(), "events": ["secret.nope"] })))
             .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     for _ in 1..lethe_server::service::notify::endpoints::MAX_ENDPOINTS {
-        register(&s, &ann, &rx.url("/"), &["*"]).await;
+        register(&s, &ann, rx.url("/").as_str(), &["*"]).await;
     }
     let (status, body) =
-        v2(&s, &ann, reqwest::Method::POST, "/api/v2/webhooks", Some(json!({ "url": rx.url("/"), "events": ["*"] }))).await;
+        v2(&s, &ann, reqwest::Method::POST, "/api/v2/webhooks", Some(json!({ "url": rx.url("/").as_str(), "events": ["*"] }))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, _) = v2(&s, &ann, reqwest::Method::DELETE, &format!("/api/v2/webhooks/{id}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

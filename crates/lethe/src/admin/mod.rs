@@ -8,6 +8,7 @@
 //!   `reset-password`.
 //! - [`keys`]: `create-api-key`, `list-api-keys`, `revoke-api-key`.
 //! - [`links`]: `create-invite` and `reset-password`'s one-time links.
+//! - [`mail`]: `test-mail`, which sends a test message with the server's mail settings.
 //! - [`password`]: reading a new password from the terminal (twice, hidden) or stdin, and an
 //!   account's current one (once, hidden, or stdin) to unwrap its keyring.
 //!
@@ -20,6 +21,7 @@
 
 mod keys;
 mod links;
+mod mail;
 mod password;
 mod users;
 
@@ -35,7 +37,7 @@ use std::sync::Arc;
 /// Shown at the end of `lethe admin --help`.
 const ADMIN_EXIT_CODES: &str = "Exit codes: 0 ok · 1 other error (e.g. the account exists already, \
 the database is unreachable) · 2 usage error (a malformed e-mail, key id or duration, a weak \
-password, a wrong account password) · 3 no such account or key";
+password, a wrong account password, mail not configured) · 3 no such account or key";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = ADMIN_EXIT_CODES)]
@@ -111,10 +113,16 @@ enum AdminCommand {
     ListApiKeys { email: String },
     /// Revoke one of an account's API keys, by the key id `list-api-keys` shows.
     RevokeApiKey { email: String, key_id: String },
+    /// Send a test message to ADDRESS with the server's mail settings (smtp_* in the
+    /// configuration file, or LETHE_SMTP_* variables) and print the mail server's answer.
+    TestMail { address: String },
 }
 
 /// Runs an admin command on a small runtime.
 pub fn run(args: AdminArgs) -> Result<(), Failure> {
+    if let AdminCommand::TestMail { address } = &args.command {
+        return mail::test_mail(args.config.as_deref(), args.data_dir, args.database, address);
+    }
     let layer = ConfigLayer { data_dir: args.data_dir, database: args.database, ..ConfigLayer::default() };
     let config = Config::load(args.config.as_deref(), layer)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(Failure::other)?;
@@ -169,7 +177,8 @@ async fn run_other(store: &dyn Store, command: AdminCommand, now: UnixTime) -> R
         AdminCommand::CreateUser { .. }
         | AdminCommand::ResetPassword { .. }
         | AdminCommand::CreateApiKey { .. }
-        | AdminCommand::CreateInvite { .. } => Err(Failure::other(anyhow!("this command runs before the others"))),
+        | AdminCommand::CreateInvite { .. }
+        | AdminCommand::TestMail { .. } => Err(Failure::other(anyhow!("this command runs before the others"))),
     }
 }
 

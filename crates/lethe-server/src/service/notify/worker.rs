@@ -15,7 +15,7 @@ use tokio::sync::watch;
 pub const BATCH: u32 = 16;
 /// How long a taken delivery stays with its worker: longer than any attempt can take.
 pub fn lease_secs(settings: &NotifySettings) -> i64 {
-    i64::try_from(settings.limits.total.as_secs()).unwrap_or(60).saturating_mul(2).max(30)
+    i64::try_from(settings.limits.total_timeout.as_secs()).unwrap_or(60).saturating_mul(2).max(30)
 }
 
 /// Finished deliveries are kept this long for the delivery log, then pruned.
