@@ -11,6 +11,11 @@ use crate::limits::{BatchConfig, BatchedHits, Limiter, Switch, TrustedProxies};
 use crate::service::audit::checkpoints::{self, Checkpointer};
 use crate::service::audit::AuditSettings;
 use crate::service::metered::MeteredStore;
+use crate::service::notify::link_mail::LinkMailer;
+use crate::service::notify::mail::{MailSend, Mailer};
+use crate::service::notify::ssrf::AllowList;
+use crate::service::notify::webhook::send::SendLimits;
+use crate::service::notify::NotifySettings;
 use crate::service::{sweeper, Policy, Secrets};
 use crate::state::AppState;
 use anyhow::Context;
@@ -78,7 +83,10 @@ impl Application {
         let audit_key = Arc::new(load_audit_key(&config)?);
         let hash_addresses = (config.audit_hash_addresses == Switch::On).then(|| server_key.clone());
         let checkpointer = Arc::new(Checkpointer::new(store.clone(), clock.clone(), audit_key));
-        let secrets = Secrets::new(store, clock, Policy::from(&config)).with_audit(AuditSettings { hash_addresses });
+        let notify = notify_settings(&config, &listener, server_key.clone(), store.clone())?;
+        let secrets = Secrets::new(store, clock, Policy::from(&config))
+            .with_audit(AuditSettings { hash_addresses })
+            .with_notify(notify);
         let state = AppState { secrets, config: Arc::new(config), limits, server_key, checkpointer };
         Ok(Application { listener, metrics_listener, state })
     }
@@ -115,6 +123,13 @@ impl Application {
             self.state.config.audit_retention_days,
             stop_rx.clone(),
         ));
+        let deliveries = tokio::spawn(crate::service::notify::worker::run(
+            self.state.secrets.store().clone(),
+            self.state.secrets.clock(),
+            self.state.secrets.notify_settings(),
+            Duration::from_millis(self.state.config.delivery_poll_ms),
+            stop_rx.clone(),
+        ));
         let flusher = self.state.limits.limiter.batch().map(|b| tokio::spawn(b.clone().run(stop_rx.clone())));
         let metrics = self.metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, stop_rx)));
         let limits = ConnLimits::new(&self.state.config, self.state.limits.proxies.clone());
@@ -123,6 +138,7 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = sweeper.await;
         let _ = checkpoints.await;
+        let _ = deliveries.await;
         if let Some(flusher) = flusher {
             let _ = flusher.await;
         }
@@ -136,6 +152,27 @@ impl Application {
 }
 
 /// Reads the server key, or makes it on first start (in a new file, never over one).
+/// How this instance delivers webhooks and mail: the operator's allow-list, the SMTP transport
+/// (and the link mail sender over it) if `smtp_host` is set, and the address its mails link to.
+fn notify_settings(
+    config: &Config,
+    listener: &TcpListener,
+    key: Arc<ServerKey>,
+    store: Arc<dyn Store>,
+) -> anyhow::Result<NotifySettings> {
+    let allow = AllowList::parse(&config.webhook_allow_hosts).context("webhook_allow_hosts")?;
+    let mailer: Option<Arc<dyn MailSend>> = match &config.mail {
+        Some(mail) => Some(Arc::new(Mailer::new(mail).context("the smtp_* settings")?)),
+        None => None,
+    };
+    let links = mailer.clone().map(|m| LinkMailer::start(m, store));
+    let public_url = match &config.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", listener.local_addr().context("the listener's address")?),
+    };
+    Ok(NotifySettings { key, allow, mailer, links, public_url, limits: SendLimits::default() })
+}
+
 fn load_server_key(config: &Config) -> anyhow::Result<ServerKey> {
     let path = config.server_key_path();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -12,6 +12,7 @@ use crate::service::viewer::{split_viewers, viewer_rule};
 use crate::service::{Conceal, Concealed, Credential, Owner, Payload};
 use crate::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lethe_core::generate::{self, Charsets};
@@ -76,9 +77,13 @@ pub async fn authcheck(CallerExt(caller): CallerExt) -> V1Result {
 }
 
 /// The recipient to mail the link to: like Onetime Secret, the first address given.
-fn recipient(params: &Params) -> MailOptions {
+fn recipient(app: &AppState, headers: &HeaderMap, params: &Params) -> MailOptions {
     let first = params.get("recipient").and_then(|r| r.split([',', ' ']).map(str::trim).find(|s| !s.is_empty()));
-    MailOptions { recipient: first.map(str::to_owned), ..MailOptions::default() }
+    MailOptions {
+        recipient: first.map(str::to_owned),
+        link_base: crate::http::links::base_url(&app.config, headers),
+        ..MailOptions::default()
+    }
 }
 
 /// Who may view a new secret: `require_login` ("true", "1", "yes" or "on"; anything else is
@@ -99,13 +104,18 @@ fn new_receipt(c: Concealed, now: i64) -> V1Receipt {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn share(State(app): State<AppState>, CallerExt(caller): CallerExt, mut params: Params) -> V1Result {
+pub async fn share(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    CallerExt(caller): CallerExt,
+    mut params: Params,
+) -> V1Result {
     let owner = Owner::of(&caller);
     let content = params.take("secret").unwrap_or_default();
     let req = Conceal {
         payload: Payload::Text { content, passphrase: params.take("passphrase") },
         ttl: params.get("ttl").map(str::to_owned),
-        mail: recipient(&params),
+        mail: recipient(&app, &headers, &params),
         owner,
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),
@@ -136,7 +146,12 @@ fn charsets(params: &Params) -> Result<Charsets, AppError> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn generate(State(app): State<AppState>, CallerExt(caller): CallerExt, mut params: Params) -> V1Result {
+pub async fn generate(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    CallerExt(caller): CallerExt,
+    mut params: Params,
+) -> V1Result {
     let owner = Owner::of(&caller);
     let length = match params.get("length").map(str::trim) {
         None | Some("") => generate::DEFAULT_LENGTH,
@@ -148,7 +163,7 @@ pub async fn generate(State(app): State<AppState>, CallerExt(caller): CallerExt,
     let req = Conceal {
         payload: Payload::Text { content: Zeroizing::new(value.to_string()), passphrase: params.take("passphrase") },
         ttl: params.get("ttl").map(str::to_owned),
-        mail: recipient(&params),
+        mail: recipient(&app, &headers, &params),
         owner,
         // A label (a ticket id); Onetime Secret ignores it, so its clients are unaffected.
         name: params.get("name").map(str::to_owned),

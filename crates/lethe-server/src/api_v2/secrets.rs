@@ -114,7 +114,7 @@ pub async fn conceal(
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let payload = payload(&mut req)?;
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(req.recipient, req.note, req.notify)), None).await
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(&app, &headers, (req.recipient, req.note, req.notify))), None).await
 }
 
 /// Generates a password and stores it as a secret; the response carries it in `value`. The body
@@ -147,7 +147,7 @@ pub async fn generate(
     let shown = Sensitive::from(value.clone());
     let payload = Payload::Text { content: value, passphrase: req.passphrase.map(Sensitive::into_inner) };
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(req.recipient, req.note, req.notify)), Some(shown)).await
+    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(&app, &headers, (req.recipient, req.note, req.notify))), Some(shown)).await
 }
 
 /// Conceals `payload` for the caller (an account, or anonymously) and answers 201 with its
@@ -167,8 +167,12 @@ async fn store(
     Ok((StatusCode::CREATED, Json(created(app, headers, &c, value))))
 }
 
-fn mail_options(recipient: Option<String>, note: Option<String>, notify: Option<Vec<String>>) -> MailOptions {
-    MailOptions { recipient, note, notify }
+fn mail_options(
+    app: &AppState,
+    headers: &HeaderMap,
+    (recipient, note, notify): (Option<String>, Option<String>, Option<Vec<String>>),
+) -> MailOptions {
+    MailOptions { recipient, note, notify, link_base: base_url(&app.config, headers) }
 }
 
 pub(super) fn secret_token(key: &str) -> Result<SecretToken, AppError> {

@@ -147,6 +147,12 @@ pub struct ConfigLayer {
     /// Whether client addresses are kept in the audit log as keyed hashes instead of in the clear: on or off [default: off]
     #[arg(long, env = "LETHE_AUDIT_HASH_ADDRESSES")]
     pub audit_hash_addresses: Option<Switch>,
+    /// Internal hosts, addresses and networks webhooks may reach, comma-separated (by default only public addresses) [default: none]
+    #[arg(long, env = "LETHE_WEBHOOK_ALLOW_HOSTS")]
+    pub webhook_allow_hosts: Option<String>,
+    /// Milliseconds between looks at the delivery queue when it was empty [default: 1000]
+    #[arg(long, env = "LETHE_DELIVERY_POLL_MS")]
+    pub delivery_poll_ms: Option<u64>,
     /// SMTP server that sends Lethe's mail; unset means no mail is sent
     #[arg(long, env = "LETHE_SMTP_HOST")]
     pub smtp_host: Option<String>,

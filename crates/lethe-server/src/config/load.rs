@@ -75,7 +75,9 @@ impl Config {
             rate_limit_account_sign_in_failures,
             audit_checkpoint_secs,
             audit_retention_days,
-            audit_hash_addresses
+            audit_hash_addresses,
+            webhook_allow_hosts,
+            delivery_poll_ms
         );
         self
     }
@@ -113,6 +115,11 @@ impl Config {
     /// Refuses settings that would break a promise, with a message naming the setting.
     pub fn validate(&self) -> anyhow::Result<()> {
         anyhow::ensure!(self.max_secret_bytes > 0, "max_secret_bytes must be positive");
+        crate::service::notify::ssrf::AllowList::parse(&self.webhook_allow_hosts)?;
+        anyhow::ensure!(
+            (10..=60_000).contains(&self.delivery_poll_ms),
+            "delivery_poll_ms must be between 10 and 60000"
+        );
         anyhow::ensure!(
             self.max_body_bytes >= self.max_secret_bytes,
             "max_body_bytes ({}) must be at least max_secret_bytes ({})",

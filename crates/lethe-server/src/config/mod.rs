@@ -151,6 +151,11 @@ pub struct Config {
     pub audit_retention_days: u32,
     /// Whether client addresses are stored in audit entries as keyed hashes (`on`).
     pub audit_hash_addresses: Switch,
+    /// Internal destinations webhooks may reach (host names, addresses, networks), as the
+    /// operator wrote them; empty: public addresses only.
+    pub webhook_allow_hosts: String,
+    /// Milliseconds between looks at an empty delivery queue.
+    pub delivery_poll_ms: u64,
     /// How mail is sent (the `smtp_*` settings); `None` when `smtp_host` is unset.
     #[serde(flatten)]
     pub mail: Option<MailConfig>,
@@ -215,6 +220,8 @@ impl Default for Config {
             audit_checkpoint_secs: 300,
             audit_retention_days: 0,
             audit_hash_addresses: Switch::Off,
+            webhook_allow_hosts: String::new(),
+            delivery_poll_ms: 1000,
             mail: None,
         }
     }

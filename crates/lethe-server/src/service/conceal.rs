@@ -201,6 +201,7 @@ impl Secrets {
             None => Ttl::clamp(req.ttl.as_deref(), max),
         };
         let notify = self.notify_events(&req.mail, req.owner.as_ref(), rules.as_ref())?;
+        let link_base = req.mail.link_base.clone();
         self.check_storage().await?;
         let quota = self.waiting_quota(req.owner.as_ref());
         // Both tokens begin with the handle of the row the store reserved; the share token
@@ -297,7 +298,7 @@ impl Secrets {
         let made = Concealed { secret, receipt_token, receipt };
         if let Some(to) = recipient {
             let sender = made.receipt.custid.clone();
-            self.send_link(&made, to, &sender).await;
+            self.send_link(&made, to, &sender, &link_base).await;
         }
         Ok(made)
     }

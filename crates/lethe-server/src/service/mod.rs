@@ -188,6 +188,10 @@ impl Secrets {
         self.clock.now()
     }
 
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }

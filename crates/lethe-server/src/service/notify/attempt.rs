@@ -107,10 +107,10 @@ async fn mail(settings: &NotifySettings, claimed: &Claimed) -> Outcome {
         None => return give_up("the notification does not read"),
     };
     match mailer.send(&message).await {
-        Ok(sent) => Outcome { status: sent.code, response: sent.answer, error: String::new(), next: Next::Delivered },
+        Ok(sent) => Outcome { status: Some(sent.code), response: sent.message, error: String::new(), next: Next::Delivered },
         Err(e) => {
             let next = if e.is_transient() { Next::Retry } else { Next::GiveUp };
-            Outcome { status: e.code(), response: String::new(), error: e.to_string(), next }
+            Outcome { status: None, response: String::new(), error: e.to_string(), next }
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct MailOptions {
     pub note: Option<String>,
     /// Events to mail the creator about; `None` takes the team's or the account's default.
     pub notify: Option<Vec<String>>,
+    /// Where the mailed link points: the service's address as the request reached it.
+    pub link_base: String,
 }
 
 /// A recipient and note that passed their checks.
@@ -113,23 +115,23 @@ impl Secrets {
     }
 
     /// Hands the link mail of a secret just stored to the background sender.
-    pub(crate) async fn send_link(&self, made: &Concealed, to: Recipient, sender: &str) {
+    pub(crate) async fn send_link(&self, made: &Concealed, to: Recipient, sender: &str, base: &str) {
         let Some(sender_queue) = self.notify.links.as_ref() else { return };
         let link = zeroize::Zeroizing::new(format!(
             "{}/secret/{}",
-            self.notify.public_url.trim_end_matches('/'),
+            base.trim_end_matches('/'),
             made.secret.expose()
         ));
         let expires = super::mail::templates::expires_in(made.receipt.secret_expires_at - self.now());
         let rendered = super::mail::templates::link_mail(sender, to.note.as_deref(), &link, &expires);
         let key = made.receipt_token.key();
         let queued = match rendered {
-            Ok((subject, text, html)) => sender_queue.send(LinkMail {
+            Ok(r) => sender_queue.send(LinkMail {
                 receipt: key,
                 to: to.email.as_str().to_owned(),
-                subject,
-                text: text.into(),
-                html: html.into(),
+                subject: r.subject,
+                text: r.text.into(),
+                html: r.html.into(),
             }),
             Err(e) => {
                 tracing::error!(error = %e, "the link mail does not render");

@@ -3,7 +3,7 @@
 //! dashboard; they never hold content, a token or the secret's link.
 
 use super::mail::message::{MailKind, OutgoingMail};
-use super::mail::templates;
+use super::mail::templates::{self, NotifyEvent};
 use super::NotifySettings;
 use lethe_store::{DeliveryRecord, Scope};
 
@@ -19,21 +19,23 @@ pub(crate) fn notification(settings: &NotifySettings, d: &DeliveryRecord) -> Opt
         _ => format!("{base}/dashboard"),
     };
     let unsubscribe = format!("{base}/account#notifications");
-    let (subject, text_body, html) = templates::notification(
-        &d.event,
+    let name = text(resource.get("name"));
+    let actor = text(data.get("actor"));
+    let rendered = templates::notification(
+        NotifyEvent::parse(&d.event)?,
         &text(resource.get("id")),
-        &text(resource.get("name")),
-        &text(event.get("timestamp")),
-        &text(data.get("actor")),
+        Some(name.as_str()).filter(|n| !n.is_empty()),
+        &when(d.created),
+        Some(actor.as_str()).filter(|a| !a.is_empty()),
         &dashboard,
         &unsubscribe,
     )
     .ok()?;
-    Some(OutgoingMail {
-        to: d.recipient.clone(),
-        subject,
-        text: text_body,
-        html,
-        kind: MailKind::Notification { unsubscribe_url: unsubscribe },
-    })
+    Some(OutgoingMail::new(d.recipient.clone(), rendered, MailKind::Notification { unsubscribe_url: unsubscribe }))
+}
+
+/// A time as the mails write it: `2026-05-03 14:05 UTC`.
+pub(crate) fn when(t: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(fmt).ok()).unwrap_or_default()
 }
