@@ -252,9 +252,12 @@ pub trait DeliveryStore: Send + Sync + 'static {
         effects: Vec<Effect>,
     ) -> Result<Option<EndpointRecord>, StoreError>;
 
-    /// Deletes an endpoint and cancels its pending deliveries (its delivery log goes with
-    /// it); `false` if there was none. `effects` are written only if it was deleted.
-    async fn delete_endpoint(&self, id: EndpointId, effects: Vec<Effect>) -> Result<bool, StoreError>;
+    /// Deletes an endpoint and cancels its pending deliveries (state cancelled, at `now`; a
+    /// worker holding one's lease then finds it no longer pending), in one transaction; its
+    /// delivery log stays until [`DeliveryStore::prune_deliveries`] removes it like any
+    /// finished delivery. `false` if there was none. `effects` are written only if it was
+    /// deleted.
+    async fn delete_endpoint(&self, id: EndpointId, now: UnixTime, effects: Vec<Effect>) -> Result<bool, StoreError>;
 
     /// Queues deliveries that no state change carries (a test event, a replay of a whole
     /// message).

@@ -15,7 +15,8 @@
 //! - a smaller build (no macros, no query-checking toolchain, no second TLS stack).
 //!
 //! Layout: `connect` (URL, TLS, pool), `migrate` (schema and handle key), `consume`
-//! (the statements that change secrets), `rows` (reads and row mapping), `effects`, `audit`
+//! (the statements that change secrets), `rows` (reads and row mapping), `effects`,
+//! `deliveries` and `delivery_rows` (the delivery queue and webhook endpoints), `audit`
 //! and `audit_rows` (the chained trail),
 //! `retry` (error classification and bounded retries), `secrets` (the contract's methods).
 
@@ -25,6 +26,8 @@ mod audit;
 mod audit_rows;
 mod connect;
 mod consume;
+mod deliveries;
+mod delivery_rows;
 mod effects;
 mod hits;
 mod migrate;
@@ -36,7 +39,6 @@ mod teams;
 mod viewer_rows;
 
 use crate::config::{redact_url, StoreConfig, StoreLocation};
-use crate::effects::{EffectLog, Logged, OutboxMessage};
 use crate::handles::Handles;
 use crate::hits::{Bucket, HitCounter, HitsToAdd, WindowHits};
 use crate::{Store, StoreError};
@@ -122,13 +124,6 @@ impl PostgresStore {
                 Err(f) => return Err(f.into_store()),
             }
         }
-    }
-}
-
-#[async_trait]
-impl EffectLog for PostgresStore {
-    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
-        self.run(move |c| Box::pin(async move { effects::outbox_after(&c, after, limit).await })).await
     }
 }
 
