@@ -287,6 +287,30 @@ pub trait DeliveryStore: Send + Sync + 'static {
     async fn prune_deliveries(&self, before: UnixTime) -> Result<u64, StoreError>;
 }
 
+/// Calls `$then!` with the signature of every [`DeliveryStore`] method, as `name(arg: Type, …)
+/// -> Ok;` lines, for wrappers that implement the trait by delegating (the server's metering
+/// store, test doubles); see [`crate::account_store_methods`].
+#[macro_export]
+macro_rules! delivery_store_methods {
+    ($then:ident) => {
+        $then! {
+            create_endpoint(new: NewEndpoint, effects: Vec<Effect>) -> EndpointRecord;
+            endpoints(scope: Scope) -> Vec<EndpointRecord>;
+            endpoint(id: EndpointId) -> Option<EndpointRecord>;
+            update_endpoint(id: EndpointId, change: EndpointChange, now: UnixTime, effects: Vec<Effect>)
+                -> Option<EndpointRecord>;
+            delete_endpoint(id: EndpointId, now: UnixTime, effects: Vec<Effect>) -> bool;
+            enqueue(deliveries: Vec<NewDelivery>) -> ();
+            claim_deliveries(now: UnixTime, lease_secs: i64, limit: u32) -> Vec<Claimed>;
+            finish_delivery(done: AttemptDone) -> bool;
+            delivery(id: DeliveryId) -> Option<DeliveryRecord>;
+            deliveries(query: DeliveryQuery, limit: u32) -> Vec<DeliveryRecord>;
+            replay_delivery(id: DeliveryId, now: UnixTime) -> bool;
+            prune_deliveries(before: UnixTime) -> u64;
+        }
+    };
+}
+
 /// The stable message id of `entry`'s delivery to `endpoint`: `msg_` and 32 hex digits of a
 /// hash of the scope, the entry's position in its chain and the endpoint.
 pub fn webhook_message_id(scope: &str, seq: i64, endpoint: EndpointId) -> String {

@@ -84,6 +84,8 @@ pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
         owner_seal: None,
         viewer_rule: Default::default(),
         scope: None,
+        notify: Vec::new(),
+        delivery: None,
     }
 }
 

@@ -107,7 +107,7 @@ pub(crate) async fn create_account(c: &impl GenericClient, new: &NewAccount) -> 
         "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated, public_key, keyring_wrap, ",
         "wrap_salt, wrap_kdf) VALUES ($1, $2, $3, FALSE, $4, $4, $5, $6, $7, $8) RETURNING ",
         "id, email, password_hash, admin, disabled, created, updated, totp_sealed, totp_enabled_at, ",
-        "public_key, keyring_wrap, wrap_salt, wrap_kdf, totp_last_step"
+        "public_key, keyring_wrap, wrap_salt, wrap_kdf, totp_last_step, notify_default, email_verified_at"
     );
     let st = c.prepare_cached(sql).await?;
     let (public, wrap, salt, kdf) = keyring_columns(new.keyring.as_ref());

@@ -65,8 +65,8 @@ pub(super) const TAKE_ANONYMOUS: &str = take_sql!(" AND scope IS NULL");
 macro_rules! take_sql {
     ($extra:literal) => {
         concat!(
-            "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at, scope, name, custid, notify \
-               FROM records \
+            "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at, scope, name, \
+               custid AS creator, notify AS creator_notify FROM records \
                WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3 \
                AND kdf_salt IS NULL AND sealed_verifier IS NULL AND NOT viewers_sign_in AND (kind = 'text' OR $4)",
             $extra,
@@ -77,7 +77,7 @@ macro_rules! take_sql {
             note_viewer!("$5", "$6", "$7", "$8"),
             " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
              RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at, old.scope, old.name, \
-             old.custid, old.notify"
+             old.creator, old.creator_notify"
         )
     };
 }
