@@ -177,4 +177,6 @@ impl Store for PostgresStore {
 #[cfg(test)]
 mod audit_tests;
 #[cfg(test)]
+mod delivery_tests;
+#[cfg(test)]
 mod tests;
