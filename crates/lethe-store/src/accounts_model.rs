@@ -55,6 +55,12 @@ pub struct AccountRecord {
     pub totp_last_step: Option<i64>,
     /// `None` only for an account made before keyrings existed.
     pub keyring: Option<StoredKeyring>,
+    /// The actions the account is mailed about for its new secrets unless it chooses
+    /// otherwise ([`crate::NewSecret::notify`]); empty for none.
+    pub notify_default: Vec<String>,
+    /// When the account proved it reads mail at its address (a [`TokenKind::VerifyEmail`]
+    /// token taken), if it has.
+    pub email_verified_at: Option<UnixTime>,
 }
 
 /// A line of the account listing: the account and how many API keys it has (revoked ones
@@ -84,6 +90,10 @@ pub enum AccountChange {
     /// Turns the second factor on with this sealed TOTP secret (`totp_enabled_at` = now) or
     /// off (`None`, clearing both); either way forgets the last step used.
     Totp(Option<Vec<u8>>),
+    /// Sets the default notification list ([`AccountRecord::notify_default`]).
+    NotifyDefault(Vec<String>),
+    /// Notes that the address was verified at this time.
+    EmailVerified(UnixTime),
 }
 
 /// A new API key.
@@ -192,6 +202,8 @@ pub enum TokenKind {
     Invite,
     /// Lets its holder set `account`'s password.
     PasswordReset,
+    /// Proves that its holder reads mail at `account`'s address.
+    VerifyEmail,
 }
 
 impl TokenKind {
@@ -199,6 +211,7 @@ impl TokenKind {
         match self {
             TokenKind::Invite => "invite",
             TokenKind::PasswordReset => "password_reset",
+            TokenKind::VerifyEmail => "verify_email",
         }
     }
 
@@ -206,6 +219,7 @@ impl TokenKind {
         match s {
             "invite" => Some(TokenKind::Invite),
             "password_reset" => Some(TokenKind::PasswordReset),
+            "verify_email" => Some(TokenKind::VerifyEmail),
             _ => None,
         }
     }

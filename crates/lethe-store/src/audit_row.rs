@@ -1,10 +1,14 @@
 //! What both backends' audit tables spell the same way: the column list of an entry as the
-//! row mappers read it, and the conversion of a row's raw values into an [`AuditRecord`].
+//! row mappers read it, the conversion of a row's raw values into an [`AuditRecord`], and the
+//! sweeper's `secret.expired` entries.
 
-use crate::audit::{AuditEntry, AuditRecord, ChainHead};
+use crate::audit::{AuditEntry, AuditRecord, ChainHead, EXPIRED_ACTION};
+use crate::delivery_row::list_from;
+use crate::effects::{Entry, SecretRow};
 use crate::scope::Scope;
 use crate::StoreError;
 use lethe_core::token::SecretId;
+use std::borrow::Cow;
 
 /// The columns of `audit_log`, in the order [`RawRecord`] holds them.
 macro_rules! audit_columns {
@@ -74,18 +78,33 @@ pub(crate) fn head(text: &str, seq: i64, head: Vec<u8>, base_seq: i64, base: Vec
 }
 
 /// What a sweep returns of each secret it expired: its scope, and for a scoped one its secret
-/// id and name, and its expiry.
-pub(crate) type Expired = (Option<String>, Option<Vec<u8>>, Option<String>, i64);
+/// id, name, notify list and creator, and its expiry.
+pub(crate) struct Expired {
+    pub scope: Option<String>,
+    pub id: Option<Vec<u8>>,
+    pub name: Option<String>,
+    pub notify: Option<String>,
+    pub custid: Option<String>,
+    pub at: i64,
+}
 
 /// The `secret.expired` entries of the scoped secrets among `ended`, oldest expiry first
-/// (anonymous ones have none).
-pub(crate) fn expired_entries(ended: Vec<Expired>) -> Result<Vec<AuditEntry>, StoreError> {
+/// (anonymous ones have none), each with its notification mail if the secret asked for one.
+pub(crate) fn expired_entries(ended: Vec<Expired>) -> Result<Vec<Entry<'static>>, StoreError> {
     let mut out = Vec::new();
-    for (text, id, name, at) in ended {
-        let Some(text) = text else { continue };
-        let id = id.as_deref().and_then(SecretId::from_slice).ok_or(StoreError::corrupt("id"))?;
-        out.push(AuditEntry::expired_unread(scope(&text)?, id.short(), name.unwrap_or_default(), at));
+    for e in ended {
+        let Some(text) = e.scope else { continue };
+        let id = e.id.as_deref().and_then(SecretId::from_slice).ok_or(StoreError::corrupt("id"))?;
+        let row = SecretRow {
+            scope: Some(scope(&text)?),
+            id,
+            name: e.name,
+            custid: e.custid.unwrap_or_default(),
+            notify: list_from(e.notify.as_deref())?,
+        };
+        let entry = AuditEntry::expired_unread(scope(&text)?, id.short(), row.name.clone().unwrap_or_default(), e.at);
+        out.push(Entry { mail_to: row.mail_to(EXPIRED_ACTION), entry: Cow::Owned(entry) });
     }
-    out.sort_by_key(|e| e.at);
+    out.sort_by_key(|e| e.entry.at);
     Ok(out)
 }

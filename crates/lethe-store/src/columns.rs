@@ -15,7 +15,7 @@ macro_rules! receipt_columns {
          burned_at, secret_expires_at, expires_at, recipients, passphrase_required, \
          receipt_seen, late_attempts, last_late_attempt, kind, name, owner_receipt, owner_link, \
          viewers_sign_in, allowed_viewers, refused_viewers, last_refused_email, last_refused_at, \
-         viewer_email, viewer_addr, viewer_agent, scope"
+         viewer_email, viewer_addr, viewer_agent, scope, notify, delivery"
     };
 }
 pub(crate) use receipt_columns;

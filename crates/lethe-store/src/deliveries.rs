@@ -252,9 +252,12 @@ pub trait DeliveryStore: Send + Sync + 'static {
         effects: Vec<Effect>,
     ) -> Result<Option<EndpointRecord>, StoreError>;
 
-    /// Deletes an endpoint and cancels its pending deliveries (its delivery log goes with
-    /// it); `false` if there was none. `effects` are written only if it was deleted.
-    async fn delete_endpoint(&self, id: EndpointId, effects: Vec<Effect>) -> Result<bool, StoreError>;
+    /// Deletes an endpoint and cancels its pending deliveries (state cancelled, at `now`; a
+    /// worker holding one's lease then finds it no longer pending), in one transaction; its
+    /// delivery log stays until [`DeliveryStore::prune_deliveries`] removes it like any
+    /// finished delivery. `false` if there was none. `effects` are written only if it was
+    /// deleted.
+    async fn delete_endpoint(&self, id: EndpointId, now: UnixTime, effects: Vec<Effect>) -> Result<bool, StoreError>;
 
     /// Queues deliveries that no state change carries (a test event, a replay of a whole
     /// message).
@@ -282,6 +285,30 @@ pub trait DeliveryStore: Send + Sync + 'static {
     /// Deletes finished deliveries (delivered, failed, cancelled) last changed before
     /// `before`; returns how many.
     async fn prune_deliveries(&self, before: UnixTime) -> Result<u64, StoreError>;
+}
+
+/// Calls `$then!` with the signature of every [`DeliveryStore`] method, as `name(arg: Type, …)
+/// -> Ok;` lines, for wrappers that implement the trait by delegating (the server's metering
+/// store, test doubles); see [`crate::account_store_methods`].
+#[macro_export]
+macro_rules! delivery_store_methods {
+    ($then:ident) => {
+        $then! {
+            create_endpoint(new: NewEndpoint, effects: Vec<Effect>) -> EndpointRecord;
+            endpoints(scope: Scope) -> Vec<EndpointRecord>;
+            endpoint(id: EndpointId) -> Option<EndpointRecord>;
+            update_endpoint(id: EndpointId, change: EndpointChange, now: UnixTime, effects: Vec<Effect>)
+                -> Option<EndpointRecord>;
+            delete_endpoint(id: EndpointId, now: UnixTime, effects: Vec<Effect>) -> bool;
+            enqueue(deliveries: Vec<NewDelivery>) -> ();
+            claim_deliveries(now: UnixTime, lease_secs: i64, limit: u32) -> Vec<Claimed>;
+            finish_delivery(done: AttemptDone) -> bool;
+            delivery(id: DeliveryId) -> Option<DeliveryRecord>;
+            deliveries(query: DeliveryQuery, limit: u32) -> Vec<DeliveryRecord>;
+            replay_delivery(id: DeliveryId, now: UnixTime) -> bool;
+            prune_deliveries(before: UnixTime) -> u64;
+        }
+    };
 }
 
 /// The stable message id of `entry`'s delivery to `endpoint`: `msg_` and 32 hex digits of a

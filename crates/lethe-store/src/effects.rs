@@ -5,19 +5,22 @@
 //!
 //! The consuming calls of [`crate::SecretStore`] take a list of effects and write them exactly
 //! when they change the secret (a won claim, a burn of a waiting secret, a counted failure),
-//! never when they lose a race or find the secret gone. [`EffectLog`] reads them back, in the
-//! order they committed, for the workers that act on them (mail, webhooks). Audit entries are
-//! read through [`crate::AuditStore`], chained per scope.
+//! never when they lose a race or find the secret gone. Deliveries (webhook calls, mails) are
+//! read through [`crate::DeliveryStore`], audit entries through [`crate::AuditStore`], chained
+//! per scope. Appending an audit entry also queues its deliveries (`crate::deliveries`): one
+//! per subscribed webhook endpoint of its scope, and the creator's notification mail when the
+//! entry is about a secret that asked for one ([`crate::NewSecret::notify`]).
 //!
 //! Effects hold metadata only (short ids, states, times, addresses): never content, a
 //! passphrase, a token or a link (P7).
 
-use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
+use std::borrow::Cow;
 
 use crate::audit::AuditEntry;
+use crate::deliveries::{wants, NewDelivery};
+use crate::model::ANONYMOUS_CUSTID;
 use crate::scope::Scope;
-use crate::StoreError;
 use lethe_core::token::SecretId;
 
 /// One record to write together with a state change.
@@ -25,8 +28,9 @@ use lethe_core::token::SecretId;
 pub enum Effect {
     /// An entry for the audit trail, chained into its scope's chain in the same transaction.
     Audit(AuditEntry),
-    /// A message for a delivery worker (mail, webhook), taken from the outbox after commit.
-    Outbox(OutboxMessage),
+    /// A delivery (a webhook call, a mail) to queue, claimed by a worker after commit
+    /// ([`crate::DeliveryStore::claim_deliveries`]).
+    Deliver(NewDelivery),
     /// An entry about the secret the call changes, completed by the store from its row (the
     /// secret's scope, short id and name) in the same transaction, and dropped for a secret
     /// without a scope (an anonymous creator's): the caller need not read the row first.
@@ -79,62 +83,49 @@ impl AuditTemplate {
     }
 }
 
-/// The row a consuming call changed, as [`resolve`] needs it: the secret's scope (if it has
-/// one), id and name.
-pub(crate) type SecretRow = (Option<Scope>, SecretId, Option<String>);
+/// The row a consuming call changed, as the templates need it: the secret's scope (if it has
+/// one), id and name, and whom to mail about which actions (its creator, its notify list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SecretRow {
+    pub scope: Option<Scope>,
+    pub id: SecretId,
+    pub name: Option<String>,
+    /// The creator's `custid` (an account's e-mail, or [`ANONYMOUS_CUSTID`]).
+    pub custid: String,
+    /// The actions the creator is mailed about ([`crate::NewSecret::notify`]).
+    pub notify: Vec<String>,
+}
+
+impl SecretRow {
+    /// Where the notification mail about an entry with `action` goes, if the secret asked for
+    /// one: its creator, who must have an address.
+    pub(crate) fn mail_to(&self, action: &str) -> Option<String> {
+        let named = !self.custid.is_empty() && self.custid != ANONYMOUS_CUSTID;
+        (named && wants(&self.notify, action)).then(|| self.custid.clone())
+    }
+}
 
 /// Whether `effects` hold templates that need the changed row to be completed.
 pub(crate) fn has_templates(effects: &[Effect]) -> bool {
     effects.iter().any(|e| matches!(e, Effect::SecretAudit(_)))
 }
 
-/// `effects` with their templates completed from `row` (dropped if the secret has no scope,
-/// or no row was given), in order.
-pub(crate) fn resolve(effects: &[Effect], row: Option<&SecretRow>) -> Vec<Effect> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::SecretAudit(t) => match row {
-                Some((Some(scope), id, name)) => {
-                    Some(Effect::Audit(t.complete(*scope, id.short(), name.clone().unwrap_or_default())))
-                }
-                _ => None,
-            },
-            other => Some(other.clone()),
-        })
-        .collect()
+/// An audit entry to append, and the address of the notification mail it also queues (the
+/// creator of the secret it is about, who asked to be told of its action), if any.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry<'a> {
+    pub entry: Cow<'a, AuditEntry>,
+    pub mail_to: Option<String>,
 }
 
-/// Work for a delivery worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxMessage {
-    pub created: UnixTime,
-    /// Which worker takes it, e.g. `mail`, `webhook`.
-    pub topic: String,
-    /// What to deliver, as JSON text (never content, passphrases or tokens).
-    pub payload: String,
+impl<'a> Entry<'a> {
+    /// An entry that mails no one.
+    pub(crate) fn plain(entry: &'a AuditEntry) -> Self {
+        Entry { entry: Cow::Borrowed(entry), mail_to: None }
+    }
 }
 
-/// A committed effect and its position. Positions are unique and grow in the order effects
-/// were inserted (with gaps). On SQLite, with its single writer, that is also commit order. On
-/// PostgreSQL two concurrent transactions can commit out of position order, so a reader that
-/// resumes "after the last position seen" may miss an effect that committed late: workers that
-/// must see every effect (outbox delivery, audit export) mark what they have processed instead,
-/// or stay a safe interval behind the newest position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Logged<T> {
-    pub seq: i64,
-    pub item: T,
-}
-
-/// Reading back the outbox messages the consuming calls committed.
-#[async_trait]
-pub trait EffectLog: Send + Sync + 'static {
-    /// Outbox messages with a position above `after`, oldest first, at most `limit`.
-    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError>;
-}
-
-/// Whether `effects` hold anything written beside the change (audit entries, outbox messages),
+/// Whether `effects` hold anything written beside the change (audit entries, deliveries),
 /// so the change needs a transaction (or savepoint) of its own. A viewer note does not: the
 /// consuming statement writes it.
 pub(crate) fn needs_transaction(effects: &[Effect]) -> bool {
@@ -143,27 +134,34 @@ pub(crate) fn needs_transaction(effects: &[Effect]) -> bool {
 
 /// The viewer note among `effects`, cut to the stored lengths.
 pub(crate) fn viewer(effects: &[Effect]) -> Option<ViewerNote> {
-    split(effects).viewer
+    split(effects, None).viewer
 }
 
-/// Effects by where they go: audit entries and outbox messages in order, and the last viewer
-/// note (with its address and user agent cut to the stored lengths).
+/// Effects by where they go: audit entries (templates completed from the changed row) and
+/// deliveries in order, and the last viewer note (with its address and user agent cut to the
+/// stored lengths).
 pub(crate) struct Split<'a> {
-    pub audit: Vec<&'a AuditEntry>,
-    pub outbox: Vec<&'a OutboxMessage>,
+    pub audit: Vec<Entry<'a>>,
+    pub deliver: Vec<&'a NewDelivery>,
     pub viewer: Option<ViewerNote>,
 }
 
-/// Splits effects by table, keeping their order.
-pub(crate) fn split(effects: &[Effect]) -> Split<'_> {
+/// Splits effects by table, keeping their order. Templates are completed from `row` (the
+/// secret the call changed), each with its notification mail if the secret asked for one, and
+/// dropped without a row or for a secret without a scope (an anonymous creator's).
+pub(crate) fn split<'a>(effects: &'a [Effect], row: Option<&SecretRow>) -> Split<'a> {
     use crate::accounts_model::{truncate, MAX_CLIENT_ADDR, MAX_USER_AGENT};
-    let mut out = Split { audit: Vec::new(), outbox: Vec::new(), viewer: None };
+    let mut out = Split { audit: Vec::new(), deliver: Vec::new(), viewer: None };
     for e in effects {
         match e {
-            Effect::Audit(a) => out.audit.push(a),
-            Effect::Outbox(o) => out.outbox.push(o),
-            // Completed by `resolve` before writing; one left here has no row to join.
-            Effect::SecretAudit(_) => {}
+            Effect::Audit(a) => out.audit.push(Entry::plain(a)),
+            Effect::Deliver(d) => out.deliver.push(d),
+            Effect::SecretAudit(t) => {
+                if let Some(row @ SecretRow { scope: Some(scope), .. }) = row {
+                    let entry = t.complete(*scope, row.id.short(), row.name.clone().unwrap_or_default());
+                    out.audit.push(Entry { entry: Cow::Owned(entry), mail_to: row.mail_to(&t.action) });
+                }
+            }
             Effect::Viewer(v) => {
                 out.viewer = Some(ViewerNote {
                     email: v.email.clone(),

@@ -13,13 +13,13 @@
 //! - [`deliveries`]: the [`DeliveryStore`] contract (webhook endpoints, and the durable queue
 //!   of webhook calls and notification mails born with the events they announce).
 //! - [`scope`]: who a record belongs to ([`Scope`]: an account or a team).
-//! - [`effects`]: records that commit with a state change (audit entries, outbox messages), and
-//!   the [`EffectLog`] that reads the outbox back.
+//! - [`effects`]: records that commit with a state change (audit entries, deliveries, viewer
+//!   notes).
 //! - [`hits`]: counters behind the rate limits ([`HitCounter`]), shared across instances.
 //! - [`model`]: the records that cross the contracts.
 //! - [`error`]: the one error type, classified as unavailable, conflict or bug.
-//! - `columns`, `audit_row`: the schema text both backends share (receipt columns, cleared
-//!   columns, audit columns).
+//! - `columns`, `audit_row`, `delivery_row`: the schema text both backends share (receipt
+//!   columns, cleared columns, audit columns, endpoint and delivery columns).
 //! - [`config`]: which backend, from the database URL; pool and timeouts; URL redaction.
 //! - [`handles`]: row numbers in links (FF1) and the block allocator that hands them out.
 //! - `sqlite/`: the embedded backend (writer thread with group commit, reader pool).
@@ -33,6 +33,7 @@ mod audit_row;
 mod columns;
 pub mod config;
 pub mod deliveries;
+mod delivery_row;
 pub mod effects;
 pub mod error;
 pub mod handles;
@@ -61,7 +62,7 @@ pub use deliveries::{
     AttemptDone, Channel, Claimed, DeliveryId, DeliveryQuery, DeliveryRecord, DeliveryState, DeliveryStore,
     EndpointChange, EndpointId, EndpointRecord, NewDelivery, NewEndpoint, NextStep,
 };
-pub use effects::{AuditTemplate, Effect, EffectLog, Logged, OutboxMessage, ViewerNote};
+pub use effects::{AuditTemplate, Effect, ViewerNote};
 pub use error::StoreError;
 pub use hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 pub use model::{
@@ -85,7 +86,7 @@ use std::sync::Arc;
 
 /// Everything a backend offers: every contract, plus health.
 #[async_trait]
-pub trait Store: SecretStore + EffectLog + HitCounter + AccountStore + AuditStore + TeamStore {
+pub trait Store: SecretStore + HitCounter + AccountStore + AuditStore + TeamStore + DeliveryStore {
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
 

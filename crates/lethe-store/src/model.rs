@@ -42,6 +42,14 @@ pub struct NewSecret {
     /// The account or team it belongs to, whose audit chain its entries join; `None` for an
     /// anonymous secret.
     pub scope: Option<Scope>,
+    /// The actions (`secret.revealed`, `secret.expired`, …) for which the creator (`custid`)
+    /// is mailed: each audit entry about the secret with one of them also queues a mail
+    /// delivery to the creator, in its transaction. Empty for none; only secrets with a scope
+    /// have entries.
+    pub notify: Vec<String>,
+    /// The state of the mail that sends the link to the recipients (`queued` when there are
+    /// recipients), kept on the receipt ([`crate::SecretStore::note_link_delivery`]).
+    pub delivery: Option<String>,
 }
 
 /// The `custid` of secrets created without an account. Receipts with it never record who
@@ -157,6 +165,8 @@ impl NewSecret {
             viewer_addr: None,
             viewer_agent: None,
             scope: self.scope,
+            notify: self.notify.clone(),
+            delivery: self.delivery.clone(),
         }
     }
 }
@@ -177,12 +187,21 @@ pub struct SecretRecord {
     /// it names.
     pub scope: Option<Scope>,
     pub name: Option<String>,
+    /// Its creator and the actions they are mailed about ([`NewSecret::notify`]).
+    pub custid: String,
+    pub notify: Vec<String>,
 }
 
 impl SecretRecord {
-    /// What an audit template needs of this secret (`crate::effects::resolve`).
+    /// What an audit template needs of this secret (`crate::effects::split`).
     pub(crate) fn secret_row(&self) -> crate::effects::SecretRow {
-        (self.scope, self.id, self.name.clone())
+        crate::effects::SecretRow {
+            scope: self.scope,
+            id: self.id,
+            name: self.name.clone(),
+            custid: self.custid.clone(),
+            notify: self.notify.clone(),
+        }
     }
 }
 
@@ -226,12 +245,23 @@ pub struct ReceiptRecord {
     pub viewer_agent: Option<String>,
     /// The account or team the secret belongs to ([`NewSecret::scope`]).
     pub scope: Option<Scope>,
+    /// The actions its creator is mailed about ([`NewSecret::notify`]).
+    pub notify: Vec<String>,
+    /// The state of the mail that sends the link to the recipients (`queued`, `sent`,
+    /// `failed`); `None` when there are no recipients.
+    pub delivery: Option<String>,
 }
 
 impl ReceiptRecord {
-    /// What an audit template needs of this receipt's secret (`crate::effects::resolve`).
+    /// What an audit template needs of this receipt's secret (`crate::effects::split`).
     pub(crate) fn secret_row(&self) -> crate::effects::SecretRow {
-        (self.scope, self.secret_id, self.name.clone())
+        crate::effects::SecretRow {
+            scope: self.scope,
+            id: self.secret_id,
+            name: self.name.clone(),
+            custid: self.custid.clone(),
+            notify: self.notify.clone(),
+        }
     }
 
     /// The state at `now`: a waiting secret past its deadline is expired (P9).

@@ -74,6 +74,11 @@ pub trait SecretStore: Send + Sync + 'static {
     /// Reads a receipt at its handle, confirmed by its own id.
     async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError>;
 
+    /// Sets the state of the mail that sends the link to the recipients
+    /// ([`ReceiptRecord::delivery`]: `queued`, `sent`, `failed`) on the receipt `receipt`
+    /// names; `false` if there is no such receipt.
+    async fn note_link_delivery(&self, receipt: ReceiptKey, state: &str) -> Result<bool, StoreError>;
+
     /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state).
     /// `effects` are written with the call that marks it (the first look), not with later ones.
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, effects: Vec<Effect>) -> Result<(), StoreError>;

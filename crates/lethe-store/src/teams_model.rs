@@ -72,7 +72,7 @@ pub struct NewTeam {
 }
 
 /// What a team asks of the secrets created for it. The default asks nothing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TeamSettings {
     /// The longest lifetime, in seconds, a secret created for the team may have.
     pub max_ttl: Option<i64>,
@@ -82,6 +82,9 @@ pub struct TeamSettings {
     pub require_sign_in: bool,
     /// Days the team's audit entries are kept; `None` keeps them as long as the service does.
     pub audit_retention_days: Option<u32>,
+    /// The actions the creators of the team's secrets are mailed about unless they choose
+    /// otherwise ([`crate::NewSecret::notify`]); empty for none.
+    pub notify: Vec<String>,
 }
 
 /// A team as stored.

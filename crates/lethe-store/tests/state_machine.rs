@@ -86,6 +86,8 @@ fn new_secret(m: &ReceiptToken, created: UnixTime, ttl: i64, passphrase: bool) -
         owner_seal: None,
         viewer_rule: Default::default(),
         scope: None,
+        notify: Vec::new(),
+        delivery: None,
     }
 }
 

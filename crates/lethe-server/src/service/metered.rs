@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
 use lethe_core::token::{Handle, ReceiptKey, SecretKey};
 use lethe_store::{
-    AttemptOutcome, Bucket, Effect, EffectLog, HitCounter, HitsToAdd, Logged, NewSecret, OutboxMessage, OwnedQuery,
-    ReceiptRecord, Scope, SecretRecord, SecretStore, Store, StoreError, SweepStats, WindowHits,
+    AttemptOutcome, Bucket, Effect, HitCounter, HitsToAdd, NewSecret, OwnedQuery, ReceiptRecord, Scope, SecretRecord,
+    SecretStore, Store, StoreError, SweepStats, WindowHits,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -145,15 +145,12 @@ impl SecretStore for MeteredStore {
         self.timed("note_refused_viewer", self.inner.note_refused_viewer(key, email, now)).await
     }
 
+    async fn note_link_delivery(&self, key: ReceiptKey, state: &str) -> Result<bool, StoreError> {
+        self.timed("note_link_delivery", self.inner.note_link_delivery(key, state)).await
+    }
+
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
         self.timed("sweep", self.inner.sweep(now, batch)).await
-    }
-}
-
-#[async_trait]
-impl EffectLog for MeteredStore {
-    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
-        self.timed("outbox_after", self.inner.outbox_after(after, limit)).await
     }
 }
 
@@ -279,14 +276,10 @@ mod tests {
         async fn note_refused_viewer(&self, _: SecretKey, _: &str, _: UnixTime) -> Result<bool, StoreError> {
             down()
         }
-        async fn sweep(&self, _: UnixTime, _: u32) -> Result<SweepStats, StoreError> {
+        async fn note_link_delivery(&self, _: ReceiptKey, _: &str) -> Result<bool, StoreError> {
             down()
         }
-    }
-
-    #[async_trait]
-    impl EffectLog for Down {
-        async fn outbox_after(&self, _: i64, _: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
+        async fn sweep(&self, _: UnixTime, _: u32) -> Result<SweepStats, StoreError> {
             down()
         }
     }
@@ -334,6 +327,21 @@ mod tests {
         TeamRecord, TeamSettings,
     };
     lethe_store::team_store_methods!(down_teams);
+
+    /// Every delivery call fails the same way.
+    macro_rules! down_deliveries {
+        ($($name:ident($($arg:ident: $ty:ty),*) -> $ok:ty;)*) => {
+            #[async_trait]
+            impl lethe_store::DeliveryStore for Down {
+                $(async fn $name(&self, $(_: $ty),*) -> Result<$ok, StoreError> { down() })*
+            }
+        };
+    }
+    use lethe_store::{
+        AttemptDone, Claimed, DeliveryId, DeliveryQuery, DeliveryRecord, EndpointChange, EndpointId, EndpointRecord,
+        NewDelivery, NewEndpoint,
+    };
+    lethe_store::delivery_store_methods!(down_deliveries);
 
     #[async_trait]
     impl lethe_store::AuditStore for Down {

@@ -29,6 +29,7 @@ pub mod error;
 pub mod metered;
 mod metered_accounts;
 mod metered_audit;
+mod metered_deliveries;
 mod metered_teams;
 pub mod notify;
 pub mod quotas;

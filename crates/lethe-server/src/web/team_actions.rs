@@ -151,6 +151,8 @@ pub async fn team_action(
                     require_passphrase: form.get("require_passphrase") == Some("on"),
                     require_sign_in: form.get("require_sign_in") == Some("on"),
                     audit_retention_days: retention,
+                    // The page has no field for the team's notification list yet.
+                    notify: Vec::new(),
                 };
                 s.update_team_settings(account, id, settings, &actor).await?;
                 Ok(Done::Notice(back, "The settings were saved."))

@@ -1,9 +1,11 @@
 //! Promises about effects: written with the change they belong to, in its transaction, and
-//! never when the change did not happen.
+//! never when the change did not happen (audit entries, and deliveries given as
+//! [`Effect::Deliver`]).
 
 use super::audit::{assert_linked, entry};
 use super::{new_secret, NOW};
-use crate::effects::{Effect, OutboxMessage};
+use crate::deliveries::{Channel, DeliveryQuery, NewDelivery};
+use crate::effects::Effect;
 use crate::model::AttemptOutcome;
 use crate::scope::Scope;
 use crate::{AuditQuery, Store};
@@ -17,8 +19,18 @@ fn audit(action: &str) -> Effect {
     Effect::Audit(entry(OWNER, action))
 }
 
+/// A mail delivery of the suite's scope, announcing `topic`.
 fn outbox(topic: &str) -> Effect {
-    Effect::Outbox(OutboxMessage { created: NOW, topic: topic.into(), payload: format!("{{\"t\":\"{topic}\"}}") })
+    Effect::Deliver(NewDelivery {
+        channel: Channel::Mail,
+        scope: Some(OWNER),
+        endpoint: None,
+        recipient: "owner@example.com".into(),
+        event: topic.into(),
+        message_id: format!("msg_{topic}"),
+        payload: format!("{{\"t\":\"{topic}\"}}"),
+        created: NOW,
+    })
 }
 
 /// The actions of every stored entry, oldest first, after checking that they chain.
@@ -30,8 +42,11 @@ async fn actions(store: &dyn Store) -> Vec<String> {
     chain.into_iter().map(|r| r.entry.action).collect()
 }
 
+/// The events of every delivery queued so far, oldest first.
 async fn topics(store: &dyn Store) -> Vec<String> {
-    store.outbox_after(0, 1000).await.expect("outbox").into_iter().map(|l| l.item.topic).collect()
+    let mut all = store.deliveries(DeliveryQuery::Mail(OWNER), 1000).await.expect("deliveries");
+    all.reverse();
+    all.into_iter().map(|d| d.event).collect()
 }
 
 pub async fn effects_commit_with_the_change_they_belong_to(store: Arc<dyn Store>) {
@@ -51,9 +66,19 @@ pub async fn effects_commit_with_the_change_they_belong_to(store: Arc<dyn Store>
     assert_eq!(logged[0].entry, entry(OWNER, "created"), "an entry reads back as written");
     let after = store.audit_chain(OWNER, logged[1].seq, 1000).await.expect("chain");
     assert_eq!(after.len(), 2, "reading resumes after a position");
-    assert_eq!(store.outbox_after(0, 2).await.expect("outbox").len(), 2, "the limit holds");
-    let o = &store.outbox_after(0, 1).await.expect("outbox")[0].item;
-    assert_eq!((o.created, o.payload.as_str()), (NOW, "{\"t\":\"created\"}"));
+    let newest = store.deliveries(DeliveryQuery::Mail(OWNER), 2).await.expect("deliveries");
+    assert_eq!(
+        newest.iter().map(|d| d.event.as_str()).collect::<Vec<_>>(),
+        ["burned", "viewed"],
+        "newest first, limited"
+    );
+    let oldest = store.deliveries(DeliveryQuery::Mail(OWNER), 10).await.expect("deliveries").pop().expect("one");
+    assert_eq!((oldest.created, oldest.next_attempt, oldest.payload.as_str()), (NOW, NOW, "{\"t\":\"created\"}"));
+    assert_eq!(
+        (oldest.state, oldest.attempts, oldest.recipient.as_str()),
+        (crate::DeliveryState::Pending, 0, "owner@example.com")
+    );
+    assert_eq!(store.delivery(oldest.id).await.expect("read"), Some(oldest), "a delivery reads back by its id");
 }
 
 /// Racers that lose, burns of ended secrets and reads of foreign keys write nothing.

@@ -6,6 +6,12 @@
 //!   attempt counting and lockout, burning, tombstones and late attempts, recent receipts.
 //! - [`sweeping`]: sweeping only what expired, in batches, with several sweepers at once.
 //! - [`effects`]: effects commit with their change, and only then.
+//! - [`deliveries`]: webhook endpoints round-trip, every audit entry queues one delivery per
+//!   subscribed endpoint of its scope, and changes that do not happen announce nothing.
+//! - [`delivery_queue`]: claims lease, stale leases are refused, retries, giving up, gone
+//!   endpoints, replays, cancelling and pruning.
+//! - [`notify_mail`]: secrets' notification mails to their creators, the link mail's state,
+//!   accounts' defaults and verified addresses.
 //! - [`audit`]: entries chain per scope, filtered pages, checkpoints, retention, the sweeper's
 //!   `secret.expired`, racing appends.
 //! - [`account_effects`]: the effects of account, session, key and receipt changes.
@@ -33,9 +39,12 @@ pub mod account_effects;
 pub mod accounts;
 pub mod audit;
 pub mod audit_templates;
+pub mod deliveries;
+pub mod delivery_queue;
 pub mod effects;
 pub mod hits;
 pub mod keyring;
+pub mod notify_mail;
 pub mod quota;
 pub mod second_factor;
 pub mod secrets;
@@ -84,6 +93,8 @@ pub fn secret_for(m: &ReceiptToken, ttl: i64, passphrase: bool) -> NewSecret {
         owner_seal: None,
         viewer_rule: Default::default(),
         scope: None,
+        notify: Vec::new(),
+        delivery: None,
     }
 }
 
@@ -111,6 +122,14 @@ macro_rules! conformance_tests {
             effects::effects_commit_with_the_change_they_belong_to,
             effects::effects_are_not_written_when_nothing_changed,
             effects::failure_effects_follow_the_outcome,
+            deliveries::endpoints_round_trip_change_and_go,
+            deliveries::an_audit_entry_queues_one_delivery_per_subscribed_endpoint,
+            deliveries::a_change_that_does_not_happen_announces_nothing,
+            delivery_queue::claims_lease_and_a_stale_lease_is_refused,
+            delivery_queue::giving_up_a_gone_endpoint_replays_cancelling_and_pruning,
+            notify_mail::chosen_actions_mail_the_creator,
+            notify_mail::the_link_mail_state_is_kept_on_the_receipt,
+            notify_mail::notification_defaults_and_verified_addresses_round_trip,
             audit::entries_chain_per_scope,
             audit::winning_changes_chain_their_entries_and_losers_write_none,
             audit::pages_filter_and_follow_without_gaps,

@@ -6,21 +6,37 @@
 use super::accounts::{account, email};
 use super::NOW;
 use crate::accounts_model::NewApiKey;
-use crate::effects::{Effect, OutboxMessage};
+use crate::deliveries::{Channel, DeliveryQuery, NewDelivery};
+use crate::effects::Effect;
+use crate::scope::Scope;
 use crate::teams_model::{MemberChange, NewTeam, NewTeamInvite, Role, TeamRecord, TeamSettings};
 use crate::{AccountRecord, Store};
 use lethe_core::account::{ApiKey, KeyId};
 use std::sync::Arc;
 
-/// An outbox message standing for the effects of a change (audit entries are another
-/// contract's).
+/// The scope of the deliveries that stand for effects in these tests.
+const NOTES: Scope = Scope::Account(999_999);
+
+/// A delivery standing for the effects of a change (audit entries are another contract's):
+/// a mail in [`NOTES`] whose event is `topic`.
 pub fn note(topic: &str) -> Effect {
-    Effect::Outbox(OutboxMessage { created: NOW, topic: topic.into(), payload: "{}".into() })
+    Effect::Deliver(NewDelivery {
+        channel: Channel::Mail,
+        scope: Some(NOTES),
+        endpoint: None,
+        recipient: "notes@example.com".into(),
+        event: topic.into(),
+        message_id: format!("msg_{topic}"),
+        payload: "{}".into(),
+        created: NOW,
+    })
 }
 
-/// The topics of every outbox message written so far, oldest first.
+/// The topics of every [`note`] written so far, oldest first.
 pub async fn topics(store: &dyn Store) -> Vec<String> {
-    store.outbox_after(0, 1000).await.expect("outbox").into_iter().map(|l| l.item.topic).collect()
+    let mut all = store.deliveries(DeliveryQuery::Mail(NOTES), 1000).await.expect("deliveries");
+    all.reverse();
+    all.into_iter().map(|d| d.event).collect()
 }
 
 /// A new team owned by `owner`.
@@ -50,7 +66,7 @@ pub async fn creating_a_team_makes_its_creator_owner(store: Arc<dyn Store>) {
     let ann = account(&*store, "ann@example.com").await;
     let new = NewTeam { name: "Ops".into(), created: NOW, owner: ann.id };
     let t = store.create_team(new, vec![note("team.created")]).await.expect("create").expect("created");
-    assert_eq!((t.name.as_str(), t.created, t.updated, t.settings), ("Ops", NOW, NOW, TeamSettings::default()));
+    assert_eq!((t.name.as_str(), t.created, t.updated, &t.settings), ("Ops", NOW, NOW, &TeamSettings::default()));
     assert_eq!(store.team(t.id).await.expect("read"), Some(t.clone()));
     assert_eq!(store.membership(t.id, ann.id).await.expect("role"), Some(Role::Owner));
     let mine = store.teams_of(ann.id).await.expect("teams");
@@ -157,10 +173,11 @@ pub async fn settings_and_names_round_trip(store: Arc<dyn Store>) {
         require_passphrase: true,
         require_sign_in: true,
         audit_retention_days: Some(90),
+        notify: vec!["secret.revealed".into(), "secret.expired".into()],
     };
-    assert!(store.update_settings(t.id, settings, NOW + 5, vec![note("settings")]).await.expect("update"));
+    assert!(store.update_settings(t.id, settings.clone(), NOW + 5, vec![note("settings")]).await.expect("update"));
     let read = store.team(t.id).await.expect("read").expect("found");
-    assert_eq!((read.settings, read.updated, read.created), (settings, NOW + 5, NOW));
+    assert_eq!((&read.settings, read.updated, read.created), (&settings, NOW + 5, NOW));
     assert_eq!(store.team(other.id).await.expect("read"), Some(other.clone()), "the other team is untouched");
     assert!(store.update_settings(t.id, TeamSettings::default(), NOW + 6, vec![]).await.expect("update"));
     assert_eq!(store.team(t.id).await.expect("read").expect("found").settings, TeamSettings::default());

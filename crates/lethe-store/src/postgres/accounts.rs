@@ -13,6 +13,7 @@ use crate::accounts_model::{
     keyring_columns, AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount,
     NewApiKey, NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
 };
+use crate::delivery_row::optional_list_text;
 use crate::effects::{needs_transaction, Effect};
 use crate::{AccountStore, StoreError};
 use async_trait::async_trait;
@@ -336,6 +337,14 @@ async fn apply_change(
             let sql = format!("{set}totp_sealed = $3, totp_enabled_at = $4, totp_last_step = NULL WHERE id = $1");
             let enabled_at = sealed.as_ref().map(|_| now);
             Ok(exec(c, &sql, &[&id, &now, sealed, &enabled_at]).await? == 1)
+        }
+        AccountChange::NotifyDefault(list) => {
+            let sql = format!("{set}notify_default = $3 WHERE id = $1");
+            Ok(exec(c, &sql, &[&id, &now, &optional_list_text(list)]).await? == 1)
+        }
+        AccountChange::EmailVerified(at) => {
+            let sql = format!("{set}email_verified_at = $3 WHERE id = $1");
+            Ok(exec(c, &sql, &[&id, &now, at]).await? == 1)
         }
         AccountChange::Disabled(disabled) => {
             let sql = format!("{set}disabled = $3 WHERE id = $1");

@@ -3,6 +3,7 @@
 
 use super::{audit_rows, PostgresStore};
 use crate::audit::{AuditEntry, AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
+use crate::effects::Entry;
 use crate::scope::Scope;
 use crate::StoreError;
 use async_trait::async_trait;
@@ -13,7 +14,7 @@ impl AuditStore for PostgresStore {
         if entries.is_empty() {
             return Ok(());
         }
-        let entries: Vec<&AuditEntry> = entries.iter().collect();
+        let entries: Vec<Entry<'_>> = entries.iter().map(Entry::plain).collect();
         let entries = &entries;
         self.run(move |mut c| {
             Box::pin(async move {

@@ -1,11 +1,13 @@
 //! The audit trail's statements on PostgreSQL. An append locks the head rows of the chains it
 //! joins (in scope order, so two transactions appending to the same chains never deadlock),
-//! inserts each entry after its chain's head and moves the heads, all in the caller's
-//! transaction: appends to one chain, from any number of instances, follow commit order.
+//! inserts each entry after its chain's head (queueing the deliveries it announces) and moves
+//! the heads, all in the caller's transaction: appends to one chain, from any number of instances, follow commit order.
 
 use crate::audit::{AuditEntry, AuditQuery, AuditRecord, ChainHead, StoredCheckpoint};
 use crate::audit_row::{audit_columns, hash32, head, RawRecord};
 use crate::columns::contains_pattern;
+use crate::effects::Entry;
+use crate::postgres::delivery_rows;
 use crate::postgres::retry::Fail;
 use crate::scope::Scope;
 use deadpool_postgres::GenericClient;
@@ -25,14 +27,14 @@ const INSERT: &str = "INSERT INTO audit_log (scope, seq, at, action, resource_ty
 
 /// Appends `entries`, in order, each after its chain's head, in the caller's transaction
 /// (which must be one: the head locks last until it ends).
-pub(crate) async fn append(tx: &impl GenericClient, entries: &[&AuditEntry]) -> Result<(), Fail> {
+pub(crate) async fn append(tx: &impl GenericClient, entries: &[Entry<'_>]) -> Result<(), Fail> {
     if entries.is_empty() {
         return Ok(());
     }
     // Ordered by scope: every transaction takes the locks in the same order.
     let mut heads: BTreeMap<Scope, (String, i64, [u8; 32])> = BTreeMap::new();
     for e in entries {
-        heads.entry(e.scope).or_insert_with(|| (e.scope.as_text(), 0, GENESIS));
+        heads.entry(e.entry.scope).or_insert_with(|| (e.entry.scope.as_text(), 0, GENESIS));
     }
     let lock = tx.prepare_cached(LOCK_HEAD).await?;
     for (text, seq, hash) in heads.values_mut() {
@@ -41,7 +43,8 @@ pub(crate) async fn append(tx: &impl GenericClient, entries: &[&AuditEntry]) -> 
         *hash = hash32(row.try_get(1)?)?;
     }
     let insert = tx.prepare_cached(INSERT).await?;
-    for e in entries {
+    for entry in entries {
+        let e: &AuditEntry = &entry.entry;
         let Some((text, seq, head)) = heads.get_mut(&e.scope) else { continue };
         let prev = *head;
         let hash = e.hash_after(text, &prev);
@@ -67,6 +70,7 @@ pub(crate) async fn append(tx: &impl GenericClient, entries: &[&AuditEntry]) -> 
         )
         .await?;
         *head = hash;
+        delivery_rows::announce(tx, entry, text, *seq).await?;
     }
     let update = tx.prepare_cached("UPDATE audit_chains SET seq = $2, head = $3 WHERE scope = $1").await?;
     for (text, seq, head) in heads.values() {

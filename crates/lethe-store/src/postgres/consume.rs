@@ -9,10 +9,10 @@
 //! them with 40001, which the caller retries and then finds the row ended).
 
 use super::rows::{count, id32, kind, receipt_from};
-use crate::audit::AuditEntry;
 use crate::audit_row::{expired_entries, Expired};
 use crate::columns::{clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns};
-use crate::effects::ViewerNote;
+use crate::delivery_row::{list_from, optional_list_text};
+use crate::effects::{Entry, ViewerNote};
 use crate::model::{NewSecret, ReceiptRecord, SecretRecord};
 use crate::model::{ViewerRule, ANONYMOUS_CUSTID};
 use crate::postgres::retry::Fail;
@@ -22,8 +22,10 @@ use lethe_core::token::{ReceiptId, ReceiptKey, SecretId, SecretKey};
 
 const INSERT: &str = "INSERT INTO records (row_id, id, receipt_id, kind, state, sealed, kdf_salt, kdf_params, \
      sealed_verifier, custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, \
-     passphrase_required, quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers, scope) \
-     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
+     passphrase_required, quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers, scope, notify, \
+     delivery) \
+     VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+     $23, $24)";
 
 /// The claim: ends a waiting secret as viewed. The conditional `UPDATE` is the atomic
 /// consume: only one caller can move the row out of `new` (P2), and only its viewer is kept
@@ -63,7 +65,8 @@ pub(super) const TAKE_ANONYMOUS: &str = take_sql!(" AND scope IS NULL");
 macro_rules! take_sql {
     ($extra:literal) => {
         concat!(
-            "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at, scope, name FROM records \
+            "WITH old AS (SELECT row_id, receipt_id, sealed, kind, attempts, secret_expires_at, scope, name, \
+               custid AS creator, notify AS creator_notify FROM records \
                WHERE row_id = $1 AND id = $2 AND state = 'new' AND secret_expires_at > $3 \
                AND kdf_salt IS NULL AND sealed_verifier IS NULL AND NOT viewers_sign_in AND (kind = 'text' OR $4)",
             $extra,
@@ -73,7 +76,8 @@ macro_rules! take_sql {
             ", ",
             note_viewer!("$5", "$6", "$7", "$8"),
             " FROM old WHERE r.row_id = $1 AND r.row_id = old.row_id AND r.state = 'new' \
-             RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at, old.scope, old.name"
+             RETURNING old.receipt_id, old.sealed, old.kind, old.attempts, old.secret_expires_at, old.scope, old.name, \
+             old.creator, old.creator_notify"
         )
     };
 }
@@ -99,6 +103,9 @@ pub(super) const BURN: &str = concat!(
     " WHERE row_id = $1 AND receipt_id = $2 AND state = 'new' AND secret_expires_at > $3 RETURNING ",
     receipt_columns!()
 );
+
+/// Sets the state of the mail that sends the link (`SecretStore::note_link_delivery`).
+pub(super) const LINK_DELIVERY: &str = "UPDATE records SET delivery = $3 WHERE row_id = $1 AND receipt_id = $2";
 
 const SEEN: &str =
     "UPDATE records SET receipt_seen = TRUE, updated = $3 WHERE row_id = $1 AND receipt_id = $2 AND receipt_seen = FALSE";
@@ -126,7 +133,8 @@ pub(super) const SWEEP_EXPIRE: &str = concat!(
     clear_secret!(),
     " FROM batch WHERE r.row_id = batch.row_id \
      RETURNING r.scope, CASE WHEN r.scope IS NOT NULL THEN r.id END, CASE WHEN r.scope IS NOT NULL THEN r.name END, \
-     r.secret_expires_at"
+     r.secret_expires_at, CASE WHEN r.scope IS NOT NULL THEN r.notify END, \
+     CASE WHEN r.scope IS NOT NULL THEN r.custid END"
 );
 
 /// Deletes a batch of rows past their receipt's expiry, in the same way.
@@ -184,6 +192,8 @@ pub(crate) async fn insert(c: &impl GenericClient, row: i64, n: &NewSecret) -> R
             &sign_in,
             &allowed,
             &scope,
+            &optional_list_text(&n.notify),
+            &n.delivery,
         ],
     )
     .await?;
@@ -237,6 +247,8 @@ pub(crate) async fn take(
         viewer_rule: ViewerRule::default(),
         scope: r.try_get::<_, Option<&str>>(5)?.and_then(crate::scope::Scope::parse),
         name: r.try_get(6)?,
+        custid: r.try_get(7)?,
+        notify: list_from(r.try_get::<_, Option<&str>>(8)?)?,
     }))
 }
 
@@ -313,12 +325,21 @@ pub(crate) async fn sweep_expire(
     c: &impl GenericClient,
     now: UnixTime,
     batch: u32,
-) -> Result<(u64, Vec<AuditEntry>), Fail> {
+) -> Result<(u64, Vec<Entry<'static>>), Fail> {
     let st = c.prepare_cached(SWEEP_EXPIRE).await?;
     let rows = c.query(&st, &[&now, &i64::from(batch)]).await?;
     let ended = rows
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .map(|r| {
+            Ok(Expired {
+                scope: r.try_get(0)?,
+                id: r.try_get(1)?,
+                name: r.try_get(2)?,
+                at: r.try_get(3)?,
+                notify: r.try_get(4)?,
+                custid: r.try_get(5)?,
+            })
+        })
         .collect::<Result<Vec<Expired>, Fail>>()?;
     Ok((ended.len() as u64, expired_entries(ended)?))
 }

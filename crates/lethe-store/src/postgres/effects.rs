@@ -2,26 +2,33 @@
 //! caused them (audit entries chained under their chains' head locks, `audit_rows`), read
 //! back in position order.
 
-use super::audit_rows;
-use crate::effects::{has_templates, resolve, split, Effect, Logged, OutboxMessage, Split};
+use super::{audit_rows, delivery_rows};
+use crate::delivery_row::list_from;
+use crate::effects::{has_templates, split, Effect, SecretRow, Split};
 use crate::postgres::retry::Fail;
 use crate::scope::Scope;
 use crate::StoreError;
 use deadpool_postgres::GenericClient;
 use lethe_core::token::SecretId;
 
-/// Writes `effects` in the caller's transaction. A viewer note is not written here: the
-/// consuming statement itself keeps it (`consume::CLAIM`, `consume::TAKE`).
+/// Writes `effects` in the caller's transaction: audit entries (with the deliveries they
+/// announce), then deliveries. A viewer note is not written here: the consuming statement
+/// itself keeps it (`consume::CLAIM`, `consume::TAKE`). Templates are dropped: use
+/// [`write_for`] or [`write_with`].
 pub(crate) async fn write(tx: &impl GenericClient, effects: &[Effect]) -> Result<(), Fail> {
-    let Split { audit, outbox, .. } = split(effects);
+    write_with(tx, effects, None).await
+}
+
+/// Writes `effects` with their templates completed from `row`, the secret the transaction
+/// changed (a statement that returned the row need not read it again).
+pub(crate) async fn write_with(
+    tx: &impl GenericClient,
+    effects: &[Effect],
+    row: Option<&SecretRow>,
+) -> Result<(), Fail> {
+    let Split { audit, deliver, .. } = split(effects, row);
     audit_rows::append(tx, &audit).await?;
-    if !outbox.is_empty() {
-        let st = tx.prepare_cached("INSERT INTO outbox (created, topic, payload) VALUES ($1, $2, $3)").await?;
-        for o in outbox {
-            tx.execute(&st, &[&o.created, &o.topic, &o.payload]).await?;
-        }
-    }
-    Ok(())
+    delivery_rows::insert_all(tx, &deliver).await
 }
 
 /// Writes `effects` for the secret at `row`, which the transaction just changed: audit
@@ -30,7 +37,7 @@ pub(crate) async fn write_for(tx: &impl GenericClient, row: i64, effects: &[Effe
     if !has_templates(effects) {
         return write(tx, effects).await;
     }
-    let st = tx.prepare_cached("SELECT scope, id, name FROM records WHERE row_id = $1").await?;
+    let st = tx.prepare_cached("SELECT scope, id, name, custid, notify FROM records WHERE row_id = $1").await?;
     let found = match tx.query_opt(&st, &[&row]).await? {
         Some(r) => {
             let scope = match r.try_get::<_, Option<String>>(0)? {
@@ -39,30 +46,12 @@ pub(crate) async fn write_for(tx: &impl GenericClient, row: i64, effects: &[Effe
             };
             let id: Vec<u8> = r.try_get(1)?;
             let id = SecretId::from_slice(&id).ok_or(Fail::Store(StoreError::corrupt("id")))?;
-            Some((scope, id, r.try_get::<_, Option<String>>(2)?))
+            let notify = list_from(r.try_get::<_, Option<&str>>(4)?)?;
+            Some(SecretRow { scope, id, name: r.try_get(2)?, custid: r.try_get(3)?, notify })
         }
         None => None,
     };
-    write(tx, &resolve(effects, found.as_ref())).await
-}
-
-pub(crate) async fn outbox_after(
-    c: &impl GenericClient,
-    after: i64,
-    limit: u32,
-) -> Result<Vec<Logged<OutboxMessage>>, Fail> {
-    let st = c
-        .prepare_cached("SELECT seq, created, topic, payload FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2")
-        .await?;
-    let rows = c.query(&st, &[&after, &i64::from(limit)]).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Logged {
-                seq: r.try_get(0)?,
-                item: OutboxMessage { created: r.try_get(1)?, topic: r.try_get(2)?, payload: r.try_get(3)? },
-            })
-        })
-        .collect()
+    write_with(tx, effects, found.as_ref()).await
 }
 
 /// Runs a change on `$c` (a pooled connection) with its effects: alone in autocommit when

@@ -96,7 +96,7 @@ async fn a_statement_past_its_timeout_is_unavailable() {
 /// priced out, every hot statement (the real ones, prepared) still has a plan without one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hot_statements_use_indexes() {
-    use super::{consume, rows, viewer_rows};
+    use super::{consume, delivery_rows, rows, viewer_rows};
     let db = TestDatabase::create().await;
     let store = PostgresStore::connect(&super::config(&db.url)).await.expect("connects");
     let c = store.pool.get().await.expect("connection");
@@ -116,7 +116,10 @@ async fn hot_statements_use_indexes() {
         (viewer_rows::OWNED, "'anon', 5, 'new', '%a%', 5, '\\x01', 10"),
         (viewer_rows::NOTE_REFUSED, "7, '\\x00', 'a@example.com', 5"),
         ("SELECT seq FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2", "5, 10"),
-        ("SELECT seq FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2", "5, 10"),
+        (delivery_rows::SUBSCRIBERS, "'account:1'"),
+        (delivery_rows::CLAIM, "5, 65, 10"),
+        (delivery_rows::BY_ENDPOINT, "7, 10"),
+        (delivery_rows::MAILS, "'account:1', 10"),
     ];
     for (i, (sql, args)) in cases.iter().enumerate() {
         c.batch_execute(&format!("PREPARE q{i} AS {sql}")).await.expect("prepare");

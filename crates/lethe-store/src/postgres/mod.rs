@@ -15,7 +15,8 @@
 //! - a smaller build (no macros, no query-checking toolchain, no second TLS stack).
 //!
 //! Layout: `connect` (URL, TLS, pool), `migrate` (schema and handle key), `consume`
-//! (the statements that change secrets), `rows` (reads and row mapping), `effects`, `audit`
+//! (the statements that change secrets), `rows` (reads and row mapping), `effects`,
+//! `deliveries` and `delivery_rows` (the delivery queue and webhook endpoints), `audit`
 //! and `audit_rows` (the chained trail),
 //! `retry` (error classification and bounded retries), `secrets` (the contract's methods).
 
@@ -25,6 +26,8 @@ mod audit;
 mod audit_rows;
 mod connect;
 mod consume;
+mod deliveries;
+mod delivery_rows;
 mod effects;
 mod hits;
 mod migrate;
@@ -36,7 +39,6 @@ mod teams;
 mod viewer_rows;
 
 use crate::config::{redact_url, StoreConfig, StoreLocation};
-use crate::effects::{EffectLog, Logged, OutboxMessage};
 use crate::handles::Handles;
 use crate::hits::{Bucket, HitCounter, HitsToAdd, WindowHits};
 use crate::{Store, StoreError};
@@ -126,13 +128,6 @@ impl PostgresStore {
 }
 
 #[async_trait]
-impl EffectLog for PostgresStore {
-    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
-        self.run(move |c| Box::pin(async move { effects::outbox_after(&c, after, limit).await })).await
-    }
-}
-
-#[async_trait]
 impl HitCounter for PostgresStore {
     async fn count_hits(&self, bucket: Bucket, window: i64, length: i64, add: u32) -> Result<WindowHits, StoreError> {
         self.run(move |c| Box::pin(async move { hits::count(&c, bucket, window, length, add).await })).await
@@ -181,5 +176,7 @@ impl Store for PostgresStore {
 
 #[cfg(test)]
 mod audit_tests;
+#[cfg(test)]
+mod delivery_tests;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 //! in the same `WHERE`, so a lookup is one primary-key probe.
 
 use crate::columns::{receipt_columns, split_recipients, viewer_rule};
+use crate::delivery_row::list_from;
 use crate::model::{ReceiptRecord, SecretRecord};
 use crate::postgres::retry::Fail;
 use crate::scope::Scope;
@@ -13,7 +14,7 @@ use lethe_core::token::{ReceiptId, SecretId};
 use tokio_postgres::Row;
 
 pub(super) const SECRET: &str = "SELECT receipt_id, sealed, kdf_salt, kdf_params, attempts, secret_expires_at, kind, \
-     sealed_verifier, viewers_sign_in, allowed_viewers, scope, name FROM records WHERE row_id = $1 AND id = $2 AND state = 'new' AND sealed IS NOT NULL";
+     sealed_verifier, viewers_sign_in, allowed_viewers, scope, name, custid, notify FROM records WHERE row_id = $1 AND id = $2 AND state = 'new' AND sealed IS NOT NULL";
 pub(super) const RECEIPT: &str =
     concat!("SELECT ", receipt_columns!(), " FROM records WHERE row_id = $1 AND receipt_id = $2");
 const RECEIPT_OF_SECRET: &str = concat!("SELECT ", receipt_columns!(), " FROM records WHERE row_id = $1 AND id = $2");
@@ -38,6 +39,8 @@ pub(crate) async fn secret(c: &impl GenericClient, row: i64, id: &SecretId) -> R
         viewer_rule: viewer_rule(r.try_get(8)?, r.try_get::<_, Option<&str>>(9)?),
         scope: r.try_get::<_, Option<&str>>(10)?.and_then(Scope::parse),
         name: r.try_get(11)?,
+        custid: r.try_get(12)?,
+        notify: list_from(r.try_get::<_, Option<&str>>(13)?)?,
     }))
 }
 
@@ -103,6 +106,8 @@ pub(crate) fn receipt_from(r: &Row) -> Result<ReceiptRecord, Fail> {
             None => None,
             Some(s) => Some(Scope::parse(s).ok_or(StoreError::corrupt("scope"))?),
         },
+        notify: list_from(r.try_get::<_, Option<&str>>(30)?)?,
+        delivery: r.try_get(31)?,
     })
 }
 

@@ -114,7 +114,7 @@ impl SecretStore for PostgresStore {
                 let taken = consume::take(&tx, row, &key, now, e2e_ok, note, false).await?;
                 // `TAKE` returns the row's scope and name: no second read of the row.
                 if let Some(r) = &taken {
-                    effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
+                    effects::write_with(&tx, fx, Some(&r.secret_row())).await?;
                 }
                 tx.commit().await?;
                 Ok(taken)
@@ -172,7 +172,7 @@ impl SecretStore for PostgresStore {
                     let tx = c.transaction().await?;
                     let burned = consume::burn(&tx, row, &key, now).await?;
                     if let Some(r) = &burned {
-                        effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
+                        effects::write_with(&tx, fx, Some(&r.secret_row())).await?;
                     }
                     tx.commit().await?;
                     burned
@@ -189,6 +189,17 @@ impl SecretStore for PostgresStore {
     async fn receipt(&self, key: ReceiptKey) -> Result<Option<ReceiptRecord>, StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(None) };
         self.run(move |c| Box::pin(async move { rows::receipt(&c, row, &key.receipt).await })).await
+    }
+
+    async fn note_link_delivery(&self, key: ReceiptKey, state: &str) -> Result<bool, StoreError> {
+        let Some(row) = self.place(key.handle) else { return Ok(false) };
+        self.run(move |c| {
+            Box::pin(async move {
+                let st = c.prepare_cached(consume::LINK_DELIVERY).await?;
+                Ok(c.execute(&st, &[&row, &key.receipt.as_bytes().as_slice(), &state]).await? == 1)
+            })
+        })
+        .await
     }
 
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<(), StoreError> {
@@ -223,7 +234,7 @@ impl SecretStore for PostgresStore {
                     let tx = c.transaction().await?;
                     let late = consume::late_attempt(&tx, row, &key.id, now).await?;
                     if let Some(r) = &late {
-                        effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
+                        effects::write_with(&tx, fx, Some(&r.secret_row())).await?;
                     }
                     tx.commit().await?;
                     late
@@ -277,7 +288,7 @@ impl SecretStore for PostgresStore {
                 let tx = c.transaction().await?;
                 let burned = consume::burn_row(&tx, row, &receipt, now).await?;
                 if let Some(r) = &burned {
-                    effects::write(&tx, &crate::effects::resolve(fx, Some(&r.secret_row()))).await?;
+                    effects::write_with(&tx, fx, Some(&r.secret_row())).await?;
                 }
                 tx.commit().await?;
                 match burned {
@@ -300,7 +311,7 @@ impl SecretStore for PostgresStore {
                 // Expiring and the `secret.expired` entries of owned secrets commit together.
                 let tx = c.transaction().await?;
                 let (expired, audit) = consume::sweep_expire(&tx, now, batch).await?;
-                audit_rows::append(&tx, &audit.iter().collect::<Vec<_>>()).await?;
+                audit_rows::append(&tx, &audit).await?;
                 tx.commit().await?;
                 let receipts_deleted = consume::sweep_delete(&c, now, batch).await?;
                 Ok(SweepStats { secrets_deleted: expired, receipts_expired: expired, receipts_deleted })

@@ -5,6 +5,7 @@
 
 use super::account_rows::{exists, key_at, key_cols};
 use crate::accounts_model::{AccountId, ApiKeyRecord};
+use crate::delivery_row::{list_from, optional_list_text};
 use crate::postgres::retry::Fail;
 use crate::scope::TeamId;
 use crate::teams_model::{
@@ -21,10 +22,11 @@ use tokio_postgres::Row;
 /// The team columns, in the order [`team_at`] reads them, for table alias `t`.
 macro_rules! team_cols {
     () => {
-        "t.id, t.name, t.created, t.updated, t.max_ttl, t.require_passphrase, t.require_sign_in, t.audit_retention_days"
+        "t.id, t.name, t.created, t.updated, t.max_ttl, t.require_passphrase, t.require_sign_in, t.audit_retention_days, \
+         t.notify"
     };
 }
-const TEAM_WIDTH: usize = 8;
+const TEAM_WIDTH: usize = 9;
 macro_rules! invite_cols {
     () => {
         "id, team, role, email, invited_by, created, expires_at"
@@ -44,6 +46,7 @@ fn team_at(r: &Row, i: usize) -> Result<TeamRecord, Fail> {
             require_passphrase: r.try_get(i + 5)?,
             require_sign_in: r.try_get(i + 6)?,
             audit_retention_days: retention_from(r.try_get(i + 7)?)?,
+            notify: list_from(r.try_get::<_, Option<&str>>(i + 8)?)?,
         },
     })
 }
@@ -82,7 +85,7 @@ pub(crate) async fn create_team(tx: &impl GenericClient, new: &NewTeam) -> Resul
     let sql = concat!(
         "INSERT INTO teams (name, created, updated) SELECT $1, $2, $2 WHERE EXISTS ",
         "(SELECT 1 FROM accounts WHERE id = $3) RETURNING ",
-        "id, name, created, updated, max_ttl, require_passphrase, require_sign_in, audit_retention_days"
+        "id, name, created, updated, max_ttl, require_passphrase, require_sign_in, audit_retention_days, notify"
     );
     let Some(r) = rows(tx, sql, &[&new.name, &new.created, &new.owner]).await?.pop() else { return Ok(None) };
     let team = team_at(&r, 0)?;
@@ -206,9 +209,10 @@ pub(crate) async fn update_settings(
     now: UnixTime,
 ) -> Result<bool, Fail> {
     let sql = "UPDATE teams SET max_ttl = $2, require_passphrase = $3, require_sign_in = $4, \
-               audit_retention_days = $5, updated = $6 WHERE id = $1";
-    let retention = retention_column(s);
-    Ok(exec(tx, sql, &[&team, &s.max_ttl, &s.require_passphrase, &s.require_sign_in, &retention, &now]).await? == 1)
+               audit_retention_days = $5, updated = $6, notify = $7 WHERE id = $1";
+    let (retention, notify) = (retention_column(s), optional_list_text(&s.notify));
+    let p: Params = &[&team, &s.max_ttl, &s.require_passphrase, &s.require_sign_in, &retention, &now, &notify];
+    Ok(exec(tx, sql, p).await? == 1)
 }
 
 /// Stores an invite if its inviter may manage the team now. `FOR SHARE` holds the inviter's

@@ -6,6 +6,7 @@ use crate::accounts_model::{
     keyring_columns, keyring_from, truncate, AccountRecord, AccountSummary, ApiKeyRecord, NewAccount, NewApiKey,
     NewSession, NewToken, SessionRecord, TokenKind, TokenRecord, MAX_CLIENT_ADDR, MAX_USER_AGENT,
 };
+use crate::delivery_row::list_from;
 use crate::StoreError;
 use lethe_core::account::{Email, KeyId, PasswordHash};
 use lethe_core::clock::UnixTime;
@@ -13,13 +14,14 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row};
 
 /// The account columns, in the order [`account_at`] reads them, for table alias `a`.
 const ACCOUNT: &str = "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, \
-     a.totp_enabled_at, a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step";
+     a.totp_enabled_at, a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step, a.notify_default, \
+     a.email_verified_at";
 pub(crate) const KEY: &str = "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, \
      k.revoked_at, k.keyring_wrap, k.team_id";
 const SESSION: &str = "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, \
      s.client_addr, s.keyring_wrap, s.second_factor_pending";
 /// Columns after [`ACCOUNT`], [`KEY`] and [`SESSION`].
-const ACCOUNT_WIDTH: usize = 14;
+const ACCOUNT_WIDTH: usize = 16;
 const KEY_WIDTH: usize = 10;
 const SESSION_WIDTH: usize = 10;
 
@@ -41,6 +43,8 @@ pub(crate) fn account_at(r: &Row, i: usize) -> Result<AccountRecord, StoreError>
         totp_enabled_at: r.get(i + 8)?,
         keyring: keyring_from(r.get(i + 9)?, r.get(i + 10)?, r.get(i + 11)?, r.get(i + 12)?)?,
         totp_last_step: r.get(i + 13)?,
+        notify_default: list_from(r.get::<_, Option<String>>(i + 14)?.as_deref())?,
+        email_verified_at: r.get(i + 15)?,
     })
 }
 

@@ -10,6 +10,7 @@ use crate::accounts_model::{
     keyring_columns, AccountChange, AccountId, AccountRecord, AccountSummary, AccountSweep, ApiKeyRecord, NewAccount,
     NewApiKey, NewSession, NewToken, SessionRecord, TokenKind, TokenRecord,
 };
+use crate::delivery_row::optional_list_text;
 use crate::effects::Effect;
 use crate::{AccountStore, StoreError};
 use async_trait::async_trait;
@@ -271,6 +272,8 @@ fn apply_change(c: &Connection, id: AccountId, change: AccountChange, now: UnixT
             let enabled_at = sealed.as_ref().map(|_| now);
             Ok(rows::exec(c, sql, params![id, sealed, enabled_at, now])? == 1)
         }
+        AccountChange::NotifyDefault(list) => set("notify_default", &optional_list_text(&list)),
+        AccountChange::EmailVerified(at) => set("email_verified_at", &at),
         AccountChange::Disabled(disabled) => {
             let found = set("disabled", &disabled)?;
             if found && disabled {

@@ -3,6 +3,7 @@
 
 use super::{audit_rows, SqliteStore};
 use crate::audit::{AuditEntry, AuditQuery, AuditRecord, AuditStore, ChainHead, StoredCheckpoint};
+use crate::effects::Entry;
 use crate::scope::Scope;
 use crate::StoreError;
 use async_trait::async_trait;
@@ -13,7 +14,7 @@ impl AuditStore for SqliteStore {
         if entries.is_empty() {
             return Ok(());
         }
-        self.writer.write(move |c| audit_rows::append(c, &entries.iter().collect::<Vec<_>>())).await
+        self.writer.write(move |c| audit_rows::append(c, &entries.iter().map(Entry::plain).collect::<Vec<_>>())).await
     }
 
     async fn audit_page(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {

@@ -1,10 +1,12 @@
 //! The audit trail's statements on SQLite. Appends run on the writer thread, which orders
 //! them: each reads its chain's head, inserts the entry after it and moves the head, with
-//! nothing in between. Reads run on the reader pool.
+//! nothing in between, then queues the entry's deliveries in the same job. Reads run on the reader pool.
 
+use super::delivery_rows;
 use crate::audit::{AuditEntry, AuditQuery, AuditRecord, ChainHead, StoredCheckpoint};
 use crate::audit_row::{audit_columns, hash32, head, RawRecord};
 use crate::columns::contains_pattern;
+use crate::effects::Entry;
 use crate::scope::Scope;
 use crate::StoreError;
 use lethe_core::audit::GENESIS;
@@ -12,9 +14,10 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// Appends `entries`, in order, each after its chain's head (a chain seen for the first time
-/// starts at `GENESIS`).
-pub(crate) fn append(c: &Connection, entries: &[&AuditEntry]) -> Result<(), StoreError> {
-    for e in entries {
+/// starts at `GENESIS`), and queues the deliveries each announces (`delivery_rows::announce`).
+pub(crate) fn append(c: &Connection, entries: &[Entry<'_>]) -> Result<(), StoreError> {
+    for entry in entries {
+        let e: &AuditEntry = &entry.entry;
         let scope = e.scope.as_text();
         let head: Option<(i64, Vec<u8>)> = c
             .prepare_cached("SELECT seq, head FROM audit_chains WHERE scope = ?1")?
@@ -51,6 +54,7 @@ pub(crate) fn append(c: &Connection, entries: &[&AuditEntry]) -> Result<(), Stor
              ON CONFLICT (scope) DO UPDATE SET seq = excluded.seq, head = excluded.head",
         )?
         .execute(params![scope, seq, &hash[..], &GENESIS[..]])?;
+        delivery_rows::announce(c, entry, &scope, seq)?;
     }
     Ok(())
 }

@@ -12,6 +12,8 @@ mod admin;
 mod audit;
 mod audit_rows;
 mod checkpoint;
+mod deliveries;
+mod delivery_rows;
 mod effects;
 mod erase;
 mod migrate;
@@ -27,7 +29,6 @@ mod teams;
 mod viewer_rows;
 mod writer;
 
-use crate::effects::{EffectLog, Logged, OutboxMessage};
 use crate::handles::{HandleCipher, Handles};
 use crate::hits::{Bucket, HitCounter, HitsToAdd, MemoryHits, WindowHits};
 #[cfg(test)]
@@ -236,13 +237,6 @@ impl SqliteStore {
         } else {
             self.writer.write_one(f).await
         }
-    }
-}
-
-#[async_trait]
-impl EffectLog for SqliteStore {
-    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<Logged<OutboxMessage>>, StoreError> {
-        self.readers.read(move |c| effects::outbox_after(c, after, limit)).await
     }
 }
 

@@ -62,5 +62,8 @@ pub(crate) fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
                 rusqlite::types::Type::Text,
             ))?),
         },
+        notify: crate::delivery_row::list_from(r.get::<_, Option<String>>(30)?.as_deref())
+            .map_err(|_| rusqlite::Error::InvalidColumnType(30, "notify".into(), rusqlite::types::Type::Text))?,
+        delivery: r.get(31)?,
     })
 }

@@ -6,12 +6,12 @@
 
 use super::overflow::pad_for;
 use super::receipt_row::{id32, kind, receipt_from_row};
-use crate::audit::AuditEntry;
-use crate::audit_row::expired_entries;
+use crate::audit_row::{expired_entries, Expired};
 use crate::columns::{
     clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns, viewer_rule,
 };
-use crate::effects::ViewerNote;
+use crate::delivery_row::{list_from, optional_list_text};
+use crate::effects::{Entry, ViewerNote};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats, ANONYMOUS_CUSTID};
 use crate::scope::Scope;
 use crate::StoreError;
@@ -75,8 +75,9 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
     conn.prepare_cached(
         "INSERT INTO records (row_id, id, receipt_id, kind, state, kdf_salt, kdf_params, sealed_verifier, \
          custid, name, ttl, created, updated, secret_expires_at, expires_at, recipients, passphrase_required, \
-         quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers, scope) \
-         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18, ?19, ?20, ?21)",
+         quota_tag, owner_receipt, owner_link, viewers_sign_in, allowed_viewers, scope, notify, delivery) \
+         VALUES (?15, ?1, ?2, ?3, 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18, ?19, ?20, ?21, \
+         ?22, ?23)",
     )?
     .execute(params![
         n.id.as_bytes(),
@@ -100,6 +101,8 @@ pub(crate) fn insert(conn: &Connection, row: i64, n: &NewSecret, usable: usize) 
         n.viewer_rule.needs_sign_in(),
         join_viewers(&n.viewer_rule.allowed),
         n.scope.map(|s| s.as_text()),
+        optional_list_text(&n.notify),
+        n.delivery,
     ])?;
     let pad = pad_for(n.sealed.len(), usable) as i64;
     let body = conn
@@ -120,7 +123,7 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
     let row = conn
         .prepare_cached(
             "SELECT r.receipt_id, s.body, r.kdf_salt, r.kdf_params, r.attempts, r.secret_expires_at, r.kind, \
-             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers, r.scope, r.name FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
+             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers, r.scope, r.name, r.custid, r.notify FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
              WHERE r.row_id = ?1 AND r.state = 'new'",
         )?
         .query_row([row], |r| {
@@ -138,10 +141,19 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
                 viewer_rule: viewer_rule(r.get(8)?, r.get::<_, Option<String>>(9)?.as_deref()),
                 scope: r.get::<_, Option<String>>(10)?.as_deref().and_then(Scope::parse),
                 name: r.get(11)?,
+                custid: r.get(12)?,
+                notify: Vec::new(),
             })
+            .map(|record| (record, r.get::<_, Option<String>>(13)))
         })
         .optional()?;
-    Ok(row)
+    match row {
+        Some((mut record, notify)) => {
+            record.notify = list_from(notify?.as_deref())?;
+            Ok(Some(record))
+        }
+        None => Ok(None),
+    }
 }
 
 /// The receipt in row `row`.
@@ -281,23 +293,29 @@ pub(crate) fn recent(conn: &Connection, custid: &str, limit: u32) -> Result<Vec<
 /// expiry. Both find their rows through an index, so the cost follows what expired. Returns
 /// the `secret.expired` audit entries of the owned (scoped) secrets it expired, for the
 /// caller to append in the same job; anonymous ones return only their scope's `NULL`.
-pub(crate) fn sweep(conn: &Connection, now: UnixTime, batch: u32) -> Result<(SweepStats, Vec<AuditEntry>), StoreError> {
+pub(crate) fn sweep(
+    conn: &Connection,
+    now: UnixTime,
+    batch: u32,
+) -> Result<(SweepStats, Vec<Entry<'static>>), StoreError> {
     let sql = concat!(
         "UPDATE records SET state = 'expired', updated = secret_expires_at, ",
         clear_secret!(),
         " WHERE row_id IN (SELECT row_id FROM records WHERE state = 'new' AND secret_expires_at <= ?1 LIMIT ?2) \
          RETURNING scope, CASE WHEN scope IS NOT NULL THEN id END, CASE WHEN scope IS NOT NULL THEN name END, \
-         secret_expires_at"
+         secret_expires_at, CASE WHEN scope IS NOT NULL THEN notify END, CASE WHEN scope IS NOT NULL THEN custid END"
     );
     let mut stmt = conn.prepare_cached(sql)?;
     let ended = stmt
         .query_map(params![now, batch], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, Option<Vec<u8>>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get(3)?,
-            ))
+            Ok(Expired {
+                scope: r.get(0)?,
+                id: r.get(1)?,
+                name: r.get(2)?,
+                at: r.get(3)?,
+                notify: r.get(4)?,
+                custid: r.get(5)?,
+            })
         })?
         .collect::<Result<Vec<_>, _>>()?;
     drop(stmt);

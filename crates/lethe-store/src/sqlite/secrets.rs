@@ -77,7 +77,7 @@ impl SecretStore for SqliteStore {
             let taken = rows::take_unprotected(c, place, &key.id, now, e2e_ok, viewer.as_ref())?;
             // The taken record already names its scope and name: no second read of the row.
             if let Some(r) = &taken {
-                effects::write(c, &crate::effects::resolve(&fx, Some(&r.secret_row())))?;
+                effects::write_with(c, &fx, Some(&r.secret_row()))?;
             }
             Ok(taken)
         })
@@ -135,6 +135,20 @@ impl SecretStore for SqliteStore {
             .await
     }
 
+    async fn note_link_delivery(&self, key: ReceiptKey, state: &str) -> Result<bool, StoreError> {
+        let place = self.place(key.handle);
+        let state = state.to_owned();
+        self.writer
+            .write_one(move |c| match rows::locate_receipt(c, place, &key.receipt)? {
+                Some(row) => Ok(c
+                    .prepare_cached("UPDATE records SET delivery = ?2 WHERE row_id = ?1")?
+                    .execute(rusqlite::params![row, state])?
+                    == 1),
+                None => Ok(false),
+            })
+            .await
+    }
+
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<(), StoreError> {
         let place = self.place(key.handle);
         self.change(effects::needs_transaction(&fx), move |c| {
@@ -164,7 +178,7 @@ impl SecretStore for SqliteStore {
             .write(move |c| {
                 let (receipt, late) = rows::tombstone(c, place, &key.id, now)?;
                 if let (true, Some(r)) = (late, &receipt) {
-                    effects::write(c, &crate::effects::resolve(&fx, Some(&r.secret_row())))?;
+                    effects::write_with(c, &fx, Some(&r.secret_row()))?;
                 }
                 Ok(receipt)
             })
@@ -230,7 +244,7 @@ impl SecretStore for SqliteStore {
         self.writer
             .write(move |c| {
                 let (stats, expired) = rows::sweep(c, now, batch)?;
-                audit_rows::append(c, &expired.iter().collect::<Vec<_>>())?;
+                audit_rows::append(c, &expired)?;
                 Ok(stats)
             })
             .await

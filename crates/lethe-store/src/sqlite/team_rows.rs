@@ -5,6 +5,7 @@
 pub(crate) use super::account_rows::exec;
 use super::account_rows::{key_at, KEY};
 use crate::accounts_model::{AccountId, ApiKeyRecord};
+use crate::delivery_row::{list_from, optional_list_text};
 use crate::scope::TeamId;
 use crate::teams_model::{
     email_from, judge, retention_column, retention_from, role_from, Member, MemberChange, Membership, NewTeam,
@@ -17,8 +18,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// The team columns, in the order [`team_at`] reads them, for table alias `t`.
 const TEAM: &str = "t.id, t.name, t.created, t.updated, t.max_ttl, t.require_passphrase, t.require_sign_in, \
-     t.audit_retention_days";
-const TEAM_WIDTH: usize = 8;
+     t.audit_retention_days, t.notify";
+const TEAM_WIDTH: usize = 9;
 const INVITE: &str = "id, team, role, email, invited_by, created, expires_at";
 
 fn team_at(r: &Row, i: usize) -> Result<TeamRecord, StoreError> {
@@ -32,6 +33,7 @@ fn team_at(r: &Row, i: usize) -> Result<TeamRecord, StoreError> {
             require_passphrase: r.get(i + 5)?,
             require_sign_in: r.get(i + 6)?,
             audit_retention_days: retention_from(r.get(i + 7)?)?,
+            notify: list_from(r.get::<_, Option<String>>(i + 8)?.as_deref())?,
         },
     })
 }
@@ -168,8 +170,9 @@ pub(crate) fn update_settings(
     now: UnixTime,
 ) -> Result<bool, StoreError> {
     let sql = "UPDATE teams SET max_ttl = ?2, require_passphrase = ?3, require_sign_in = ?4, \
-               audit_retention_days = ?5, updated = ?6 WHERE id = ?1";
-    let p = params![team, s.max_ttl, s.require_passphrase, s.require_sign_in, retention_column(s), now];
+               audit_retention_days = ?5, updated = ?6, notify = ?7 WHERE id = ?1";
+    let notify = optional_list_text(&s.notify);
+    let p = params![team, s.max_ttl, s.require_passphrase, s.require_sign_in, retention_column(s), now, notify];
     Ok(exec(c, sql, p)? == 1)
 }
 

@@ -88,7 +88,11 @@ async fn sweep_and_lookup_queries_use_indexes() {
         "SELECT id FROM audit_log WHERE scope = 'account:1' AND seq > 5 ORDER BY seq, id LIMIT 10",
         "SELECT seq, head FROM audit_chains WHERE scope = 'account:1'",
         "SELECT id FROM audit_log WHERE scope IN ('account:1') AND id < 9 ORDER BY id DESC LIMIT 10",
-        "SELECT seq FROM outbox WHERE seq > 5 ORDER BY seq LIMIT 10",
+        // The fan-out at every audit append, the claim, an endpoint's log and a scope's mails.
+        super::delivery_rows::SUBSCRIBERS,
+        super::delivery_rows::DUE,
+        super::delivery_rows::BY_ENDPOINT,
+        super::delivery_rows::MAILS,
         // The dashboard's listing, in index order (no sort step).
         super::viewer_rows::OWNED,
     ];

@@ -90,7 +90,7 @@ impl Secrets {
                 "The audit retention must be at most {MAX_RETENTION_DAYS} days (0 keeps entries)"
             )));
         }
-        let old = my.team.settings;
+        let old = my.team.settings.clone();
         if old == settings {
             return Ok(());
         }
@@ -132,6 +132,7 @@ fn settings_detail(old: &TeamSettings, new: &TeamSettings) -> serde_json::Value 
     note("require_passphrase", json!(old.require_passphrase), json!(new.require_passphrase));
     note("require_sign_in", json!(old.require_sign_in), json!(new.require_sign_in));
     note("audit_retention_days", json!(old.audit_retention_days), json!(new.audit_retention_days));
+    note("notify", json!(old.notify), json!(new.notify));
     detail.insert("changed".into(), json!(changed));
     serde_json::Value::Object(detail)
 }
@@ -143,7 +144,7 @@ mod tests {
     #[test]
     fn settings_details_name_what_changed() {
         let old = TeamSettings::default();
-        let new = TeamSettings { max_ttl: Some(3600), require_passphrase: true, ..old };
+        let new = TeamSettings { max_ttl: Some(3600), require_passphrase: true, ..old.clone() };
         let d = settings_detail(&old, &new);
         assert_eq!(d["changed"], json!(["max_ttl", "require_passphrase"]));
         assert_eq!(d["old_max_ttl"], json!(null));
