@@ -76,6 +76,7 @@ impl Secrets {
             totp: account.totp_sealed.is_some(),
             key_name: Some(record.name.clone()),
             team: record.team,
+            notify_default: account.notify_default,
         })
     }
 

@@ -46,6 +46,8 @@ pub struct AccountCaller {
     /// The team the API key it called with belongs to: what it creates is the team's unless
     /// it asks otherwise. `None` for sessions and personal keys.
     pub team: Option<lethe_store::TeamId>,
+    /// The events the account is mailed about unless a secret says otherwise.
+    pub notify_default: Vec<String>,
 }
 
 impl AccountCaller {

@@ -264,8 +264,6 @@ impl Secrets {
             viewer_rule: ViewerRule { sign_in: viewer_rule.needs_sign_in(), allowed: viewer_rule.allowed },
             scope,
             // Notification mails and the link mail's state are not offered yet.
-            notify: Vec::new(),
-            delivery: None,
         };
         let receipt = new.receipt();
         let effects = match new.scope {

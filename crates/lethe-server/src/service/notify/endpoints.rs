@@ -159,7 +159,7 @@ impl Secrets {
     pub async fn delete_endpoint(&self, caller: &AccountCaller, id: EndpointId) -> Result<(), ServiceError> {
         let current = self.my_endpoint(caller, id).await?;
         let effect = self.endpoint_effect(&current, Action::WebhookDeleted, serde_json::json!({}));
-        match self.store.delete_endpoint(id, vec![effect]).await? {
+        match self.store.delete_endpoint(id, self.now(), vec![effect]).await? {
             true => Ok(()),
             false => Err(ServiceError::WebhookNotFound),
         }
