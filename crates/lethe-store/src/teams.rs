@@ -9,8 +9,8 @@
 //! team it alone owned to the longest-standing admin, else the longest-standing member, and
 //! deletes a team left with no one, in the account's own transaction.
 //!
-//! Every call that changes something takes the effects of the change (audit entries, outbox
-//! messages) as its last argument and writes them in its transaction exactly when it changes
+//! Every call that changes something takes the effects of the change (audit entries,
+//! deliveries) as its last argument and writes them in its transaction exactly when it changes
 //! something: never when it finds nothing, loses a race or is refused.
 
 use crate::accounts_model::{AccountId, ApiKeyRecord};

@@ -52,7 +52,7 @@ pub async fn endpoints_round_trip_change_and_go(store: Arc<dyn Store>) {
     assert_eq!((first.created, first.updated, first.secrets.as_slice()), (NOW, NOW, &[7u8; 40][..]));
     assert_eq!(first.events, ["secret.revealed", "secret.burned"], "events round-trip in order");
     assert_eq!(s.endpoints(A).await.expect("list"), [first.clone(), second.clone()], "oldest first");
-    assert_eq!(s.endpoints(B).await.expect("list"), [other.clone()]);
+    assert_eq!(s.endpoints(B).await.expect("list"), std::slice::from_ref(&other));
     assert_eq!(s.endpoint(second.id).await.expect("read"), Some(second.clone()));
 
     let change = EndpointChange {

@@ -20,7 +20,7 @@ fn audit(action: &str) -> Effect {
 }
 
 /// A mail delivery of the suite's scope, announcing `topic`.
-fn outbox(topic: &str) -> Effect {
+fn deliver(topic: &str) -> Effect {
     Effect::Deliver(NewDelivery {
         channel: Channel::Mail,
         scope: Some(OWNER),
@@ -51,14 +51,14 @@ async fn topics(store: &dyn Store) -> Vec<String> {
 
 pub async fn effects_commit_with_the_change_they_belong_to(store: Arc<dyn Store>) {
     let a = new_secret(&*store, 3600, false).await;
-    store.create(a.clone(), vec![audit("created"), outbox("created")]).await.expect("create");
-    store.claim(a.secret_key(), NOW, vec![audit("viewed"), outbox("viewed")]).await.expect("claim");
+    store.create(a.clone(), vec![audit("created"), deliver("created")]).await.expect("create");
+    store.claim(a.secret_key(), NOW, vec![audit("viewed"), deliver("viewed")]).await.expect("claim");
     let b = new_secret(&*store, 3600, false).await;
     store.create(b.clone(), vec![]).await.expect("create");
     store.take_unprotected(b.secret_key(), NOW, false, vec![audit("taken")]).await.expect("take").expect("taken");
     let c = new_secret(&*store, 3600, false).await;
     store.create(c.clone(), vec![]).await.expect("create");
-    store.burn(c.key(), NOW, vec![audit("burned"), outbox("burned")]).await.expect("burn");
+    store.burn(c.key(), NOW, vec![audit("burned"), deliver("burned")]).await.expect("burn");
     assert_eq!(actions(&*store).await, ["created", "viewed", "taken", "burned"]);
     assert_eq!(topics(&*store).await, ["created", "viewed", "burned"]);
     let logged = store.audit_chain(OWNER, 0, 1000).await.expect("chain");
@@ -102,7 +102,7 @@ pub async fn effects_are_not_written_when_nothing_changed(store: Arc<dyn Store>)
         t.await.expect("join");
     }
     assert_eq!(actions(&*store).await, ["won"], "only the winner's effect");
-    store.burn(n.key(), NOW, vec![audit("burned"), outbox("burned")]).await.expect("burn");
+    store.burn(n.key(), NOW, vec![audit("burned"), deliver("burned")]).await.expect("burn");
     let expired = new_secret(&*store, 60, false).await;
     store.create(expired.clone(), vec![]).await.expect("create");
     store.claim(expired.secret_key(), NOW + 60, vec![audit("late")]).await.expect("claim");
@@ -118,10 +118,10 @@ pub async fn failure_effects_follow_the_outcome(store: Arc<dyn Store>) {
     let n = new_secret(&*store, 3600, true).await;
     store.create(n.clone(), vec![]).await.expect("create");
     for _ in 0..3 {
-        let o = store.record_failure(n.secret_key(), 3, NOW, vec![audit("failed")], vec![outbox("destroyed")]).await;
+        let o = store.record_failure(n.secret_key(), 3, NOW, vec![audit("failed")], vec![deliver("destroyed")]).await;
         assert_ne!(o.expect("fail"), AttemptOutcome::Gone);
     }
-    let gone = store.record_failure(n.secret_key(), 3, NOW, vec![audit("failed")], vec![outbox("destroyed")]).await;
+    let gone = store.record_failure(n.secret_key(), 3, NOW, vec![audit("failed")], vec![deliver("destroyed")]).await;
     assert_eq!(gone.expect("fail"), AttemptOutcome::Gone);
     assert_eq!(actions(&*store).await, ["failed", "failed", "failed"], "one per counted failure");
     assert_eq!(topics(&*store).await, ["destroyed"], "once, with the destroying failure");

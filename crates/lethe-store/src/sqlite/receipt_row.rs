@@ -16,6 +16,12 @@ pub(crate) fn kind(s: String, col: usize) -> rusqlite::Result<ContentKind> {
     ContentKind::parse(&s).ok_or(rusqlite::Error::InvalidColumnType(col, "kind".into(), rusqlite::types::Type::Text))
 }
 
+/// A list of actions from its column (`columns`: a JSON array, `NULL` for none).
+pub(crate) fn actions(text: Option<String>, col: usize) -> rusqlite::Result<Vec<String>> {
+    crate::delivery_row::list_from(text.as_deref())
+        .map_err(|_| rusqlite::Error::InvalidColumnType(col, "actions".into(), rusqlite::types::Type::Text))
+}
+
 /// A row of the receipt columns as a receipt.
 pub(crate) fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRecord> {
     let state: String = r.get(3)?;

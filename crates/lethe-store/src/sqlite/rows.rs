@@ -5,12 +5,12 @@
 //! [`locate_receipt`]).
 
 use super::overflow::pad_for;
-use super::receipt_row::{id32, kind, receipt_from_row};
+use super::receipt_row::{actions, id32, kind, receipt_from_row};
 use crate::audit_row::{expired_entries, Expired};
 use crate::columns::{
     clear_secret, count_quota, join_recipients, join_viewers, note_viewer, receipt_columns, viewer_rule,
 };
-use crate::delivery_row::{list_from, optional_list_text};
+use crate::delivery_row::optional_list_text;
 use crate::effects::{Entry, ViewerNote};
 use crate::model::{AttemptOutcome, NewSecret, ReceiptRecord, SecretRecord, SweepStats, ANONYMOUS_CUSTID};
 use crate::scope::Scope;
@@ -123,7 +123,8 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
     let row = conn
         .prepare_cached(
             "SELECT r.receipt_id, s.body, r.kdf_salt, r.kdf_params, r.attempts, r.secret_expires_at, r.kind, \
-             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers, r.scope, r.name, r.custid, r.notify FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
+             r.sealed_verifier, r.viewers_sign_in, r.allowed_viewers, r.scope, r.name, r.custid, r.notify \
+             FROM records AS r JOIN sealed_content AS s ON s.row_id = r.row_id \
              WHERE r.row_id = ?1 AND r.state = 'new'",
         )?
         .query_row([row], |r| {
@@ -142,18 +143,11 @@ pub(crate) fn secret(conn: &Connection, row: i64, id: &SecretId) -> Result<Optio
                 scope: r.get::<_, Option<String>>(10)?.as_deref().and_then(Scope::parse),
                 name: r.get(11)?,
                 custid: r.get(12)?,
-                notify: Vec::new(),
+                notify: actions(r.get(13)?, 13)?,
             })
-            .map(|record| (record, r.get::<_, Option<String>>(13)))
         })
         .optional()?;
-    match row {
-        Some((mut record, notify)) => {
-            record.notify = list_from(notify?.as_deref())?;
-            Ok(Some(record))
-        }
-        None => Ok(None),
-    }
+    Ok(row)
 }
 
 /// The receipt in row `row`.
