@@ -75,7 +75,7 @@ impl AppError {
                 ServiceError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
                 ServiceError::TeamNotFound | ServiceError::WebhookNotFound | ServiceError::InviteUnusable => {
                     StatusCode::NOT_FOUND
-                },
+                }
                 ServiceError::TeamRefused(_) | ServiceError::InviteForSomeoneElse => StatusCode::FORBIDDEN,
                 ServiceError::LastOwner => StatusCode::CONFLICT,
                 ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

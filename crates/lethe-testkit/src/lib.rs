@@ -36,15 +36,15 @@ mod inspect;
 mod process;
 pub mod python;
 pub mod receiver;
-mod webhook_check;
 pub mod smtp;
+mod webhook_check;
 
 pub use base32::base32_decode;
 pub use cluster::TestCluster;
 pub use database::TestDatabase;
 pub use receiver::{Behaviour, Receiver, Recorded};
-pub use webhook_check::verify_with_standardwebhooks;
 pub use smtp::{ReceivedMail, SinkOptions, SmtpSink};
+pub use webhook_check::verify_with_standardwebhooks;
 
 use std::time::Duration;
 use tokio::sync::OnceCell;

@@ -114,7 +114,15 @@ pub async fn conceal(
 ) -> Result<(StatusCode, Json<Created>), V2Error> {
     let payload = payload(&mut req)?;
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(&app, &headers, (req.recipient, req.note, req.notify))), None).await
+    store(
+        &app,
+        &headers,
+        &caller,
+        payload,
+        (req.ttl, req.name, viewers, req.team, mail_options(&app, &headers, (req.recipient, req.note, req.notify))),
+        None,
+    )
+    .await
 }
 
 /// Generates a password and stores it as a secret; the response carries it in `value`. The body
@@ -147,7 +155,15 @@ pub async fn generate(
     let shown = Sensitive::from(value.clone());
     let payload = Payload::Text { content: value, passphrase: req.passphrase.map(Sensitive::into_inner) };
     let viewers = viewer_rule(req.require_login, &req.allowed_viewers)?;
-    store(&app, &headers, &caller, payload, (req.ttl, req.name, viewers, req.team, mail_options(&app, &headers, (req.recipient, req.note, req.notify))), Some(shown)).await
+    store(
+        &app,
+        &headers,
+        &caller,
+        payload,
+        (req.ttl, req.name, viewers, req.team, mail_options(&app, &headers, (req.recipient, req.note, req.notify))),
+        Some(shown),
+    )
+    .await
 }
 
 /// Conceals `payload` for the caller (an account, or anonymously) and answers 201 with its

@@ -170,7 +170,8 @@ pub async fn create(
     V2Json(req): V2Json<NewWebhook>,
 ) -> Result<(StatusCode, Json<WebhookWithSecret>), V2Error> {
     let account = caller.require_account()?;
-    let form = EndpointForm { url: Some(req.url), events: Some(req.events), description: req.description, enabled: None };
+    let form =
+        EndpointForm { url: Some(req.url), events: Some(req.events), description: req.description, enabled: None };
     let made = app.secrets.register_endpoint(account, owner(req.team), form).await?;
     let secret = made.secret.expose().to_string();
     Ok((StatusCode::CREATED, Json(WebhookWithSecret { webhook: body(made.endpoint), secret })))

@@ -189,7 +189,12 @@ fn ticked(form: &Params) -> Vec<String> {
     if form.get("event:*").is_some() {
         return vec!["*".into()];
     }
-    Action::ALL.iter().map(|a| a.as_str()).filter(|n| form.get(&format!("event:{n}")).is_some()).map(str::to_owned).collect()
+    Action::ALL
+        .iter()
+        .map(|a| a.as_str())
+        .filter(|n| form.get(&format!("event:{n}")).is_some())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `POST /webhooks`: registers an endpoint and shows its signing secret once.

@@ -30,3 +30,4 @@ mod v2;
 mod viewers;
 mod web;
 mod web_accounts;
+mod webhooks;

@@ -5,7 +5,7 @@
 use super::webhook::schedule;
 use super::webhook::send::{self, Verdict};
 use super::NotifySettings;
-use lethe_core::clock::UnixTime;
+use lethe_core::clock::{Clock, UnixTime};
 use lethe_store::{AttemptDone, Channel, Claimed, NextStep};
 
 /// Longest answer kept of an attempt, in characters.
@@ -81,8 +81,11 @@ async fn webhook(settings: &NotifySettings, claimed: &Claimed, now: UnixTime) ->
     let Ok(url) = url::Url::parse(&endpoint.url) else {
         return give_up("the endpoint's URL does not parse");
     };
+    // Receivers compare `webhook-timestamp` with their own clocks: it is the wall clock's time
+    // of sending, whatever clock the service keeps for secrets.
+    let sent_at = lethe_core::clock::SystemClock.now();
     let attempt =
-        send::Attempt { url: &url, message_id: &d.message_id, timestamp: now, body: &d.payload, secrets: &secrets };
+        send::Attempt { url: &url, message_id: &d.message_id, timestamp: sent_at, body: &d.payload, secrets: &secrets };
     let report = send::deliver(&attempt, &settings.allow, &settings.limits).await;
     Outcome {
         status: report.status,
@@ -107,7 +110,9 @@ async fn mail(settings: &NotifySettings, claimed: &Claimed) -> Outcome {
         None => return give_up("the notification does not read"),
     };
     match mailer.send(&message).await {
-        Ok(sent) => Outcome { status: Some(sent.code), response: sent.message, error: String::new(), next: Next::Delivered },
+        Ok(sent) => {
+            Outcome { status: Some(sent.code), response: sent.message, error: String::new(), next: Next::Delivered }
+        }
         Err(e) => {
             let next = if e.is_transient() { Next::Retry } else { Next::GiveUp };
             Outcome { status: None, response: String::new(), error: e.to_string(), next }

@@ -38,10 +38,7 @@ pub fn check_notify(events: &[String]) -> Result<Vec<String>, ServiceError> {
     let mut out: Vec<String> = Vec::new();
     for e in events.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
         if !NOTIFY_EVENTS.contains(&e) {
-            return Err(ServiceError::Invalid(format!(
-                "notify: {e:?} is not one of {}",
-                NOTIFY_EVENTS.join(", ")
-            )));
+            return Err(ServiceError::Invalid(format!("notify: {e:?} is not one of {}", NOTIFY_EVENTS.join(", "))));
         }
         if !out.iter().any(|o| o == e) {
             out.push(e.to_owned());
@@ -117,11 +114,7 @@ impl Secrets {
     /// Hands the link mail of a secret just stored to the background sender.
     pub(crate) async fn send_link(&self, made: &Concealed, to: Recipient, sender: &str, base: &str) {
         let Some(sender_queue) = self.notify.links.as_ref() else { return };
-        let link = zeroize::Zeroizing::new(format!(
-            "{}/secret/{}",
-            base.trim_end_matches('/'),
-            made.secret.expose()
-        ));
+        let link = zeroize::Zeroizing::new(format!("{}/secret/{}", base.trim_end_matches('/'), made.secret.expose()));
         let expires = super::mail::templates::expires_in(made.receipt.secret_expires_at - self.now());
         let rendered = super::mail::templates::link_mail(sender, to.note.as_deref(), &link, &expires);
         let key = made.receipt_token.key();

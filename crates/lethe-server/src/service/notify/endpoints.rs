@@ -74,7 +74,11 @@ impl Secrets {
     }
 
     /// The endpoints of the caller (or of a team it manages), oldest first.
-    pub async fn list_endpoints(&self, caller: &AccountCaller, owner: Owner) -> Result<Vec<EndpointRecord>, ServiceError> {
+    pub async fn list_endpoints(
+        &self,
+        caller: &AccountCaller,
+        owner: Owner,
+    ) -> Result<Vec<EndpointRecord>, ServiceError> {
         let scope = self.webhook_scope(caller, owner).await?;
         Ok(self.store.endpoints(scope).await?)
     }
@@ -192,7 +196,12 @@ impl Secrets {
         Ok(message_id)
     }
 
-    fn endpoint_effect(&self, endpoint: &EndpointRecord, action: Action, detail: serde_json::Value) -> lethe_store::Effect {
+    fn endpoint_effect(
+        &self,
+        endpoint: &EndpointRecord,
+        action: Action,
+        detail: serde_json::Value,
+    ) -> lethe_store::Effect {
         let resource = Resource { id: endpoint.id.to_string(), name: host_of(&endpoint.url) };
         self.audit_effect(endpoint.scope, action, resource, &Actor::current(), Outcome::Success, detail)
     }
@@ -200,7 +209,8 @@ impl Secrets {
     /// A URL Lethe may call: well formed, and resolving only to addresses the server-side
     /// request forgery rules allow.
     async fn check_destination(&self, text: &str) -> Result<url::Url, ServiceError> {
-        let url = super::webhook::payload::is_valid_url(text).map_err(|e| ServiceError::Invalid(format!("url: {e}")))?;
+        let url =
+            super::webhook::payload::is_valid_url(text).map_err(|e| ServiceError::Invalid(format!("url: {e}")))?;
         super::ssrf::Destination::resolve(&url, &self.notify.allow)
             .await
             .map_err(|refusal| ServiceError::Invalid(format!("url: {refusal}")))?;

@@ -74,7 +74,9 @@ pub async fn round(
             let done = super::attempt::run(&settings, &c, clock.now()).await;
             match store.finish_delivery(done).await {
                 Ok(true) => {}
-                Ok(false) => tracing::warn!(delivery = c.delivery.id, "a delivery's lease ran out before its attempt ended"),
+                Ok(false) => {
+                    tracing::warn!(delivery = c.delivery.id, "a delivery's lease ran out before its attempt ended")
+                }
                 Err(e) => tracing::warn!(delivery = c.delivery.id, error = %e, "recording a delivery attempt failed"),
             }
         });
