@@ -67,6 +67,9 @@ function describeExpiry(ttl, expiresAt) {
   return `in ${n} ${unit}${n === 1 ? "" : "s"} (${at} UTC)`;
 }
 
+// What "E-mail me when…" asks for (the server's NOTIFY_EVENTS).
+const NOTIFY_EVENTS = ["secret.revealed", "secret.burned", "secret.destroyed", "secret.expired", "secret.opened_after_end"];
+
 async function createEndToEnd(form, error) {
   const text = form.secret.value;
   const passphrase = form.passphrase.value;
@@ -90,6 +93,8 @@ async function createEndToEnd(form, error) {
   if (label) body.name = label;
   const team = form.elements.namedItem("team");
   if (team && team.value) body.team = Number(team.value);
+  const notify = form.elements.namedItem("notify");
+  if (notify) body.notify = notify.checked ? NOTIFY_EVENTS : [];
   if (pass) body.kdf = { salt: lc.b64u(pass.salt), iterations: pass.iterations };
   const r = await api("/api/v2/conceal", body);
   if (!r.ok) return showError(error, r.data.detail || "The secret could not be created. Try again.");
@@ -112,6 +117,10 @@ function setupCreate() {
   const form = $("create-form");
   const error = $("create-error");
   form.addEventListener("submit", async (event) => {
+    // A link to mail must be known to the server: such a secret is sent as the plain form,
+    // and the server encrypts it (the page says so beside the field).
+    const recipient = form.elements.namedItem("recipient");
+    if (recipient && recipient.value.trim()) return;
     event.preventDefault();
     error.hidden = true;
     const button = form.querySelector("button[type=submit]");

@@ -78,10 +78,10 @@ pub struct RotatedSecret {
     pub secret: String,
 }
 
-/// A queued test event.
+/// A queued delivery (a test event, a replay).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TestEvent {
-    /// The `webhook-id` the test delivery carries.
+    /// The `webhook-id` the delivery carries.
     pub message_id: String,
 }
 
@@ -158,7 +158,7 @@ fn id(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
 }
 
 /// Registers an endpoint; answers its signing secret once.
-#[utoipa::path(post, path = "/api/v2/webhooks", tag = "webhooks", request_body = NewWebhook,
+#[utoipa::path(post, path = "/api/v2/webhooks", tag = "webhooks", operation_id = "create_webhook", request_body = NewWebhook,
     responses((status = 201, description = "Registered", body = WebhookWithSecret),
               (status = 400, description = "`bad-request`: the URL, an event or the description is not valid, or the URL's address is refused", body = Problem),
               (status = 401, description = "`not-authorized`", body = Problem),
@@ -178,7 +178,7 @@ pub async fn create(
 }
 
 /// The caller's endpoints, or a team's.
-#[utoipa::path(get, path = "/api/v2/webhooks", tag = "webhooks", params(WebhookParams),
+#[utoipa::path(get, path = "/api/v2/webhooks", tag = "webhooks", operation_id = "list_webhooks", params(WebhookParams),
     responses((status = 200, description = "The endpoints, oldest first", body = [Webhook]),
               (status = 400, description = "`bad-request`", body = Problem),
               (status = 401, description = "`not-authorized`", body = Problem),
@@ -195,7 +195,7 @@ pub async fn list(
 }
 
 /// One endpoint.
-#[utoipa::path(get, path = "/api/v2/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v2/webhooks/{id}", tag = "webhooks", operation_id = "read_webhook", params(("id" = i64, Path)),
     responses((status = 200, description = "The endpoint", body = Webhook),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
@@ -209,7 +209,7 @@ pub async fn read(
 }
 
 /// Changes an endpoint.
-#[utoipa::path(patch, path = "/api/v2/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/api/v2/webhooks/{id}", tag = "webhooks", operation_id = "change_webhook", params(("id" = i64, Path)),
     request_body = WebhookChange,
     responses((status = 200, description = "The changed endpoint", body = Webhook),
               (status = 400, description = "`bad-request`", body = Problem),
@@ -228,7 +228,7 @@ pub async fn change(
 }
 
 /// Deletes an endpoint; its pending deliveries are not sent.
-#[utoipa::path(delete, path = "/api/v2/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v2/webhooks/{id}", tag = "webhooks", operation_id = "delete_webhook", params(("id" = i64, Path)),
     responses((status = 204, description = "Deleted"),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
@@ -243,7 +243,7 @@ pub async fn delete(
 }
 
 /// A new signing secret; the previous one keeps signing beside it for 24 hours.
-#[utoipa::path(post, path = "/api/v2/webhooks/{id}/rotate", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v2/webhooks/{id}/rotate", tag = "webhooks", operation_id = "rotate_webhook_secret", params(("id" = i64, Path)),
     responses((status = 200, description = "The new secret", body = RotatedSecret),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
@@ -258,7 +258,7 @@ pub async fn rotate(
 }
 
 /// Queues a `webhook.test` event for this endpoint.
-#[utoipa::path(post, path = "/api/v2/webhooks/{id}/test", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v2/webhooks/{id}/test", tag = "webhooks", operation_id = "test_webhook", params(("id" = i64, Path)),
     responses((status = 202, description = "Queued", body = TestEvent),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
@@ -273,7 +273,7 @@ pub async fn test(
 }
 
 /// The endpoint's latest deliveries, newest first, with their last answers.
-#[utoipa::path(get, path = "/api/v2/webhooks/{id}/deliveries", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v2/webhooks/{id}/deliveries", tag = "webhooks", operation_id = "webhook_deliveries", params(("id" = i64, Path)),
     responses((status = 200, description = "The delivery log", body = [Delivery]),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
@@ -288,19 +288,19 @@ pub async fn deliveries(
 }
 
 /// Sends a delivery again, with the same `webhook-id` and body.
-#[utoipa::path(post, path = "/api/v2/webhooks/{id}/deliveries/{delivery}/replay", tag = "webhooks",
+#[utoipa::path(post, path = "/api/v2/webhooks/{id}/deliveries/{delivery}/replay", tag = "webhooks", operation_id = "replay_delivery",
     params(("id" = i64, Path), ("delivery" = i64, Path)),
-    responses((status = 202, description = "Queued again"),
+    responses((status = 202, description = "Queued again", body = TestEvent),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
 pub async fn replay(
     State(app): State<AppState>,
     CallerExt(caller): CallerExt,
     path: Result<Path<(i64, i64)>, PathRejection>,
-) -> Result<StatusCode, V2Error> {
+) -> Result<(StatusCode, Json<TestEvent>), V2Error> {
     let account = caller.require_account()?;
     let Path((endpoint, delivery)) =
         path.map_err(|_| AppError::Service(crate::service::ServiceError::WebhookNotFound))?;
-    app.secrets.replay_delivery(account, endpoint, delivery).await?;
-    Ok(StatusCode::ACCEPTED)
+    let message_id = app.secrets.replay_delivery(account, endpoint, delivery).await?;
+    Ok((StatusCode::ACCEPTED, Json(TestEvent { message_id })))
 }

@@ -253,7 +253,7 @@ impl Secrets {
             name,
             custid: req.owner.map_or_else(|| ANONYMOUS_CUSTID.to_owned(), |o| o.custid),
             notify,
-            delivery: recipient.as_ref().map(|_| "queued".to_owned()),
+            delivery: recipient.as_ref().map(|r| r.first_state(self.sends_mail())),
             ttl: ttl.secs(),
             created: now,
             secret_expires_at: now + ttl.secs(),
@@ -297,7 +297,7 @@ impl Secrets {
         })?;
         tracing::info!(secret = %id.short(), receipt = %receipt_id.short(), ttl = ttl.secs(), kind = kind.as_str(), "secret created");
         let made = Concealed { secret, receipt_token, receipt };
-        if let Some(to) = recipient {
+        if let Some(to) = recipient.filter(|_| self.sends_mail()) {
             let sender = made.receipt.custid.clone();
             self.send_link(&made, to, &sender, &link_base).await;
         }

@@ -123,7 +123,7 @@ pub(super) async fn render_account(
     let page = Account {
         nav,
         email: a.email.as_str().to_owned(),
-        created: record.map(|r| when(r.created)).unwrap_or_default(),
+        created: record.as_ref().map(|r| when(r.created)).unwrap_or_default(),
         notice,
         error,
         sessions,
@@ -131,6 +131,8 @@ pub(super) async fn render_account(
         new_key,
         totp_on,
         recovery_left,
+        mail: app.secrets.sends_mail(),
+        notify_default: record.as_ref().is_some_and(|r| !r.notify_default.is_empty()),
     };
     let status = if page.error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     Ok(render(status, &page))
@@ -153,6 +155,21 @@ pub async fn create_key(
         Err(ServiceError::Invalid(msg)) => render_account(&app, nav, a, None, Some(msg), None).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /account/notifications`: whether the account is mailed when its secrets end.
+pub async fn set_notifications(
+    State(app): State<AppState>,
+    caller: CallerExt,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
+    let a = caller.0.require_account()?;
+    let on = form.get("notify") == Some("on");
+    app.secrets.set_notify_default(a, on).await?;
+    Ok(notice(match on {
+        true => "You will be mailed when your secrets are viewed, burned, destroyed, expire or are opened late.",
+        false => "You will not be mailed about your secrets unless you ask for it when you create one.",
+    }))
 }
 
 /// `POST /account/keys/{key_id}/revoke`.

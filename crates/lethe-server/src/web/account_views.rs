@@ -70,6 +70,10 @@ pub struct Account {
     pub totp_on: bool,
     /// Unused recovery codes, when it is on.
     pub recovery_left: u64,
+    /// This server sends mail (the notification setting is offered).
+    pub mail: bool,
+    /// The account is mailed when its secrets end, unless a secret says otherwise.
+    pub notify_default: bool,
 }
 
 /// The page asking for the second factor of a sign-in.

@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/{action}", post(admin::set_disabled))
         .route("/account", get(account::account_page))
         .route("/account/keys", post(account::create_key))
+        .route("/account/notifications", post(account::set_notifications))
         .route("/account/keys/{key_id}/revoke", post(account::revoke_key))
         .route("/account/sessions/{id}/end", post(account::end_session))
         .route("/account/password", post(account::change_password))

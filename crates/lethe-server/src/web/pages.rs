@@ -8,6 +8,7 @@ use crate::errors::AppError;
 use crate::http::auth::CallerExt;
 use crate::http::links::base_url;
 use crate::http::viewer::ViewerExt;
+use crate::service::notify::create::{MailOptions, NOTIFY_EVENTS};
 use crate::service::viewer::{split_viewers, viewer_rule};
 use crate::service::ServiceError;
 use crate::service::{Caller, Conceal, Credential, Owner, Payload};
@@ -121,6 +122,8 @@ async fn index(app: &AppState, nav: Nav, caller: &Caller, error: Option<String>)
         expires: String::new(),
         passphrase: false,
         teams,
+        mail: app.secrets.sends_mail() && caller.account().is_some(),
+        notify_default: caller.account().is_some_and(|a| !a.notify_default.is_empty()),
     }
 }
 
@@ -133,6 +136,7 @@ pub async fn create_form(State(app): State<AppState>, nav: Nav, caller: CallerEx
 pub async fn create(
     State(app): State<AppState>,
     nav: Nav,
+    headers: HeaderMap,
     caller: CallerExt,
     PageForm(mut form): PageForm,
 ) -> Response {
@@ -156,7 +160,17 @@ pub async fn create(
             }
         },
     };
-    let req = Conceal { payload, ttl, owner, mail: Default::default(), name, viewer_rule, team };
+    let mail = MailOptions {
+        recipient: form.get("recipient").map(str::to_owned),
+        note: form.get("note").map(str::to_owned),
+        // The form offers the choice only where mail is sent; without it, the defaults apply.
+        notify: form.get("notify_choice").map(|_| match form.get("notify") == Some("on") {
+            true => NOTIFY_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
+            false => Vec::new(),
+        }),
+        link_base: base_url(&app.config, &headers),
+    };
+    let req = Conceal { payload, ttl, owner, mail, name, viewer_rule, team };
     match app.secrets.conceal(req).await.map_err(AppError::from) {
         // The created page has its own address (the receipt's), so a reload posts nothing.
         Ok(c) => {
@@ -168,6 +182,7 @@ pub async fn create(
                 | ServiceError::SecretTooLarge { .. }
                 | ServiceError::Invalid(_)
                 | ServiceError::AccountRequired
+                | ServiceError::Undeliverable(_)
                 | ServiceError::TeamNotFound,
             ),
         ) => render(e.status(), &index(&app, nav, &caller.0, Some(e.to_string())).await),
@@ -291,6 +306,7 @@ fn receipt_page(
         allowed_viewers: r.viewer_rule.allowed.iter().map(|e| e.as_str().to_owned()).collect(),
         refused_viewers: r.refused_viewers,
         recipients: r.recipients.clone(),
+        delivery: r.delivery.clone().unwrap_or_default(),
         viewed_by: r.viewer_addr.as_ref().map(|addr| views::ViewedBy {
             who: r.viewer_email.clone().unwrap_or_else(|| "anonymous".to_owned()),
             client_addr: addr.clone(),

@@ -14,6 +14,7 @@ use crate::http::auth::CallerExt;
 use crate::http::links::base_url;
 use crate::http::viewer::ViewerExt;
 use crate::service::audit::Actor;
+use crate::service::notify::create::NOTIFY_EVENTS;
 use crate::service::{AccountCaller, ServiceError};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -151,8 +152,10 @@ pub async fn team_action(
                     require_passphrase: form.get("require_passphrase") == Some("on"),
                     require_sign_in: form.get("require_sign_in") == Some("on"),
                     audit_retention_days: retention,
-                    // The page has no field for the team's notification list yet.
-                    notify: Vec::new(),
+                    notify: match form.get("notify") == Some("on") {
+                        true => NOTIFY_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
+                        false => Vec::new(),
+                    },
                 };
                 s.update_team_settings(account, id, settings, &actor).await?;
                 Ok(Done::Notice(back, "The settings were saved."))

@@ -80,6 +80,8 @@ pub struct TeamPage {
     pub max_ttls: Vec<Choice>,
     pub require_passphrase: bool,
     pub require_sign_in: bool,
+    /// Creators of team secrets are mailed when they end (the team's default).
+    pub notify: bool,
     pub retention: String,
     pub keys: Vec<KeyRow>,
 }
@@ -197,6 +199,7 @@ pub async fn team_page(
         max_ttls,
         require_passphrase: settings.require_passphrase,
         require_sign_in: settings.require_sign_in,
+        notify: !settings.notify.is_empty(),
         retention: settings.audit_retention_days.map(|d| d.to_string()).unwrap_or_default(),
         keys: keys
             .into_iter()

@@ -59,6 +59,11 @@ pub struct Index {
     pub passphrase: bool,
     /// The signed-in creator's teams, offered in "Create for" (empty: no choice shown).
     pub teams: Vec<TeamChoice>,
+    /// The server sends mail and the creator is signed in: offer a recipient and
+    /// notifications.
+    pub mail: bool,
+    /// The creator's default: mailed when their secrets end.
+    pub notify_default: bool,
 }
 
 /// A team a secret may be created for.
@@ -133,6 +138,8 @@ pub struct Receipt {
     pub refused_viewers: u32,
     /// Recipients as stored (obscured); no mail goes out yet, and the page says so.
     pub recipients: Vec<String>,
+    /// The link mail's state: `queued`, `sent`, `failed`, or why nothing was sent.
+    pub delivery: String,
     /// Who viewed an owned secret.
     pub viewed_by: Option<ViewedBy>,
 }

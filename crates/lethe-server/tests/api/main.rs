@@ -15,6 +15,7 @@ mod harness;
 mod hosts;
 mod lifecycle;
 mod limits;
+mod mail_delivery;
 mod metrics;
 mod openapi;
 mod pages;

@@ -223,6 +223,9 @@ async fn every_operation_documents_rate_limits_and_unavailability() {
             operations += 1;
             let responses = op["responses"].as_object().unwrap();
             for (status, response) in responses {
+                if status == "204" {
+                    continue;
+                }
                 let media = match (status.starts_with('2'), path.as_str()) {
                     (true, "/api/v2/audit/export") => "application/x-ndjson",
                     (true, _) => "application/json",

@@ -250,6 +250,15 @@ async fn every_documented_route_is_served_and_every_route_is_documented() {
         ("get", "/api/v2/status"),
         ("get", "/api/v2/audit"),
         ("get", "/api/v2/audit/export"),
+        ("post", "/api/v2/webhooks"),
+        ("get", "/api/v2/webhooks"),
+        ("get", "/api/v2/webhooks/{id}"),
+        ("patch", "/api/v2/webhooks/{id}"),
+        ("delete", "/api/v2/webhooks/{id}"),
+        ("post", "/api/v2/webhooks/{id}/rotate"),
+        ("post", "/api/v2/webhooks/{id}/test"),
+        ("get", "/api/v2/webhooks/{id}/deliveries"),
+        ("post", "/api/v2/webhooks/{id}/deliveries/{delivery}/replay"),
         ("get", "/api/v2/openapi.json"),
     ];
     for (method, path) in expected {

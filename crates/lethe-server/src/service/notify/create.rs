@@ -27,10 +27,23 @@ pub struct MailOptions {
     pub link_base: String,
 }
 
+/// What a receipt says of its link mail on a server that sends no mail.
+pub const NOT_SENT: &str = "not sent: this server does not send e-mail; share the link yourself";
+
 /// A recipient and note that passed their checks.
 pub(crate) struct Recipient {
     pub email: Email,
     pub note: Option<String>,
+}
+
+impl Recipient {
+    /// The link mail's first state on the receipt.
+    pub(crate) fn first_state(&self, sends: bool) -> String {
+        match sends {
+            true => "queued".to_owned(),
+            false => NOT_SENT.to_owned(),
+        }
+    }
 }
 
 /// Event names, checked against [`NOTIFY_EVENTS`], without repeats.
@@ -55,7 +68,8 @@ impl Secrets {
 
     /// The recipient of a new secret, checked: an account sends it, the address is one, and
     /// the server can mail the link (it cannot for an end-to-end secret, whose key it never
-    /// sees).
+    /// sees). A server without mail keeps the recipient and says on the receipt that nothing
+    /// was sent, as Onetime Secret clients expect the call to succeed.
     pub(crate) fn check_recipient(
         &self,
         opts: &MailOptions,
@@ -73,9 +87,6 @@ impl Secrets {
             return Err(ServiceError::Invalid(
                 "recipient: an end-to-end secret's link holds a key this server never sees, so it cannot mail it: send the link yourself".into(),
             ));
-        }
-        if !self.sends_mail() {
-            return Err(ServiceError::Invalid("recipient: this server is not set up to send e-mail".into()));
         }
         let note = opts.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
         if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
@@ -109,6 +120,22 @@ impl Secrets {
             None if !self.sends_mail() => Ok(Vec::new()),
             None => Ok(team.map_or_else(|| owner.notify_default.clone(), |t| t.notify.clone())),
         }
+    }
+
+    /// Whether the caller's account is mailed about its secrets by default (every event of
+    /// [`NOTIFY_EVENTS`], or none).
+    pub async fn set_notify_default(
+        &self,
+        caller: &crate::service::AccountCaller,
+        on: bool,
+    ) -> Result<(), ServiceError> {
+        let list = match on {
+            true => NOTIFY_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
+            false => Vec::new(),
+        };
+        let change = lethe_store::AccountChange::NotifyDefault(list);
+        self.store.update_account(caller.id, change, self.now(), Vec::new()).await?;
+        Ok(())
     }
 
     /// Hands the link mail of a secret just stored to the background sender.

@@ -16,22 +16,23 @@ impl Secrets {
     }
 
     /// Queues delivery `delivery` of endpoint `endpoint` again, at once, with the same message
-    /// id and body; [`ServiceError::WebhookNotFound`] if it is not that endpoint's.
+    /// id and body (which it returns); [`ServiceError::WebhookNotFound`] if it is not that
+    /// endpoint's.
     pub async fn replay_delivery(
         &self,
         caller: &AccountCaller,
         endpoint: EndpointId,
         delivery: DeliveryId,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<String, ServiceError> {
         let endpoint = self.my_endpoint(caller, endpoint).await?;
         let found = self.store.delivery(delivery).await?.filter(|d| d.endpoint == Some(endpoint.id));
-        if found.is_none() {
+        let Some(found) = found else {
             return Err(ServiceError::WebhookNotFound);
-        }
+        };
         match self.store.replay_delivery(delivery, self.now()).await? {
             true => {
                 tracing::info!(delivery, endpoint = endpoint.id, "delivery queued again");
-                Ok(())
+                Ok(found.message_id)
             }
             false => Err(ServiceError::WebhookNotFound),
         }

@@ -1,0 +1,167 @@
+//! Mail end to end against a real SMTP server (aiosmtpd, STARTTLS with a test CA): the link
+//! sent to a recipient (v1 `recipient`, v2 `recipient` and `note`) with no secret content in
+//! it, its state on the receipt, Onetime Secret's errors, and the creator's notification mail
+//! when the secret is revealed, with its headers; a dead mail server changes nothing about the
+//! secret.
+
+use crate::accounts::{account, post_auth, TestAccount};
+use crate::harness::TestServer;
+use crate::webhooks::v2;
+use lethe_server::config::MailConfig;
+use lethe_testkit::smtp::{ReceivedMail, SinkOptions, SmtpSink};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::time::Duration;
+
+const CONTENT: &str = "correct-horse-battery-staple-4711";
+
+/// A server sending through `sink` (STARTTLS, trusting the sink's certificate).
+async fn server(sink: &SmtpSink) -> TestServer {
+    let (host, port, ca) = (sink.host().to_owned(), sink.port(), sink.ca_pem_path());
+    TestServer::start_with(move |c| {
+        let mut mail = MailConfig::new(host, "Lethe <lethe@secrets.example.com>");
+        mail.port = port;
+        mail.ca_file = Some(ca);
+        c.mail = Some(mail);
+        c.delivery_poll_ms = 50;
+    })
+    .await
+}
+
+/// The first `n` mails, waiting (on the runtime, not blocking it) up to 20 seconds.
+async fn mails(sink: &SmtpSink, n: usize) -> Vec<ReceivedMail> {
+    for _ in 0..400 {
+        let got = sink.messages();
+        if got.len() >= n {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{n} mails did not arrive; the server said:\n{}", sink.log());
+}
+
+fn starttls() -> SinkOptions {
+    SinkOptions { starttls: true, ..SinkOptions::default() }
+}
+
+/// Waits until the v1 receipt of `metadata_key` says `state` for its link mail.
+async fn delivery_state(s: &TestServer, a: &TestAccount, metadata_key: &str, state: &str) {
+    let mut last = String::new();
+    for _ in 0..200 {
+        let r = post_auth(s, &format!("/api/v1/private/{metadata_key}"), &a.basic(), &[]).await;
+        last = r.json["delivery"].as_str().unwrap_or_default().to_owned();
+        if last == state {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("delivery stayed {last:?}, not {state:?}");
+}
+
+#[tokio::test]
+async fn the_v1_recipient_gets_the_link_and_never_the_secret() {
+    let sink = SmtpSink::start(starttls());
+    let s = server(&sink).await;
+    let ann = account(&s, "ann@example.com").await;
+    let r = post_auth(
+        &s,
+        "/api/v1/share",
+        &ann.basic(),
+        &[("secret", CONTENT), ("recipient", "bob@example.org,carol@example.org"), ("ttl", "3600")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["recipient"], json!(["b*****@e*****.org"]), "shown obscured, the first address only");
+    let secret_key = r.str("secret_key").to_owned();
+    let got = mails(&sink, 1).await;
+    assert_eq!(got.len(), 1);
+    let m = &got[0];
+    assert_eq!(m.rcpt_to, ["bob@example.org"], "Onetime Secret sends to the first address");
+    assert!(m.subject.contains("ann@example.com"), "{}", m.subject);
+    let text = m.text.clone().unwrap_or_default();
+    assert!(text.contains(&format!("/secret/{secret_key}")), "{text}");
+    assert!(text.to_lowercase().contains("once"), "{text}");
+    assert!(!m.raw_text().contains(CONTENT), "the secret itself never travels by mail");
+    assert!(m.header("message-id").is_some() && m.header("date").is_some());
+    delivery_state(&s, &ann, r.str("metadata_key"), "sent").await;
+    // The link works, once.
+    let opened = s.reveal(&secret_key, None).await;
+    assert_eq!(opened.str("value"), CONTENT);
+}
+
+#[tokio::test]
+async fn recipients_need_an_account_and_an_address() {
+    let sink = SmtpSink::start(starttls());
+    let s = server(&sink).await;
+    s.post("/api/v1/share", &[("secret", "x"), ("recipient", "bob@example.com")])
+        .await
+        .assert_error("An account is required to send emails.", 403);
+    let ann = account(&s, "ann@example.com").await;
+    let r = post_auth(&s, "/api/v1/share", &ann.basic(), &[("secret", "x"), ("recipient", "not-an-address")]).await;
+    r.assert_error("Undeliverable email address: not-an-address", 400);
+    let (status, body) = v2(
+        &s,
+        &ann,
+        Method::POST,
+        "/api/v2/conceal",
+        Some(json!({ "secret": "x", "recipient": "bob@example.com", "note": "n".repeat(501) })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) =
+        v2(&s, &ann, Method::POST, "/api/v2/conceal", Some(json!({ "secret": "x", "notify": ["account.signed_in"] })))
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(sink.messages().is_empty());
+    assert_eq!(s.secrets.store().recent("ann@example.com", 10).await.unwrap().len(), 0, "nothing stored");
+}
+
+#[tokio::test]
+async fn the_creator_is_told_when_the_secret_is_revealed() {
+    let sink = SmtpSink::start(starttls());
+    let s = server(&sink).await;
+    let ann = account(&s, "ann@example.com").await;
+    let (status, made) = v2(
+        &s,
+        &ann,
+        Method::POST,
+        "/api/v2/conceal",
+        Some(json!({ "secret": CONTENT, "name": "vpn for bob", "recipient": "bob@example.org",
+                     "note": "From the help desk", "notify": ["secret.revealed"] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let link_mail = mails(&sink, 1).await.remove(0);
+    assert!(link_mail.text.clone().unwrap_or_default().contains("From the help desk"));
+    let key = made["secret_key"].as_str().unwrap();
+    let r = s.http.post(s.url(&format!("/api/v2/secret/{key}/reveal"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let got = mails(&sink, 2).await;
+    let n = &got[1];
+    assert_eq!(n.rcpt_to, ["ann@example.com"]);
+    assert!(n.subject.contains("viewed"), "{}", n.subject);
+    let text = n.text.clone().unwrap_or_default();
+    assert!(text.contains("vpn for bob"), "{text}");
+    assert!(!n.raw_text().contains(CONTENT) && !n.raw_text().contains(key), "no content, no link");
+    assert!(n.header("list-unsubscribe").is_some(), "notifications can be turned off");
+    // Nothing else is mailed: the creator chose only `secret.revealed`.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn a_dead_mail_server_changes_nothing_about_the_secret() {
+    let sink = SmtpSink::start(starttls());
+    let s = server(&sink).await;
+    drop(sink);
+    let ann = account(&s, "ann@example.com").await;
+    let started = std::time::Instant::now();
+    let r =
+        post_auth(&s, "/api/v1/share", &ann.basic(), &[("secret", CONTENT), ("recipient", "bob@example.org")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert!(started.elapsed() < Duration::from_secs(5), "the create does not wait for the mail");
+    assert_eq!(r.json["delivery"], "queued");
+    let opened = s.reveal(r.str("secret_key"), None).await;
+    assert_eq!(opened.str("value"), CONTENT);
+}
