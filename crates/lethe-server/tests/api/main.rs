@@ -31,4 +31,5 @@ mod v2;
 mod viewers;
 mod web;
 mod web_accounts;
+mod webhook_pages;
 mod webhooks;
