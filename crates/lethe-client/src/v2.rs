@@ -52,8 +52,10 @@ fn shared(body: Value, fragment: Option<&str>, value: Option<String>) -> Shared 
 }
 
 pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, ClientError> {
-    if opts.recipient.is_some() {
-        return Err(ClientError::Usage("--recipient needs the v1 API and an account (use --api v1)".into()));
+    if opts.recipient.is_some() && opts.e2e {
+        return Err(ClientError::Usage(
+            "--recipient cannot go with --e2e: the server must know the link to mail it".into(),
+        ));
     }
     let passphrase = opts.passphrase.filter(|p| !p.is_empty());
     let (body, fragment) = if opts.e2e {
@@ -84,16 +86,17 @@ pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, Clie
     if let Some(name) = opts.name {
         body["name"] = Value::String(name);
     }
+    if let Some(to) = opts.recipient {
+        body["recipient"] = Value::String(to);
+    }
     opts.viewers.add_to(&mut body);
     let resp = c.request(Method::POST, "/api/v2/conceal").json(&body).send().await?;
     Ok(shared(json(resp).await?, fragment.as_deref(), None))
 }
 
 pub(crate) async fn generate(c: &Client, opts: GenerateOptions) -> Result<Shared, ClientError> {
-    if opts.recipient.is_some() {
-        return Err(ClientError::Usage("--recipient needs the v1 API and an account (use --api v1)".into()));
-    }
     let mut body = json!({
+        "recipient": opts.recipient,
         "length": opts.length, "lowercase": opts.lowercase, "uppercase": opts.uppercase,
         "digits": opts.digits, "symbols": opts.symbols, "ttl": opts.ttl, "name": opts.name,
         "passphrase": opts.passphrase.as_deref().map(|p| p.as_str()),

@@ -251,5 +251,5 @@ async fn every_operation_documents_rate_limits_and_unavailability() {
             assert_eq!(examples["busy"]["value"]["type"], "urn:lethe:problem:busy");
         }
     }
-    assert_eq!(operations, 11);
+    assert_eq!(operations, 20);
 }

@@ -40,7 +40,7 @@ pub async fn run(
             }
         };
         rounds += 1;
-        if rounds % 600 == 0 {
+        if rounds.is_multiple_of(600) {
             if let Err(e) = store.prune_deliveries(clock.now() - KEEP_SECS).await {
                 tracing::warn!(error = %e, "pruning the delivery log failed");
             }
