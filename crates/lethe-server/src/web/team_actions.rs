@@ -114,13 +114,26 @@ pub async fn team_action(
     let result = match action.as_str() {
         "invite" => {
             async {
-                let (token, _) = s
+                let (token, invite) = s
                     .invite_to_team(account, id, role(&form)?, form.get("email"), seconds(&form, "expires_in")?, &actor)
                     .await?;
                 let link = format!("{}/join/{}", base_url(&app.config, &headers), token.expose());
+                // An invite bound to an address is mailed there too, where the server sends mail.
+                let mailed = match &invite.email {
+                    Some(to) => {
+                        let team = s.my_team(account, id).await?.team.name;
+                        let lives = invite.expires_at - invite.created;
+                        s.mail_team_invite(to.as_str(), &team, account.email.as_str(), &link, lives)
+                    }
+                    None => false,
+                };
+                let label = match mailed {
+                    true => "The invite link, also mailed to the invited address. It is shown only this once.",
+                    false => "The invite link. It is shown only this once: send it now.",
+                };
                 Ok(Done::Once(
-                    Once { label: "The invite link. It is shown only this once: send it now.", value: link },
-                    "Invite made.",
+                    Once { label, value: link },
+                    if mailed { "Invite made and mailed." } else { "Invite made." },
                 ))
             }
             .await

@@ -165,3 +165,20 @@ async fn a_dead_mail_server_changes_nothing_about_the_secret() {
     let opened = s.reveal(r.str("secret_key"), None).await;
     assert_eq!(opened.str("value"), CONTENT);
 }
+
+#[tokio::test]
+async fn an_invite_bound_to_an_address_is_mailed_there() {
+    let sink = SmtpSink::start(starttls());
+    let s = server(&sink).await;
+    let (_, mut ann) = crate::teams::member(&s, "ann@example.com").await;
+    let team = crate::teams::make_team(&mut ann, "Ops").await;
+    let link = crate::teams::invite(&mut ann, team, "member", "bob@example.org").await;
+    let got = mails(&sink, 1).await;
+    assert_eq!(got[0].rcpt_to, ["bob@example.org"]);
+    assert!(got[0].subject.contains("Ops") && got[0].subject.contains("ann@example.com"), "{}", got[0].subject);
+    assert!(got[0].text.clone().unwrap_or_default().contains(&link), "the mail holds the same join link");
+    // An invite without an address is not mailed.
+    crate::teams::invite(&mut ann, team, "member", "").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.messages().len(), 1);
+}

@@ -122,6 +122,26 @@ impl Secrets {
         }
     }
 
+    /// Mails a team invite's link to the address it is bound to, in the background; `false`
+    /// if this server sends no mail or the mail could not be queued.
+    pub fn mail_team_invite(&self, to: &str, team: &str, inviter: &str, link: &str, expires_in: i64) -> bool {
+        let Some(queue) = self.notify.links.as_ref() else { return false };
+        let expires = super::mail::templates::expires_in(expires_in);
+        match super::mail::templates::team_invite(team, inviter, link, &expires) {
+            Ok(r) => queue.send(LinkMail {
+                receipt: None,
+                to: to.to_owned(),
+                subject: r.subject,
+                text: r.text.into(),
+                html: r.html.into(),
+            }),
+            Err(e) => {
+                tracing::error!(error = %e, "the invite mail does not render");
+                false
+            }
+        }
+    }
+
     /// Whether the caller's account is mailed about its secrets by default (every event of
     /// [`NOTIFY_EVENTS`], or none).
     pub async fn set_notify_default(
@@ -147,7 +167,7 @@ impl Secrets {
         let key = made.receipt_token.key();
         let queued = match rendered {
             Ok(r) => sender_queue.send(LinkMail {
-                receipt: key,
+                receipt: Some(key),
                 to: to.email.as_str().to_owned(),
                 subject: r.subject,
                 text: r.text.into(),

@@ -21,9 +21,11 @@ pub const QUEUE: usize = 1000;
 /// Pauses before the second and later attempts.
 pub const RETRY_AFTER: [Duration; 3] = [Duration::from_secs(10), Duration::from_secs(60), Duration::from_secs(300)];
 
-/// One link mail, held in memory only. `Debug` shows no address or link.
+/// One mail carrying a link (a secret's, or a team invite's), held in memory only. `Debug`
+/// shows no address or link.
 pub struct LinkMail {
-    pub receipt: ReceiptKey,
+    /// The receipt whose link mail this is, to note its outcome on; `None` for other links.
+    pub receipt: Option<ReceiptKey>,
     pub to: String,
     pub subject: String,
     pub text: Zeroizing<String>,
@@ -63,8 +65,9 @@ async fn run(mut rx: mpsc::Receiver<LinkMail>, mailer: Arc<dyn MailSend>, store:
         tokio::spawn(async move {
             let state = if deliver(&*mailer, &mail).await { "sent" } else { "failed" };
             metrics::counter!("lethe_link_mails_total", "outcome" => state).increment(1);
-            if let Err(e) = store.note_link_delivery(mail.receipt, state).await {
-                tracing::warn!(error = %e, receipt = %mail.receipt.receipt.short(), "could not note a link mail's outcome");
+            let Some(receipt) = mail.receipt else { return };
+            if let Err(e) = store.note_link_delivery(receipt, state).await {
+                tracing::warn!(error = %e, receipt = %receipt.receipt.short(), "could not note a link mail's outcome");
             }
         });
     }
@@ -79,7 +82,7 @@ async fn deliver(mailer: &dyn MailSend, mail: &LinkMail) -> bool {
         html: mail.html.to_string(),
         kind: MailKind::Link,
     };
-    let short = mail.receipt.receipt.short();
+    let short = mail.receipt.map(|r| r.receipt.short()).unwrap_or_else(|| "-".to_owned());
     for pause in std::iter::once(Duration::ZERO).chain(RETRY_AFTER) {
         tokio::time::sleep(pause).await;
         match mailer.send(&message).await {
