@@ -45,6 +45,18 @@ pub fn device(client: Option<IpAddr>, headers: &HeaderMap) -> Device {
     Device { user_agent, client_addr: client.map(|ip| ip.to_string()).unwrap_or_default() }
 }
 
+/// Tells the account that a browser it had not used signed in (where mail is sent).
+pub(super) async fn new_device_mail(
+    app: &AppState,
+    account: i64,
+    email: &str,
+    client: Option<IpAddr>,
+    headers: &HeaderMap,
+) {
+    let d = device(client, headers);
+    app.secrets.mail_new_device(account, email, &super::devices::describe(&d.user_agent), &d.client_addr).await;
+}
+
 /// Whom the per-account limit counts for an address: its account, or (no account) a
 /// pseudonym of the address in the negative numbers, where no account id lies.
 pub(super) fn account_subject(account: Option<i64>, email: &str) -> Subject {
@@ -121,6 +133,7 @@ pub async fn sign_in(
         let msg = ServiceError::SignInFailed.to_string() + ".";
         return Ok(render(StatusCode::UNAUTHORIZED, &form_page(nav, email, next, Some(msg), &app)));
     };
+    let (account_id, account_email) = (account.id, account.email.as_str().to_owned());
     let signed_in = app.secrets.open_session(account, password, &device(client, &headers)).await?;
     let cookie = set_cookie(&app, &signed_in.token, signed_in.expires_at - app.secrets.now());
     if signed_in.second_factor_pending {
@@ -128,6 +141,9 @@ pub async fn sign_in(
         // from the account's limit while it guesses codes.
         let to = super::sign_in_code::code_page_for(&next);
         return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)], [(header::SET_COOKIE, cookie)]).into_response());
+    }
+    if !known {
+        new_device_mail(&app, account_id, &account_email, client, &headers).await;
     }
     let device = set_device_cookie(&app, signed_in.caller.id);
     let cookies = AppendHeaders([(header::SET_COOKIE, cookie), (header::SET_COOKIE, device)]);

@@ -91,6 +91,9 @@ pub async fn code(
                     &format!("You signed in with a recovery code, which now no longer works: {left} left."),
                 ),
             };
+            if !known {
+                super::sign_in::new_device_mail(&app, account.id, account.email.as_str(), client, &headers).await;
+            }
             let device = set_device_cookie(&app, account.id);
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)], AppendHeaders([(header::SET_COOKIE, device)]))
                 .into_response())

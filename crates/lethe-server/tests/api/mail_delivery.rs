@@ -172,13 +172,35 @@ async fn an_invite_bound_to_an_address_is_mailed_there() {
     let s = server(&sink).await;
     let (_, mut ann) = crate::teams::member(&s, "ann@example.com").await;
     let team = crate::teams::make_team(&mut ann, "Ops").await;
+    // Ann's first sign-in in this browser is mailed to her; then the invite goes to Bob.
     let link = crate::teams::invite(&mut ann, team, "member", "bob@example.org").await;
-    let got = mails(&sink, 1).await;
-    assert_eq!(got[0].rcpt_to, ["bob@example.org"]);
+    let to_bob =
+        |all: Vec<ReceivedMail>| all.into_iter().filter(|m| m.rcpt_to == ["bob@example.org"]).collect::<Vec<_>>();
+    let got = to_bob(mails(&sink, 2).await);
+    assert_eq!(got.len(), 1);
     assert!(got[0].subject.contains("Ops") && got[0].subject.contains("ann@example.com"), "{}", got[0].subject);
     assert!(got[0].text.clone().unwrap_or_default().contains(&link), "the mail holds the same join link");
     // An invite without an address is not mailed.
     crate::teams::invite(&mut ann, team, "member", "").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn a_sign_in_from_a_new_browser_is_mailed_to_the_account() {
+    let sink = SmtpSink::start(starttls());
+    let s = server(&sink).await;
+    crate::web::user(&s, "ann@example.com").await;
+    let mut b = crate::web::Browser::new(&s);
+    assert_eq!(b.sign_in("ann@example.com", crate::web::PASSWORD).await.status, StatusCode::SEE_OTHER);
+    let got = mails(&sink, 1).await;
+    assert_eq!(got[0].rcpt_to, ["ann@example.com"]);
+    assert!(got[0].subject.contains("New sign-in"), "{}", got[0].subject);
+    assert!(!got[0].raw_text().contains(crate::web::PASSWORD));
+    // The same browser again (it keeps its device cookie): no mail.
+    let csrf = b.get("/account").await.csrf();
+    b.post("/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(b.sign_in("ann@example.com", crate::web::PASSWORD).await.status, StatusCode::SEE_OTHER);
+    tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(sink.messages().len(), 1);
 }

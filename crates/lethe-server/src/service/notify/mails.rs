@@ -7,9 +7,16 @@ use super::mail::templates::{self, NotifyEvent};
 use super::NotifySettings;
 use lethe_store::{DeliveryRecord, Scope};
 
-/// The notification mail of a queued mail delivery; `None` if its payload does not read.
+/// The mail of a queued mail delivery; `None` if its payload does not read.
 pub(crate) fn notification(settings: &NotifySettings, d: &DeliveryRecord) -> Option<OutgoingMail> {
     let event: serde_json::Value = serde_json::from_str(&d.payload).ok()?;
+    if d.event == super::account_mail::NEW_DEVICE {
+        let text = |k: &str| event.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let at = event.get("at").and_then(|v| v.as_i64()).unwrap_or(d.created);
+        let sessions = format!("{}/account", settings.public_url.trim_end_matches('/'));
+        let rendered = templates::new_device(&text("device"), &text("address"), &when(at), &sessions).ok()?;
+        return Some(OutgoingMail::new(d.recipient.clone(), rendered, MailKind::Account));
+    }
     let data = event.get("data")?;
     let resource = data.get("resource")?;
     let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or_default().to_owned();
