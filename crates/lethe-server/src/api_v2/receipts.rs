@@ -45,6 +45,9 @@ pub(crate) fn receipt_body(view: &ReceiptView, token: &ReceiptToken, owner: bool
         allowed_viewers: r.viewer_rule.allowed.iter().map(|e| e.as_str().to_owned()).collect(),
         refused_viewers: r.refused_viewers,
         viewed_by,
+        recipients: r.recipients.clone(),
+        delivery: r.delivery.clone(),
+        notify: r.notify.clone(),
     }
 }
 

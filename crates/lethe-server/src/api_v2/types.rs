@@ -214,6 +214,13 @@ pub struct Receipt {
     pub refused_viewers: u32,
     /// Who viewed it; shown only to the account that created it, authenticated.
     pub viewed_by: Option<ViewedBy>,
+    /// The recipient the link was mailed to, obscured (`b*****@e*****.org`).
+    pub recipients: Vec<String>,
+    /// The link mail: `queued`, `sent`, `failed`, or why it was not sent; absent without a
+    /// recipient.
+    pub delivery: Option<String>,
+    /// The events its creator is mailed about.
+    pub notify: Vec<String>,
 }
 
 /// The viewer of a secret, as its creator's receipt shows it.

@@ -54,6 +54,8 @@ pub struct Row {
     pub creator: String,
     /// The receipt's id (hex): what a team's owner or admin burns a team secret by.
     pub receipt_id: String,
+    /// The recipient its link was mailed to (obscured) and the mail's state.
+    pub mailed: Option<String>,
 }
 
 /// A status filter choice.
@@ -119,6 +121,7 @@ pub(crate) fn row(base: &str, o: OwnedReceipt) -> Row {
         viewer: viewed.then(|| r.viewer_email.clone().unwrap_or_else(|| "anonymous".into())),
         viewer_addr: r.viewer_addr.clone().unwrap_or_default(),
         viewer_device: r.viewer_agent.as_deref().map(describe).unwrap_or_default(),
+        mailed: r.recipients.first().map(|to| format!("{to} · {}", r.delivery.as_deref().unwrap_or("not sent"))),
         share_link: o.view.secret.as_ref().filter(|_| !e2e).map(|t| format!("{base}/secret/{}", t.expose())),
         e2e_waiting: e2e && o.view.state == SecretState::New,
         receipt_key: o.receipt.map(|t| t.expose().to_owned()),

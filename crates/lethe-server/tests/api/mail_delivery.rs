@@ -134,6 +134,11 @@ async fn the_creator_is_told_when_the_secret_is_revealed() {
     assert_eq!(status, StatusCode::CREATED, "{made}");
     let link_mail = mails(&sink, 1).await.remove(0);
     assert!(link_mail.text.clone().unwrap_or_default().contains("From the help desk"));
+    let receipt = format!("/api/v2/receipt/{}", made["receipt_key"].as_str().unwrap());
+    let (_, shown) = v2(&s, &ann, Method::GET, &receipt, None).await;
+    assert_eq!(shown["recipients"], json!(["b*****@e*****.org"]), "{shown}");
+    assert_eq!(shown["notify"], json!(["secret.revealed"]));
+    assert!(["queued", "sent"].contains(&shown["delivery"].as_str().unwrap()), "{shown}");
     let key = made["secret_key"].as_str().unwrap();
     let r = s.http.post(s.url(&format!("/api/v2/secret/{key}/reveal"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
