@@ -19,12 +19,13 @@
 
 use async_trait::async_trait;
 use lethe_core::clock::UnixTime;
-use sha2::{Digest, Sha256};
 
-use crate::audit::AuditEntry;
 use crate::effects::Effect;
 use crate::scope::Scope;
 use crate::StoreError;
+
+mod payload;
+pub use payload::{event_payload, mail_message_id, webhook_message_id};
 
 /// An endpoint's number, given by the store.
 pub type EndpointId = i64;
@@ -309,55 +310,4 @@ macro_rules! delivery_store_methods {
             prune_deliveries(before: UnixTime) -> u64;
         }
     };
-}
-
-/// The stable message id of `entry`'s delivery to `endpoint`: `msg_` and 32 hex digits of a
-/// hash of the scope, the entry's position in its chain and the endpoint.
-pub fn webhook_message_id(scope: &str, seq: i64, endpoint: EndpointId) -> String {
-    let mut h = Sha256::new();
-    h.update(b"lethe-webhook-message-v1\0");
-    h.update(scope.as_bytes());
-    h.update(b"\0");
-    h.update(seq.to_be_bytes());
-    h.update(endpoint.to_be_bytes());
-    format!("msg_{}", hex::encode(&h.finalize()[..16]))
-}
-
-/// The stable message id of the notification mail about `entry` (at `seq` of its chain).
-pub fn mail_message_id(scope: &str, seq: i64) -> String {
-    let mut h = Sha256::new();
-    h.update(b"lethe-notify-mail-v1\0");
-    h.update(scope.as_bytes());
-    h.update(b"\0");
-    h.update(seq.to_be_bytes());
-    format!("msg_{}", hex::encode(&h.finalize()[..16]))
-}
-
-/// The JSON body announcing `entry`, as Standard Webhooks suggests (`type`, `timestamp`,
-/// `data`): the action, its time, the resource (for a secret: its short id and name), the
-/// actor and the outcome, and the entry's detail object. No client address, content, token or
-/// link.
-pub fn event_payload(entry: &AuditEntry) -> String {
-    let detail: serde_json::Value =
-        serde_json::from_str(&entry.detail).unwrap_or_else(|_| serde_json::Value::Object(Default::default()));
-    let timestamp = time::OffsetDateTime::from_unix_timestamp(entry.at)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default();
-    serde_json::json!({
-        "type": entry.action,
-        "timestamp": timestamp,
-        "data": {
-            "scope": entry.scope.as_text(),
-            "resource": {
-                "type": entry.resource_type,
-                "id": entry.resource_id,
-                "name": entry.resource_name,
-            },
-            "actor": entry.actor,
-            "outcome": entry.outcome,
-            "detail": detail,
-        }
-    })
-    .to_string()
 }
