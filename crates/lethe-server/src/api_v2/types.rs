@@ -301,6 +301,9 @@ mod tests {
             allowed_viewers: vec![],
             refused_viewers: 0,
             viewed_by: None,
+            recipients: vec![],
+            delivery: None,
+            notify: vec![],
         };
         hidden(format!("{receipt:?}"));
     }
