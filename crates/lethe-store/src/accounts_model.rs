@@ -17,6 +17,10 @@ pub struct NewAccount {
     pub created: UnixTime,
     /// The account's keyring, made with it.
     pub keyring: Option<StoredKeyring>,
+    /// When its address was verified: at creation for an account an administrator made or
+    /// one made through an invitation bound to its address; `None` after open sign-up, until
+    /// the owner follows the verification link.
+    pub email_verified_at: Option<UnixTime>,
 }
 
 /// An account's keyring as stored (docs/crypto.md, "Links an account can see again"): the

@@ -79,6 +79,12 @@ pub trait SecretStore: Send + Sync + 'static {
     /// names; `false` if there is no such receipt.
     async fn note_link_delivery(&self, receipt: ReceiptKey, state: &str) -> Result<bool, StoreError>;
 
+    /// Sets `state` on every receipt whose link mail is still `queued` and whose secret was
+    /// created before `before`: the mail lives only in the memory of the instance that took
+    /// the create, so one still queued long after it was handed over was lost with a restart.
+    /// Returns how many receipts it changed.
+    async fn give_up_link_mails(&self, before: UnixTime, state: &str) -> Result<u64, StoreError>;
+
     /// Notes that the creator has looked at the receipt (Onetime Secret's `viewed` state).
     /// `effects` are written with the call that marks it (the first look), not with later ones.
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, effects: Vec<Effect>) -> Result<(), StoreError>;

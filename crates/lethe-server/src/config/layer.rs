@@ -132,6 +132,12 @@ pub struct ConfigLayer {
     /// Failed sign-ins per account, as COUNT/WINDOW; browsers that signed in to it before are exempt [default: 10/20m]
     #[arg(long, env = "LETHE_RATE_LIMIT_ACCOUNT_SIGN_IN_FAILURES")]
     pub rate_limit_account_sign_in_failures: Option<Rule>,
+    /// Verification and password-reset mails per address, as COUNT/WINDOW; beyond it nothing is sent, with the same answer [default: 5/1h]
+    #[arg(long, env = "LETHE_RATE_LIMIT_ACCOUNT_MAILS")]
+    pub rate_limit_account_mails: Option<Rule>,
+    /// Requests for verification and password-reset mails per client address, as COUNT/WINDOW [default: 20/1h]
+    #[arg(long, env = "LETHE_RATE_LIMIT_MAIL_REQUESTS")]
+    pub rate_limit_mail_requests: Option<Rule>,
     /// File of the server key, made on first start; instances sharing a database must share it [default: DATA_DIR/server.key]
     #[arg(long, env = "LETHE_SERVER_KEY_FILE")]
     pub server_key_file: Option<PathBuf>,

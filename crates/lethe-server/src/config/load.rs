@@ -73,6 +73,8 @@ impl Config {
             session_max_secs,
             rate_limit_sign_in_failures,
             rate_limit_account_sign_in_failures,
+            rate_limit_account_mails,
+            rate_limit_mail_requests,
             audit_checkpoint_secs,
             audit_retention_days,
             audit_hash_addresses,

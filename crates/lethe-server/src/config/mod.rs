@@ -137,6 +137,10 @@ pub struct Config {
     pub rate_limit_sign_in_failures: Rule,
     /// Failed sign-ins per account (a browser that signed in to it before is exempt).
     pub rate_limit_account_sign_in_failures: Rule,
+    /// Verification and password-reset mails per address.
+    pub rate_limit_account_mails: Rule,
+    /// Requests for those mails per client address.
+    pub rate_limit_mail_requests: Rule,
     /// The file of the server key (docs/crypto.md, "The server key and the second factor"),
     /// kept outside the database; made on first start. Default: `server.key` in `data_dir`.
     /// Several instances on one database must share it.
@@ -215,6 +219,8 @@ impl Default for Config {
             session_max_secs: 24 * 3600,
             rate_limit_sign_in_failures: Rule::new(20, 1200),
             rate_limit_account_sign_in_failures: Rule::new(10, 1200),
+            rate_limit_account_mails: Rule::new(5, 3600),
+            rate_limit_mail_requests: Rule::new(20, 3600),
             server_key_file: None,
             audit_key_file: None,
             audit_checkpoint_secs: 300,
@@ -260,6 +266,8 @@ impl Config {
             key_failure: Some(self.rate_limit_key_failures),
             sign_in_failure: Some(self.rate_limit_sign_in_failures),
             account_sign_in_failure: Some(self.rate_limit_account_sign_in_failures),
+            account_mail: Some(self.rate_limit_account_mails),
+            mail_request: Some(self.rate_limit_mail_requests),
         }
     }
 

@@ -25,6 +25,8 @@ pub struct RateRules {
     pub key_failure: Option<Rule>,
     pub sign_in_failure: Option<Rule>,
     pub account_sign_in_failure: Option<Rule>,
+    pub account_mail: Option<Rule>,
+    pub mail_request: Option<Rule>,
 }
 
 impl RateRules {
@@ -37,6 +39,8 @@ impl RateRules {
             Action::KeyFailure => self.key_failure,
             Action::SignInFailure => self.sign_in_failure,
             Action::AccountSignInFailure => self.account_sign_in_failure,
+            Action::AccountMail => self.account_mail,
+            Action::MailRequest => self.mail_request,
         }
     }
 

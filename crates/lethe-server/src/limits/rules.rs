@@ -29,10 +29,17 @@ pub enum Action {
     /// browser that signed in to it before (which carries a device cookie), until the failures
     /// age out: a stranger can slow an account down but never lock its owner out.
     AccountSignInFailure,
+    /// A mail carrying a token (an address verification or a password reset), per address:
+    /// per account for a verification, per address asked about for a reset (whether an
+    /// account has it or not). When spent, further requests get the same answer and send
+    /// nothing, so the limit tells nobody whether the address has an account.
+    AccountMail,
+    /// A request for such a mail, per client address; when spent, the client is refused.
+    MailRequest,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Action::Create,
         Action::Reveal,
         Action::Lookup,
@@ -40,6 +47,8 @@ impl Action {
         Action::KeyFailure,
         Action::SignInFailure,
         Action::AccountSignInFailure,
+        Action::AccountMail,
+        Action::MailRequest,
     ];
 
     /// The name used in metrics, `RateLimit-Policy` and the configuration.
@@ -52,6 +61,8 @@ impl Action {
             Action::KeyFailure => "key_failure",
             Action::SignInFailure => "sign_in_failure",
             Action::AccountSignInFailure => "account_sign_in_failure",
+            Action::AccountMail => "account_mail",
+            Action::MailRequest => "mail_request",
         }
     }
 }

@@ -76,6 +76,7 @@ impl Secrets {
             totp: account.totp_sealed.is_some(),
             key_name: Some(record.name.clone()),
             team: record.team,
+            email_verified: account.email_verified_at.is_some(),
             notify_default: account.notify_default,
         })
     }

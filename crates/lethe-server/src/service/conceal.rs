@@ -78,6 +78,8 @@ pub struct Owner {
     pub key_team: Option<lethe_store::TeamId>,
     /// The events the account is mailed about unless a secret says otherwise.
     pub notify_default: Vec<String>,
+    /// Its address is verified (mail on its behalf needs that).
+    pub email_verified: bool,
 }
 
 impl Owner {
@@ -89,6 +91,7 @@ impl Owner {
             public_key: a.public_key,
             key_team: a.team,
             notify_default: a.notify_default.clone(),
+            email_verified: a.email_verified,
         })
     }
 }

@@ -149,6 +149,10 @@ impl SecretStore for MeteredStore {
         self.timed("note_link_delivery", self.inner.note_link_delivery(key, state)).await
     }
 
+    async fn give_up_link_mails(&self, before: UnixTime, state: &str) -> Result<u64, StoreError> {
+        self.timed("give_up_link_mails", self.inner.give_up_link_mails(before, state)).await
+    }
+
     async fn sweep(&self, now: UnixTime, batch: u32) -> Result<SweepStats, StoreError> {
         self.timed("sweep", self.inner.sweep(now, batch)).await
     }
@@ -277,6 +281,9 @@ mod tests {
             down()
         }
         async fn note_link_delivery(&self, _: ReceiptKey, _: &str) -> Result<bool, StoreError> {
+            down()
+        }
+        async fn give_up_link_mails(&self, _: UnixTime, _: &str) -> Result<u64, StoreError> {
             down()
         }
         async fn sweep(&self, _: UnixTime, _: u32) -> Result<SweepStats, StoreError> {

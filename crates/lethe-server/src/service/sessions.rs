@@ -156,6 +156,7 @@ impl Secrets {
             totp: pending,
             key_name: None,
             team: None,
+            email_verified: account.email_verified_at.is_some(),
             notify_default: account.notify_default,
         };
         Ok(SignedIn { token, caller, expires_at, second_factor_pending: pending })
@@ -193,6 +194,7 @@ impl Secrets {
             totp: account.totp_sealed.is_some(),
             key_name: None,
             team: None,
+            email_verified: account.email_verified_at.is_some(),
             notify_default: account.notify_default,
         }))
     }

@@ -1,5 +1,6 @@
 //! Accounts made and changed in the pages: signing up (open, or by an administrator's
-//! invitation), changing and resetting the password, deleting the account; and the
+//! invitation; verified by a mailed link, see `notify::account_links`), changing and
+//! resetting the password, deleting the account; and the
 //! single-use invite and reset tokens that `lethe admin` hands out.
 //!
 //! A password change re-wraps the same key pair under the new password, in the same
@@ -68,6 +69,9 @@ impl Secrets {
             ));
         }
         let now = self.now();
+        // An invitation bound to this address reached it (or its administrator vouches for
+        // it); any other sign-up proves the address by the link mailed to it.
+        let mut verified = None;
         if let Some(invite) = invite.filter(|_| self.policy().signup == SignupMode::Invite) {
             let Some(taken) = self.store.take_token(&invite.hash(), TokenKind::Invite, now).await? else {
                 return Err(ServiceError::SignUpRefused(
@@ -79,9 +83,17 @@ impl Secrets {
                 self.store.create_token(taken).await?;
                 return Err(ServiceError::SignUpRefused("This invitation is for another e-mail address."));
             }
+            verified = taken.email.is_some().then_some(now);
         }
         let (keyring, hash, stored) = self.blocking_kdf(move || fresh_credentials(&password)).await??;
-        let new = NewAccount { email, password_hash: hash, admin: false, created: now, keyring: Some(stored) };
+        let new = NewAccount {
+            email,
+            password_hash: hash,
+            admin: false,
+            created: now,
+            keyring: Some(stored),
+            email_verified_at: verified,
+        };
         let account = match self.store.create_account(new).await {
             Ok(a) => a,
             Err(StoreError::AlreadyExists(_)) => {
@@ -92,6 +104,9 @@ impl Secrets {
             Err(e) => return Err(e.into()),
         };
         tracing::info!(account = account.id, "account created by sign-up");
+        if let Err(e) = self.send_verification(&account).await {
+            tracing::warn!(account = account.id, error = %e, "the verification mail was not sent");
+        }
         self.start_session(account, Some(keyring), device).await
     }
 

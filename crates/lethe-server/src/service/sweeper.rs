@@ -2,7 +2,8 @@
 //! the writer for long and its cost follows what expired, not what is stored (P9). It counts
 //! what it removed (`lethe_sweeper_secrets_expired_total`, `lethe_sweeper_receipts_deleted_total`)
 //! and its scheduled runs (`lethe_sweeper_runs_total{result}`). Expired sessions and
-//! single-use tokens of accounts go in the same runs (`lethe_sweeper_sessions_deleted_total`).
+//! single-use tokens of accounts go in the same runs (`lethe_sweeper_sessions_deleted_total`),
+//! and link mails lost with a restart are marked failed (`notify::link_mail::LOST_AFTER`).
 
 use super::Secrets;
 use crate::limits::Limiter;
@@ -89,6 +90,9 @@ pub async fn run(secrets: Secrets, limiter: Limiter, interval: Duration, mut shu
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "sweeping sessions failed; will retry"),
         }
+        if let Err(e) = secrets.give_up_lost_link_mails().await {
+            tracing::warn!(error = %e, "giving up lost link mails failed; will retry");
+        }
         if let Err(e) = limiter.forget_old().await {
             tracing::warn!(error = %e, "forgetting old rate-limit windows failed; will retry");
         }
@@ -132,7 +136,8 @@ mod tests {
         let secrets = Secrets::new(store.clone(), Arc::new(clock.clone()), Policy::from(&crate::Config::default()));
         let email = Email::parse("ann@example.com").expect("email");
         let password_hash = PasswordHash::from_stored("x".into());
-        let new = NewAccount { email, password_hash, admin: false, created: NOW, keyring: None };
+        let new =
+            NewAccount { email, password_hash, admin: false, created: NOW, keyring: None, email_verified_at: None };
         let ann = store.create_account(new).await.expect("account");
         let expiring = BATCH + 50;
         for n in 0..expiring {

@@ -133,6 +133,7 @@ pub(super) async fn render_account(
         recovery_left,
         mail: app.secrets.sends_mail(),
         notify_default: record.as_ref().is_some_and(|r| !r.notify_default.is_empty()),
+        verified: record.as_ref().is_some_and(|r| r.email_verified_at.is_some()),
     };
     let status = if page.error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     Ok(render(status, &page))

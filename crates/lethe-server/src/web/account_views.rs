@@ -1,6 +1,6 @@
 //! Template structs of the account pages: signing in and up (with the second factor), the
-//! account's settings (password, sessions, API keys, two-step sign-in, deletion), and password
-//! resets.
+//! account's settings (password, sessions, API keys, two-step sign-in, deletion), password
+//! resets, and the mailed links that reset a password or confirm an address.
 
 use super::session::Nav;
 use askama::Template;
@@ -16,6 +16,8 @@ pub struct SignIn {
     /// Where to go after signing in (a local path).
     pub next: String,
     pub signup_open: bool,
+    /// This server mails reset links ("Forgot your password?" goes to `/forgot`).
+    pub forgot: bool,
 }
 
 #[derive(Template)]
@@ -74,6 +76,8 @@ pub struct Account {
     pub mail: bool,
     /// The account is mailed when its secrets end, unless a secret says otherwise.
     pub notify_default: bool,
+    /// The account's address is confirmed (mail is sent for it only then).
+    pub verified: bool,
 }
 
 /// The page asking for the second factor of a sign-in.
@@ -114,6 +118,27 @@ pub struct RecoveryCodes {
 #[derive(Template)]
 #[template(path = "reset.html")]
 pub struct Reset {
+    pub nav: Nav,
+    pub token: String,
+    pub error: Option<String>,
+}
+
+/// "Forgot your password?": the address to mail a reset link to.
+#[derive(Template)]
+#[template(path = "forgot.html")]
+pub struct Forgot {
+    pub nav: Nav,
+    pub email: String,
+    pub notice: Option<&'static str>,
+    pub error: Option<String>,
+    /// This server sends mail (else the page says whom to ask).
+    pub mail: bool,
+}
+
+/// The button that confirms an address.
+#[derive(Template)]
+#[template(path = "verify.html")]
+pub struct Verify {
     pub nav: Nav,
     pub token: String,
     pub error: Option<String>,

@@ -15,6 +15,7 @@
 //! - [`devices`]: naming a browser from its user agent.
 
 pub mod account;
+pub mod account_mail;
 pub mod account_views;
 pub mod admin;
 pub mod assets;
@@ -97,6 +98,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/account/two-step/recovery", post(two_step::regenerate))
         .route("/account/two-step/disable", post(two_step::disable))
         .route("/reset/{token}", get(account::reset_form).post(account::reset))
+        .route("/forgot", get(account_mail::forgot_form).post(account_mail::forgot))
+        .route("/verify/{token}", get(account_mail::verify_form).post(account_mail::verify))
+        .route("/account/verify", post(account_mail::resend))
         .route("/secret/{key}", get(pages::secret_page).post(pages::reveal))
         .route("/private/{key}", get(pages::receipt))
         .route("/private/{key}/burn", get(pages::burn_confirm).post(pages::burn))

@@ -26,6 +26,10 @@ use std::net::IpAddr;
 #[derive(Debug, Default, Deserialize)]
 pub struct Next {
     pub next: Option<String>,
+    /// Set when the visitor comes from confirming an address (`/verify/{token}`).
+    pub verified: Option<String>,
+    /// Set when the visitor comes from deleting their account.
+    pub deleted: Option<String>,
 }
 
 /// A local path to go on to, or the dashboard: never another site (`//host`, `/\host`).
@@ -71,9 +75,9 @@ pub(super) fn account_subject(account: Option<i64>, email: &str) -> Subject {
     }
 }
 
-fn form_page(nav: Nav, email: String, next: String, error: Option<String>, app: &AppState) -> SignIn {
+pub(super) fn form_page(nav: Nav, email: String, next: String, error: Option<String>, app: &AppState) -> SignIn {
     let signup_open = app.secrets.policy().signup != crate::config::SignupMode::Closed;
-    SignIn { nav, error, notice: None, email, next, signup_open }
+    SignIn { nav, error, notice: None, email, next, signup_open, forgot: app.secrets.sends_mail() }
 }
 
 /// `GET /signin`: the form.
@@ -82,7 +86,13 @@ pub async fn sign_in_form(State(app): State<AppState>, nav: Nav, Query(q): Query
         return Redirect::to(&local_path(q.next.as_deref())).into_response();
     }
     let next = local_path(q.next.as_deref());
-    render(StatusCode::OK, &form_page(nav, String::new(), next, None, &app))
+    let mut page = form_page(nav, String::new(), next, None, &app);
+    page.notice = match (q.verified.is_some(), q.deleted.is_some()) {
+        (true, _) => Some("Your e-mail address is confirmed. Sign in to go on."),
+        (_, true) => Some("Your account is deleted."),
+        _ => None,
+    };
+    render(StatusCode::OK, &page)
 }
 
 /// `POST /signin`: checks the limits, then the password; on success a session cookie and a

@@ -29,8 +29,7 @@ fn page(nav: Nav, pending: &PendingSession, next: String, error: Option<String>)
 }
 
 fn sign_in_again(app: &AppState, nav: Nav, next: String, msg: &str) -> Response {
-    let signup_open = app.secrets.policy().signup != crate::config::SignupMode::Closed;
-    let form = SignIn { nav, error: Some(msg.to_owned()), notice: None, email: String::new(), next, signup_open };
+    let form = SignIn { error: Some(msg.to_owned()), ..super::sign_in::form_page(nav, String::new(), next, None, app) };
     let mut resp = render(StatusCode::UNAUTHORIZED, &form);
     resp.headers_mut().append(header::SET_COOKIE, clear_cookie(app));
     resp

@@ -29,6 +29,15 @@ pub fn basic(user: &str, key: &str) -> String {
 /// wrap is a stand-in no test opens) and an API key that carries a wrap of it, unless `wrap`
 /// is false. `expires_at` gives the key an expiry.
 pub async fn account_with(s: &TestServer, email: &str, wrap: bool, expires_at: Option<i64>) -> TestAccount {
+    made(s, email, wrap, expires_at, Some(T0)).await
+}
+
+/// An account whose address is not confirmed yet, as after open sign-up.
+pub async fn unconfirmed_account(s: &TestServer, email: &str) -> TestAccount {
+    made(s, email, true, None, None).await
+}
+
+async fn made(s: &TestServer, email: &str, wrap: bool, expires_at: Option<i64>, verified: Option<i64>) -> TestAccount {
     let store = s.secrets.store();
     let ring = Keyring::generate();
     let keyring = StoredKeyring {
@@ -46,6 +55,7 @@ pub async fn account_with(s: &TestServer, email: &str, wrap: bool, expires_at: O
         admin: false,
         created: T0,
         keyring: Some(keyring),
+        email_verified_at: verified,
     };
     let record = store.create_account(new).await.unwrap();
     let key = ApiKey::generate();

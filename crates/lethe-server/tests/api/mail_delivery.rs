@@ -16,7 +16,12 @@ use std::time::Duration;
 const CONTENT: &str = "correct-horse-battery-staple-4711";
 
 /// A server sending through `sink` (STARTTLS, trusting the sink's certificate).
-async fn server(sink: &SmtpSink) -> TestServer {
+pub async fn server(sink: &SmtpSink) -> TestServer {
+    server_with(sink, |_| {}).await
+}
+
+/// Like [`server`], with more settings.
+pub async fn server_with(sink: &SmtpSink, tweak: impl FnOnce(&mut lethe_server::config::Config)) -> TestServer {
     let (host, port, ca) = (sink.host().to_owned(), sink.port(), sink.ca_pem_path());
     TestServer::start_with(move |c| {
         let mut mail = MailConfig::new(host, "Lethe <lethe@secrets.example.com>");
@@ -24,12 +29,13 @@ async fn server(sink: &SmtpSink) -> TestServer {
         mail.ca_file = Some(ca);
         c.mail = Some(mail);
         c.delivery_poll_ms = 50;
+        tweak(c);
     })
     .await
 }
 
 /// The first `n` mails, waiting (on the runtime, not blocking it) up to 20 seconds.
-async fn mails(sink: &SmtpSink, n: usize) -> Vec<ReceivedMail> {
+pub async fn mails(sink: &SmtpSink, n: usize) -> Vec<ReceivedMail> {
     for _ in 0..400 {
         let got = sink.messages();
         if got.len() >= n {
@@ -40,7 +46,7 @@ async fn mails(sink: &SmtpSink, n: usize) -> Vec<ReceivedMail> {
     panic!("{n} mails did not arrive; the server said:\n{}", sink.log());
 }
 
-fn starttls() -> SinkOptions {
+pub fn starttls() -> SinkOptions {
     SinkOptions { starttls: true, ..SinkOptions::default() }
 }
 
@@ -208,4 +214,28 @@ async fn a_sign_in_from_a_new_browser_is_mailed_to_the_account() {
     assert_eq!(b.sign_in("ann@example.com", crate::web::PASSWORD).await.status, StatusCode::SEE_OTHER);
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_link_mail_still_queued_long_after_its_create_is_given_up() {
+    // The mail server answers 451 to everything: the link mail waits in memory for a retry, as
+    // it would have when a restart lost it.
+    let sink = SmtpSink::start(SinkOptions { fail_first: 100, ..starttls() });
+    let s = server(&sink).await;
+    let ann = account(&s, "ann@example.com").await;
+    let r =
+        post_auth(&s, "/api/v1/share", &ann.basic(), &[("secret", CONTENT), ("recipient", "bob@example.org")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let metadata_key = r.str("metadata_key").to_owned();
+    delivery_state(&s, &ann, &metadata_key, "queued").await;
+    s.clock.advance(600);
+    assert_eq!(s.secrets.give_up_lost_link_mails().await.unwrap(), 0, "ten minutes: the sender may still retry");
+    let young =
+        post_auth(&s, "/api/v1/share", &ann.basic(), &[("secret", "x"), ("recipient", "bob@example.org")]).await;
+    s.clock.advance(400);
+    assert_eq!(s.secrets.give_up_lost_link_mails().await.unwrap(), 1, "over fifteen minutes: lost");
+    delivery_state(&s, &ann, &metadata_key, "failed").await;
+    delivery_state(&s, &ann, young.str("metadata_key"), "queued").await;
+    // The secret is untouched: its link still works once.
+    assert_eq!(s.reveal(r.str("secret_key"), None).await.str("value"), CONTENT);
 }

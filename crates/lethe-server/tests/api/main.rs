@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod account_limits;
+mod account_mail;
 mod accounts;
 mod admin_page;
 mod audit_events;

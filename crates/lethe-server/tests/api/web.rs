@@ -121,6 +121,7 @@ pub async fn user_with(s: &TestServer, email: &str, admin: bool) -> i64 {
         admin,
         created: s.secrets.now(),
         keyring: Some(keyring),
+        email_verified_at: Some(s.secrets.now()),
     };
     s.secrets.store().create_account(new).await.unwrap().id
 }

@@ -24,6 +24,7 @@ async fn user(s: &TestServer, email: &str) {
         admin: false,
         created: s.secrets.now(),
         keyring: Some(keyring),
+        email_verified_at: Some(s.secrets.now()),
     };
     s.secrets.store().create_account(new).await.unwrap();
 }

@@ -19,7 +19,14 @@ pub fn email(s: &str) -> Email {
 
 /// Creates an account for `address`.
 pub async fn account(store: &dyn Store, address: &str) -> AccountRecord {
-    let new = NewAccount { email: email(address), password_hash: phc(1), admin: false, created: NOW, keyring: None };
+    let new = NewAccount {
+        email: email(address),
+        password_hash: phc(1),
+        admin: false,
+        created: NOW,
+        keyring: None,
+        email_verified_at: None,
+    };
     store.create_account(new).await.expect("account created")
 }
 
@@ -51,6 +58,7 @@ pub async fn emails_are_unique_in_normalised_form(store: Arc<dyn Store>) {
         admin: true,
         created: NOW,
         keyring: None,
+        email_verified_at: Some(NOW),
     };
     let refused = store.create_account(again).await;
     assert!(matches!(refused, Err(StoreError::AlreadyExists(_))), "{refused:?}");

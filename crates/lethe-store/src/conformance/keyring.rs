@@ -29,9 +29,11 @@ pub async fn a_keyring_is_stored_with_its_account_replaced_and_cleared(store: Ar
         admin: false,
         created: NOW,
         keyring: Some(stored_keyring(1)),
+        email_verified_at: Some(NOW + 1),
     };
     let ann = store.create_account(new).await.expect("account");
     assert_eq!(ann.keyring, Some(stored_keyring(1)), "as created");
+    assert_eq!(ann.email_verified_at, Some(NOW + 1), "verified as created");
     let bob = account(&*store, "bob@example.com").await;
     assert_eq!(bob.keyring, None, "an account without one");
     assert_eq!(store.account(ann.id).await.expect("read"), Some(ann.clone()));

@@ -113,6 +113,20 @@ pub async fn the_link_mail_state_is_kept_on_the_receipt(store: Arc<dyn Store>) {
     foreign.receipt = n.receipt_id;
     assert!(!s.note_link_delivery(foreign, "failed").await.expect("note"), "no such receipt");
     assert_eq!(s.receipt(plain.key()).await.expect("read").expect("receipt").delivery, None);
+
+    // A mail still queued long after its create was lost: the sweeper gives it up. Younger
+    // ones, and states other than `queued`, are left alone.
+    let lost = NewSecret { delivery: Some("queued".into()), created: NOW - 1000, ..new_secret(s, 600, false).await };
+    let young = NewSecret { delivery: Some("queued".into()), ..new_secret(s, 600, false).await };
+    for one in [&lost, &young] {
+        s.create(one.clone(), vec![]).await.expect("create");
+    }
+    assert_eq!(s.give_up_link_mails(NOW - 500, "failed: lost").await.expect("give up"), 1);
+    let state = |k| async move { s.receipt(k).await.expect("read").expect("receipt").delivery };
+    assert_eq!(state(lost.key()).await.as_deref(), Some("failed: lost"));
+    assert_eq!(state(young.key()).await.as_deref(), Some("queued"));
+    assert_eq!(state(n.key()).await.as_deref(), Some("sent"));
+    assert_eq!(s.give_up_link_mails(NOW - 500, "failed: lost").await.expect("again"), 0);
 }
 
 pub async fn notification_defaults_and_verified_addresses_round_trip(store: Arc<dyn Store>) {

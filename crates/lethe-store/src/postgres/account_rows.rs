@@ -105,14 +105,23 @@ pub(crate) fn exists(e: tokio_postgres::Error, what: &'static str) -> Fail {
 pub(crate) async fn create_account(c: &impl GenericClient, new: &NewAccount) -> Result<AccountRecord, Fail> {
     let sql = concat!(
         "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated, public_key, keyring_wrap, ",
-        "wrap_salt, wrap_kdf) VALUES ($1, $2, $3, FALSE, $4, $4, $5, $6, $7, $8) RETURNING ",
+        "wrap_salt, wrap_kdf, email_verified_at) VALUES ($1, $2, $3, FALSE, $4, $4, $5, $6, $7, $8, $9) RETURNING ",
         "id, email, password_hash, admin, disabled, created, updated, totp_sealed, totp_enabled_at, ",
         "public_key, keyring_wrap, wrap_salt, wrap_kdf, totp_last_step, notify_default, email_verified_at"
     );
     let st = c.prepare_cached(sql).await?;
     let (public, wrap, salt, kdf) = keyring_columns(new.keyring.as_ref());
-    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
-        [&new.email.as_str(), &new.password_hash.as_str(), &new.admin, &new.created, &public, &wrap, &salt, &kdf];
+    let p: [&(dyn tokio_postgres::types::ToSql + Sync); 9] = [
+        &new.email.as_str(),
+        &new.password_hash.as_str(),
+        &new.admin,
+        &new.created,
+        &public,
+        &wrap,
+        &salt,
+        &kdf,
+        &new.email_verified_at,
+    ];
     let row = c.query_one(&st, &p).await.map_err(|e| exists(e, "an account with this e-mail"))?;
     account_at(&row, 0)
 }

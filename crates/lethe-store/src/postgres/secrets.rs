@@ -202,6 +202,17 @@ impl SecretStore for PostgresStore {
         .await
     }
 
+    async fn give_up_link_mails(&self, before: UnixTime, state: &str) -> Result<u64, StoreError> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let sql = "UPDATE records SET delivery = $2 WHERE delivery = 'queued' AND created < $1";
+                let st = c.prepare_cached(sql).await?;
+                Ok(c.execute(&st, &[&before, &state]).await?)
+            })
+        })
+        .await
+    }
+
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<(), StoreError> {
         let Some(row) = self.place(key.handle) else { return Ok(()) };
         let fx = &fx;

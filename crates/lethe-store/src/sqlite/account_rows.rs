@@ -100,13 +100,23 @@ pub(crate) fn create_account(c: &Connection, new: &NewAccount) -> Result<Account
     // RETURNING names the table's own columns, without an alias.
     let sql = format!(
         "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated, public_key, keyring_wrap, \
-         wrap_salt, wrap_kdf) VALUES (?1, ?2, ?3, 0, ?4, ?4, ?5, ?6, ?7, ?8) RETURNING {}",
+         wrap_salt, wrap_kdf, email_verified_at) VALUES (?1, ?2, ?3, 0, ?4, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING {}",
         ACCOUNT.replace("a.", "")
     );
     let mut st = c.prepare_cached(&sql)?;
     let (public, wrap, salt, kdf) = keyring_columns(new.keyring.as_ref());
     let mut rows = st
-        .query(params![new.email.as_str(), new.password_hash.as_str(), new.admin, new.created, public, wrap, salt, kdf])
+        .query(params![
+            new.email.as_str(),
+            new.password_hash.as_str(),
+            new.admin,
+            new.created,
+            public,
+            wrap,
+            salt,
+            kdf,
+            new.email_verified_at
+        ])
         .map_err(|e| exists(e, "an account with this e-mail"))?;
     match rows.next().map_err(|e| exists(e, "an account with this e-mail"))? {
         Some(r) => account_at(r, 0),

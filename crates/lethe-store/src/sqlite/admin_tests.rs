@@ -8,7 +8,14 @@ use crate::conformance::{new_secret, NOW};
 use crate::AccountStore;
 
 fn new_account(address: &str) -> NewAccount {
-    NewAccount { email: email(address), password_hash: phc(1), admin: true, created: NOW, keyring: None }
+    NewAccount {
+        email: email(address),
+        password_hash: phc(1),
+        admin: true,
+        created: NOW,
+        keyring: None,
+        email_verified_at: None,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -287,6 +287,8 @@ mod erasure_bound_tests;
 #[cfg(test)]
 mod erasure_tests;
 #[cfg(test)]
+mod migration_tests;
+#[cfg(test)]
 mod quota_count_tests;
 #[cfg(test)]
 mod tests;

@@ -149,6 +149,16 @@ impl SecretStore for SqliteStore {
             .await
     }
 
+    async fn give_up_link_mails(&self, before: UnixTime, state: &str) -> Result<u64, StoreError> {
+        let state = state.to_owned();
+        self.writer
+            .write_one(move |c| {
+                let sql = "UPDATE records SET delivery = ?2 WHERE delivery = 'queued' AND created < ?1";
+                Ok(c.prepare_cached(sql)?.execute(rusqlite::params![before, state])? as u64)
+            })
+            .await
+    }
+
     async fn mark_receipt_seen(&self, key: ReceiptKey, now: UnixTime, fx: Vec<Effect>) -> Result<(), StoreError> {
         let place = self.place(key.handle);
         self.change(effects::needs_transaction(&fx), move |c| {

@@ -29,8 +29,15 @@ pub async fn credentials(password: Password) -> Result<Credentials, Failure> {
 
 pub async fn create(store: &dyn Store, email: &str, admin: bool, new: Credentials, now: i64) -> Result<(), Failure> {
     let email = parse_email(email)?;
-    let new =
-        NewAccount { email: email.clone(), password_hash: new.hash, admin, created: now, keyring: Some(new.keyring) };
+    let new = NewAccount {
+        email: email.clone(),
+        password_hash: new.hash,
+        admin,
+        created: now,
+        keyring: Some(new.keyring),
+        // An administrator vouches for the address.
+        email_verified_at: Some(now),
+    };
     match store.create_account(new).await {
         Ok(a) => {
             let role = if a.admin { "administrator" } else { "account" };

@@ -24,6 +24,10 @@ pub enum Action {
     TotpEnabled,
     TotpDisabled,
     PasswordChanged,
+    /// The owner followed the link mailed to the account's address.
+    EmailVerified,
+    /// Someone asked for a password-reset mail for the account's address.
+    PasswordResetRequested,
     ApiKeyCreated,
     ApiKeyFirstUsed,
     ApiKeyRevoked,
@@ -45,7 +49,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the pages' filter lists them.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::SecretCreated,
         Action::SecretOpened,
         Action::SecretRevealed,
@@ -61,6 +65,8 @@ impl Action {
         Action::TotpEnabled,
         Action::TotpDisabled,
         Action::PasswordChanged,
+        Action::EmailVerified,
+        Action::PasswordResetRequested,
         Action::ApiKeyCreated,
         Action::ApiKeyFirstUsed,
         Action::ApiKeyRevoked,
@@ -97,6 +103,8 @@ impl Action {
             Action::TotpEnabled => "account.totp_enabled",
             Action::TotpDisabled => "account.totp_disabled",
             Action::PasswordChanged => "account.password_changed",
+            Action::EmailVerified => "account.email_verified",
+            Action::PasswordResetRequested => "account.password_reset_requested",
             Action::ApiKeyCreated => "api_key.created",
             Action::ApiKeyFirstUsed => "api_key.first_used",
             Action::ApiKeyRevoked => "api_key.revoked",
@@ -138,7 +146,9 @@ impl Action {
             | Action::SignedOut
             | Action::TotpEnabled
             | Action::TotpDisabled
-            | Action::PasswordChanged => "account",
+            | Action::PasswordChanged
+            | Action::EmailVerified
+            | Action::PasswordResetRequested => "account",
             Action::ApiKeyCreated | Action::ApiKeyFirstUsed | Action::ApiKeyRevoked => "api_key",
             Action::TeamCreated
             | Action::MemberInvited
@@ -174,6 +184,8 @@ impl Action {
             Action::TotpEnabled => "Two-step sign-in turned on",
             Action::TotpDisabled => "Two-step sign-in turned off",
             Action::PasswordChanged => "Password changed",
+            Action::EmailVerified => "Address verified",
+            Action::PasswordResetRequested => "Password reset mail asked for",
             Action::ApiKeyCreated => "API key created",
             Action::ApiKeyFirstUsed => "API key used for the first time",
             Action::ApiKeyRevoked => "API key revoked",

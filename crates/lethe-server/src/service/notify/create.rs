@@ -27,6 +27,9 @@ pub struct MailOptions {
     pub link_base: String,
 }
 
+/// Why an account whose address is not verified cannot have mail sent for it.
+pub const UNVERIFIED: &str = "your account's e-mail address is not confirmed yet: open the link mailed to it, or ask for a new one on your account page";
+
 /// What a receipt says of its link mail on a server that sends no mail.
 pub const NOT_SENT: &str = "not sent: this server does not send e-mail; share the link yourself";
 
@@ -79,14 +82,17 @@ impl Secrets {
         let Some(addr) = opts.recipient.as_deref().map(str::trim).filter(|a| !a.is_empty()) else {
             return Ok(None);
         };
-        if owner.is_none() {
+        let Some(owner) = owner else {
             return Err(ServiceError::RecipientNeedsAccount);
-        }
+        };
         let email = Email::parse(addr).map_err(|_| ServiceError::Undeliverable(addr.chars().take(254).collect()))?;
         if e2e {
             return Err(ServiceError::Invalid(
                 "recipient: an end-to-end secret's link holds a key this server never sees, so it cannot mail it: send the link yourself".into(),
             ));
+        }
+        if self.sends_mail() && !owner.email_verified {
+            return Err(ServiceError::Invalid(format!("recipient: {UNVERIFIED}")));
         }
         let note = opts.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
         if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
@@ -115,9 +121,12 @@ impl Secrets {
                 if !list.is_empty() && !self.sends_mail() {
                     return Err(ServiceError::Invalid("notify: this server is not set up to send e-mail".into()));
                 }
+                if !list.is_empty() && !owner.email_verified {
+                    return Err(ServiceError::Invalid(format!("notify: {UNVERIFIED}")));
+                }
                 Ok(list)
             }
-            None if !self.sends_mail() => Ok(Vec::new()),
+            None if !self.sends_mail() || !owner.email_verified => Ok(Vec::new()),
             None => Ok(team.map_or_else(|| owner.notify_default.clone(), |t| t.notify.clone())),
         }
     }
@@ -125,16 +134,12 @@ impl Secrets {
     /// Mails a team invite's link to the address it is bound to, in the background; `false`
     /// if this server sends no mail or the mail could not be queued.
     pub fn mail_team_invite(&self, to: &str, team: &str, inviter: &str, link: &str, expires_in: i64) -> bool {
-        let Some(queue) = self.notify.links.as_ref() else { return false };
+        if !self.sends_mail() {
+            return false;
+        }
         let expires = super::mail::templates::expires_in(expires_in);
         match super::mail::templates::team_invite(team, inviter, link, &expires) {
-            Ok(r) => queue.send(LinkMail {
-                receipt: None,
-                to: to.to_owned(),
-                subject: r.subject,
-                text: r.text.into(),
-                html: r.html.into(),
-            }),
+            Ok(r) => self.send_account_link(to, r),
             Err(e) => {
                 tracing::error!(error = %e, "the invite mail does not render");
                 false

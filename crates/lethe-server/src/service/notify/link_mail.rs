@@ -3,12 +3,14 @@
 //! The link opens the secret, and P1 says nothing stored may rebuild a link: so this mail is
 //! never queued in the store. The create hands it to this sender in memory and returns; the
 //! sender tries a few times over several minutes and notes the outcome on the receipt
-//! (`queued`, then `sent` or `failed`). A restart while a link mail waits loses that mail, and
-//! the receipt keeps saying `queued` until it ends: the creator can still share the link by
-//! hand (the sweeper's receipts show it). Secrets never travel in the mail, only the link.
+//! (`queued`, then `sent` or `failed`). A restart while a link mail waits loses that mail; the
+//! sweeper then marks it `failed` once it is [`LOST_AFTER`] old ([`Secrets::give_up_lost_link_mails`]),
+//! and the creator can still share the link by hand. Secrets never travel in the mail, only the
+//! link.
 
 use super::mail::message::{MailKind, OutgoingMail};
 use super::mail::MailSend;
+use crate::service::Secrets;
 use lethe_core::token::ReceiptKey;
 use lethe_store::Store;
 use std::sync::Arc;
@@ -56,6 +58,23 @@ impl LinkMailer {
     /// Queues `mail`; `false` if the queue is full (the caller notes it failed).
     pub fn send(&self, mail: LinkMail) -> bool {
         self.tx.try_send(mail).is_ok()
+    }
+}
+
+/// How old a link mail still `queued` is taken as lost: the sender gives up on a mail within
+/// about six minutes (its retries), so one queued for longer was lost with a restart.
+pub const LOST_AFTER: i64 = 15 * 60;
+
+impl Secrets {
+    /// Marks as `failed` the link mails still `queued` [`LOST_AFTER`] after their create;
+    /// returns how many (the sweeper calls this on each run).
+    pub async fn give_up_lost_link_mails(&self) -> Result<u64, lethe_store::StoreError> {
+        let lost = self.store.give_up_link_mails(self.now() - LOST_AFTER, "failed").await?;
+        if lost > 0 {
+            metrics::counter!("lethe_link_mails_total", "outcome" => "lost").increment(lost);
+            tracing::warn!(receipts = lost, "link mails lost with a restart are marked failed");
+        }
+        Ok(lost)
     }
 }
 

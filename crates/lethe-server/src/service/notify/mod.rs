@@ -13,10 +13,13 @@
 //!   delivery log and replays.
 //! - [`create`]: a new secret's recipient and notification choice; [`link_mail`]: the mail
 //!   with its link, sent from memory; `mails`: notification mails composed.
-//! - [`account_mail`]: mail about the account itself (a sign-in from a new browser).
+//! - [`account_mail`]: mail about the account itself (a sign-in from a new browser);
+//!   [`account_links`]: mail with a token for the account (address verification, password
+//!   reset).
 //! - [`mail`]: the SMTP transport and the mail templates; [`webhook`]: the signed HTTP call
 //!   and the retry schedule.
 
+pub mod account_links;
 pub mod account_mail;
 pub mod attempt;
 pub mod create;
