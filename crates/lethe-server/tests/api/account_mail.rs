@@ -121,7 +121,7 @@ async fn open_sign_up_mails_a_confirmation_and_sends_nothing_for_the_account_bef
     let done = b.submit(&link, &[]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert!(!b.get("/account").await.body.contains("id=\"account-unverified\""));
-    // The first link is used; the second still works once but changes nothing more.
+    // The first link is used up.
     assert_eq!(b.submit(&link, &[]).await.status, StatusCode::BAD_REQUEST);
 
     let csrf = b.get("/account").await.csrf();

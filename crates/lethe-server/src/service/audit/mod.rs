@@ -137,8 +137,20 @@ impl Secrets {
         outcome: Outcome,
         detail: serde_json::Value,
     ) -> Effect {
+        Effect::Audit(self.account_entry(account, action, actor, outcome, detail))
+    }
+
+    /// The same entry, for [`lethe_store::AuditStore::append_audit`] when no change carries it.
+    pub(crate) fn account_entry(
+        &self,
+        account: (lethe_store::AccountId, &str),
+        action: Action,
+        actor: &Actor,
+        outcome: Outcome,
+        detail: serde_json::Value,
+    ) -> AuditEntry {
         let resource = Resource { id: account.0.to_string(), name: account.1.to_owned() };
-        self.audit_effect(Scope::Account(account.0), action, resource, actor, outcome, detail)
+        self.audit_entry(Scope::Account(account.0), action, resource, actor, outcome, detail)
     }
 
     /// An entry about the secret a consuming call changes, which the store completes from the

@@ -9,10 +9,10 @@
 
 use super::link_mail::LinkMail;
 use super::mail::templates::{self, Rendered};
-use crate::service::audit::{Action, Actor, Outcome, Resource};
+use crate::service::audit::{Action, Actor, Outcome};
 use crate::service::{Secrets, ServiceError};
 use lethe_core::account::{Email, OpaqueToken};
-use lethe_store::{AccountChange, AccountRecord, NewToken, Scope, TokenKind};
+use lethe_store::{AccountChange, AccountRecord, TokenKind};
 
 /// How long an address-verification link works.
 pub const VERIFY_SECS: i64 = 2 * 86_400;
@@ -33,36 +33,14 @@ impl Secrets {
         })
     }
 
-    /// A fresh single-use token of `kind` for `account` (bound to `email`), stored hashed.
-    async fn account_token(
-        &self,
-        kind: TokenKind,
-        account: &AccountRecord,
-        secs: i64,
-    ) -> Result<OpaqueToken, ServiceError> {
-        let token = OpaqueToken::generate();
-        let now = self.now();
-        let new = NewToken {
-            hash: token.hash(),
-            kind,
-            account: account.id,
-            email: Some(account.email.clone()),
-            created: now,
-            expires_at: now + secs,
-        };
-        match self.store.create_token(new).await? {
-            true => Ok(token),
-            false => Err(ServiceError::internal("an account token", "the account is gone")),
-        }
-    }
-
     /// Mails `account` a link that verifies its address; `false` if nothing was sent (no mail
     /// on this server, or already verified).
     pub async fn send_verification(&self, account: &AccountRecord) -> Result<bool, ServiceError> {
         if !self.sends_mail() || account.email_verified_at.is_some() {
             return Ok(false);
         }
-        let token = self.account_token(TokenKind::VerifyEmail, account, VERIFY_SECS).await?;
+        let token =
+            self.issue_token(TokenKind::VerifyEmail, account.id, Some(account.email.clone()), VERIFY_SECS).await?;
         let link = format!("{}/verify/{}", self.notify.public_url, token.expose());
         let rendered =
             templates::verify_address(&link).map_err(|e| ServiceError::internal("the verification mail", e))?;
@@ -105,16 +83,16 @@ impl Secrets {
         let Some(account) = self.store.account_by_email(email).await?.filter(|a| !a.disabled) else {
             return Ok(());
         };
-        let token = self.account_token(TokenKind::PasswordReset, &account, MAILED_RESET_SECS).await?;
+        let token = self
+            .issue_token(TokenKind::PasswordReset, account.id, Some(account.email.clone()), MAILED_RESET_SECS)
+            .await?;
         let link = format!("{}/reset/{}", self.notify.public_url, token.expose());
         let expires = templates::expires_in(MAILED_RESET_SECS);
         let rendered =
             templates::password_reset(&link, &expires).map_err(|e| ServiceError::internal("the reset mail", e))?;
-        let resource = Resource { id: account.id.to_string(), name: account.email.as_str().to_owned() };
-        let requested = self.audit_entry(
-            Scope::Account(account.id),
+        let requested = self.account_entry(
+            (account.id, account.email.as_str()),
             Action::PasswordResetRequested,
-            resource,
             &Actor::current(),
             Outcome::Success,
             serde_json::json!({}),
