@@ -9,6 +9,7 @@
 //!   "lethe totp v1" ‖ account id (i64 big-endian); stored nonce ‖ ciphertext ‖ tag.
 //! - recovery code: HMAC-SHA256(subkey("recovery"), account id BE ‖ the 16-symbol code).
 //! - CSRF token: base64url(HMAC-SHA256(subkey("csrf"), SHA-256 of the session token)).
+//! - unsubscribe token: base64url(HMAC-SHA256(subkey("unsubscribe"), account id BE)).
 //! - audit address: "h:" ‖ the first 16 bytes, hex, of HMAC-SHA256(subkey("audit-address"),
 //!   the address text), for deployments that keep no client address in the clear.
 //! - webhook signing secrets: sealed like TOTP secrets under subkey("webhook"), bound to the
@@ -146,6 +147,21 @@ impl ServerKey {
     /// Whether `presented` is `account_id`'s device cookie, compared in constant time.
     pub fn device_matches(&self, account_id: i64, presented: &str) -> bool {
         self.device_token(account_id).as_bytes().ct_eq(presented.as_bytes()).into()
+    }
+
+    /// The token of `account_id`'s one-click unsubscribe link (RFC 8058), in the
+    /// `List-Unsubscribe` header of its notification mails: 43 characters of base64url. It
+    /// only ever turns that account's notification mails off, so it lives as long as the
+    /// server key; nothing is stored, and it is recomputed.
+    pub fn unsubscribe_token(&self, account_id: i64) -> String {
+        let mut mac = self.mac(b"unsubscribe");
+        mac.update(&account_id.to_be_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `presented` is `account_id`'s unsubscribe token, compared in constant time.
+    pub fn unsubscribe_matches(&self, account_id: i64, presented: &str) -> bool {
+        self.unsubscribe_token(account_id).as_bytes().ct_eq(presented.as_bytes()).into()
     }
 
     /// A client address as the audit log keeps it where addresses must not be kept in the

@@ -65,6 +65,10 @@ pub struct AccountRecord {
     /// When the account proved it reads mail at its address (a [`TokenKind::VerifyEmail`]
     /// token taken), if it has.
     pub email_verified_at: Option<UnixTime>,
+    /// When the account turned its notification mails off, if it has and has not turned them
+    /// back on: a muted account is mailed only about a secret it asks it for when creating it,
+    /// never by a team's defaults.
+    pub notify_muted_at: Option<UnixTime>,
 }
 
 /// A line of the account listing: the account and how many API keys it has (revoked ones
@@ -94,7 +98,10 @@ pub enum AccountChange {
     /// Turns the second factor on with this sealed TOTP secret (`totp_enabled_at` = now) or
     /// off (`None`, clearing both); either way forgets the last step used.
     Totp(Option<Vec<u8>>),
-    /// Sets the default notification list ([`AccountRecord::notify_default`]).
+    /// Sets the default notification list ([`AccountRecord::notify_default`]). A non-empty
+    /// list unmutes the account; an empty one mutes it ([`AccountRecord::notify_muted_at`] =
+    /// now) and, in the same transaction, clears the notify lists of every secret it made, so no
+    /// mail about them follows (those already queued still go).
     NotifyDefault(Vec<String>),
     /// Notes that the address was verified at this time.
     EmailVerified(UnixTime),

@@ -81,6 +81,18 @@ fn csrf_tokens_match_only_their_session() {
 }
 
 #[test]
+fn unsubscribe_tokens_match_only_their_account_and_key() {
+    let key = ServerKey::generate();
+    let token = key.unsubscribe_token(7);
+    assert_eq!(token.len(), 43);
+    assert!(key.unsubscribe_matches(7, &token));
+    assert!(!key.unsubscribe_matches(8, &token), "another account");
+    assert!(!ServerKey::generate().unsubscribe_matches(7, &token), "another server key");
+    assert!(!key.unsubscribe_matches(7, &token[..42]));
+    assert_ne!(token, key.device_token(7), "a purpose of its own");
+}
+
+#[test]
 fn device_tokens_match_only_their_account_and_key() {
     let key = ServerKey::generate();
     let token = key.device_token(7);

@@ -77,6 +77,7 @@ impl Secrets {
             key_name: Some(record.name.clone()),
             team: record.team,
             email_verified: account.email_verified_at.is_some(),
+            notify_muted: account.notify_muted_at.is_some(),
             notify_default: account.notify_default,
         })
     }

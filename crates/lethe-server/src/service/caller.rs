@@ -48,6 +48,8 @@ pub struct AccountCaller {
     pub team: Option<lethe_store::TeamId>,
     /// The events the account is mailed about unless a secret says otherwise.
     pub notify_default: Vec<String>,
+    /// The account turned its notification mails off: no team's defaults apply to it.
+    pub notify_muted: bool,
     /// The account's address is verified: it may mail links to others and be mailed about
     /// its secrets.
     pub email_verified: bool,

@@ -78,6 +78,8 @@ pub struct Owner {
     pub key_team: Option<lethe_store::TeamId>,
     /// The events the account is mailed about unless a secret says otherwise.
     pub notify_default: Vec<String>,
+    /// It turned its notification mails off (a team's defaults do not apply).
+    pub notify_muted: bool,
     /// Its address is verified (mail on its behalf needs that).
     pub email_verified: bool,
 }
@@ -91,6 +93,7 @@ impl Owner {
             public_key: a.public_key,
             key_team: a.team,
             notify_default: a.notify_default.clone(),
+            notify_muted: a.notify_muted,
             email_verified: a.email_verified,
         })
     }

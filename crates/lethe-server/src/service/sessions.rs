@@ -157,6 +157,7 @@ impl Secrets {
             key_name: None,
             team: None,
             email_verified: account.email_verified_at.is_some(),
+            notify_muted: account.notify_muted_at.is_some(),
             notify_default: account.notify_default,
         };
         Ok(SignedIn { token, caller, expires_at, second_factor_pending: pending })
@@ -195,6 +196,7 @@ impl Secrets {
             key_name: None,
             team: None,
             email_verified: account.email_verified_at.is_some(),
+            notify_muted: account.notify_muted_at.is_some(),
             notify_default: account.notify_default,
         }))
     }

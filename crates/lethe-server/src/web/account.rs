@@ -169,7 +169,7 @@ pub async fn set_notifications(
     app.secrets.set_notify_default(a, on).await?;
     Ok(notice(match on {
         true => "You will be mailed when your secrets are viewed, burned, destroyed, expire or are opened late.",
-        false => "You will not be mailed about your secrets unless you ask for it when you create one.",
+        false => "You will not be mailed about your secrets (not by a team's defaults either) unless you ask for it when you create one.",
     }))
 }
 

@@ -31,6 +31,7 @@ pub mod team_actions;
 pub mod team_page;
 pub mod teams;
 pub mod two_step;
+pub mod unsubscribe;
 pub mod views;
 pub mod webhooks;
 
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/forgot", get(account_mail::forgot_form).post(account_mail::forgot))
         .route("/verify/{token}", get(account_mail::verify_form).post(account_mail::verify))
         .route("/account/verify", post(account_mail::resend))
+        .route("/unsubscribe/{account}/{token}", get(unsubscribe::form).post(unsubscribe::unsubscribe))
         .route("/secret/{key}", get(pages::secret_page).post(pages::reveal))
         .route("/private/{key}", get(pages::receipt))
         .route("/private/{key}/burn", get(pages::burn_confirm).post(pages::burn))

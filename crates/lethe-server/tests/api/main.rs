@@ -28,6 +28,7 @@ mod second_factor;
 mod team_join;
 mod team_secrets;
 mod teams;
+mod unsubscribe;
 mod v2;
 mod viewers;
 mod web;

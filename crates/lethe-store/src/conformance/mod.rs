@@ -130,6 +130,7 @@ macro_rules! conformance_tests {
             notify_mail::chosen_actions_mail_the_creator,
             notify_mail::the_link_mail_state_is_kept_on_the_receipt,
             notify_mail::notification_defaults_and_verified_addresses_round_trip,
+            notify_mail::muting_an_account_stops_the_mails_its_secrets_asked_for,
             audit::entries_chain_per_scope,
             audit::winning_changes_chain_their_entries_and_losers_write_none,
             audit::pages_filter_and_follow_without_gaps,

@@ -158,3 +158,32 @@ pub async fn notification_defaults_and_verified_addresses_round_trip(store: Arc<
     assert_eq!(s.take_token(&[9; 32], TokenKind::PasswordReset, NOW).await.expect("take"), None, "only as its kind");
     assert_eq!(s.take_token(&[9; 32], TokenKind::VerifyEmail, NOW).await.expect("take"), Some(token));
 }
+
+pub async fn muting_an_account_stops_the_mails_its_secrets_asked_for(store: Arc<dyn Store>) {
+    let s = &*store;
+    let ann = account(s, CREATOR).await;
+    let bob = account(s, "bob@example.com").await;
+    assert_eq!(ann.notify_muted_at, None, "a new account is not muted");
+    let asked = notifying(s, 600, &["secret.revealed", "secret.burned"]).await;
+    let other = NewSecret {
+        scope: Some(OWNER),
+        custid: bob.email.as_str().into(),
+        notify: vec!["secret.revealed".into()],
+        ..new_secret(s, 600, false).await
+    };
+    s.create(other.clone(), vec![]).await.expect("create");
+
+    assert!(s.update_account(ann.id, AccountChange::NotifyDefault(vec![]), NOW + 5, vec![]).await.expect("mute"));
+    let muted = s.account(ann.id).await.expect("read").expect("found");
+    assert_eq!((muted.notify_muted_at, muted.updated), (Some(NOW + 5), NOW + 5));
+    assert!(s.receipt(asked.key()).await.expect("read").expect("receipt").notify.is_empty(), "its list is cleared");
+    assert_eq!(s.receipt(other.key()).await.expect("read").expect("receipt").notify, ["secret.revealed"]);
+    assert!(s.claim(asked.secret_key(), NOW + 6, vec![template("secret.revealed")]).await.expect("claim"));
+    assert!(mails(s).await.is_empty(), "no mail about a muted account's secret");
+    assert_eq!(s.account(bob.id).await.expect("read"), Some(bob), "another account is untouched");
+
+    let list = vec!["secret.revealed".to_owned()];
+    assert!(s.update_account(ann.id, AccountChange::NotifyDefault(list.clone()), NOW + 7, vec![]).await.expect("on"));
+    let back = s.account(ann.id).await.expect("read").expect("found");
+    assert_eq!((back.notify_default, back.notify_muted_at), (list, None), "turning mails on unmutes");
+}

@@ -19,7 +19,8 @@ use tokio_postgres::Row;
 macro_rules! account_cols {
     () => {
         "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, a.totp_enabled_at, \
-         a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step, a.notify_default, a.email_verified_at"
+         a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step, a.notify_default, a.email_verified_at, \
+         a.notify_muted_at"
     };
 }
 macro_rules! key_cols {
@@ -35,7 +36,7 @@ macro_rules! session_cols {
          s.keyring_wrap, s.second_factor_pending"
     };
 }
-const ACCOUNT_WIDTH: usize = 16;
+const ACCOUNT_WIDTH: usize = 17;
 const KEY_WIDTH: usize = 10;
 const SESSION_WIDTH: usize = 10;
 
@@ -59,6 +60,7 @@ fn account_at(r: &Row, i: usize) -> Result<AccountRecord, Fail> {
         totp_last_step: r.try_get(i + 13)?,
         notify_default: list_from(r.try_get::<_, Option<&str>>(i + 14)?)?,
         email_verified_at: r.try_get(i + 15)?,
+        notify_muted_at: r.try_get(i + 16)?,
     })
 }
 
@@ -107,7 +109,8 @@ pub(crate) async fn create_account(c: &impl GenericClient, new: &NewAccount) -> 
         "INSERT INTO accounts (email, password_hash, admin, disabled, created, updated, public_key, keyring_wrap, ",
         "wrap_salt, wrap_kdf, email_verified_at) VALUES ($1, $2, $3, FALSE, $4, $4, $5, $6, $7, $8, $9) RETURNING ",
         "id, email, password_hash, admin, disabled, created, updated, totp_sealed, totp_enabled_at, ",
-        "public_key, keyring_wrap, wrap_salt, wrap_kdf, totp_last_step, notify_default, email_verified_at"
+        "public_key, keyring_wrap, wrap_salt, wrap_kdf, totp_last_step, notify_default, email_verified_at, \
+         notify_muted_at"
     );
     let st = c.prepare_cached(sql).await?;
     let (public, wrap, salt, kdf) = keyring_columns(new.keyring.as_ref());

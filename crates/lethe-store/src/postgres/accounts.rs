@@ -61,8 +61,11 @@ impl AccountStore for PostgresStore {
         let (change, fx) = (&change, &fx);
         self.run(move |mut c| {
             Box::pin(async move {
-                // Disabling ends the sessions too: two statements, one transaction.
-                if !needs_transaction(fx) && !matches!(change, AccountChange::Disabled(_)) {
+                // Disabling ends the sessions too, muting clears the secrets' notify lists: two
+                // statements, one transaction.
+                let two = matches!(change, AccountChange::Disabled(_))
+                    || matches!(change, AccountChange::NotifyDefault(list) if list.is_empty());
+                if !needs_transaction(fx) && !two {
                     return apply_change(&c, id, change, now).await;
                 }
                 let tx = c.transaction().await?;
@@ -303,7 +306,8 @@ impl AccountStore for PostgresStore {
     }
 }
 
-/// Applies an account change on `c` (a transaction, for the two statements of a disabling);
+/// Applies an account change on `c` (a transaction, for the two statements of a disabling or a
+/// muting);
 /// whether the account exists (and so was changed).
 async fn apply_change(
     c: &impl GenericClient,
@@ -339,8 +343,15 @@ async fn apply_change(
             Ok(exec(c, &sql, &[&id, &now, sealed, &enabled_at]).await? == 1)
         }
         AccountChange::NotifyDefault(list) => {
-            let sql = format!("{set}notify_default = $3 WHERE id = $1");
-            Ok(exec(c, &sql, &[&id, &now, &optional_list_text(list)]).await? == 1)
+            let muted = list.is_empty().then_some(now);
+            let sql = format!("{set}notify_default = $3, notify_muted_at = $4 WHERE id = $1");
+            let found = exec(c, &sql, &[&id, &now, &optional_list_text(list), &muted]).await? == 1;
+            if found && list.is_empty() {
+                let sql = "UPDATE records SET notify = NULL WHERE notify IS NOT NULL \
+                           AND custid = (SELECT email FROM accounts WHERE id = $1)";
+                exec(c, sql, &[&id]).await?;
+            }
+            Ok(found)
         }
         AccountChange::EmailVerified(at) => {
             let sql = format!("{set}email_verified_at = $3 WHERE id = $1");

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0010_team_dashboard.sql"),
     include_str!("../../migrations/postgres/0011_deliveries.sql"),
     include_str!("../../migrations/postgres/0012_verified_addresses.sql"),
+    include_str!("../../migrations/postgres/0013_notify_muted.sql"),
 ];
 
 /// Longest the migrating transaction may take, or another instance may wait for it (the

@@ -15,13 +15,13 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row};
 /// The account columns, in the order [`account_at`] reads them, for table alias `a`.
 const ACCOUNT: &str = "a.id, a.email, a.password_hash, a.admin, a.disabled, a.created, a.updated, a.totp_sealed, \
      a.totp_enabled_at, a.public_key, a.keyring_wrap, a.wrap_salt, a.wrap_kdf, a.totp_last_step, a.notify_default, \
-     a.email_verified_at";
+     a.email_verified_at, a.notify_muted_at";
 pub(crate) const KEY: &str = "k.key_id, k.account, k.key_hash, k.name, k.created, k.expires_at, k.last_used, \
      k.revoked_at, k.keyring_wrap, k.team_id";
 const SESSION: &str = "s.id, s.account, s.created, s.last_seen, s.idle_expires_at, s.expires_at, s.user_agent, \
      s.client_addr, s.keyring_wrap, s.second_factor_pending";
 /// Columns after [`ACCOUNT`], [`KEY`] and [`SESSION`].
-const ACCOUNT_WIDTH: usize = 16;
+const ACCOUNT_WIDTH: usize = 17;
 const KEY_WIDTH: usize = 10;
 const SESSION_WIDTH: usize = 10;
 
@@ -45,6 +45,7 @@ pub(crate) fn account_at(r: &Row, i: usize) -> Result<AccountRecord, StoreError>
         totp_last_step: r.get(i + 13)?,
         notify_default: list_from(r.get::<_, Option<String>>(i + 14)?.as_deref())?,
         email_verified_at: r.get(i + 15)?,
+        notify_muted_at: r.get(i + 16)?,
     })
 }
 

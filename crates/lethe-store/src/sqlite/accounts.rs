@@ -272,7 +272,17 @@ fn apply_change(c: &Connection, id: AccountId, change: AccountChange, now: UnixT
             let enabled_at = sealed.as_ref().map(|_| now);
             Ok(rows::exec(c, sql, params![id, sealed, enabled_at, now])? == 1)
         }
-        AccountChange::NotifyDefault(list) => set("notify_default", &optional_list_text(&list)),
+        AccountChange::NotifyDefault(list) => {
+            let muted = list.is_empty().then_some(now);
+            let sql = "UPDATE accounts SET notify_default = ?2, notify_muted_at = ?3, updated = ?4 WHERE id = ?1";
+            let found = rows::exec(c, sql, params![id, optional_list_text(&list), muted, now])? == 1;
+            if found && muted.is_some() {
+                let sql = "UPDATE records SET notify = NULL WHERE notify IS NOT NULL \
+                           AND custid = (SELECT email FROM accounts WHERE id = ?1)";
+                rows::exec(c, sql, [id])?;
+            }
+            Ok(found)
+        }
         AccountChange::EmailVerified(at) => set("email_verified_at", &at),
         AccountChange::Disabled(disabled) => {
             let found = set("disabled", &disabled)?;

@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("../../migrations/sqlite/0011_team_dashboard.sql"), then: None },
     Migration { sql: include_str!("../../migrations/sqlite/0012_deliveries.sql"), then: None },
     Migration { sql: include_str!("../../migrations/sqlite/0013_verified_addresses.sql"), then: None },
+    Migration { sql: include_str!("../../migrations/sqlite/0014_notify_muted.sql"), then: None },
 ];
 
 /// Applies the migrations the database has not seen yet, each in its own transaction. Returns

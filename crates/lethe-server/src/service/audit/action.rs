@@ -28,6 +28,9 @@ pub enum Action {
     EmailVerified,
     /// Someone asked for a password-reset mail for the account's address.
     PasswordResetRequested,
+    /// The account turned its notification mails on or off (the account page, or the
+    /// one-click unsubscribe link of a notification mail).
+    NotificationsChanged,
     ApiKeyCreated,
     ApiKeyFirstUsed,
     ApiKeyRevoked,
@@ -49,7 +52,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the pages' filter lists them.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::SecretCreated,
         Action::SecretOpened,
         Action::SecretRevealed,
@@ -67,6 +70,7 @@ impl Action {
         Action::PasswordChanged,
         Action::EmailVerified,
         Action::PasswordResetRequested,
+        Action::NotificationsChanged,
         Action::ApiKeyCreated,
         Action::ApiKeyFirstUsed,
         Action::ApiKeyRevoked,
@@ -105,6 +109,7 @@ impl Action {
             Action::PasswordChanged => "account.password_changed",
             Action::EmailVerified => "account.email_verified",
             Action::PasswordResetRequested => "account.password_reset_requested",
+            Action::NotificationsChanged => "account.notifications_changed",
             Action::ApiKeyCreated => "api_key.created",
             Action::ApiKeyFirstUsed => "api_key.first_used",
             Action::ApiKeyRevoked => "api_key.revoked",
@@ -148,7 +153,8 @@ impl Action {
             | Action::TotpDisabled
             | Action::PasswordChanged
             | Action::EmailVerified
-            | Action::PasswordResetRequested => "account",
+            | Action::PasswordResetRequested
+            | Action::NotificationsChanged => "account",
             Action::ApiKeyCreated | Action::ApiKeyFirstUsed | Action::ApiKeyRevoked => "api_key",
             Action::TeamCreated
             | Action::MemberInvited
@@ -186,6 +192,7 @@ impl Action {
             Action::PasswordChanged => "Password changed",
             Action::EmailVerified => "Address verified",
             Action::PasswordResetRequested => "Password reset mail asked for",
+            Action::NotificationsChanged => "Notification mails turned on or off",
             Action::ApiKeyCreated => "API key created",
             Action::ApiKeyFirstUsed => "API key used for the first time",
             Action::ApiKeyRevoked => "API key revoked",

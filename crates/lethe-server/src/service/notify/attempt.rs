@@ -6,7 +6,7 @@ use super::webhook::schedule;
 use super::webhook::send::{self, Verdict};
 use super::NotifySettings;
 use lethe_core::clock::{Clock, UnixTime};
-use lethe_store::{AttemptDone, Channel, Claimed, NextStep};
+use lethe_store::{AttemptDone, Channel, Claimed, NextStep, Store};
 
 /// Longest answer kept of an attempt, in characters.
 pub const MAX_RESPONSE_CHARS: usize = 1024;
@@ -26,12 +26,13 @@ enum Next {
     Gone,
 }
 
-/// Attempts `claimed` at `now` and says what the store should record.
-pub(crate) async fn run(settings: &NotifySettings, claimed: &Claimed, now: UnixTime) -> AttemptDone {
+/// Attempts `claimed` at `now` and says what the store should record; `store` finds the
+/// account a mail goes to.
+pub(crate) async fn run(settings: &NotifySettings, store: &dyn Store, claimed: &Claimed, now: UnixTime) -> AttemptDone {
     let d = &claimed.delivery;
     let outcome = match d.channel {
         Channel::Webhook => webhook(settings, claimed, now).await,
-        Channel::Mail => mail(settings, claimed).await,
+        Channel::Mail => mail(settings, store, claimed).await,
     };
     let next = match outcome.next {
         Next::Delivered => NextStep::Delivered,
@@ -100,12 +101,25 @@ async fn webhook(settings: &NotifySettings, claimed: &Claimed, now: UnixTime) ->
     }
 }
 
-async fn mail(settings: &NotifySettings, claimed: &Claimed) -> Outcome {
+async fn mail(settings: &NotifySettings, store: &dyn Store, claimed: &Claimed) -> Outcome {
     let d = &claimed.delivery;
     let Some(mailer) = settings.mailer.as_ref() else {
         return give_up("mail is not configured on this server (smtp_host)");
     };
-    let message = match super::mails::notification(settings, d) {
+    // Every queued mail goes to an account (a secret's creator, or the account signed in to);
+    // its id makes the one-click unsubscribe link.
+    let Ok(address) = lethe_core::account::Email::parse(&d.recipient) else {
+        return give_up("the recipient is not an e-mail address");
+    };
+    let account = match store.account_by_email(&address).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return give_up("no account has this address any more"),
+        Err(e) => {
+            let error = format!("the account could not be read: {e}");
+            return Outcome { status: None, response: String::new(), error, next: Next::Retry };
+        }
+    };
+    let message = match super::mails::notification(settings, d, account.id) {
         Some(m) => m,
         None => return give_up("the notification does not read"),
     };

@@ -101,8 +101,9 @@ impl Secrets {
         Ok(Some(Recipient { email, note }))
     }
 
-    /// The events the creator is mailed about: as asked, else the team's default, else the
-    /// account's. Asked for on a server without mail, refused; defaults there are dropped.
+    /// The events the creator is mailed about: as asked, else the team's default (unless the
+    /// account turned its mails off), else the account's. Asked for on a server without mail,
+    /// refused; defaults there are dropped.
     pub(crate) fn notify_events(
         &self,
         opts: &MailOptions,
@@ -127,6 +128,7 @@ impl Secrets {
                 Ok(list)
             }
             None if !self.sends_mail() || !owner.email_verified => Ok(Vec::new()),
+            None if owner.notify_muted => Ok(Vec::new()),
             None => Ok(team.map_or_else(|| owner.notify_default.clone(), |t| t.notify.clone())),
         }
     }
@@ -145,22 +147,6 @@ impl Secrets {
                 false
             }
         }
-    }
-
-    /// Whether the caller's account is mailed about its secrets by default (every event of
-    /// [`NOTIFY_EVENTS`], or none).
-    pub async fn set_notify_default(
-        &self,
-        caller: &crate::service::AccountCaller,
-        on: bool,
-    ) -> Result<(), ServiceError> {
-        let list = match on {
-            true => NOTIFY_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
-            false => Vec::new(),
-        };
-        let change = lethe_store::AccountChange::NotifyDefault(list);
-        self.store.update_account(caller.id, change, self.now(), Vec::new()).await?;
-        Ok(())
     }
 
     /// Hands the link mail of a secret just stored to the background sender.

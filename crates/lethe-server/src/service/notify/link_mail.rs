@@ -100,6 +100,7 @@ async fn deliver(mailer: &dyn MailSend, mail: &LinkMail) -> bool {
         text: mail.text.to_string(),
         html: mail.html.to_string(),
         kind: MailKind::Link,
+        message_id: None,
     };
     let short = mail.receipt.map(|r| r.receipt.short()).unwrap_or_else(|| "-".to_owned());
     for pause in std::iter::once(Duration::ZERO).chain(RETRY_AFTER) {

@@ -13,6 +13,7 @@
 //!   delivery log and replays.
 //! - [`create`]: a new secret's recipient and notification choice; [`link_mail`]: the mail
 //!   with its link, sent from memory; `mails`: notification mails composed.
+//! - [`unsubscribe`]: notification mails on and off, and the one-click unsubscribe link.
 //! - [`account_mail`]: mail about the account itself (a sign-in from a new browser);
 //!   [`account_links`]: mail with a token for the account (address verification, password
 //!   reset).
@@ -30,6 +31,7 @@ pub mod mail;
 mod mails;
 pub mod secrets;
 pub mod ssrf;
+pub mod unsubscribe;
 pub mod webhook;
 pub mod worker;
 

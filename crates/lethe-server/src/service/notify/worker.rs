@@ -71,7 +71,7 @@ pub async fn round(
     for c in claimed {
         let (store, clock, settings) = (store.clone(), clock.clone(), settings.clone());
         attempts.spawn(async move {
-            let done = super::attempt::run(&settings, &c, clock.now()).await;
+            let done = super::attempt::run(&settings, &*store, &c, clock.now()).await;
             match store.finish_delivery(done).await {
                 Ok(true) => {}
                 Ok(false) => {

@@ -30,6 +30,10 @@ pub struct OutgoingMail {
     pub text: String,
     pub html: String,
     pub kind: MailKind,
+    /// The local part of the Message-ID, when the mail has a stable one (a queued delivery's
+    /// message id, the same on every attempt, so a mail sent twice after a crash is one
+    /// message to the receiving side); otherwise a random one is drawn for each message.
+    pub message_id: Option<String>,
 }
 
 /// Names the recipient and the kind only: the content may hold a one-time link.
@@ -54,7 +58,13 @@ const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitte
 impl OutgoingMail {
     /// A mail of `kind` to `to` saying what `rendered` says.
     pub fn new(to: impl Into<String>, rendered: Rendered, kind: MailKind) -> Self {
-        OutgoingMail { to: to.into(), subject: rendered.subject, text: rendered.text, html: rendered.html, kind }
+        let (subject, text, html) = (rendered.subject, rendered.text, rendered.html);
+        OutgoingMail { to: to.into(), subject, text, html, kind, message_id: None }
+    }
+
+    /// The same mail with a stable Message-ID, `<id@the sender's domain>`.
+    pub fn with_message_id(self, id: impl Into<String>) -> Self {
+        OutgoingMail { message_id: Some(id.into()), ..self }
     }
 
     /// The MIME message from `from`, dated `now`. An address that does not parse is a
@@ -66,7 +76,7 @@ impl OutgoingMail {
             .to(to)
             .subject(self.subject.clone())
             .date(now)
-            .message_id(Some(message_id(from)))
+            .message_id(Some(message_id(self.message_id.as_deref(), from)))
             .raw_header(HeaderValue::new(AUTO_SUBMITTED, "auto-generated".to_owned()));
         if let MailKind::Notification { unsubscribe_url } = &self.kind {
             builder = builder
@@ -84,11 +94,18 @@ pub fn parse_address(address: &str) -> Result<Mailbox, MailError> {
     address.trim().parse::<Mailbox>().map_err(|_| MailError::undeliverable(address))
 }
 
-/// `<128 random bits in hex@the sender's domain>`: unique without telling anything.
-fn message_id(from: &Mailbox) -> String {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("<{}@{}>", hex::encode(bytes), from.email.domain())
+/// `<local@the sender's domain>`, the local part given or 128 random bits in hex: unique
+/// without telling anything.
+fn message_id(local: Option<&str>, from: &Mailbox) -> String {
+    let domain = from.email.domain();
+    match local {
+        Some(local) => format!("<{local}@{domain}>"),
+        None => {
+            let mut bytes = [0u8; 16];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            format!("<{}@{domain}>", hex::encode(bytes))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -114,6 +131,22 @@ mod tests {
         assert!(raw.contains("multipart/alternative"), "{raw}");
         let account = mail("ann@example.com", MailKind::Account).to_message(&from, SystemTime::now()).unwrap();
         assert!(!String::from_utf8(account.formatted()).unwrap().contains("List-Unsubscribe"));
+    }
+
+    #[test]
+    fn a_stable_message_id_is_the_same_on_every_message() {
+        let from: Mailbox = "lethe@secrets.example.com".parse().unwrap();
+        let kind = MailKind::Notification { unsubscribe_url: "https://secrets.example.com/u/abc".into() };
+        let stable = mail("ann@example.com", kind).with_message_id("msg_0123abcd");
+        for _ in 0..2 {
+            let raw = String::from_utf8(stable.to_message(&from, SystemTime::now()).unwrap().formatted()).unwrap();
+            assert!(raw.contains("Message-ID: <msg_0123abcd@secrets.example.com>\r\n"), "{raw}");
+        }
+        let random = |m: &OutgoingMail| {
+            m.to_message(&from, SystemTime::now()).unwrap().headers().get_raw("Message-ID").unwrap().to_owned()
+        };
+        let plain = mail("ann@example.com", MailKind::Account);
+        assert_ne!(random(&plain), random(&plain), "a fresh id for each message without one");
     }
 
     #[test]
