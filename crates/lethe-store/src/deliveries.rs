@@ -236,7 +236,9 @@ pub enum DeliveryQuery {
 /// The queue and the endpoints.
 #[async_trait]
 pub trait DeliveryStore: Send + Sync + 'static {
-    /// Registers an endpoint, with `effects` (its audit entry) in the same transaction.
+    /// Registers an endpoint, with `effects` (its audit entry) in the same transaction. An
+    /// audit entry about a `webhook` with an empty resource id is given the new endpoint's id
+    /// (which the caller cannot know before the insert).
     async fn create_endpoint(&self, new: NewEndpoint, effects: Vec<Effect>) -> Result<EndpointRecord, StoreError>;
 
     /// A scope's endpoints, oldest first.

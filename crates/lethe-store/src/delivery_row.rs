@@ -8,7 +8,7 @@ use crate::deliveries::{
     event_payload, mail_message_id, wants, webhook_message_id, Channel, DeliveryRecord, DeliveryState, EndpointChange,
     EndpointId, EndpointRecord, NewDelivery,
 };
-use crate::effects::Entry;
+use crate::effects::{Effect, Entry};
 use crate::StoreError;
 use lethe_core::clock::UnixTime;
 
@@ -224,4 +224,17 @@ mod tests {
         assert!(list_from(Some("[]")).unwrap().is_empty());
         assert!(list_from(Some("not json")).is_err());
     }
+}
+
+/// `fx` with the new endpoint's `id` as the resource id of its audit entries about a webhook
+/// that have none yet (see [`crate::DeliveryStore::create_endpoint`]).
+pub(crate) fn naming_endpoint(mut fx: Vec<Effect>, id: EndpointId) -> Vec<Effect> {
+    for e in &mut fx {
+        if let Effect::Audit(entry) = e {
+            if entry.resource_type == "webhook" && entry.resource_id.is_empty() {
+                entry.resource_id = id.to_string();
+            }
+        }
+    }
+    fx
 }

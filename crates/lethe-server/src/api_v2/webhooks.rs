@@ -7,13 +7,16 @@ use super::problem::{Problem, V2Error};
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
 use crate::service::notify::endpoints::{EndpointForm, Owner};
+use crate::service::{AccountCaller, Caller, ServiceError};
 use crate::state::AppState;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use lethe_store::{DeliveryRecord, EndpointRecord, Scope};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 /// Entries of a delivery log.
@@ -153,8 +156,30 @@ fn owner(team: Option<i64>) -> Owner {
     team.map_or(Owner::Account, Owner::Team)
 }
 
-fn id(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
-    path.map(|Path(id)| id).map_err(|_| AppError::Service(crate::service::ServiceError::WebhookNotFound))
+/// The account calling a `/api/v2/webhooks/{id}…` route and the endpoint it names: no account
+/// is `not-authorized` (before the path is looked at), an id that is not a number
+/// `webhook-not-found`.
+pub struct EndpointCall {
+    caller: Arc<Caller>,
+    id: i64,
+}
+
+impl EndpointCall {
+    fn account(&self) -> Result<&AccountCaller, ServiceError> {
+        self.caller.require_account()
+    }
+}
+
+impl FromRequestParts<AppState> for EndpointCall {
+    type Rejection = V2Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, V2Error> {
+        let Ok(CallerExt(caller)) = CallerExt::from_request_parts(parts, state).await;
+        caller.require_account()?;
+        let not_found = |_| AppError::Service(ServiceError::WebhookNotFound);
+        let Path(id) = Path::<i64>::from_request_parts(parts, state).await.map_err(not_found)?;
+        Ok(EndpointCall { caller, id })
+    }
 }
 
 /// Registers an endpoint; answers its signing secret once.
@@ -199,13 +224,9 @@ pub async fn list(
     responses((status = 200, description = "The endpoint", body = Webhook),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
-pub async fn read(
-    State(app): State<AppState>,
-    CallerExt(caller): CallerExt,
-    path: Result<Path<i64>, PathRejection>,
-) -> Result<Json<Webhook>, V2Error> {
-    let account = caller.require_account()?;
-    Ok(Json(body(app.secrets.my_endpoint(account, id(path)?).await?)))
+pub async fn read(State(app): State<AppState>, call: EndpointCall) -> Result<Json<Webhook>, V2Error> {
+    let (account, id) = (call.account()?, call.id);
+    Ok(Json(body(app.secrets.my_endpoint(account, id).await?)))
 }
 
 /// Changes an endpoint.
@@ -218,13 +239,12 @@ pub async fn read(
               (status = 422, description = "`invalid-body`", body = Problem)))]
 pub async fn change(
     State(app): State<AppState>,
-    CallerExt(caller): CallerExt,
-    path: Result<Path<i64>, PathRejection>,
+    call: EndpointCall,
     V2Json(req): V2Json<WebhookChange>,
 ) -> Result<Json<Webhook>, V2Error> {
-    let account = caller.require_account()?;
+    let (account, id) = (call.account()?, call.id);
     let form = EndpointForm { url: req.url, events: req.events, description: req.description, enabled: req.enabled };
-    Ok(Json(body(app.secrets.change_endpoint(account, id(path)?, form).await?)))
+    Ok(Json(body(app.secrets.change_endpoint(account, id, form).await?)))
 }
 
 /// Deletes an endpoint; its pending deliveries are not sent.
@@ -232,13 +252,9 @@ pub async fn change(
     responses((status = 204, description = "Deleted"),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
-pub async fn delete(
-    State(app): State<AppState>,
-    CallerExt(caller): CallerExt,
-    path: Result<Path<i64>, PathRejection>,
-) -> Result<StatusCode, V2Error> {
-    let account = caller.require_account()?;
-    app.secrets.delete_endpoint(account, id(path)?).await?;
+pub async fn delete(State(app): State<AppState>, call: EndpointCall) -> Result<StatusCode, V2Error> {
+    let (account, id) = (call.account()?, call.id);
+    app.secrets.delete_endpoint(account, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -247,13 +263,9 @@ pub async fn delete(
     responses((status = 200, description = "The new secret", body = RotatedSecret),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
-pub async fn rotate(
-    State(app): State<AppState>,
-    CallerExt(caller): CallerExt,
-    path: Result<Path<i64>, PathRejection>,
-) -> Result<Json<RotatedSecret>, V2Error> {
-    let account = caller.require_account()?;
-    let secret = app.secrets.rotate_endpoint_secret(account, id(path)?).await?;
+pub async fn rotate(State(app): State<AppState>, call: EndpointCall) -> Result<Json<RotatedSecret>, V2Error> {
+    let (account, id) = (call.account()?, call.id);
+    let secret = app.secrets.rotate_endpoint_secret(account, id).await?;
     Ok(Json(RotatedSecret { secret: secret.expose().to_string() }))
 }
 
@@ -262,13 +274,9 @@ pub async fn rotate(
     responses((status = 202, description = "Queued", body = TestEvent),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
-pub async fn test(
-    State(app): State<AppState>,
-    CallerExt(caller): CallerExt,
-    path: Result<Path<i64>, PathRejection>,
-) -> Result<(StatusCode, Json<TestEvent>), V2Error> {
-    let account = caller.require_account()?;
-    let message_id = app.secrets.test_endpoint(account, id(path)?).await?;
+pub async fn test(State(app): State<AppState>, call: EndpointCall) -> Result<(StatusCode, Json<TestEvent>), V2Error> {
+    let (account, id) = (call.account()?, call.id);
+    let message_id = app.secrets.test_endpoint(account, id).await?;
     Ok((StatusCode::ACCEPTED, Json(TestEvent { message_id })))
 }
 
@@ -277,13 +285,9 @@ pub async fn test(
     responses((status = 200, description = "The delivery log", body = [Delivery]),
               (status = 401, description = "`not-authorized`", body = Problem),
               (status = 404, description = "`webhook-not-found`", body = Problem)))]
-pub async fn deliveries(
-    State(app): State<AppState>,
-    CallerExt(caller): CallerExt,
-    path: Result<Path<i64>, PathRejection>,
-) -> Result<Json<Vec<Delivery>>, V2Error> {
-    let account = caller.require_account()?;
-    let list = app.secrets.endpoint_deliveries(account, id(path)?, LOG_LIMIT).await?;
+pub async fn deliveries(State(app): State<AppState>, call: EndpointCall) -> Result<Json<Vec<Delivery>>, V2Error> {
+    let (account, id) = (call.account()?, call.id);
+    let list = app.secrets.endpoint_deliveries(account, id, LOG_LIMIT).await?;
     Ok(Json(list.into_iter().map(delivery).collect()))
 }
 

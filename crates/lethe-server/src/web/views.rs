@@ -3,13 +3,9 @@
 
 use super::session::Nav;
 use askama::Template;
-use time::OffsetDateTime;
 
-/// A Unix time as `2026-11-22 14:05 UTC`.
-pub fn when(t: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(fmt).ok()).unwrap_or_default()
-}
+/// A Unix time as `2026-11-22 14:05 UTC`, as the mails write it too.
+pub use crate::service::notify::mail::templates::when;
 
 /// A duration as words: `5 minutes`, `1 day`, `30 days`.
 pub fn duration(secs: i64) -> String {

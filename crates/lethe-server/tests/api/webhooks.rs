@@ -223,6 +223,16 @@ async fn endpoints_belong_to_their_owner_and_are_bounded() {
         let (status, body) = v2(&s, &bob, method, &path, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
     }
+    let (status, body) = v2(&s, &bob, reqwest::Method::GET, "/api/v2/webhooks/not-a-number", None).await;
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (StatusCode::NOT_FOUND, Some("urn:lethe:problem:webhook-not-found")),
+        "{body}"
+    );
+    for path in [format!("/api/v2/webhooks/{id}/test"), "/api/v2/webhooks/not-a-number/test".to_owned()] {
+        let r = s.http.post(s.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no account, whatever the path: {path}");
+    }
     let (_, list) = v2(&s, &bob, reqwest::Method::GET, "/api/v2/webhooks", None).await;
     assert_eq!(list, json!([]));
     let (status, _) = v2(

@@ -88,6 +88,25 @@ pub async fn endpoints_round_trip_change_and_go(store: Arc<dyn Store>) {
     assert_eq!(s.endpoint(first.id).await.expect("read"), None);
     assert_eq!(s.endpoints(A).await.expect("list"), [second]);
     assert_eq!(s.endpoints(B).await.expect("list"), [other], "another scope's endpoint is untouched");
+
+    // The entry of a new endpoint names it by the id the insert gave it.
+    let named = crate::audit::AuditEntry {
+        resource_type: "webhook".into(),
+        resource_id: String::new(),
+        ..entry(A, "webhook.created")
+    };
+    let new = NewEndpoint {
+        scope: A,
+        url: "https://a.example/3".into(),
+        description: String::new(),
+        events: vec!["*".into()],
+        secrets: vec![7; 40],
+        created: NOW,
+    };
+    let third = s.create_endpoint(new, vec![Effect::Audit(named)]).await.expect("create endpoint");
+    let chain = s.audit_chain(A, 0, 10).await.expect("chain");
+    assert_eq!(chain.len(), 1);
+    assert_eq!(chain[0].entry.resource_id, third.id.to_string(), "the entry names the endpoint made");
 }
 
 pub async fn an_audit_entry_queues_one_delivery_per_subscribed_endpoint(store: Arc<dyn Store>) {

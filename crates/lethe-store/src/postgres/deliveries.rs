@@ -23,7 +23,7 @@ impl DeliveryStore for PostgresStore {
             Box::pin(async move {
                 let tx = c.transaction().await?;
                 let made = rows::create_endpoint(&tx, new).await?;
-                effects::write(&tx, fx).await?;
+                effects::write(&tx, &crate::delivery_row::naming_endpoint(fx.clone(), made.id)).await?;
                 tx.commit().await?;
                 Ok(made)
             })

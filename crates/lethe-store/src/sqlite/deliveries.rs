@@ -21,7 +21,7 @@ impl DeliveryStore for SqliteStore {
         self.writer
             .write(move |c| {
                 let made = rows::create_endpoint(c, &new)?;
-                effects::write(c, &fx)?;
+                effects::write(c, &crate::delivery_row::naming_endpoint(fx, made.id))?;
                 Ok(made)
             })
             .await

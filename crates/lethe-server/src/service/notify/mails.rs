@@ -5,7 +5,7 @@
 //! same on every attempt.
 
 use super::mail::message::{MailKind, OutgoingMail};
-use super::mail::templates::{self, NotifyEvent};
+use super::mail::templates::{self, when, NotifyEvent};
 use super::NotifySettings;
 use lethe_store::{AccountId, DeliveryRecord, Scope};
 
@@ -46,10 +46,4 @@ fn compose(settings: &NotifySettings, d: &DeliveryRecord, account: AccountId) ->
     )
     .ok()?;
     Some(OutgoingMail::new(d.recipient.clone(), rendered, MailKind::Notification { unsubscribe_url: unsubscribe }))
-}
-
-/// A time as the mails write it: `2026-05-03 14:05 UTC`.
-pub(crate) fn when(t: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(fmt).ok()).unwrap_or_default()
 }

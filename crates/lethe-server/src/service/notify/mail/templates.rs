@@ -67,6 +67,12 @@ impl NotifyEvent {
     }
 }
 
+/// A Unix time as the mails and the pages write it: `2026-05-03 14:05 UTC`.
+pub fn when(t: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(fmt).ok()).unwrap_or_default()
+}
+
 /// A lifetime in seconds as people say it: "in 7 days", "in 3 hours", "in 1 minute".
 pub fn expires_in(secs: i64) -> String {
     let (n, unit) = match secs.max(60) {
