@@ -211,6 +211,19 @@ pub(crate) fn after_attempt(next: &crate::deliveries::NextStep, at: UnixTime) ->
     }
 }
 
+/// `fx` with the new endpoint's `id` as the resource id of its audit entries about a webhook
+/// that have none yet (see [`crate::DeliveryStore::create_endpoint`]).
+pub(crate) fn naming_endpoint(mut fx: Vec<Effect>, id: EndpointId) -> Vec<Effect> {
+    for e in &mut fx {
+        if let Effect::Audit(entry) = e {
+            if entry.resource_type == "webhook" && entry.resource_id.is_empty() {
+                entry.resource_id = id.to_string();
+            }
+        }
+    }
+    fx
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,17 +237,4 @@ mod tests {
         assert!(list_from(Some("[]")).unwrap().is_empty());
         assert!(list_from(Some("not json")).is_err());
     }
-}
-
-/// `fx` with the new endpoint's `id` as the resource id of its audit entries about a webhook
-/// that have none yet (see [`crate::DeliveryStore::create_endpoint`]).
-pub(crate) fn naming_endpoint(mut fx: Vec<Effect>, id: EndpointId) -> Vec<Effect> {
-    for e in &mut fx {
-        if let Effect::Audit(entry) = e {
-            if entry.resource_type == "webhook" && entry.resource_id.is_empty() {
-                entry.resource_id = id.to_string();
-            }
-        }
-    }
-    fx
 }
