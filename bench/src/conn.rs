@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{ACCEPT, CONNECTION, CONTENT_TYPE, HOST};
+use hyper::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONNECTION, CONTENT_TYPE, HOST};
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
@@ -31,6 +31,8 @@ pub struct Conn {
     sender: Option<SendRequest<Full<Bytes>>>,
     /// How many TCP connections this worker has opened in total.
     pub connects: u64,
+    /// Sent as `Authorization` with every request, if set (an account's creates).
+    authorization: Option<HeaderValue>,
 }
 
 impl Conn {
@@ -40,7 +42,12 @@ impl Conn {
         if !addr.ip().is_loopback() {
             bail!("refusing to load {addr}: the benchmark only targets loopback addresses");
         }
-        Ok(Self { addr, host: addr.to_string(), sender: None, connects: 0 })
+        Ok(Self { addr, host: addr.to_string(), sender: None, connects: 0, authorization: None })
+    }
+
+    /// The same connection, sending `authorization` with every request.
+    pub fn with_authorization(self, authorization: Option<HeaderValue>) -> Self {
+        Self { authorization, ..self }
     }
 
     async fn connect(&mut self) -> Result<()> {
@@ -78,11 +85,14 @@ impl Conn {
         }
         let sender = self.sender.as_mut().context("no connection")?;
         sender.ready().await?;
-        let req = Request::post(path)
+        let mut req = Request::post(path)
             .header(HOST, &self.host)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(ACCEPT, "application/json")
-            .body(Full::new(body))?;
+            .header(ACCEPT, "application/json");
+        if let Some(auth) = &self.authorization {
+            req = req.header(AUTHORIZATION, auth.clone());
+        }
+        let req = req.body(Full::new(body))?;
         let resp = sender.send_request(req).await?;
         let status = resp.status();
         let closing = resp.headers().get(CONNECTION).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));

@@ -35,6 +35,9 @@ pub struct Config {
     /// Secret size in bytes.
     pub size: usize,
     pub ttl_secs: u64,
+    /// The `Authorization` of creates (an account's API key), if they are an account's;
+    /// reveals are always anonymous, as a recipient's are.
+    pub create_auth: Option<hyper::header::HeaderValue>,
 }
 
 impl Config {
@@ -43,10 +46,15 @@ impl Config {
         i % self.addrs.len().max(1)
     }
 
-    /// A connection for worker `i`, to address `i % n`.
+    /// An anonymous connection for worker `i`, to address `i % n`.
     pub fn conn(&self, i: usize) -> Result<Conn> {
         let addr = self.addrs.get(self.addr_index(i)).context("no address to load")?;
         Conn::new(*addr)
+    }
+
+    /// A connection for worker `i` of a create phase: with [`Config::create_auth`].
+    pub fn create_conn(&self, i: usize) -> Result<Conn> {
+        Ok(self.conn(i)?.with_authorization(self.create_auth.clone()))
     }
 }
 
@@ -153,7 +161,7 @@ pub async fn create(cfg: &Config, plan: CreatePlan, problems: &Arc<Problems>) ->
     for i in 0..cfg.connections {
         let (cfg, started, problems) = (cfg.clone(), started.clone(), problems.clone());
         tasks.push(tokio::spawn(async move {
-            let mut conn = cfg.conn(i)?;
+            let mut conn = cfg.create_conn(i)?;
             let via = cfg.addr_index(i);
             let mut rng = StdRng::from_entropy();
             let mut win = Window::new()?;

@@ -283,6 +283,18 @@ impl Run {
     }
 }
 
+/// The `Authorization` of creates, from `LOADGEN_AUTHORIZATION` (an environment variable, so
+/// that no API key is on a command line): creates as an account, whose secrets are owned
+/// (their audit entries, sealed links and deliveries are part of the cost). Unset: anonymous.
+fn create_auth() -> Result<Option<hyper::header::HeaderValue>> {
+    match std::env::var("LOADGEN_AUTHORIZATION") {
+        Ok(v) if !v.is_empty() => {
+            Ok(Some(v.parse().map_err(|_| anyhow::anyhow!("LOADGEN_AUTHORIZATION is not a header value"))?))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn main() -> Result<()> {
     let args = Args::parse();
     if args.connections == 0 {
@@ -299,6 +311,7 @@ fn main() -> Result<()> {
         connections: args.connections,
         size: args.size,
         ttl_secs: args.ttl,
+        create_auth: create_auth()?,
     };
     let mut run = Run { args, cfg, probe, problems: Arc::new(Problems::default()), requests: 0, errors: 0 };
     let runtime = tokio::runtime::Runtime::new()?;
