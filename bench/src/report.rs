@@ -10,9 +10,11 @@ use std::fmt::Write;
 
 /// The systems in table order, with their display names. `lethe` is Lethe on SQLite (its
 /// default store); `lethe-pg` one Lethe instance on PostgreSQL, `lethe-pg2` two instances on
-/// one PostgreSQL database, the load generator's connections alternating between them.
-const SYSTEMS: [(&str, &str); 7] = [
+/// one PostgreSQL database, the load generator's connections alternating between them;
+/// `lethe-owned` the default Lethe again, created on by an account's API key (`--owned`).
+const SYSTEMS: [(&str, &str); 8] = [
     ("lethe", "Lethe"),
+    ("lethe-owned", "Lethe, owned"),
     ("lethe-pg", "Lethe PG ×1"),
     ("lethe-pg2", "Lethe PG ×2"),
     ("ceiling", "ceiling"),
@@ -25,7 +27,8 @@ const SYSTEMS: [(&str, &str); 7] = [
 /// splits into what durability costs at best (floor / ceiling), what a SQLite store costs at
 /// best (SQLite floor / ceiling) and what Lethe adds on top of each. On PostgreSQL: one
 /// instance against Lethe on SQLite, two instances against one, and each against the ceiling.
-const RATIOS: [(&str, &str, &str); 10] = [
+/// An account's secrets against anonymous ones.
+const RATIOS: [(&str, &str, &str); 11] = [
     ("lethe", "ceiling", "Lethe / ceiling"),
     ("floor", "ceiling", "floor / ceiling"),
     ("sqlite-floor", "ceiling", "SQLite floor / ceiling"),
@@ -36,6 +39,7 @@ const RATIOS: [(&str, &str, &str); 10] = [
     ("lethe-pg2", "lethe-pg", "Lethe PG ×2 / PG ×1"),
     ("lethe-pg", "ceiling", "Lethe PG ×1 / ceiling"),
     ("lethe-pg2", "ceiling", "Lethe PG ×2 / ceiling"),
+    ("lethe-owned", "lethe", "owned / anonymous"),
 ];
 
 /// Every record, split by kind, with lookups.
