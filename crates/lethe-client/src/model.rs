@@ -11,6 +11,8 @@ pub struct ShareOptions {
     /// Lifetime in seconds; the server clamps it.
     pub ttl: Option<i64>,
     pub recipient: Option<String>,
+    /// A note for the recipient's mail, beside the link (v2 only).
+    pub note: Option<String>,
     pub name: Option<String>,
     /// Encrypt here; the server only ever sees ciphertext (v2 only).
     pub e2e: bool,
@@ -55,6 +57,8 @@ pub struct GenerateOptions {
     pub passphrase: Option<Zeroizing<String>>,
     pub ttl: Option<i64>,
     pub recipient: Option<String>,
+    /// A note for the recipient's mail, beside the link (v2 only).
+    pub note: Option<String>,
     pub name: Option<String>,
     pub viewers: Viewers,
 }

@@ -48,10 +48,19 @@ fn form(pairs: Vec<(&str, Option<String>)>) -> Vec<(String, String)> {
     pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect()
 }
 
+/// The refusal of a note on v1, which has no field for one.
+fn no_note(note: &Option<String>) -> Result<(), ClientError> {
+    match note {
+        Some(_) => Err(ClientError::Usage("a note for the recipient needs a Lethe server (--api v2)".into())),
+        None => Ok(()),
+    }
+}
+
 pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, ClientError> {
     if opts.e2e {
         return Err(ClientError::Usage("end-to-end encryption needs a Lethe server (--api v2)".into()));
     }
+    no_note(&opts.note)?;
     // `name` labels the secret on a Lethe server; Onetime Secret ignores the parameter.
     let mut pairs = vec![
         ("secret", Some(opts.secret.to_string())),
@@ -67,6 +76,7 @@ pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, Clie
 }
 
 pub(crate) async fn generate(c: &Client, opts: GenerateOptions) -> Result<Shared, ClientError> {
+    no_note(&opts.note)?;
     let b = |v: Option<bool>| v.map(|b| b.to_string());
     let mut pairs = vec![
         ("length", opts.length.map(|l| l.to_string())),

@@ -89,6 +89,9 @@ pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, Clie
     if let Some(to) = opts.recipient {
         body["recipient"] = Value::String(to);
     }
+    if let Some(note) = opts.note {
+        body["note"] = Value::String(note);
+    }
     opts.viewers.add_to(&mut body);
     let resp = c.request(Method::POST, "/api/v2/conceal").json(&body).send().await?;
     Ok(shared(json(resp).await?, fragment.as_deref(), None))
@@ -96,7 +99,7 @@ pub(crate) async fn share(c: &Client, opts: ShareOptions) -> Result<Shared, Clie
 
 pub(crate) async fn generate(c: &Client, opts: GenerateOptions) -> Result<Shared, ClientError> {
     let mut body = json!({
-        "recipient": opts.recipient,
+        "recipient": opts.recipient, "note": opts.note,
         "length": opts.length, "lowercase": opts.lowercase, "uppercase": opts.uppercase,
         "digits": opts.digits, "symbols": opts.symbols, "ttl": opts.ttl, "name": opts.name,
         "passphrase": opts.passphrase.as_deref().map(|p| p.as_str()),

@@ -249,3 +249,42 @@ async fn viewer_rules_are_sent_on_both_apis() {
         assert_eq!(raw["allowed_viewers"], serde_json::json!(["a@example.com", "b@example.com"]), "{api}: {receipt}");
     }
 }
+
+#[tokio::test]
+async fn share_with_a_recipient_mails_the_link_and_the_note() {
+    let sink = lethe_testkit::SmtpSink::start(lethe_testkit::SinkOptions { starttls: true, ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let (host, port, ca) = (sink.host().to_owned(), sink.port().to_string(), sink.ca_pem_path());
+    let env = [
+        ("LETHE_SMTP_HOST", host.as_str()),
+        ("LETHE_SMTP_PORT", port.as_str()),
+        ("LETHE_SMTP_TLS", "starttls"),
+        ("LETHE_SMTP_CA_FILE", ca.to_str().unwrap()),
+        ("LETHE_SMTP_FROM", "Lethe <lethe@secrets.example.com>"),
+    ];
+    let s = Server::start_with(dir.path(), common::Options { env: &env, ..Default::default() }).await;
+    let password = "cli account password";
+    let admin = |args: &[&str]| {
+        let mut all = vec!["admin", "--data-dir", dir.path().to_str().unwrap()];
+        all.extend_from_slice(args);
+        ok(lethe(&s.base, &all, password))
+    };
+    admin(&["create-user", "cli@example.com", "--password-stdin"]);
+    let key = admin(&["create-api-key", "cli@example.com", "cli", "--password-stdin"]).stdout.trim().to_owned();
+    let envs = [("LETHE_USER", "cli@example.com"), ("LETHE_API_KEY", key.as_str())];
+    let args = ["share", "--recipient", "bob@example.org", "--note", "VPN for the trip", "--json"];
+    let shared = json(&ok(lethe_with(&s.base, &args, "cli-mailed-secret-4711", &envs)));
+    let link = shared["share_url"].as_str().unwrap();
+    let got = sink.wait_for(1, std::time::Duration::from_secs(20)).remove(0);
+    assert_eq!(got.rcpt_to, ["bob@example.org"]);
+    let text = got.text.clone().unwrap_or_default();
+    assert!(text.contains(link) && text.contains("VPN for the trip"), "{text}");
+    assert!(!got.raw_text().contains("cli-mailed-secret-4711"), "never the secret");
+
+    let refused =
+        lethe_with(&s.base, &["share", "--api", "v1", "--recipient", "b@example.org", "--note", "x"], "y", &envs);
+    assert_eq!(refused.code, 2, "a note needs v2: {}", refused.stderr);
+    let alone = lethe_with(&s.base, &["share", "--note", "x"], "y", &envs);
+    assert_ne!(alone.code, 0, "a note needs a recipient");
+    assert_eq!(sink.messages().len(), 1, "nothing more was sent");
+}

@@ -10,12 +10,12 @@ use zeroize::Zeroizing;
 
 pub async fn run(cmd: ClientCommand) -> Result<(), Failure> {
     match cmd {
-        ClientCommand::Share { text, file, passphrase, ttl, recipient, name, e2e, viewers, common } => {
+        ClientCommand::Share { text, file, passphrase, ttl, recipient, note, name, e2e, viewers, common } => {
             let secret = input::secret(text, file.as_deref())?;
             let passphrase = passphrase_of(passphrase)?;
             let client = Settings::load(&common)?.client()?;
             let viewers = viewers.into_viewers();
-            let opts = ShareOptions { secret, passphrase, ttl, recipient, name, e2e, viewers };
+            let opts = ShareOptions { secret, passphrase, ttl, recipient, note, name, e2e, viewers };
             let shared = client.share(opts).await?;
             print_shared(&shared, &common)
         }
@@ -28,6 +28,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), Failure> {
             passphrase,
             ttl,
             recipient,
+            note,
             name,
             viewers,
             common,
@@ -42,6 +43,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), Failure> {
                 passphrase: passphrase_of(passphrase)?,
                 ttl,
                 recipient,
+                note,
                 name,
                 viewers: viewers.into_viewers(),
             };

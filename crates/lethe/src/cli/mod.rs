@@ -96,6 +96,9 @@ pub enum ClientCommand {
         /// E-mail the link to this address (accounts only)
         #[arg(long)]
         recipient: Option<String>,
+        /// A note for that mail, beside the link (v2; up to 500 characters)
+        #[arg(long, requires = "recipient")]
+        note: Option<String>,
         /// A label for your receipts
         #[arg(long)]
         name: Option<String>,
@@ -124,8 +127,12 @@ pub enum ClientCommand {
         passphrase: PassphraseArgs,
         #[arg(long, value_parser = input::parse_ttl)]
         ttl: Option<i64>,
+        /// E-mail the link to this address (accounts only)
         #[arg(long)]
         recipient: Option<String>,
+        /// A note for that mail, beside the link (v2; up to 500 characters)
+        #[arg(long, requires = "recipient")]
+        note: Option<String>,
         #[arg(long)]
         name: Option<String>,
         #[command(flatten)]
