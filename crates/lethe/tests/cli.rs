@@ -49,6 +49,18 @@ fn json(r: &Run) -> serde_json::Value {
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
 }
 
+/// Makes the account `cli@example.com` on `s`'s store (in `data_dir`) and returns an API key.
+fn cli_account(data_dir: &std::path::Path, s: &Server) -> String {
+    let password = "cli account password";
+    let admin = |args: &[&str]| {
+        let mut all = vec!["admin", "--data-dir", data_dir.to_str().unwrap()];
+        all.extend_from_slice(args);
+        ok(lethe(&s.base, &all, password))
+    };
+    admin(&["create-user", "cli@example.com", "--password-stdin"]);
+    admin(&["create-api-key", "cli@example.com", "cli", "--password-stdin"]).stdout.trim().to_owned()
+}
+
 async fn server() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path()).await;
@@ -201,14 +213,7 @@ async fn config_comes_from_flags_environment_and_file_with_the_key_redacted() {
 #[tokio::test]
 async fn an_accounts_api_key_shares_generates_and_lists_on_both_apis() {
     let (dir, s) = server().await;
-    let password = "cli account password";
-    let admin = |args: &[&str]| {
-        let mut all = vec!["admin", "--data-dir", dir.path().to_str().unwrap()];
-        all.extend_from_slice(args);
-        ok(lethe(&s.base, &all, password))
-    };
-    admin(&["create-user", "cli@example.com", "--password-stdin"]);
-    let key = admin(&["create-api-key", "cli@example.com", "cli", "--password-stdin"]).stdout.trim().to_owned();
+    let key = cli_account(dir.path(), &s);
     let envs = [("LETHE_USER", "cli@example.com"), ("LETHE_API_KEY", key.as_str())];
     for api in ["v1", "v2"] {
         let shared =
@@ -263,14 +268,7 @@ async fn share_with_a_recipient_mails_the_link_and_the_note() {
         ("LETHE_SMTP_FROM", "Lethe <lethe@secrets.example.com>"),
     ];
     let s = Server::start_with(dir.path(), common::Options { env: &env, ..Default::default() }).await;
-    let password = "cli account password";
-    let admin = |args: &[&str]| {
-        let mut all = vec!["admin", "--data-dir", dir.path().to_str().unwrap()];
-        all.extend_from_slice(args);
-        ok(lethe(&s.base, &all, password))
-    };
-    admin(&["create-user", "cli@example.com", "--password-stdin"]);
-    let key = admin(&["create-api-key", "cli@example.com", "cli", "--password-stdin"]).stdout.trim().to_owned();
+    let key = cli_account(dir.path(), &s);
     let envs = [("LETHE_USER", "cli@example.com"), ("LETHE_API_KEY", key.as_str())];
     let args = ["share", "--recipient", "bob@example.org", "--note", "VPN for the trip", "--json"];
     let shared = json(&ok(lethe_with(&s.base, &args, "cli-mailed-secret-4711", &envs)));
