@@ -22,7 +22,10 @@ pub struct ServeArgs {
 fn init_logging(json: bool) {
     // LETHE_LOG takes tracing's filter syntax, e.g. `debug` or `lethe=trace,hyper=info`.
     let filter = EnvFilter::try_from_env("LETHE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal (and not with NO_COLOR): a file or a log
+    // collector gets plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if json {
         builder.json().init();
     } else {

@@ -139,6 +139,7 @@ async fn check_trace_log(log_json: bool) {
     let log = strip_ansi(&raw);
     let fmt = if log_json { "JSON" } else { "text" };
     assert!(!log.trim().is_empty(), "{fmt} log is empty");
+    assert!(!raw.contains('\x1b'), "a {fmt} log that is not a terminal has no colour codes");
     assert!(log.contains("TRACE") || log.contains("DEBUG"), "LETHE_LOG=trace had no effect ({fmt}):\n{log}");
     let routes = ["/api/v1/secret/{key}", "/api/v1/private/{key}/burn", "/api/v1/share"];
     for route in routes {
