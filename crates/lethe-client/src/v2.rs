@@ -17,7 +17,11 @@ pub(crate) async fn json(resp: reqwest::Response) -> Result<Value, ClientError> 
     }
     let kind = body["type"].as_str().unwrap_or("").trim_start_matches("urn:lethe:problem:");
     Err(match kind {
-        "unknown-secret" | "malformed-key" => ClientError::NotFound,
+        "unknown-secret" => ClientError::NotFound,
+        // A Lethe server knows its keys' shape: a key that cannot be one is the link's fault.
+        "malformed-key" => {
+            ClientError::Usage("the key in the link is malformed: check that the whole link was copied".into())
+        }
         "gone" => ClientError::Gone(body["state"].as_str().unwrap_or("gone").to_owned()),
         "passphrase-required" => ClientError::PassphraseRequired,
         "wrong-passphrase" => {

@@ -177,7 +177,10 @@ async fn usage_and_network_errors_have_their_codes() {
     assert_eq!(lethe(&s.base, &["share"], "   \n").code, 2, "empty secret");
     assert_eq!(lethe(&s.base, &["reveal", "not a link!"], "").code, 2);
     assert_eq!(lethe(&s.base, &["reveal", &format!("{}/private/abc", s.base)], "").code, 2);
-    assert_eq!(lethe(&s.base, &["reveal", &"a".repeat(43)], "").code, 3);
+    let short = lethe(&s.base, &["reveal", &format!("{}/secret/{}", s.base, "a".repeat(20))], "");
+    assert_eq!(short.code, 2, "a key too short to be one is malformed: {}", short.stderr);
+    assert!(short.stderr.contains("malformed"), "{}", short.stderr);
+    assert_eq!(lethe(&s.base, &["reveal", &"a".repeat(43)], "").code, 2, "a bare key too");
     let down = lethe("http://127.0.0.1:9", &["status"], "");
     assert_eq!(down.code, 5);
     assert!(down.stderr.contains("could not reach the server") && down.stderr.contains("refused"), "{}", down.stderr);
