@@ -65,10 +65,7 @@ pub fn router(state: AppState) -> Router {
     if state.config.metrics_listen.is_none() {
         router = router.merge(metrics::router());
     }
-    router
-        .fallback(crate::api_v1::handlers::not_found)
-        .layer(axum::middleware::from_fn(trace::log_request))
-        .with_state(state)
+    router.fallback(crate::web::not_found).layer(axum::middleware::from_fn(trace::log_request)).with_state(state)
 }
 
 /// What the separate metrics listener serves: `/metrics` alone, logged and counted like every

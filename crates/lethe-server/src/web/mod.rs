@@ -54,6 +54,21 @@ pub fn notice_redirect(path: &str, text: &str) -> Response {
     axum::response::Redirect::to(&notice_url(path, text)).into_response()
 }
 
+/// What an unknown path answers: a page for a browser (one that asks for HTML, outside
+/// `/api/`), the v1 API's JSON for everyone else, as Onetime Secret's clients expect.
+pub async fn not_found(headers: axum::http::HeaderMap, uri: axum::http::Uri) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.split(',').any(|t| t.trim().starts_with("text/html")));
+    if !wants_html || uri.path().starts_with("/api/") {
+        return crate::api_v1::handlers::not_found().await.into_response();
+    }
+    let mut resp = pages::PageError(crate::errors::AppError::NoRoute).into_response();
+    resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+    resp
+}
+
 /// The pages' Content-Security-Policy: only our own scripts, styles and API; no inline code,
 /// no third-party origins, no framing.
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \

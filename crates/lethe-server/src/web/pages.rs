@@ -90,6 +90,11 @@ impl IntoResponse for PageError {
                 ),
                 "limited",
             ),
+            AppError::NoRoute => (
+                "Page not found",
+                "There is no page at this address. Check the link, or create a secret from the start page.".to_owned(),
+                "notfound",
+            ),
             other => ("Something went wrong", other.to_string(), "error"),
         };
         let page = views::Ended { nav: Nav::default(), state, title, message, when_label: "", when: None };

@@ -207,3 +207,19 @@ async fn lifetime_menu_offers_choices_within_the_maximum() {
     assert!(!p.body.contains("3 days"));
     assert!(p.body.contains("5 minutes"));
 }
+
+#[tokio::test]
+async fn an_unknown_path_is_a_page_for_a_browser_and_json_for_a_client() {
+    let s = TestServer::start().await;
+    let html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let browser = page(s.http.get(s.url("/no/such/page")).header("accept", html)).await;
+    assert_eq!(browser.status, StatusCode::NOT_FOUND);
+    assert!(browser.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert_eq!(browser.headers["content-security-policy"].to_str().unwrap(), lethe_server::web::PAGE_CSP);
+    assert!(browser.body.contains("Page not found") && browser.body.contains(r#"href="/""#), "{}", browser.body);
+    for (path, accept) in [("/no/such/page", "application/json"), ("/no/such/page", "*/*"), ("/api/v1/nope", html)] {
+        let client = page(s.http.get(s.url(path)).header("accept", accept)).await;
+        assert_eq!(client.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(client.body, r#"{"message":"Not found"}"#, "{path} with {accept}");
+    }
+}
