@@ -348,13 +348,20 @@ pub async fn receipt(
         };
         return Ok(render(StatusCode::OK, &page));
     }
-    Ok(receipt_page(&app, nav, &headers, &token, view, None))
+    let notice = match q.burned.as_deref() {
+        Some("1") => Some(BURNED),
+        Some(_) => Some(NOTHING_TO_BURN),
+        None => None,
+    };
+    Ok(receipt_page(&app, nav, &headers, &token, view, notice))
 }
 
-/// `?created=1` on a receipt: show it as the page that follows creating.
+/// `?created=1` on a receipt: show it as the page that follows creating; `?burned=1` (or `0`):
+/// the receipt after a burn (or after one that found nothing left).
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ReceiptQuery {
     pub created: Option<String>,
+    pub burned: Option<String>,
 }
 
 /// `GET /private/{key}/burn`: asks for confirmation (works without JavaScript).
@@ -363,18 +370,17 @@ pub async fn burn_confirm(nav: Nav, Path(key): Path<String>) -> Result<Response,
     Ok(render(StatusCode::OK, &views::BurnConfirm { nav, key: token.expose().to_owned() }))
 }
 
-/// `POST /private/{key}/burn`: burns, then shows the receipt.
+/// `POST /private/{key}/burn`: burns, then redirects to the receipt.
 pub async fn burn(
     State(app): State<AppState>,
     nav: Nav,
-    headers: HeaderMap,
     Path(key): Path<String>,
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
     let token = receipt_token(&key)?;
     let notice = match app.secrets.burn(&token).await.map_err(AppError::from) {
-        Ok(_) => "The secret was burned. Nobody can view it now.",
-        Err(AppError::Service(ServiceError::Gone(_))) => "There was nothing left to burn.",
+        Ok(_) => BURNED,
+        Err(AppError::Service(ServiceError::Gone(_))) => NOTHING_TO_BURN,
         Err(e) => return Err(PageError(e)),
     };
     if form.get("return_to") == Some("dashboard") && nav.signed_in() {
@@ -385,6 +391,11 @@ pub async fn burn(
     if let Some(id) = team.filter(|_| nav.signed_in()) {
         return Ok(super::notice_redirect(&format!("/teams/{id}"), notice));
     }
-    let view = app.secrets.receipt(&token).await?;
-    Ok(receipt_page(&app, nav, &headers, &token, view, Some(notice)))
+    // Back to the receipt's own address, so a reload shows it and re-posts nothing.
+    let outcome = if notice == BURNED { "1" } else { "0" };
+    Ok(axum::response::Redirect::to(&format!("/private/{}?burned={outcome}", token.expose())).into_response())
 }
+
+/// What the receipt says after a burn.
+const BURNED: &str = "The secret was burned. Nobody can view it now.";
+const NOTHING_TO_BURN: &str = "There was nothing left to burn.";

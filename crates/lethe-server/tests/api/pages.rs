@@ -160,7 +160,11 @@ async fn receipt_and_burn_pages() {
     let confirm = get(&s, &format!("/private/{m}/burn")).await;
     assert!(confirm.body.contains("Burn this secret?") && confirm.body.contains("method=\"post\""));
     assert!(get(&s, &format!("/secret/{t}")).await.body.contains("A secret is waiting"), "confirming burns nothing");
-    let burned = post(&s, &format!("/private/{m}/burn"), &[]).await;
+    let no_follow = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let answer = page(no_follow.post(s.url(&format!("/private/{m}/burn")))).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "the burn redirects, so a reload posts nothing again");
+    assert_eq!(answer.headers["location"].to_str().unwrap(), format!("/private/{m}?burned=1"));
+    let burned = get(&s, &format!("/private/{m}?burned=1")).await;
     assert!(burned.body.contains("The secret was burned") && burned.body.contains("by you"));
     assert!(!burned.body.contains(&format!("/secret/{t}")));
     assert!(get(&s, &format!("/secret/{t}")).await.body.contains("This secret was burned"));
