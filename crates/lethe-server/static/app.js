@@ -55,6 +55,7 @@ function swap(section, templateId, fill) {
   fill(fragment);
   section.replaceWith(fragment);
   setupCopyButtons(document);
+  localiseTimes(document);
   document.querySelector("main h1")?.focus();
 }
 
@@ -210,7 +211,36 @@ function setupReceipt() {
   }
 }
 
+// Times: the pages write them in UTC ("2026-05-03 14:05 UTC"), which is what a reader without
+// this script sees. Here each becomes the reader's local time and how far it is from now, with
+// the UTC time kept as its tooltip and in its `datetime`.
+const UTC_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? UTC$/;
+const UNITS = [["day", 86400], ["hour", 3600], ["minute", 60]];
+
+function fromNow(date) {
+  const secs = Math.round((date.getTime() - Date.now()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const unit = UNITS.find(([, size]) => Math.abs(secs) >= size);
+  return unit ? rtf.format(Math.trunc(secs / unit[1]), unit[0]) : rtf.format(0, "second");
+}
+
+function localiseTimes(root) {
+  const local = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  root.querySelectorAll("time:not([datetime])").forEach((el) => {
+    const utc = el.textContent.trim();
+    const m = UTC_TIME.exec(utc);
+    if (!m) return;
+    const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0)));
+    el.dateTime = date.toISOString();
+    el.title = utc;
+    el.textContent = el.hasAttribute("data-no-relative")
+      ? local.format(date)
+      : `${local.format(date)} (${fromNow(date)})`;
+  });
+}
+
 if (page === "create") setupCreate();
 if (page === "secret") setupSecret();
 if (page === "receipt") setupReceipt();
 setupCopyButtons(document);
+localiseTimes(document);

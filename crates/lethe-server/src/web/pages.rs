@@ -210,6 +210,7 @@ fn waiting(
         sign_in_first: false,
         error,
         value: String::new(),
+        expires: None,
     }
 }
 
@@ -225,7 +226,8 @@ pub async fn secret_page(
         return Ok(ended_page(s.state, s.ended_at));
     }
     let sign_in_first = s.sign_in_required && !nav.signed_in();
-    let page = views::Waiting { sign_in_first, ..waiting(nav, &token, s.kind, s.passphrase_required, None) };
+    let expires = s.expires_at.map(|t| (when(t), views::relative(t - app.secrets.now())));
+    let page = views::Waiting { sign_in_first, expires, ..waiting(nav, &token, s.kind, s.passphrase_required, None) };
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -300,7 +302,8 @@ fn receipt_page(
             BurnReason::PassphraseAttempts => "too many wrong passphrases",
         }),
         created: when(r.created),
-        expires: when(r.secret_expires_at),
+        expires: matches!(view.state, SecretState::New | SecretState::Expired).then(|| when(r.secret_expires_at)),
+        expires_label: if view.state == SecretState::Expired { "Expired" } else { "Expires" },
         viewed: r.viewed_at.map(when),
         burned: r.burned_at.map(when),
         passphrase_required: r.passphrase_required,

@@ -18,6 +18,24 @@ pub fn duration(secs: i64) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
+/// How far `secs` from now is, in words, rounded down to the largest whole unit: `in 23
+/// hours`, `in 5 minutes`, `3 days ago`, `now` within a minute.
+pub fn relative(secs: i64) -> String {
+    let n = secs.unsigned_abs();
+    let (count, unit) = match n {
+        0..=59 => return "now".to_owned(),
+        60..=3_599 => (n / 60, "minute"),
+        3_600..=86_399 => (n / 3_600, "hour"),
+        _ => (n / 86_400, "day"),
+    };
+    let words = format!("{count} {unit}{}", if count == 1 { "" } else { "s" });
+    if secs > 0 {
+        format!("in {words}")
+    } else {
+        format!("{words} ago")
+    }
+}
+
 /// A wait as words, rounded up to whole minutes past the first one: `40 seconds`, `3 minutes`.
 pub fn wait(secs: u64) -> String {
     if secs <= 60 {
@@ -91,6 +109,8 @@ pub struct Waiting {
     pub error: Option<String>,
     /// Empty placeholder for the <template> that app.js fills in.
     pub value: String,
+    /// Until when the link works, and how long that is from now (`in 23 hours`), if known.
+    pub expires: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -122,7 +142,10 @@ pub struct Receipt {
     pub state_label: &'static str,
     pub reason: Option<&'static str>,
     pub created: String,
-    pub expires: String,
+    /// When it expires (while it waits) or expired; `None` once viewed or burned.
+    pub expires: Option<String>,
+    /// `Expires` or `Expired`.
+    pub expires_label: &'static str,
     pub viewed: Option<String>,
     pub burned: Option<String>,
     pub passphrase_required: bool,
@@ -168,6 +191,11 @@ mod tests {
         assert_eq!(duration(86_400), "1 day");
         assert_eq!(duration(61), "61 seconds");
         assert_eq!((wait(1).as_str(), wait(40).as_str(), wait(61).as_str()), ("1 second", "40 seconds", "2 minutes"));
+        let rel: Vec<String> = [30, 60, 3_599, 3_600, 86_399, 172_800, -7_200].into_iter().map(relative).collect();
+        assert_eq!(
+            rel,
+            ["now", "in 1 minute", "in 59 minutes", "in 1 hour", "in 23 hours", "in 2 days", "2 hours ago"]
+        );
     }
 
     #[test]

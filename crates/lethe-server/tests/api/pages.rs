@@ -157,6 +157,9 @@ async fn receipt_and_burn_pages() {
     let (t, m) = create(&s, "burn me", "").await;
     let receipt = get(&s, &format!("/private/{m}")).await;
     assert!(receipt.body.contains("Waiting to be viewed") && receipt.body.contains(&format!("/secret/{t}")));
+    assert!(receipt.body.contains("<dt>Expires</dt>"), "a waiting secret's receipt says when it expires");
+    let waiting = get(&s, &format!("/secret/{t}")).await;
+    assert!(waiting.body.contains(r#"id="waiting-expires""#) && waiting.body.contains("in 1 hour"), "{}", waiting.body);
     let confirm = get(&s, &format!("/private/{m}/burn")).await;
     assert!(confirm.body.contains("Burn this secret?") && confirm.body.contains("method=\"post\""));
     assert!(get(&s, &format!("/secret/{t}")).await.body.contains("A secret is waiting"), "confirming burns nothing");
@@ -166,6 +169,7 @@ async fn receipt_and_burn_pages() {
     assert_eq!(answer.headers["location"].to_str().unwrap(), format!("/private/{m}?burned=1"));
     let burned = get(&s, &format!("/private/{m}?burned=1")).await;
     assert!(burned.body.contains("The secret was burned") && burned.body.contains("by you"));
+    assert!(!burned.body.contains("Expire"), "a burned secret's receipt has no expiry: {}", burned.body);
     assert!(!burned.body.contains(&format!("/secret/{t}")));
     assert!(get(&s, &format!("/secret/{t}")).await.body.contains("This secret was burned"));
     let twice = post(&s, &format!("/private/{m}/burn"), &[]).await;
@@ -178,10 +182,17 @@ async fn expired_unknown_and_invalid_input_pages() {
     let p = post(&s, "/", &[("secret", "short"), ("ttl", "300")]).await;
     let i = p.body.find("/secret/").unwrap() + 8;
     let t = p.body[i..i + 54].to_owned();
+    let m = p.body.find("/private/").map(|i| p.body[i + 9..i + 9 + 54].to_owned()).unwrap();
     s.clock.advance(300);
     let expired = get(&s, &format!("/secret/{t}")).await;
     assert_eq!(expired.status, StatusCode::GONE);
     assert!(expired.body.contains("This secret has expired"));
+    let receipt = get(&s, &format!("/private/{m}")).await;
+    assert!(
+        receipt.body.contains("<dt>Expired</dt>") && !receipt.body.contains("<dt>Expires</dt>"),
+        "{}",
+        receipt.body
+    );
     let unknown = get(&s, &format!("/secret/{}", "Z".repeat(43))).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(unknown.body.contains("This secret does not exist"));

@@ -39,11 +39,13 @@ async fn end_to_end_without_passphrase() {
     goto(&recipient, &share).await;
     wait_for_js(&recipient).await;
     assert_eq!(text(&recipient, "#waiting-title").await, "A secret is waiting for you");
+    assert!(text(&recipient, "#waiting-expires").await.contains("expires"), "the waiting page says until when");
     assert_eq!(find(&recipient, "#waiting").await.attr("data-e2e").await.unwrap().as_deref(), Some("true"));
     assert_unconsumed(&s, &token, "by opening the link").await;
     page::submit(&recipient, "#reveal-form", "#revealed #secret-value").await;
     assert_eq!(value(&recipient, "#secret-value").await, SECRET);
     assert!(text(&recipient, "#revealed").await.contains("destroyed"));
+    assert!(page::exists(&recipient, "#revealed .alert.warn").await, "copy-it-now is a warning, not a success");
     let url = recipient.c.current_url().await.unwrap();
     assert_eq!(url.fragment(), None, "the key is dropped from the address bar: {url}");
     assert!(stored(&s, &token).await.is_none(), "revealing consumed the secret");

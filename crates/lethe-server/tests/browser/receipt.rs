@@ -33,6 +33,13 @@ async fn receipt_shows_the_link_then_burns_the_secret() {
     })
     .await;
     assert_eq!(value(&creator, "#share-link").await, share, "the receipt shows the full share link");
+    // Times are shown in the reader's local time; the UTC time stays as the tooltip.
+    let expires = find(&creator, "#receipt-expires time").await;
+    let utc = expires.attr("title").await.unwrap().unwrap_or_default();
+    assert!(utc.ends_with(" UTC"), "the UTC time as the tooltip: {utc:?}");
+    assert!(expires.attr("datetime").await.unwrap().is_some_and(|d| d.ends_with('Z')));
+    let shown = expires.text().await.unwrap();
+    assert!(shown != utc && shown.contains('('), "local time and how far off: {shown:?}");
     assert!(!exists(&creator, "#e2e-link-note").await, "the note about the missing key is gone");
     assert!(page::stored(&s, &token).await.is_some(), "the receipt consumes nothing");
 
@@ -46,6 +53,8 @@ async fn receipt_shows_the_link_then_burns_the_secret() {
     let state = text(&creator, "#receipt-state").await;
     assert!(state.contains("Burned") && state.contains("by you"), "{state}");
     assert!(!exists(&creator, "#share-link").await, "no share link once burned");
+    assert!(!exists(&creator, "#receipt-expires").await, "no expiry once burned");
+    assert!(creator.c.current_url().await.unwrap().as_str().ends_with("?burned=1"), "redirected after the POST");
     assert!(stored(&s, &token).await.is_none(), "the content is gone");
 
     // The recipient's link now says what happened, and when.
