@@ -4,6 +4,10 @@
 import * as lc from "/static/lethe-crypto.js";
 
 document.documentElement.classList.add("js");
+// Browsers offer WebCrypto only to secure contexts (https, or http://localhost). Elsewhere the
+// create form is sent as it is, and the server encrypts (the page says so).
+const canEncrypt = window.isSecureContext && Boolean(globalThis.crypto?.subtle);
+if (!canEncrypt) document.documentElement.classList.add("no-webcrypto");
 const page = document.body.dataset.page;
 const $ = (id) => document.getElementById(id);
 
@@ -117,6 +121,7 @@ async function createEndToEnd(form, error) {
 function setupCreate() {
   const form = $("create-form");
   const error = $("create-error");
+  if (!canEncrypt) return;
   form.addEventListener("submit", async (event) => {
     // A link to mail must be known to the server: such a secret is sent as the plain form,
     // and the server encrypts it (the page says so beside the field).
@@ -177,6 +182,10 @@ function setupSecret() {
   if (!section || !form || section.dataset.e2e !== "true") return;
   const error = $("reveal-error");
   const button = form.querySelector("button[type=submit]");
+  if (!canEncrypt) {
+    button.disabled = true;
+    return showError(error, "This secret was encrypted in the sender's browser, and this page is not served over https, so your browser cannot decrypt it here. Nothing has been used up: open the link over https, or ask the sender to share it again.");
+  }
   let k = null;
   try {
     k = lc.unb64u(location.hash.slice(1));

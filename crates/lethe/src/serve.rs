@@ -48,10 +48,18 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Ok(other) => format!("data in {}", other.redacted()),
             Err(e) => anyhow::bail!("database: {e}"),
         };
+        let https = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         let app = Application::build(config).await?;
         let addr = app.local_addr()?;
         println!("Lethe is listening on http://{addr} ({data})");
         tracing::info!(%addr, "listening");
+        if !https {
+            // Browsers offer WebCrypto only on https pages and http://localhost.
+            tracing::warn!(
+                "public_url is not https: browsers encrypt secrets end to end only on https pages (and on \
+                 http://localhost); reached over plain http by any other name, the server encrypts them instead"
+            );
+        }
         app.run(shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())

@@ -96,6 +96,9 @@ impl Chromedriver {
             "--hide-scrollbars".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        if let Some(name) = o.host_alias {
+            args.push(format!("--host-resolver-rules=MAP {name} 127.0.0.1"));
+        }
         if o.dark {
             args.push("--force-dark-mode".into());
             args.push("--blink-settings=preferredColorScheme=0".into());
@@ -149,11 +152,14 @@ pub struct Options {
     pub js: bool,
     pub dark: bool,
     pub phone: bool,
+    /// A host name Chromium resolves to 127.0.0.1 (`--host-resolver-rules`), to open the pages
+    /// by a name that is not a secure context over http.
+    pub host_alias: Option<&'static str>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { js: true, dark: false, phone: false }
+        Options { js: true, dark: false, phone: false, host_alias: None }
     }
 }
 

@@ -13,6 +13,7 @@ mod e2e;
 #[allow(dead_code)]
 #[path = "../api/harness.rs"]
 mod harness;
+mod insecure;
 mod nojs;
 mod page;
 mod receipt;

@@ -216,7 +216,7 @@ async fn screenshots_of_every_page_light_dark_desktop_phone() {
     let mut saved = Vec::new();
     for dark in [false, true] {
         for phone in [false, true] {
-            saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone }).await);
+            saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone, host_alias: None }).await);
         }
     }
     assert_eq!(saved.len(), 4 * 21);
