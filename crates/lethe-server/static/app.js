@@ -118,9 +118,56 @@ async function createEndToEnd(form, error) {
   if (await copyFrom($("share-link"))) $("copy-status").textContent = "The link was copied to the clipboard.";
 }
 
+// How much of the size limit the secret uses, said as the person types (and to screen readers
+// only near the limit, so every keystroke is not announced).
+function setupCounter() {
+  const area = $("secret");
+  const out = $("secret-count");
+  if (!area || !out) return;
+  const max = Number(area.getAttribute("maxlength")) || 0;
+  const fmt = new Intl.NumberFormat();
+  const update = () => {
+    const n = area.value.length;
+    out.textContent = `${fmt.format(n)} of ${fmt.format(max)} characters`;
+    out.classList.toggle("near-limit", n > max * 0.9);
+    out.setAttribute("aria-live", n > max * 0.9 ? "polite" : "off");
+  };
+  area.addEventListener("input", update);
+  update();
+}
+
+// A passphrase from the browser's CSPRNG: 4 groups of 5 letters and digits (no 0/o, 1/l/i),
+// about 99 bits. It is shown in clear so the sender can copy it to the other channel.
+const PASS_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
+function suggestPassphrase() {
+  const out = [];
+  const limit = 256 - (256 % PASS_ALPHABET.length);
+  while (out.length < 20) {
+    for (const b of crypto.getRandomValues(new Uint8Array(32))) {
+      if (b < limit && out.length < 20) out.push(PASS_ALPHABET[b % PASS_ALPHABET.length]);
+    }
+  }
+  return [0, 5, 10, 15].map((i) => out.slice(i, i + 5).join("")).join("-");
+}
+
+function setupSuggest() {
+  const button = $("suggest-passphrase");
+  const input = $("passphrase");
+  if (!button || !input) return;
+  button.addEventListener("click", () => {
+    input.value = suggestPassphrase();
+    input.type = "text";
+    $("passphrase-status").textContent = "A passphrase was filled in. Send it to the recipient through another channel.";
+    input.focus();
+    input.select();
+  });
+}
+
 function setupCreate() {
   const form = $("create-form");
   const error = $("create-error");
+  setupCounter();
+  setupSuggest();
   if (!canEncrypt) return;
   form.addEventListener("submit", async (event) => {
     // A link to mail must be known to the server: such a secret is sent as the plain form,

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod accounts;
+mod create_form;
 mod driver;
 mod e2e;
 #[allow(dead_code)]
