@@ -24,6 +24,8 @@
 //!   Webhooks Python library.
 //! - [`smtp`]: [`SmtpSink`], a real SMTP server (aiosmtpd) on loopback that keeps what it is
 //!   sent, with STARTTLS or implicit TLS, AUTH and temporary failures on request.
+//! - [`npm`]: axe-core from npm for the browser tests' accessibility scan, installed into
+//!   `target/` on first use.
 //! - `process`: finding the PostgreSQL binaries and running them, bounded in time, as a
 //!   non-root user when the tests run as root.
 
@@ -33,6 +35,7 @@ mod base32;
 pub mod cluster;
 pub mod database;
 mod inspect;
+pub mod npm;
 mod process;
 pub mod python;
 pub mod receiver;

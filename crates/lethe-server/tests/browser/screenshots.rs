@@ -1,7 +1,8 @@
 //! Screenshots of every page, light and dark, desktop (1280x900) and phone (390x844), saved
 //! as `target/screenshots/<page>-<light|dark>-<desktop|phone>.png` for people to look at.
-//! Along the way it checks what a machine can: the colour scheme took effect and nothing
-//! is wider than a phone's screen.
+//! Along the way it checks what a machine can: the colour scheme took effect, nothing is
+//! wider than a phone's screen, and axe-core finds no serious or critical accessibility
+//! problem on any page in either theme or size.
 
 use crate::accounts;
 use crate::driver::{Browser, Chromedriver, Options};
@@ -64,6 +65,7 @@ impl Shooter<'_> {
             .await
             .unwrap();
         assert_eq!(unstyled, json!([]), "{file}: fields without the pages' style");
+        crate::axe::check(self.b, &file).await;
         // A phone widens its layout viewport to fit content that is too wide (and zooms out),
         // so the window's own width is checked too, not only the page against the window.
         let inner = metrics["inner"].as_f64().unwrap();
