@@ -151,6 +151,20 @@ async fn shoot_all(s: &TestServer, d: &Chromedriver, opts: Options) -> Vec<Strin
     page::submit(&b, "#reveal-form", "#reveal-error:not([hidden])").await;
     sh.shot("wrong-passphrase").await;
 
+    // Pages reached by a wrong or old link, and the forgotten-password page.
+    goto(&b, &s.url("/no/such/page")).await;
+    find(&b, "#ended[data-state=notfound]").await;
+    sh.shot("not-found").await;
+    goto(&b, &s.url(&format!("/secret/{}", "a".repeat(54)))).await;
+    find(&b, "#ended[data-state=unknown]").await;
+    sh.shot("unknown-secret").await;
+    goto(&b, &s.url("/unsubscribe/1/not-a-token")).await;
+    find(&b, "#unsubscribe-error").await;
+    sh.shot("unsubscribe-invalid").await;
+    goto(&b, &s.url("/forgot")).await;
+    find(&b, "#forgot").await;
+    sh.shot("forgot").await;
+
     shoot_accounts(s, &b, &mut sh).await;
 
     b.assert_clean_console().await;
@@ -200,6 +214,9 @@ async fn shoot_accounts(s: &TestServer, b: &Browser, sh: &mut Shooter<'_>) {
     find(b, "#key-name").await.send_keys("CI runner").await.unwrap();
     page::submit(b, "#new-key-form", "#new-key").await;
     sh.shot("account").await;
+    goto(b, &s.url("/webhooks")).await;
+    find(b, "#webhooks").await;
+    sh.shot("webhooks").await;
 
     // Two-step sign-in: the enrolment page, the recovery codes, and the code asked at sign-in.
     let secret = two_step::open_enrolment(b, s).await;
@@ -221,7 +238,7 @@ async fn screenshots_of_every_page_light_dark_desktop_phone() {
             saved.extend(shoot_all(&s, &d, Options { js: true, dark, phone, host_alias: None }).await);
         }
     }
-    assert_eq!(saved.len(), 4 * 21);
+    assert_eq!(saved.len(), 4 * 26);
     let dir = screenshot_dir();
     for file in &saved {
         assert!(std::fs::metadata(dir.join(file)).unwrap().len() > 1000, "{file} is empty");
