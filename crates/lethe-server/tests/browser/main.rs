@@ -16,6 +16,7 @@ mod e2e;
 #[path = "../api/harness.rs"]
 mod harness;
 mod insecure;
+mod keyboard;
 mod nojs;
 mod page;
 mod receipt;
