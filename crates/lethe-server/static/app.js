@@ -9,6 +9,8 @@ document.documentElement.classList.add("js");
 const canEncrypt = window.isSecureContext && Boolean(globalThis.crypto?.subtle);
 if (!canEncrypt) document.documentElement.classList.add("no-webcrypto");
 const page = document.body.dataset.page;
+// Dates and numbers are written in the page's language (the reader's choice, or their browser's).
+const LOCALE = document.documentElement.lang || undefined;
 const $ = (id) => document.getElementById(id);
 
 function showError(el, message) {
@@ -125,7 +127,7 @@ function setupCounter() {
   const out = $("secret-count");
   if (!area || !out) return;
   const max = Number(area.getAttribute("maxlength")) || 0;
-  const fmt = new Intl.NumberFormat();
+  const fmt = new Intl.NumberFormat(LOCALE);
   const update = () => {
     const n = area.value.length;
     out.textContent = `${fmt.format(n)} of ${fmt.format(max)} characters`;
@@ -275,13 +277,13 @@ const UNITS = [["day", 86400], ["hour", 3600], ["minute", 60]];
 
 function fromNow(date) {
   const secs = Math.round((date.getTime() - Date.now()) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const rtf = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
   const unit = UNITS.find(([, size]) => Math.abs(secs) >= size);
   return unit ? rtf.format(Math.trunc(secs / unit[1]), unit[0]) : rtf.format(0, "second");
 }
 
 function localiseTimes(root) {
-  const local = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const local = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" });
   root.querySelectorAll("time:not([datetime])").forEach((el) => {
     const utc = el.textContent.trim();
     const m = UTC_TIME.exec(utc);
@@ -295,8 +297,22 @@ function localiseTimes(root) {
   });
 }
 
+// The language switcher: with this script the choice is kept in the cookie here and the page
+// reloads in place, so a link's "#key" survives (a form submission would drop it).
+function setupLanguage() {
+  const form = $("language-form");
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const lang = form.elements.namedItem("lang").value;
+    document.cookie = `lethe_lang=${encodeURIComponent(lang)}; path=/; max-age=31536000; samesite=lax`;
+    location.reload();
+  });
+}
+
 if (page === "create") setupCreate();
 if (page === "secret") setupSecret();
 if (page === "receipt") setupReceipt();
 setupCopyButtons(document);
 localiseTimes(document);
+setupLanguage();

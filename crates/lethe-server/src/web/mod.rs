@@ -23,6 +23,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod devices;
 pub mod form;
+pub mod i18n;
 pub mod pages;
 pub mod session;
 pub mod sign_in;
@@ -64,7 +65,8 @@ pub async fn not_found(headers: axum::http::HeaderMap, uri: axum::http::Uri) -> 
     if !wants_html || uri.path().starts_with("/api/") {
         return crate::api_v1::handlers::not_found().await.into_response();
     }
-    let mut resp = pages::PageError(crate::errors::AppError::NoRoute).into_response();
+    let lang = i18n::of_request(&headers);
+    let mut resp = i18n::in_language(lang, || pages::PageError(crate::errors::AppError::NoRoute).into_response());
     resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
     resp
 }
@@ -121,8 +123,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/secret/{key}", get(pages::secret_page).post(pages::reveal))
         .route("/private/{key}", get(pages::receipt))
         .route("/private/{key}/burn", get(pages::burn_confirm).post(pages::burn))
+        .route("/language", get(i18n::choose))
         .layer(axum::middleware::from_fn_with_state(state, session::resolve))
         .layer(axum::middleware::from_fn(page_csp))
+        .layer(axum::middleware::from_fn(i18n::scope))
         .route("/static/{name}", get(assets::asset))
         .route("/robots.txt", get(assets::robots))
 }

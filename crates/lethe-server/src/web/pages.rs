@@ -38,66 +38,40 @@ pub(crate) fn render(status: StatusCode, t: &impl Template) -> Response {
 }
 
 fn ended_page(state: SecretState, at: Option<i64>) -> Response {
+    let nav = Nav::default();
     let (title, message, label) = match state {
-        SecretState::Viewed => (
-            "This secret has already been viewed",
-            "It was viewed once and then destroyed. If that was not you, someone else opened the link first: tell the sender.",
-            "Viewed",
-        ),
-        SecretState::Burned => (
-            "This secret was burned",
-            "It was destroyed before anyone viewed it, by its sender or after too many wrong passphrases.",
-            "Burned",
-        ),
-        SecretState::Expired => ("This secret has expired", "Its lifetime ran out before anyone viewed it, and it was deleted.", "Expired"),
-        SecretState::New => ("This secret is still waiting", "", ""),
+        SecretState::Viewed => ("ended-viewed-title", "ended-viewed", "ended-viewed-when"),
+        SecretState::Burned => ("ended-burned-title", "ended-burned", "ended-burned-when"),
+        SecretState::Expired => ("ended-expired-title", "ended-expired", "ended-expired-when"),
+        SecretState::New => ("ended-waiting-title", "", ""),
     };
-    let page = views::Ended {
-        nav: Nav::default(),
-        state: state.as_str(),
-        title,
-        message: message.to_owned(),
-        when_label: label,
-        when: at.map(when),
-    };
+    let text = |key: &str| if key.is_empty() { String::new() } else { nav.t(key) };
+    let (title, message, when_label) = (text(title), text(message), text(label));
+    let page = views::Ended { nav, state: state.as_str(), title, message, when_label, when: at.map(when) };
     render(StatusCode::GONE, &page)
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let (title, message, state) = match &self.0 {
-            AppError::Service(ServiceError::Unknown) | AppError::MalformedKey => (
-                "This secret does not exist",
-                "The link may be mistyped or incomplete, or the secret ended long ago.".to_owned(),
-                "unknown",
-            ),
-            AppError::Service(ServiceError::Gone(s)) => return ended_page(*s, None),
-            AppError::Service(ServiceError::SignInRequired) => (
-                "Sign in to view this secret",
-                "Its sender asked that only signed-in viewers may open it. It has not been used up.".to_owned(),
-                "signin",
-            ),
-            AppError::Service(ServiceError::ViewerNotAllowed) => (
-                "This secret is meant for someone else",
-                "This secret is meant for someone else. Your attempt was recorded.".to_owned(),
-                "refused",
-            ),
-            AppError::RateLimited { retry_after } => (
-                "Too many requests",
-                format!(
-                    "You have made many requests in a short time. Please wait {} and try again.",
-                    views::wait(*retry_after)
-                ),
-                "limited",
-            ),
-            AppError::NoRoute => (
-                "Page not found",
-                "There is no page at this address. Check the link, or create a secret from the start page.".to_owned(),
-                "notfound",
-            ),
-            other => ("Something went wrong", other.to_string(), "error"),
+        let nav = Nav::default();
+        let page = |key: &str, message: String, state| {
+            let title = nav.t(&format!("ended-{key}-title"));
+            views::Ended { nav: nav.clone(), state, title, message, when_label: String::new(), when: None }
         };
-        let page = views::Ended { nav: Nav::default(), state, title, message, when_label: "", when: None };
+        let page = match &self.0 {
+            AppError::Service(ServiceError::Unknown) | AppError::MalformedKey => {
+                page("unknown", nav.t("ended-unknown"), "unknown")
+            }
+            AppError::Service(ServiceError::Gone(s)) => return ended_page(*s, None),
+            AppError::Service(ServiceError::SignInRequired) => page("signin", nav.t("ended-signin"), "signin"),
+            AppError::Service(ServiceError::ViewerNotAllowed) => page("refused", nav.t("ended-refused"), "refused"),
+            AppError::RateLimited { retry_after } => {
+                let message = nav.lang.t_with("ended-limited", &[("wait", &views::wait(*retry_after))]);
+                page("limited", message, "limited")
+            }
+            AppError::NoRoute => page("notfound", nav.t("ended-notfound"), "notfound"),
+            other => page("error", other.to_string(), "error"),
+        };
         let status = match self.0 {
             AppError::MalformedKey => StatusCode::NOT_FOUND,
             ref e => e.status(),
@@ -226,7 +200,12 @@ pub async fn secret_page(
         return Ok(ended_page(s.state, s.ended_at));
     }
     let sign_in_first = s.sign_in_required && !nav.signed_in();
-    let expires = s.expires_at.map(|t| (when(t), views::relative(t - app.secrets.now())));
+    let expires = s.expires_at.map(|t| {
+        let from_now =
+            format!("<span data-relative>{}</span>", views::escape(&views::until(nav.lang, t - app.secrets.now())));
+        let at = format!("<time data-no-relative>{}</time>", views::escape(&when(t)));
+        nav.lang.t_with("waiting-expires-html", &[("from_now", &from_now), ("at", &at)])
+    });
     let page = views::Waiting { sign_in_first, expires, ..waiting(nav, &token, s.kind, s.passphrase_required, None) };
     Ok(render(StatusCode::OK, &page))
 }

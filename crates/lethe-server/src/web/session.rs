@@ -9,6 +9,7 @@
 //! ([`csrf_token`], derived from the session token, which only that browser holds) that
 //! [`super::form::PageForm`] checks before any handler runs.
 
+use super::i18n::Lang;
 use crate::errors::AppError;
 use crate::http::auth::CallerExt;
 use crate::service::Caller;
@@ -81,7 +82,7 @@ pub fn known_device(app: &AppState, headers: &HeaderMap, account: i64) -> bool {
     })
 }
 
-fn cookie_values<'h>(headers: &'h HeaderMap, name: &'h str) -> impl Iterator<Item = String> + 'h {
+pub(super) fn cookie_values<'h>(headers: &'h HeaderMap, name: &'h str) -> impl Iterator<Item = String> + 'h {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -239,12 +240,21 @@ pub async fn api_caller(app: &AppState, headers: &HeaderMap) -> Result<Option<Ca
 
 /// What every page's header and forms need: who is signed in, and the form token (which
 /// `Debug` never shows).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Nav {
     pub email: Option<String>,
     pub admin: bool,
     /// The synchronizer token for this person's forms (empty when signed out).
     pub csrf: String,
+    /// The language of the page (see [`super::i18n`]).
+    pub lang: Lang,
+}
+
+/// A signed-out visitor's header, in the request's language (English outside a request).
+impl Default for Nav {
+    fn default() -> Self {
+        Nav { email: None, admin: false, csrf: String::new(), lang: super::i18n::current() }
+    }
 }
 
 impl std::fmt::Debug for Nav {
@@ -257,6 +267,16 @@ impl Nav {
     pub fn signed_in(&self) -> bool {
         self.email.is_some()
     }
+
+    /// The message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The languages the switcher offers, and whether each is the page's.
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, bool)> {
+        Lang::ALL.into_iter().map(|l| (l.code(), l.name(), l == self.lang)).collect()
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Nav {
@@ -266,7 +286,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Nav {
         let caller = parts.extensions.get::<CallerExt>().cloned().unwrap_or_default();
         let csrf = parts.extensions.get::<PageSession>().map(|s| s.csrf.to_string()).unwrap_or_default();
         Ok(match caller.0.account() {
-            Some(a) => Nav { email: Some(a.email.as_str().to_owned()), admin: a.admin, csrf },
+            Some(a) => {
+                Nav { email: Some(a.email.as_str().to_owned()), admin: a.admin, csrf, lang: super::i18n::current() }
+            }
             None => Nav::default(),
         })
     }
@@ -278,7 +300,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_form_token() {
-        let nav = Nav { email: Some("ann@example.com".into()), admin: false, csrf: "FORM-TOKEN-VALUE".into() };
+        let nav = Nav { csrf: "FORM-TOKEN-VALUE".into(), email: Some("ann@example.com".into()), ..Nav::default() };
         let shown = format!("{nav:?}");
         assert!(shown.contains("ann@example.com") && !shown.contains("FORM-TOKEN-VALUE"), "{shown}");
     }

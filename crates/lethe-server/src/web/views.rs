@@ -18,22 +18,21 @@ pub fn duration(secs: i64) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
-/// How far `secs` from now is, in words, rounded down to the largest whole unit: `in 23
-/// hours`, `in 5 minutes`, `3 days ago`, `now` within a minute.
-pub fn relative(secs: i64) -> String {
-    let n = secs.unsigned_abs();
-    let (count, unit) = match n {
-        0..=59 => return "now".to_owned(),
-        60..=3_599 => (n / 60, "minute"),
-        3_600..=86_399 => (n / 3_600, "hour"),
-        _ => (n / 86_400, "day"),
-    };
-    let words = format!("{count} {unit}{}", if count == 1 { "" } else { "s" });
-    if secs > 0 {
-        format!("in {words}")
-    } else {
-        format!("{words} ago")
+/// How far ahead a time `secs` from now is, in `lang`, rounded down to the largest whole unit:
+/// `in 23 hours`, `in 5 minutes`; `now` within a minute (or past).
+pub fn until(lang: super::i18n::Lang, secs: i64) -> String {
+    match secs {
+        ..=59 => lang.t("time-now"),
+        60..=3_599 => lang.t_n("time-in-minutes", secs / 60),
+        3_600..=86_399 => lang.t_n("time-in-hours", secs / 3_600),
+        _ => lang.t_n("time-in-days", secs / 86_400),
     }
+}
+
+/// `text` with the characters that mean something in HTML escaped, for the few messages that
+/// hold markup and take a value.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A wait as words, rounded up to whole minutes past the first one: `40 seconds`, `3 minutes`.
@@ -109,8 +108,9 @@ pub struct Waiting {
     pub error: Option<String>,
     /// Empty placeholder for the <template> that app.js fills in.
     pub value: String,
-    /// Until when the link works, and how long that is from now (`in 23 hours`), if known.
-    pub expires: Option<(String, String)>,
+    /// The line saying until when the link works (markup: how long from now, and a
+    /// `<time>`), if known.
+    pub expires: Option<String>,
 }
 
 #[derive(Template)]
@@ -125,9 +125,9 @@ pub struct Revealed {
 pub struct Ended {
     pub nav: Nav,
     pub state: &'static str,
-    pub title: &'static str,
+    pub title: String,
     pub message: String,
-    pub when_label: &'static str,
+    pub when_label: String,
     pub when: Option<String>,
 }
 
@@ -191,11 +191,11 @@ mod tests {
         assert_eq!(duration(86_400), "1 day");
         assert_eq!(duration(61), "61 seconds");
         assert_eq!((wait(1).as_str(), wait(40).as_str(), wait(61).as_str()), ("1 second", "40 seconds", "2 minutes"));
-        let rel: Vec<String> = [30, 60, 3_599, 3_600, 86_399, 172_800, -7_200].into_iter().map(relative).collect();
-        assert_eq!(
-            rel,
-            ["now", "in 1 minute", "in 59 minutes", "in 1 hour", "in 23 hours", "in 2 days", "2 hours ago"]
-        );
+        let en = super::super::i18n::Lang::En;
+        let rel: Vec<String> =
+            [30, 60, 3_599, 3_600, 86_399, 172_800, -7_200].into_iter().map(|s| until(en, s)).collect();
+        assert_eq!(rel, ["now", "in 1 minute", "in 59 minutes", "in 1 hour", "in 23 hours", "in 2 days", "now"]);
+        assert_eq!(escape(r#"<a href="x">&</a>"#), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod errors;
 mod exactly_once;
 mod harness;
 mod hosts;
+mod languages;
 mod lifecycle;
 mod limits;
 mod mail_delivery;

@@ -17,6 +17,7 @@ mod e2e;
 mod harness;
 mod insecure;
 mod keyboard;
+mod languages;
 mod nojs;
 mod page;
 mod receipt;
