@@ -2,9 +2,9 @@
 //! language of a request (the `lethe_lang` cookie the footer's switcher sets, else the best
 //! match of `Accept-Language`, else English), and `<html lang dir>` from it.
 //!
-//! English is complete; the other catalogues hold what has been translated so far, and a
-//! missing message falls back to English (tests check that every message a catalogue has takes
-//! the same placeholders as the English one).
+//! Ten languages: English, German, French, Spanish, Portuguese, Italian, Dutch, Polish,
+//! Japanese and Arabic (right to left). English is the fallback of every message; the tests
+//! check that every catalogue has every English message, with the same placeholders.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
@@ -19,18 +19,33 @@ pub enum Lang {
     #[default]
     En,
     De,
+    Fr,
+    Es,
+    Pt,
+    It,
+    Nl,
+    Pl,
+    Ja,
     Ar,
 }
 
 impl Lang {
     /// Every language, in the switcher's order.
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::De, Lang::Ar];
+    pub const ALL: [Lang; 10] =
+        [Lang::En, Lang::De, Lang::Fr, Lang::Es, Lang::Pt, Lang::It, Lang::Nl, Lang::Pl, Lang::Ja, Lang::Ar];
 
     /// The BCP 47 code: `<html lang>`, the cookie, the catalogue's file name.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::De => "de",
+            Lang::Ja => "ja",
+            Lang::Pl => "pl",
+            Lang::Nl => "nl",
+            Lang::It => "it",
+            Lang::Pt => "pt",
+            Lang::Es => "es",
+            Lang::Fr => "fr",
             Lang::Ar => "ar",
         }
     }
@@ -40,6 +55,13 @@ impl Lang {
         match self {
             Lang::En => "English",
             Lang::De => "Deutsch",
+            Lang::Ja => "日本語",
+            Lang::Pl => "Polski",
+            Lang::Nl => "Nederlands",
+            Lang::It => "Italiano",
+            Lang::Pt => "Português",
+            Lang::Es => "Español",
+            Lang::Fr => "Français",
             Lang::Ar => "العربية",
         }
     }
@@ -62,6 +84,13 @@ impl Lang {
         match self {
             Lang::En => include_str!("../../locales/en.ftl"),
             Lang::De => include_str!("../../locales/de.ftl"),
+            Lang::Ja => include_str!("../../locales/ja.ftl"),
+            Lang::Pl => include_str!("../../locales/pl.ftl"),
+            Lang::Nl => include_str!("../../locales/nl.ftl"),
+            Lang::It => include_str!("../../locales/it.ftl"),
+            Lang::Pt => include_str!("../../locales/pt.ftl"),
+            Lang::Es => include_str!("../../locales/es.ftl"),
+            Lang::Fr => include_str!("../../locales/fr.ftl"),
             Lang::Ar => include_str!("../../locales/ar.ftl"),
         }
     }

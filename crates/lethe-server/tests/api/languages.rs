@@ -41,6 +41,19 @@ async fn the_recipients_page_speaks_the_readers_language() {
     let ar = get(&s, &path, &[("accept-language", "ar-EG")]).await;
     assert!(ar.body.contains(r#"<html lang="ar" dir="rtl">"#) && ar.body.contains("سرٌّ بانتظارك"), "{}", ar.body);
 
+    for (lang, title) in [
+        ("fr-CA", "Un secret vous attend"),
+        ("es", "Un secreto te está esperando"),
+        ("pt-BR", "Um segredo está à sua espera"),
+        ("it", "Un segreto ti aspetta"),
+        ("nl-BE", "Er wacht een geheim op u"),
+        ("pl", "Czeka na Ciebie sekret"),
+        ("ja", "秘密があなたを待っています"),
+    ] {
+        let page = get(&s, &path, &[("accept-language", lang)]).await;
+        assert!(page.body.contains(title), "{lang}: {}", page.body);
+    }
+
     let chosen = get(&s, &path, &[("accept-language", "ar"), ("cookie", "lethe_lang=de")]).await;
     assert!(chosen.body.contains(r#"lang="de""#), "the chosen language wins over the browser's");
     assert!(chosen.body.contains(r#"<option value="de" lang="de" selected>Deutsch</option>"#), "{}", chosen.body);
