@@ -69,3 +69,15 @@ ended-notfound-title = Seite nicht gefunden
 ended-notfound = Unter dieser Adresse gibt es keine Seite. Prüfen Sie den Link, oder erstellen Sie ein Geheimnis auf der Startseite.
 ended-error-title = Etwas ist schiefgegangen
 ended-share-own = Selbst ein Geheimnis teilen
+
+## Beim Öffnen, und was das Skript der Seite sagt
+reveal-wrong-passphrase = Diese Passphrase ist falsch. Das Geheimnis ist noch da. Verbleibende Versuche: { $n }.
+reveal-wrong-key = Der Schlüssel in diesem Link ist falsch. Das Geheimnis ist noch da. Verbleibende Versuche: { $n }.
+reveal-passphrase-needed = Geben Sie die Passphrase ein, die Ihnen der Absender gegeben hat.
+reveal-needs-js = Dieses Geheimnis wurde im Browser des Absenders verschlüsselt: Schalten Sie JavaScript ein, um es zu entschlüsseln. Es wurde nicht verbraucht.
+js-decrypting = Wird entschlüsselt…
+js-decrypt-failed = Das Geheimnis ließ sich in diesem Browser nicht entschlüsseln.
+js-incomplete-link = Dieser Link ist unvollständig: Der Teil nach „#“ fehlt oder ist beschädigt, und ohne ihn lässt sich das Geheimnis nicht entschlüsseln. Es wurde nichts verbraucht: Bitten Sie den Absender um den vollständigen Link.
+js-insecure-reveal = Dieses Geheimnis wurde im Browser des Absenders verschlüsselt, und diese Seite kommt nicht über https, darum kann Ihr Browser es hier nicht entschlüsseln. Es wurde nichts verbraucht: Öffnen Sie den Link über https, oder bitten Sie den Absender, es erneut zu teilen.
+js-copied = In die Zwischenablage kopiert.
+js-select-to-copy = Markiert: Drücken Sie Strg+C (⌘C), um zu kopieren.

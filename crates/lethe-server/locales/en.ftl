@@ -70,3 +70,15 @@ ended-notfound-title = Page not found
 ended-notfound = There is no page at this address. Check the link, or create a secret from the start page.
 ended-error-title = Something went wrong
 ended-share-own = Share a secret of your own
+
+## Revealing, and what the page's script says
+reveal-wrong-passphrase = That passphrase is wrong. The secret is still there. Attempts left: { $n }.
+reveal-wrong-key = This link's key is wrong. The secret is still there. Attempts left: { $n }.
+reveal-passphrase-needed = Enter the passphrase the sender gave you.
+reveal-needs-js = This secret was encrypted in the sender's browser: turn on JavaScript to decrypt it. It has not been used up.
+js-decrypting = Decrypting…
+js-decrypt-failed = The secret could not be decrypted in this browser.
+js-incomplete-link = This link is incomplete: the part after “#” is missing or damaged, and the secret cannot be decrypted without it. Nothing has been used up: ask the sender for the full link.
+js-insecure-reveal = This secret was encrypted in the sender's browser, and this page is not served over https, so your browser cannot decrypt it here. Nothing has been used up: open the link over https, or ask the sender to share it again.
+js-copied = Copied to the clipboard.
+js-select-to-copy = Selected: press Ctrl+C (⌘C) to copy.

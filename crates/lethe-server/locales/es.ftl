@@ -69,3 +69,15 @@ ended-notfound-title = Página no encontrada
 ended-notfound = No hay ninguna página en esta dirección. Revisa el enlace o crea un secreto desde la página de inicio.
 ended-error-title = Algo ha salido mal
 ended-share-own = Comparte un secreto propio
+
+## Al abrirlo, y lo que dice el script de la página
+reveal-wrong-passphrase = Esa frase de contraseña no es correcta. El secreto sigue ahí. Intentos restantes: { $n }.
+reveal-wrong-key = La clave de este enlace no es correcta. El secreto sigue ahí. Intentos restantes: { $n }.
+reveal-passphrase-needed = Escribe la frase de contraseña que te dio el remitente.
+reveal-needs-js = Este secreto se cifró en el navegador del remitente: activa JavaScript para descifrarlo. No se ha consumido.
+js-decrypting = Descifrando…
+js-decrypt-failed = No se pudo descifrar el secreto en este navegador.
+js-incomplete-link = Este enlace está incompleto: falta la parte después de «#» o está dañada, y sin ella no se puede descifrar el secreto. No se ha consumido nada: pide al remitente el enlace completo.
+js-insecure-reveal = Este secreto se cifró en el navegador del remitente y esta página no se sirve por https, así que tu navegador no puede descifrarlo aquí. No se ha consumido nada: abre el enlace por https o pide al remitente que lo comparta de nuevo.
+js-copied = Copiado al portapapeles.
+js-select-to-copy = Seleccionado: pulsa Ctrl+C (⌘C) para copiar.

@@ -69,3 +69,15 @@ ended-notfound-title = Page introuvable
 ended-notfound = Il n'y a pas de page à cette adresse. Vérifiez le lien, ou créez un secret depuis la page d'accueil.
 ended-error-title = Une erreur s'est produite
 ended-share-own = Partager votre propre secret
+
+## À l’ouverture, et ce que dit le script de la page
+reveal-wrong-passphrase = Cette phrase secrète est erronée. Le secret est toujours là. Tentatives restantes : { $n }.
+reveal-wrong-key = La clé de ce lien est erronée. Le secret est toujours là. Tentatives restantes : { $n }.
+reveal-passphrase-needed = Saisissez la phrase secrète que l'expéditeur vous a donnée.
+reveal-needs-js = Ce secret a été chiffré dans le navigateur de l'expéditeur : activez JavaScript pour le déchiffrer. Il n'a pas été consommé.
+js-decrypting = Déchiffrement…
+js-decrypt-failed = Le secret n'a pas pu être déchiffré dans ce navigateur.
+js-incomplete-link = Ce lien est incomplet : la partie après « # » manque ou est abîmée, et le secret ne peut pas être déchiffré sans elle. Rien n'a été consommé : demandez le lien complet à l'expéditeur.
+js-insecure-reveal = Ce secret a été chiffré dans le navigateur de l'expéditeur, et cette page n'est pas servie en https : votre navigateur ne peut donc pas le déchiffrer ici. Rien n'a été consommé : ouvrez le lien en https, ou demandez à l'expéditeur de le partager à nouveau.
+js-copied = Copié dans le presse-papiers.
+js-select-to-copy = Sélectionné : appuyez sur Ctrl+C (⌘C) pour copier.

@@ -69,3 +69,15 @@ ended-notfound-title = Pagina non trovata
 ended-notfound = A questo indirizzo non c'è nessuna pagina. Controlla il link, oppure crea un segreto dalla pagina iniziale.
 ended-error-title = Qualcosa è andato storto
 ended-share-own = Condividi un tuo segreto
+
+## All’apertura, e ciò che dice lo script della pagina
+reveal-wrong-passphrase = Questa passphrase è errata. Il segreto è ancora lì. Tentativi rimasti: { $n }.
+reveal-wrong-key = La chiave di questo link è errata. Il segreto è ancora lì. Tentativi rimasti: { $n }.
+reveal-passphrase-needed = Inserisci la passphrase che ti ha dato il mittente.
+reveal-needs-js = Questo segreto è stato cifrato nel browser del mittente: attiva JavaScript per decifrarlo. Non è stato consumato.
+js-decrypting = Decifratura in corso…
+js-decrypt-failed = Non è stato possibile decifrare il segreto in questo browser.
+js-incomplete-link = Questo link è incompleto: la parte dopo «#» manca o è danneggiata, e senza di essa il segreto non si può decifrare. Non è stato consumato nulla: chiedi al mittente il link completo.
+js-insecure-reveal = Questo segreto è stato cifrato nel browser del mittente e questa pagina non è servita in https, quindi il tuo browser non può decifrarlo qui. Non è stato consumato nulla: apri il link in https oppure chiedi al mittente di condividerlo di nuovo.
+js-copied = Copiato negli appunti.
+js-select-to-copy = Selezionato: premi Ctrl+C (⌘C) per copiare.

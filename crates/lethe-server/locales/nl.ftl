@@ -69,3 +69,15 @@ ended-notfound-title = Pagina niet gevonden
 ended-notfound = Op dit adres staat geen pagina. Controleer de link, of maak een geheim aan op de startpagina.
 ended-error-title = Er is iets misgegaan
 ended-share-own = Deel zelf een geheim
+
+## Bij het openen, en wat het script van de pagina zegt
+reveal-wrong-passphrase = Die wachtwoordzin klopt niet. Het geheim is er nog. Resterende pogingen: { $n }.
+reveal-wrong-key = De sleutel in deze link klopt niet. Het geheim is er nog. Resterende pogingen: { $n }.
+reveal-passphrase-needed = Voer de wachtwoordzin in die u van de afzender hebt gekregen.
+reveal-needs-js = Dit geheim is versleuteld in de browser van de afzender: zet JavaScript aan om het te ontsleutelen. Het is niet verbruikt.
+js-decrypting = Bezig met ontsleutelen…
+js-decrypt-failed = Het geheim kon in deze browser niet worden ontsleuteld.
+js-incomplete-link = Deze link is onvolledig: het deel na „#” ontbreekt of is beschadigd, en zonder dat deel kan het geheim niet worden ontsleuteld. Er is niets verbruikt: vraag de afzender om de volledige link.
+js-insecure-reveal = Dit geheim is versleuteld in de browser van de afzender, en deze pagina komt niet via https, dus uw browser kan het hier niet ontsleutelen. Er is niets verbruikt: open de link via https, of vraag de afzender het opnieuw te delen.
+js-copied = Gekopieerd naar het klembord.
+js-select-to-copy = Geselecteerd: druk op Ctrl+C (⌘C) om te kopiëren.

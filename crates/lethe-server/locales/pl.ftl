@@ -71,3 +71,15 @@ ended-notfound-title = Nie znaleziono strony
 ended-notfound = Pod tym adresem nie ma żadnej strony. Sprawdź link albo utwórz sekret na stronie głównej.
 ended-error-title = Coś poszło nie tak
 ended-share-own = Udostępnij własny sekret
+
+## Przy otwieraniu i to, co mówi skrypt strony
+reveal-wrong-passphrase = To hasło jest błędne. Sekret wciąż czeka. Pozostałe próby: { $n }.
+reveal-wrong-key = Klucz w tym linku jest błędny. Sekret wciąż czeka. Pozostałe próby: { $n }.
+reveal-passphrase-needed = Wpisz hasło, które przekazał Ci nadawca.
+reveal-needs-js = Ten sekret został zaszyfrowany w przeglądarce nadawcy: włącz JavaScript, aby go odszyfrować. Nie został zużyty.
+js-decrypting = Odszyfrowywanie…
+js-decrypt-failed = Nie udało się odszyfrować sekretu w tej przeglądarce.
+js-incomplete-link = Ten link jest niepełny: brakuje części po „#” albo jest uszkodzona, a bez niej sekretu nie da się odszyfrować. Nic nie zostało zużyte: poproś nadawcę o pełny link.
+js-insecure-reveal = Ten sekret został zaszyfrowany w przeglądarce nadawcy, a ta strona nie jest serwowana przez https, więc Twoja przeglądarka nie może go tu odszyfrować. Nic nie zostało zużyte: otwórz link przez https albo poproś nadawcę o ponowne udostępnienie.
+js-copied = Skopiowano do schowka.
+js-select-to-copy = Zaznaczono: naciśnij Ctrl+C (⌘C), aby skopiować.

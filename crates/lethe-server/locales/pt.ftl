@@ -69,3 +69,15 @@ ended-notfound-title = Página não encontrada
 ended-notfound = Não há nenhuma página neste endereço. Confira o link ou crie um segredo na página inicial.
 ended-error-title = Algo deu errado
 ended-share-own = Compartilhe um segredo seu
+
+## Ao abrir, e o que o script da página diz
+reveal-wrong-passphrase = Essa frase-senha está errada. O segredo continua lá. Tentativas restantes: { $n }.
+reveal-wrong-key = A chave deste link está errada. O segredo continua lá. Tentativas restantes: { $n }.
+reveal-passphrase-needed = Digite a frase-senha que o remetente passou a você.
+reveal-needs-js = Este segredo foi criptografado no navegador do remetente: ative o JavaScript para descriptografá-lo. Ele não foi consumido.
+js-decrypting = Descriptografando…
+js-decrypt-failed = Não foi possível descriptografar o segredo neste navegador.
+js-incomplete-link = Este link está incompleto: a parte depois do “#” está faltando ou danificada, e sem ela o segredo não pode ser descriptografado. Nada foi consumido: peça o link completo ao remetente.
+js-insecure-reveal = Este segredo foi criptografado no navegador do remetente, e esta página não é servida por https, então seu navegador não consegue descriptografá-lo aqui. Nada foi consumido: abra o link por https ou peça ao remetente que o compartilhe de novo.
+js-copied = Copiado para a área de transferência.
+js-select-to-copy = Selecionado: pressione Ctrl+C (⌘C) para copiar.

@@ -11,6 +11,10 @@ if (!canEncrypt) document.documentElement.classList.add("no-webcrypto");
 const page = document.body.dataset.page;
 // Dates and numbers are written in the page's language (the reader's choice, or their browser's).
 const LOCALE = document.documentElement.lang || undefined;
+// What this script says, in the page's language (a JSON block the server writes; English
+// where a message is missing). `{n}` in a message is a number filled in here.
+const MESSAGES = JSON.parse(document.getElementById("page-messages")?.textContent || "{}");
+const say = (key, fallback, n) => (MESSAGES[key] || fallback).replace("{n}", String(n));
 const $ = (id) => document.getElementById(id);
 
 function showError(el, message) {
@@ -35,7 +39,9 @@ function setupCopyButtons(root) {
     button.addEventListener("click", async () => {
       const ok = await copyFrom($(button.dataset.copy));
       const status = $("copy-status");
-      if (status) status.textContent = ok ? "Copied to the clipboard." : "Selected: press Ctrl+C (⌘C) to copy.";
+      if (status) status.textContent = ok
+        ? say("js-copied", "Copied to the clipboard.")
+        : say("js-select-to-copy", "Selected: press Ctrl+C (⌘C) to copy.");
     });
   });
 }
@@ -203,14 +209,16 @@ async function revealEndToEnd(section, form, error, k) {
   const derived = await lc.derive(k, pass);
   const r = await api(`/api/v2/secret/${key}/reveal`, { proof: lc.b64u(derived.proof) });
   if (r.status === 403 && r.data.attempts_remaining > 0) {
-    const what = pass ? "That passphrase is wrong" : "This link's key is wrong";
-    return showError(error, `${what}. The secret is still there; ${r.data.attempts_remaining} attempt(s) left.`);
+    const left = r.data.attempts_remaining;
+    return showError(error, pass
+      ? say("reveal-wrong-passphrase", "That passphrase is wrong. The secret is still there. Attempts left: {n}.", left)
+      : say("reveal-wrong-key", "This link's key is wrong. The secret is still there. Attempts left: {n}.", left));
   }
   // Signed in, but not on the sender's list: a reload would show the same form without saying
   // why, so say it here (the secret is untouched; trying again would only be refused again).
   if (r.status === 403 && r.data.type === "urn:lethe:problem:viewer-not-allowed") {
     form.hidden = true;
-    return showError(error, r.data.detail || "This secret is meant for someone else.");
+    return showError(error, say("ended-refused", "This secret is meant for someone else. Your attempt was recorded."));
   }
   if (!r.ok) return location.reload();
   const text = await lc.open(derived.key, r.data.ciphertext);
@@ -233,7 +241,7 @@ function setupSecret() {
   const button = form.querySelector("button[type=submit]");
   if (!canEncrypt) {
     button.disabled = true;
-    return showError(error, "This secret was encrypted in the sender's browser, and this page is not served over https, so your browser cannot decrypt it here. Nothing has been used up: open the link over https, or ask the sender to share it again.");
+    return showError(error, say("js-insecure-reveal", "This secret was encrypted in the sender's browser, and this page is not served over https, so your browser cannot decrypt it here. Nothing has been used up: open the link over https, or ask the sender to share it again."));
   }
   let k = null;
   try {
@@ -243,20 +251,20 @@ function setupSecret() {
   }
   if (!k || k.length !== 32) {
     button.disabled = true;
-    return showError(error, "This link is incomplete: the part after “#” is missing or damaged, and the secret cannot be decrypted without it. Nothing has been used up: ask the sender for the full link.");
+    return showError(error, say("js-incomplete-link", "This link is incomplete: the part after “#” is missing or damaged, and the secret cannot be decrypted without it. Nothing has been used up: ask the sender for the full link."));
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;
     button.disabled = true;
-    button.textContent = "Decrypting…";
+    button.textContent = say("js-decrypting", "Decrypting…");
     try {
       await revealEndToEnd(section, form, error, k);
     } catch {
-      showError(error, "The secret could not be decrypted in this browser.");
+      showError(error, say("js-decrypt-failed", "The secret could not be decrypted in this browser."));
     } finally {
       button.disabled = false;
-      button.textContent = "View secret";
+      button.textContent = say("waiting-view", "View secret");
     }
   });
 }

@@ -235,18 +235,16 @@ pub async fn reveal(
         Err(AppError::Service(ServiceError::WrongPassphrase { remaining })) => retry(
             ContentKind::Text,
             StatusCode::FORBIDDEN,
-            format!("That passphrase is wrong. The secret is still there; {remaining} attempt(s) left."),
+            nav.lang.t_n("reveal-wrong-passphrase", i64::from(remaining)),
         ),
         Err(AppError::Service(ServiceError::PassphraseRequired)) => {
-            retry(ContentKind::Text, StatusCode::UNAUTHORIZED, "Enter the passphrase the sender gave you.".into())
+            retry(ContentKind::Text, StatusCode::UNAUTHORIZED, nav.t("reveal-passphrase-needed"))
         }
         Err(AppError::Service(ServiceError::NeedsEndToEnd)) => {
             let s = app.secrets.status(&token).await?;
             render(
                 StatusCode::CONFLICT,
-                &waiting(nav.clone(), &token, ContentKind::E2e, s.passphrase_required, Some(
-                    "This secret was encrypted in the sender's browser: turn on JavaScript to decrypt it. It has not been used up.".into(),
-                )),
+                &waiting(nav.clone(), &token, ContentKind::E2e, s.passphrase_required, Some(nav.t("reveal-needs-js"))),
             )
         }
         Err(e) => return Err(PageError(e)),

@@ -37,6 +37,8 @@ async fn the_recipients_page_speaks_the_readers_language() {
     assert!(de.body.contains("Ein Geheimnis wartet auf Sie") && de.body.contains("Geheimnis ansehen"));
     assert!(de.body.contains("in 1 Stunde") && de.body.contains("<time data-no-relative>"), "{}", de.body);
     assert!(de.body.contains("<strong>ein einziges Mal</strong>"), "markup from the catalogue is kept");
+    assert!(de.body.contains(r#""js-decrypting":"Wird entschlüsselt…""#), "the script's messages too");
+    assert!(de.body.contains(r#"Verbleibende Versuche: {n}."#), "with the number left to the script");
 
     let ar = get(&s, &path, &[("accept-language", "ar-EG")]).await;
     assert!(ar.body.contains(r#"<html lang="ar" dir="rtl">"#) && ar.body.contains("سرٌّ بانتظارك"), "{}", ar.body);

@@ -126,7 +126,7 @@ async fn no_js_flow_with_passphrase_lockout_and_escaping() {
     let path = format!("/secret/{t}");
     let wrong = post(&s, &path, &[("passphrase", "shut")]).await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
-    assert!(wrong.body.contains("That passphrase is wrong. The secret is still there; 4 attempt(s) left."));
+    assert!(wrong.body.contains("That passphrase is wrong. The secret is still there. Attempts left: 4."));
     let missing = post(&s, &path, &[]).await;
     assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
     let ok = post(&s, &path, &[("passphrase", "open")]).await;

@@ -84,7 +84,7 @@ async fn end_to_end_with_passphrase_wrong_then_right() {
     until("the wrong-passphrase message", || async { error.is_displayed().await.unwrap_or(false) }).await;
     let message = error.text().await.unwrap();
     assert!(message.contains("passphrase is wrong"), "{message}");
-    assert!(message.contains("4 attempt(s) left"), "{message}");
+    assert!(message.contains("Attempts left: 4"), "{message}");
     assert!(message.contains("still there"), "{message}");
     assert!(!page::exists(&recipient, "#secret-value").await);
     let record = stored(&s, &token).await.expect("a wrong passphrase does not consume the secret");
@@ -134,7 +134,7 @@ async fn link_without_its_key_consumes_nothing() {
     let error = find(&recipient, "#reveal-error").await;
     until("the wrong-key message", || async { error.is_displayed().await.unwrap_or(false) }).await;
     let message = error.text().await.unwrap();
-    assert!(message.contains("This link's key is wrong") && message.contains("4 attempt(s) left"), "{message}");
+    assert!(message.contains("This link's key is wrong") && message.contains("Attempts left: 4"), "{message}");
     assert_unconsumed(&s, &token, "by a wrong key").await;
 
     // The full link still works afterwards.

@@ -46,7 +46,7 @@ async fn without_javascript_the_server_encrypts_and_everything_works() {
             page::submit(&recipient, "#reveal-form", "#reveal-error:not([hidden])").await;
             let message = text(&recipient, "#reveal-error").await;
             assert!(message.contains("That passphrase is wrong"), "{message}");
-            assert!(message.contains("4 attempt(s) left"), "{message}");
+            assert!(message.contains("Attempts left: 4"), "{message}");
             assert_unconsumed(&s, &token, "by a wrong passphrase").await;
             find(&recipient, "#reveal-form #passphrase").await.send_keys(right).await.unwrap();
         }
