@@ -139,9 +139,7 @@ impl ServerKey {
     /// from its address's), so a stranger's failures cannot lock the owner out of a browser
     /// they used before. Nothing is stored; it is recomputed.
     pub fn device_token(&self, account_id: i64) -> String {
-        let mut mac = self.mac(b"device");
-        mac.update(&account_id.to_be_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        self.account_token(b"device", account_id)
     }
 
     /// Whether `presented` is `account_id`'s device cookie, compared in constant time.
@@ -154,9 +152,7 @@ impl ServerKey {
     /// only ever turns that account's notification mails off, so it lives as long as the
     /// server key; nothing is stored, and it is recomputed.
     pub fn unsubscribe_token(&self, account_id: i64) -> String {
-        let mut mac = self.mac(b"unsubscribe");
-        mac.update(&account_id.to_be_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        self.account_token(b"unsubscribe", account_id)
     }
 
     /// Whether `presented` is `account_id`'s unsubscribe token, compared in constant time.
@@ -173,6 +169,14 @@ impl ServerKey {
         mac.update(addr.as_bytes());
         let tag = mac.finalize().into_bytes();
         format!("h:{}", hex::encode(&tag[..16]))
+    }
+
+    /// base64url(HMAC-SHA256(subkey(`purpose`), account id BE)): a token bound to one account
+    /// and one purpose, recomputed rather than stored.
+    fn account_token(&self, purpose: &[u8], account_id: i64) -> String {
+        let mut mac = self.mac(purpose);
+        mac.update(&account_id.to_be_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
     fn csrf_mac(&self, session_hash: &[u8; 32]) -> [u8; 32] {

@@ -42,6 +42,15 @@ pub mod receiver;
 pub mod smtp;
 mod webhook_check;
 
+/// A directory the tests keep under this workspace's `target/`: `$env_var` if set, else
+/// `target/<name>` (for the made-on-first-use Python and npm environments).
+pub(crate) fn target_dir(env_var: &str, name: &str) -> std::path::PathBuf {
+    match std::env::var_os(env_var) {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target").join(name),
+    }
+}
+
 pub use base32::base32_decode;
 pub use cluster::TestCluster;
 pub use database::TestDatabase;

@@ -5,7 +5,7 @@
 //! test panics with the reason.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The axe-core release the tests run, pinned.
@@ -13,10 +13,7 @@ pub const AXE_CORE: &str = "axe-core@4.10.3";
 
 /// The npm prefix: `LETHE_TEST_NPM` if set, else `target/test-npm` of this workspace.
 pub fn npm_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("LETHE_TEST_NPM") {
-        return PathBuf::from(dir);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-npm")
+    crate::target_dir("LETHE_TEST_NPM", "test-npm")
 }
 
 /// The text of `axe.min.js`, installed first if it is missing or another version.

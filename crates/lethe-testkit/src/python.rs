@@ -16,10 +16,7 @@ pub const PACKAGES: &[&str] = &["aiosmtpd==1.4.6", "standardwebhooks==1.0.0"];
 /// The environment's directory: `LETHE_TEST_VENV` if set, else `target/test-venv` of this
 /// workspace.
 pub fn venv_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("LETHE_TEST_VENV") {
-        return PathBuf::from(dir);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-venv")
+    crate::target_dir("LETHE_TEST_VENV", "test-venv")
 }
 
 /// The environment's `python`, made and filled first if it lacks a package.

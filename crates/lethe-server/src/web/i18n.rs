@@ -39,13 +39,13 @@ impl Lang {
         match self {
             Lang::En => "en",
             Lang::De => "de",
-            Lang::Ja => "ja",
-            Lang::Pl => "pl",
-            Lang::Nl => "nl",
-            Lang::It => "it",
-            Lang::Pt => "pt",
-            Lang::Es => "es",
             Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::Pt => "pt",
+            Lang::It => "it",
+            Lang::Nl => "nl",
+            Lang::Pl => "pl",
+            Lang::Ja => "ja",
             Lang::Ar => "ar",
         }
     }
@@ -55,13 +55,13 @@ impl Lang {
         match self {
             Lang::En => "English",
             Lang::De => "Deutsch",
-            Lang::Ja => "日本語",
-            Lang::Pl => "Polski",
-            Lang::Nl => "Nederlands",
-            Lang::It => "Italiano",
-            Lang::Pt => "Português",
-            Lang::Es => "Español",
             Lang::Fr => "Français",
+            Lang::Es => "Español",
+            Lang::Pt => "Português",
+            Lang::It => "Italiano",
+            Lang::Nl => "Nederlands",
+            Lang::Pl => "Polski",
+            Lang::Ja => "日本語",
             Lang::Ar => "العربية",
         }
     }
@@ -84,19 +84,30 @@ impl Lang {
         match self {
             Lang::En => include_str!("../../locales/en.ftl"),
             Lang::De => include_str!("../../locales/de.ftl"),
-            Lang::Ja => include_str!("../../locales/ja.ftl"),
-            Lang::Pl => include_str!("../../locales/pl.ftl"),
-            Lang::Nl => include_str!("../../locales/nl.ftl"),
-            Lang::It => include_str!("../../locales/it.ftl"),
-            Lang::Pt => include_str!("../../locales/pt.ftl"),
-            Lang::Es => include_str!("../../locales/es.ftl"),
             Lang::Fr => include_str!("../../locales/fr.ftl"),
+            Lang::Es => include_str!("../../locales/es.ftl"),
+            Lang::Pt => include_str!("../../locales/pt.ftl"),
+            Lang::It => include_str!("../../locales/it.ftl"),
+            Lang::Nl => include_str!("../../locales/nl.ftl"),
+            Lang::Pl => include_str!("../../locales/pl.ftl"),
+            Lang::Ja => include_str!("../../locales/ja.ftl"),
             Lang::Ar => include_str!("../../locales/ar.ftl"),
         }
     }
 
+    fn index(self) -> usize {
+        Lang::ALL.iter().position(|l| *l == self).unwrap_or(0)
+    }
+
     fn bundle(self) -> &'static FluentBundle<FluentResource> {
-        &CATALOGUES[Lang::ALL.iter().position(|l| *l == self).unwrap_or(0)]
+        &CATALOGUES[self.index()]
+    }
+
+    /// The messages app.js shows, in this language, as JSON for a
+    /// `<script type="application/json">` block (`<` escaped, so no text can end the block);
+    /// `{n}` stands for a number the script fills in. Made once per language.
+    pub fn script_messages(self) -> &'static str {
+        &SCRIPT_MESSAGES[self.index()]
     }
 
     /// The message `key` in this language (English if it has none yet); the key itself if
@@ -151,6 +162,35 @@ static CATALOGUES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|
                 tracing::error!(lang = lang.code(), errors = e.len(), "a message catalogue repeats messages");
             }
             bundle
+        })
+        .collect()
+});
+
+/// The messages app.js shows (see [`Lang::script_messages`]).
+const SCRIPT_KEYS: [&str; 11] = [
+    "js-decrypting",
+    "js-decrypt-failed",
+    "js-incomplete-link",
+    "js-insecure-reveal",
+    "js-copied",
+    "js-select-to-copy",
+    "ended-refused",
+    "waiting-view",
+    "reveal-wrong-passphrase",
+    "reveal-wrong-key",
+    "reveal-passphrase-needed",
+];
+
+/// [`SCRIPT_KEYS`] as JSON, once per language, in [`Lang::ALL`]'s order.
+static SCRIPT_MESSAGES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let map: serde_json::Map<String, serde_json::Value> = SCRIPT_KEYS
+                .iter()
+                .map(|k| ((*k).to_owned(), serde_json::Value::String(lang.t_with(k, &[("n", "{n}")]))))
+                .collect();
+            serde_json::Value::Object(map).to_string().replace('<', "\\u003c")
         })
         .collect()
 });
@@ -214,8 +254,12 @@ pub async fn choose(
     let back = q.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'));
     let mut resp = axum::response::Redirect::to(back.map_or("/", String::as_str)).into_response();
     if let Some(lang) = q.get("lang").and_then(|l| Lang::parse(l)) {
-        let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
-        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        // Not HttpOnly: the pages' script sets the same cookie when it switches in place.
+        let cookie = cookie::Cookie::build((COOKIE, lang.code()))
+            .path("/")
+            .same_site(cookie::SameSite::Lax)
+            .max_age(cookie::time::Duration::days(365));
+        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie.to_string()) {
             resp.headers_mut().insert(axum::http::header::SET_COOKIE, v);
         }
     }

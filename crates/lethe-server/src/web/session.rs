@@ -273,28 +273,9 @@ impl Nav {
         self.lang.t(key)
     }
 
-    /// The messages app.js shows, in the page's language, as JSON for a
-    /// `<script type="application/json">` block (`<` escaped, so no text can end the block);
-    /// `{n}` stands for a number the script fills in.
-    pub fn script_messages(&self) -> String {
-        const KEYS: [&str; 11] = [
-            "js-decrypting",
-            "js-decrypt-failed",
-            "js-incomplete-link",
-            "js-insecure-reveal",
-            "js-copied",
-            "js-select-to-copy",
-            "ended-refused",
-            "waiting-view",
-            "reveal-wrong-passphrase",
-            "reveal-wrong-key",
-            "reveal-passphrase-needed",
-        ];
-        let map: serde_json::Map<String, serde_json::Value> = KEYS
-            .iter()
-            .map(|k| ((*k).to_owned(), serde_json::Value::String(self.lang.t_with(k, &[("n", "{n}")]))))
-            .collect();
-        serde_json::Value::Object(map).to_string().replace('<', "\\u003c")
+    /// The messages app.js shows, in the page's language (see [`Lang::script_messages`]).
+    pub fn script_messages(&self) -> &'static str {
+        self.lang.script_messages()
     }
 
     /// The languages the switcher offers, and whether each is the page's.

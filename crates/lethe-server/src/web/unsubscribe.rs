@@ -7,6 +7,7 @@
 
 use super::pages::{render, PageError};
 use super::session::Nav;
+use crate::service::conceal::obscure_email;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -24,10 +25,17 @@ pub struct Unsubscribe {
     pub done: bool,
 }
 
-fn page(nav: Nav, account: &str, token: &str, address: Option<String>, done: bool) -> Response {
+/// The page for `account`'s link with `token`: its button, or (`act`) the link followed. A
+/// link whose account is not a number, or whose token is not its token, is not valid.
+async fn answer(app: &AppState, nav: Nav, account: &str, token: &str, act: bool) -> Result<Response, PageError> {
+    let address = match (account.parse(), act) {
+        (Ok(id), true) => app.secrets.unsubscribe(id, token).await?,
+        (Ok(id), false) => app.secrets.unsubscribe_account(id, token).await?.map(|a| obscure_email(a.email.as_str())),
+        (Err(_), _) => None,
+    };
     let status = if address.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
     let action = format!("/unsubscribe/{account}/{token}");
-    render(status, &Unsubscribe { nav, action, address, done })
+    Ok(render(status, &Unsubscribe { nav, action, address, done: act }))
 }
 
 /// `GET /unsubscribe/{account}/{token}`.
@@ -36,12 +44,7 @@ pub async fn form(
     nav: Nav,
     Path((account, token)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let found = match account.parse() {
-        Ok(id) => app.secrets.unsubscribe_account(id, &token).await?,
-        Err(_) => None,
-    };
-    let address = found.map(|a| crate::service::conceal::obscure_email(a.email.as_str()));
-    Ok(page(nav, &account, &token, address, false))
+    answer(&app, nav, &account, &token, false).await
 }
 
 /// `POST /unsubscribe/{account}/{token}`.
@@ -50,9 +53,5 @@ pub async fn unsubscribe(
     nav: Nav,
     Path((account, token)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let address = match account.parse() {
-        Ok(id) => app.secrets.unsubscribe(id, &token).await?,
-        Err(_) => None,
-    };
-    Ok(page(nav, &account, &token, address, true))
+    answer(&app, nav, &account, &token, true).await
 }

@@ -6,7 +6,7 @@
 use crate::accounts::post_auth;
 use crate::harness::TestServer;
 use crate::harness::T0;
-use crate::mail_delivery::{mails, server, server_with, starttls};
+use crate::mail_delivery::{count_after_a_while, mails, server, server_with, starttls};
 use crate::web::{user, Browser, PASSWORD};
 use crate::webhooks::v2;
 use lethe_server::config::SignupMode;
@@ -17,7 +17,6 @@ use lethe_store::AccountChange;
 use lethe_testkit::smtp::{ReceivedMail, SmtpSink};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use std::time::Duration;
 
 /// The first link to `path` (e.g. `/reset/`) in a mail's text, as a path on the server.
 fn link_in(mail: &ReceivedMail, s: &TestServer, path: &str) -> String {
@@ -29,11 +28,6 @@ fn link_in(mail: &ReceivedMail, s: &TestServer, path: &str) -> String {
 }
 
 /// Lets a mail that is not coming have its chance to arrive, then counts.
-async fn count_after_a_while(sink: &SmtpSink) -> usize {
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    sink.messages().len()
-}
-
 #[tokio::test]
 async fn a_forgotten_password_is_reset_by_a_mailed_link_that_works_once() {
     let sink = SmtpSink::start(starttls());

@@ -46,6 +46,13 @@ pub async fn mails(sink: &SmtpSink, n: usize) -> Vec<ReceivedMail> {
     panic!("{n} mails did not arrive; the server said:\n{}", sink.log());
 }
 
+/// How many mails have arrived once the server had time to send more (for "nothing more was
+/// sent").
+pub async fn count_after_a_while(sink: &SmtpSink) -> usize {
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    sink.messages().len()
+}
+
 pub fn starttls() -> SinkOptions {
     SinkOptions { starttls: true, ..SinkOptions::default() }
 }

@@ -6,14 +6,13 @@
 
 use crate::accounts::{account, TestAccount};
 use crate::harness::TestServer;
-use crate::mail_delivery::{mails, server, starttls};
+use crate::mail_delivery::{count_after_a_while, mails, server, starttls};
 use crate::webhooks::v2;
 use lethe_core::clock::UnixTime;
 use lethe_store::{NewTeam, Scope, TeamSettings};
 use lethe_testkit::smtp::{ReceivedMail, SmtpSink};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use std::time::Duration;
 
 const T0: UnixTime = 1_800_000_000;
 
@@ -42,12 +41,6 @@ fn unsubscribe_path(mail: &ReceivedMail) -> String {
     let header = mail.header("list-unsubscribe").expect("a notification has List-Unsubscribe");
     let url = header.trim_start_matches('<').trim_end_matches('>');
     url[url.find("/unsubscribe/").unwrap_or_else(|| panic!("{url}"))..].to_owned()
-}
-
-/// How many mails have arrived once the worker had time for more.
-async fn settled(sink: &SmtpSink) -> usize {
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    sink.messages().len()
 }
 
 #[tokio::test]
@@ -99,7 +92,7 @@ async fn one_click_stops_every_notification_mail() {
     reveal(&s, &second).await;
     let by_team = made(&s, &ann, None, Some(team)).await;
     reveal(&s, &by_team).await;
-    assert_eq!(settled(&sink).await, 1, "nothing about a secret made before, nor by the team's default");
+    assert_eq!(count_after_a_while(&sink).await, 1, "nothing about a secret made before, nor by the team's default");
     let asked = made(&s, &ann, Some(&["secret.revealed"]), None).await;
     reveal(&s, &asked).await;
     assert_eq!(mails(&sink, 2).await.len(), 2, "a secret that asks for it when made is still told about");
